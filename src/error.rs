@@ -1,0 +1,128 @@
+//! The one error type of the crate.
+//!
+//! Every variant names the offending record (a file, a demand point, a site, a
+//! node) so that a planner can find and fix the input; the CLI prints the
+//! message and exits with a non-zero code, the Python layer maps each variant
+//! to an exception.
+
+use std::path::PathBuf;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong between raw input and a solved plan.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The OpenStreetMap PBF file is missing, truncated or not a PBF file.
+    #[error("cannot read OSM PBF {path}: {message}")]
+    Pbf {
+        /// The file.
+        path: PathBuf,
+        /// What the reader reported.
+        message: String,
+    },
+    /// The input holds no walkable street, so nothing can be reached.
+    #[error("the walking network is empty: {0}")]
+    EmptyNetwork(String),
+    /// A table (population grid, cost matrix, scenario …) is malformed.
+    #[error("{source_name}, record {record}: {message}")]
+    BadRecord {
+        /// The file or table.
+        source_name: String,
+        /// The record: a line number, an id or a column.
+        record: String,
+        /// What is wrong with it and what was expected.
+        message: String,
+    },
+    /// A population or weight is NaN, infinite or negative.
+    #[error("demand point {id}: population must be a finite number >= 0, got {value}")]
+    InvalidPopulation {
+        /// The demand point's id.
+        id: String,
+        /// The value found.
+        value: f64,
+    },
+    /// An edge or a site refers to a node that the network does not hold.
+    #[error("unknown node {id}")]
+    UnknownNode {
+        /// The node id as given.
+        id: String,
+    },
+    /// A site lies farther from every walkable street than the snapping
+    /// tolerance: move it, or raise the tolerance.
+    #[error("site {id} at ({lon:.6}, {lat:.6}) is {distance_m:.0} m from the nearest walkable node (tolerance {max_m:.0} m)")]
+    SiteNotSnapped {
+        /// The site's id.
+        id: String,
+        /// Longitude.
+        lon: f64,
+        /// Latitude.
+        lat: f64,
+        /// Distance to the nearest node in metres (infinite if the network is empty).
+        distance_m: f64,
+        /// The tolerance in metres.
+        max_m: f64,
+    },
+    /// More new sites were asked for than there are candidates.
+    #[error("asked for {requested} new sites but only {available} candidate sites exist")]
+    TooManySites {
+        /// Sites requested.
+        requested: usize,
+        /// Candidate sites available.
+        available: usize,
+    },
+    /// A parameter is out of range (negative walking limit, unknown service …).
+    #[error("invalid parameter {name}: {message}")]
+    InvalidParameter {
+        /// The parameter.
+        name: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// No set of sites satisfies the constraints, e.g. demand points that no
+    /// candidate site reaches within the limit in a covering model.
+    #[error("infeasible: {message}")]
+    Infeasible {
+        /// Why, naming the records that make it infeasible.
+        message: String,
+    },
+    /// The MIP solver failed for a reason other than infeasibility.
+    #[error("solver error: {0}")]
+    Solver(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn param(name: &str, message: impl Into<String>) -> Self {
+        Error::InvalidParameter {
+            name: name.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn record(
+        source_name: impl Into<String>,
+        record: impl ToString,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::BadRecord {
+            source_name: source_name.into(),
+            record: record.to_string(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Which demand points each site reaches within the walking limit: the sparse
+//! site × demand incidence that every coverage model works on.
+
+use crate::error::{Error, Result};
+
+/// For each site, the sorted demand points it covers (compressed sparse rows).
+///
+/// # Example
+/// ```
+/// use lifecircle::model::CoverageSets;
+/// let cov = CoverageSets::from_sets(4, vec![vec![0, 1], vec![1, 2, 3], vec![]]).unwrap();
+/// assert_eq!(cov.n_sites(), 3);
+/// assert_eq!(cov.site(1), &[1, 2, 3]);
+/// assert_eq!(cov.covered(&[0, 2]), vec![true, true, false, false]);
+/// assert_eq!(cov.covered_weight(&[1], &[5.0, 1.0, 1.0, 1.0]), 3.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CoverageSets {
+    n_demand: usize,
+    offsets: Vec<usize>,
+    demand: Vec<u32>,
+}
+
+impl CoverageSets {
+    /// Builds from one list of covered demand indices per site (duplicates removed).
+    ///
+    /// # Errors
+    /// [`Error::BadRecord`] naming the site if an index is `>= n_demand`.
+    pub fn from_sets(n_demand: usize, sets: Vec<Vec<usize>>) -> Result<Self> {
+        if n_demand > u32::MAX as usize {
+            return Err(Error::param("n_demand", "at most 2^32 - 1 demand points"));
+        }
+        let mut offsets = Vec::with_capacity(sets.len() + 1);
+        let mut demand = Vec::with_capacity(sets.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for (site, mut set) in sets.into_iter().enumerate() {
+            set.sort_unstable();
+            set.dedup();
+            if let Some(&bad) = set.last().filter(|&&d| d >= n_demand) {
+                return Err(Error::record(
+                    "coverage sets",
+                    format!("site {site}"),
+                    format!("covers demand point {bad}, but there are only {n_demand}"),
+                ));
+            }
+            demand.extend(set.into_iter().map(|d| d as u32));
+            offsets.push(demand.len());
+        }
+        Ok(Self {
+            n_demand,
+            offsets,
+            demand,
+        })
+    }
+
+    /// Builds from a dense cost matrix (`costs[i][j]`: demand point `i` to site `j`):
+    /// site `j` covers `i` when `costs[i][j] <= radius`.
+    ///
+    /// # Errors
+    /// [`Error::BadRecord`] for ragged rows or NaN costs.
+    pub fn from_cost_rows(costs: &[Vec<f64>], radius: f64) -> Result<Self> {
+        let n_sites = costs.first().map_or(0, Vec::len);
+        let mut sets = vec![Vec::new(); n_sites];
+        for (i, row) in costs.iter().enumerate() {
+            if row.len() != n_sites {
+                return Err(Error::record(
+                    "cost matrix",
+                    format!("row {i}"),
+                    format!("has {} columns, the first row has {n_sites}", row.len()),
+                ));
+            }
+            for (j, &c) in row.iter().enumerate() {
+                if c.is_nan() {
+                    return Err(Error::record(
+                        "cost matrix",
+                        format!("row {i}, column {j}"),
+                        "is NaN",
+                    ));
+                }
+                if c <= radius {
+                    sets[j].push(i);
+                }
+            }
+        }
+        Self::from_sets(costs.len(), sets)
+    }
+
+    /// Number of demand points.
+    pub fn n_demand(&self) -> usize {
+        self.n_demand
+    }
+
+    /// Number of sites.
+    pub fn n_sites(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of (site, demand) pairs.
+    pub fn nnz(&self) -> usize {
+        self.demand.len()
+    }
+
+    /// Demand points covered by a site, sorted.
+    pub fn site(&self, site: usize) -> &[u32] {
+        &self.demand[self.offsets[site]..self.offsets[site + 1]]
+    }
+
+    /// For each demand point, the sorted sites that cover it (the transpose).
+    pub fn by_demand(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.n_demand];
+        for j in 0..self.n_sites() {
+            for &d in self.site(j) {
+                out[d as usize].push(j as u32);
+            }
+        }
+        out
+    }
+
+    /// Which demand points at least one of `open` covers.
+    pub fn covered(&self, open: &[usize]) -> Vec<bool> {
+        let mut covered = vec![false; self.n_demand];
+        for &j in open {
+            for &d in self.site(j) {
+                covered[d as usize] = true;
+            }
+        }
+        covered
+    }
+
+    /// Total weight of the demand points that `open` covers.
+    pub fn covered_weight(&self, open: &[usize], weights: &[f64]) -> f64 {
+        self.covered(open)
+            .iter()
+            .zip(weights)
+            .filter(|(c, _)| **c)
+            .map(|(_, w)| w)
+            .sum()
+    }
+
+    /// The coverage of a subset of sites, in the given order (site `k` of the
+    /// result is site `sites[k]` of `self`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an unknown site.
+    pub fn select_sites(&self, sites: &[usize]) -> Result<Self> {
+        self.check_sites("sites", sites)?;
+        let sets = sites
+            .iter()
+            .map(|&j| self.site(j).iter().map(|&d| d as usize).collect())
+            .collect();
+        Self::from_sets(self.n_demand, sets)
+    }
+
+    /// Checks that `sites` are valid site indices, naming the parameter otherwise.
+    pub(crate) fn check_sites(&self, name: &str, sites: &[usize]) -> Result<()> {
+        match sites.iter().find(|&&j| j >= self.n_sites()) {
+            Some(j) => Err(Error::param(
+                name,
+                format!(
+                    "site {j} does not exist (there are {} sites)",
+                    self.n_sites()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks that weights are finite and non-negative, one per demand point.
+pub(crate) fn check_weights(weights: &[f64], n_demand: usize) -> Result<()> {
+    if weights.len() != n_demand {
+        return Err(Error::param(
+            "weights",
+            format!("{} weights for {n_demand} demand points", weights.len()),
+        ));
+    }
+    match weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+        Some(i) => Err(Error::InvalidPopulation {
+            id: i.to_string(),
+            value: weights[i],
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_demand_names_the_site() {
+        let err = CoverageSets::from_sets(2, vec![vec![0], vec![5]]).unwrap_err();
+        assert!(err.to_string().contains("site 1"), "{err}");
+    }
+
+    #[test]
+    fn cost_rows_respect_radius_and_transpose() {
+        let cov = CoverageSets::from_cost_rows(&[vec![1.0, 5.0], vec![3.0, 2.0]], 2.0).unwrap();
+        assert_eq!(cov.site(0), &[0]);
+        assert_eq!(cov.site(1), &[1]);
+        assert_eq!(cov.by_demand(), vec![vec![0], vec![1]]);
+        assert!(CoverageSets::from_cost_rows(&[vec![1.0], vec![1.0, 2.0]], 2.0).is_err());
+    }
+
+    #[test]
+    fn nan_or_negative_weights_are_rejected() {
+        assert!(check_weights(&[1.0, f64::NAN], 2).is_err());
+        assert!(check_weights(&[1.0, -1.0], 2).is_err());
+        assert!(check_weights(&[1.0], 2).is_err());
+        assert!(check_weights(&[1.0, 0.0], 2).is_ok());
+    }
+}

@@ -1,0 +1,301 @@
+//! Maximal coverage (MCLP, Church & ReVelle 1974): open at most `p` new sites
+//! (and/or stay within a budget) so that the largest weight of demand lies
+//! within the walking limit of an open site. Sites fixed open (existing
+//! facilities) count but cost nothing.
+//!
+//! # Formulation
+//! After [presolve](crate::solve) merges demand points into groups `g` and
+//! drops dominated sites `s`:
+//! `max Σ w_g y_g` subject to `y_g ≤ Σ_{s covers g} x_s`, `Σ x_s ≤ p`,
+//! `Σ c_s x_s ≤ B`, `x` binary, `0 ≤ y ≤ 1`. Demand already covered by fixed
+//! sites is a constant. A lazy greedy gives the warm start.
+//!
+//! # Complexity
+//! Presolve is near-linear in the number of (site, demand) pairs; the MIP has one
+//! binary per kept site and one row per demand group.
+
+use std::time::Instant;
+
+use super::coverage_sets::{check_weights, CoverageSets};
+use crate::error::{Error, Result};
+use crate::solve::mip::{self, Col, Mip, Row, Sense};
+use crate::solve::{
+    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
+    Timings,
+};
+
+/// A maximal-coverage problem on plain data.
+///
+/// # Example
+/// ```
+/// use lifecircle::model::{CoverageSets, MaxCoverage};
+/// use lifecircle::solve::{SolveOptions, SolveStatus};
+///
+/// // Three sites over five demand points; site 0 is an existing facility.
+/// let cov = CoverageSets::from_sets(5, vec![vec![0], vec![1, 2], vec![2, 3, 4]]).unwrap();
+/// let weights = vec![10.0, 5.0, 5.0, 1.0, 1.0];
+/// let sol = MaxCoverage::new(cov, weights).unwrap()
+///     .new_sites(1).unwrap()
+///     .fixed_open(vec![0]).unwrap()
+///     .solve(&SolveOptions::new()).unwrap();
+/// assert_eq!(sol.sites, vec![0, 1]);       // the existing site plus the best new one
+/// assert_eq!(sol.objective, 20.0);         // 10 already covered + 10 new
+/// assert_eq!(sol.status, SolveStatus::Optimal);
+/// assert_eq!(sol.gap, 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MaxCoverage {
+    /// Which demand points each site covers.
+    pub coverage: CoverageSets,
+    /// Weight (residents) of each demand point.
+    pub weights: Vec<f64>,
+    /// At most this many sites besides the fixed ones (`None`: no count limit).
+    pub new_sites: Option<usize>,
+    /// Cost of each site (`None`: all cost 1).
+    pub costs: Option<Vec<f64>>,
+    /// Total cost allowed for the new sites (`None`: no budget).
+    pub budget: Option<f64>,
+    /// Sites that are open whatever the solver decides (existing facilities).
+    pub fixed_open: Vec<usize>,
+}
+
+impl MaxCoverage {
+    /// A problem with no limit yet; add [`new_sites`](Self::new_sites) or a [`budget`](Self::budget).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPopulation`] for a NaN/negative weight,
+    /// [`Error::InvalidParameter`] if the weight count does not match.
+    pub fn new(coverage: CoverageSets, weights: Vec<f64>) -> Result<Self> {
+        check_weights(&weights, coverage.n_demand())?;
+        Ok(Self {
+            coverage,
+            weights,
+            new_sites: None,
+            costs: None,
+            budget: None,
+            fixed_open: Vec::new(),
+        })
+    }
+
+    /// Opens at most `p` new sites.
+    ///
+    /// # Errors
+    /// [`Error::TooManySites`] if `p` exceeds the number of sites that are not fixed open.
+    pub fn new_sites(mut self, p: usize) -> Result<Self> {
+        self.new_sites = Some(p);
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Forces sites open.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an unknown site.
+    pub fn fixed_open(mut self, sites: Vec<usize>) -> Result<Self> {
+        self.fixed_open = sites;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Gives each site a cost and caps the cost of the new sites.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a cost count mismatch, a negative or NaN
+    /// cost, or a budget below the cheapest site.
+    pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> Result<Self> {
+        self.costs = Some(costs);
+        self.budget = Some(budget);
+        self.validate()?;
+        Ok(self)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let n_sites = self.coverage.n_sites();
+        self.coverage.check_sites("fixed_open", &self.fixed_open)?;
+        let mut fixed = self.fixed_open.clone();
+        fixed.sort_unstable();
+        fixed.dedup();
+        if let Some(p) = self.new_sites {
+            let available = n_sites - fixed.len();
+            if p > available {
+                return Err(Error::TooManySites {
+                    requested: p,
+                    available,
+                });
+            }
+        }
+        if let Some(costs) = &self.costs {
+            check_costs(costs, n_sites)?;
+        }
+        if let Some(b) = self.budget {
+            let cheapest = (0..n_sites)
+                .filter(|j| !fixed.contains(j))
+                .map(|j| self.cost(j))
+                .fold(f64::INFINITY, f64::min);
+            if b.is_nan() || b < 0.0 || b < cheapest {
+                return Err(Error::param(
+                    "budget",
+                    format!("{b} is below the cheapest candidate site ({cheapest})"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn cost(&self, site: usize) -> f64 {
+        self.costs.as_ref().map_or(1.0, |c| c[site])
+    }
+
+    /// Solves the problem exactly (within the options' time limit and gap).
+    ///
+    /// # Errors
+    /// [`Error::Solver`] if HiGHS fails.
+    pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        self.validate()?;
+        let t0 = Instant::now();
+        let mut fixed = self.fixed_open.clone();
+        fixed.sort_unstable();
+        fixed.dedup();
+        let mut is_fixed = vec![false; self.coverage.n_sites()];
+        fixed.iter().for_each(|&j| is_fixed[j] = true);
+        let already = self.coverage.covered(&fixed);
+        let demand: Vec<(f64, Vec<u32>)> = self
+            .coverage
+            .by_demand()
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| !already[i] && self.weights[i] > 0.0)
+            .map(|(i, sites)| {
+                let free = sites
+                    .into_iter()
+                    .filter(|&j| !is_fixed[j as usize])
+                    .collect();
+                (self.weights[i], free)
+            })
+            .collect();
+        let demand_before = demand.len();
+        let reduced = presolve::reduce(demand, |j| self.cost(j));
+        let stats = PresolveStats {
+            demand_before,
+            demand_after: reduced.groups.len(),
+            sites_before: self.coverage.n_sites() - fixed.len(),
+            sites_after: reduced.sites.len(),
+        };
+        let t1 = Instant::now();
+
+        let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
+        let p = self.new_sites.unwrap_or(usize::MAX);
+        let budget = self.budget.unwrap_or(f64::INFINITY);
+        let greedy = heuristic::greedy_max_cover(&reduced, p, &costs, budget);
+        let t2 = Instant::now();
+
+        let all_fit = reduced.sites.len() <= p && costs.iter().sum::<f64>() <= budget;
+        let (chosen, mip_bound, status): (Vec<usize>, _, _) = if all_fit {
+            (
+                (0..reduced.sites.len()).collect(),
+                None,
+                SolveStatus::Optimal,
+            )
+        } else {
+            let n = reduced.sites.len();
+            let mut cols = vec![Col::binary(0.0); n];
+            cols.extend(
+                reduced
+                    .groups
+                    .iter()
+                    .map(|g| Col::continuous(g.weight, 0.0, 1.0)),
+            );
+            let mut rows: Vec<Row> = reduced
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, group)| {
+                    let mut coefs = vec![(n + g, 1.0)];
+                    coefs.extend(group.sites.iter().map(|&s| (s as usize, -1.0)));
+                    Row {
+                        lower: f64::NEG_INFINITY,
+                        upper: 0.0,
+                        coefs,
+                    }
+                })
+                .collect();
+            if p < n {
+                rows.push(Row {
+                    lower: f64::NEG_INFINITY,
+                    upper: p as f64,
+                    coefs: (0..n).map(|s| (s, 1.0)).collect(),
+                });
+            }
+            if budget.is_finite() {
+                rows.push(Row {
+                    lower: f64::NEG_INFINITY,
+                    upper: budget,
+                    coefs: costs.iter().enumerate().map(|(s, &c)| (s, c)).collect(),
+                });
+            }
+            let mut start = vec![0.0; n];
+            greedy.iter().for_each(|&s| start[s] = 1.0);
+            let covered =
+                |g: &presolve::DemandGroup| g.sites.iter().any(|&s| start[s as usize] > 0.5);
+            let ys: Vec<f64> = reduced
+                .groups
+                .iter()
+                .map(|g| f64::from(u8::from(covered(g))))
+                .collect();
+            start.extend(ys);
+            let result = mip::solve(
+                &Mip {
+                    sense: Sense::Maximise,
+                    cols,
+                    rows,
+                    start: Some(start),
+                },
+                options,
+            )?;
+            let chosen: Vec<usize> = (0..n).filter(|&s| result.values[s] > 0.5).collect();
+            (chosen, Some(result.bound), result.status)
+        };
+        let t3 = Instant::now();
+
+        let mut sites: Vec<usize> = chosen.iter().map(|&s| reduced.sites[s]).collect();
+        sites.extend(&fixed);
+        sites.sort_unstable();
+        let objective = self.coverage.covered_weight(&sites, &self.weights);
+        let constant = self.coverage.covered_weight(&fixed, &self.weights);
+        let bound = mip_bound.map_or(objective, |b| (b + constant).max(objective));
+        Ok(Solution {
+            sites,
+            objective,
+            bound,
+            gap: relative_gap(objective, bound),
+            status,
+            presolve: stats,
+            timings: Timings {
+                presolve_s: seconds(t1 - t0),
+                heuristic_s: seconds(t2 - t1),
+                mip_s: seconds(t3 - t2),
+                total_s: seconds(t3 - t0),
+            },
+        })
+    }
+}
+
+/// Checks site costs: one per site, finite, non-negative.
+pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
+    if costs.len() != n_sites {
+        return Err(Error::param(
+            "costs",
+            format!("{} costs for {n_sites} sites", costs.len()),
+        ));
+    }
+    match costs.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
+        Some(j) => Err(Error::param(
+            "costs",
+            format!(
+                "site {j} has cost {}; costs must be finite and >= 0",
+                costs[j]
+            ),
+        )),
+        None => Ok(()),
+    }
+}

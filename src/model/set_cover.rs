@@ -1,0 +1,189 @@
+//! Set covering (LSCP, Toregas et al. 1971): the fewest sites, or the cheapest
+//! set of sites, such that every demand point is within the walking limit of an
+//! open one. Sites fixed open count in the objective (with their cost).
+//!
+//! # Formulation
+//! After presolve: `min Σ c_s x_s` subject to `Σ_{s covers g} x_s ≥ 1` for each
+//! demand group `g`, `x` binary; greedy (Chvátal) gives the warm start.
+
+use std::time::Instant;
+
+use super::coverage_sets::CoverageSets;
+use super::max_coverage::check_costs;
+use crate::error::{Error, Result};
+use crate::solve::mip::{self, Col, Mip, Row, Sense};
+use crate::solve::{
+    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, Timings,
+};
+
+/// A set-covering problem on plain data.
+///
+/// # Example
+/// ```
+/// use lifecircle::model::{CoverageSets, SetCover};
+/// use lifecircle::solve::SolveOptions;
+///
+/// let cov = CoverageSets::from_sets(4, vec![vec![0, 1], vec![1, 2], vec![2, 3], vec![3]]).unwrap();
+/// let sol = SetCover::new(cov).solve(&SolveOptions::new()).unwrap();
+/// assert_eq!(sol.sites, vec![0, 2]);
+/// assert_eq!(sol.objective, 2.0);
+///
+/// // A demand point nobody reaches makes the problem infeasible, and the error names it.
+/// let cov = CoverageSets::from_sets(3, vec![vec![0], vec![1]]).unwrap();
+/// let err = SetCover::new(cov).solve(&SolveOptions::new()).unwrap_err();
+/// assert!(err.to_string().contains("demand point 2"));
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetCover {
+    /// Which demand points each site covers.
+    pub coverage: CoverageSets,
+    /// Cost of each site (`None`: all cost 1, i.e. minimise the number of sites).
+    pub costs: Option<Vec<f64>>,
+    /// Sites open whatever the solver decides.
+    pub fixed_open: Vec<usize>,
+}
+
+impl SetCover {
+    /// Every demand point must be covered; all sites cost 1.
+    pub fn new(coverage: CoverageSets) -> Self {
+        Self {
+            coverage,
+            costs: None,
+            fixed_open: Vec::new(),
+        }
+    }
+
+    /// Gives each site a cost.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a count mismatch or a negative/NaN cost.
+    pub fn costs(mut self, costs: Vec<f64>) -> Result<Self> {
+        check_costs(&costs, self.coverage.n_sites())?;
+        self.costs = Some(costs);
+        Ok(self)
+    }
+
+    /// Forces sites open.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for an unknown site.
+    pub fn fixed_open(mut self, sites: Vec<usize>) -> Result<Self> {
+        self.coverage.check_sites("fixed_open", &sites)?;
+        self.fixed_open = sites;
+        Ok(self)
+    }
+
+    fn cost(&self, site: usize) -> f64 {
+        self.costs.as_ref().map_or(1.0, |c| c[site])
+    }
+
+    /// Solves the problem exactly (within the options' time limit and gap).
+    ///
+    /// # Errors
+    /// [`Error::Infeasible`] naming the demand points that no site covers;
+    /// [`Error::Solver`] if HiGHS fails.
+    pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        let t0 = Instant::now();
+        let by_demand = self.coverage.by_demand();
+        let orphans: Vec<usize> = (0..by_demand.len())
+            .filter(|&i| by_demand[i].is_empty())
+            .collect();
+        if !orphans.is_empty() {
+            let shown: Vec<String> = orphans
+                .iter()
+                .take(20)
+                .map(|i| format!("demand point {i}"))
+                .collect();
+            return Err(Error::Infeasible {
+                message: format!(
+                    "{} demand point(s) are not covered by any site: {}{}",
+                    orphans.len(),
+                    shown.join(", "),
+                    if orphans.len() > 20 { ", …" } else { "" }
+                ),
+            });
+        }
+        let mut fixed = self.fixed_open.clone();
+        fixed.sort_unstable();
+        fixed.dedup();
+        let mut is_fixed = vec![false; self.coverage.n_sites()];
+        fixed.iter().for_each(|&j| is_fixed[j] = true);
+        let already = self.coverage.covered(&fixed);
+        let demand: Vec<(f64, Vec<u32>)> = by_demand
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| !already[i])
+            .map(|(_, sites)| {
+                (
+                    1.0,
+                    sites
+                        .into_iter()
+                        .filter(|&j| !is_fixed[j as usize])
+                        .collect(),
+                )
+            })
+            .collect();
+        let demand_before = demand.len();
+        let reduced = presolve::reduce(demand, |j| self.cost(j));
+        let stats = PresolveStats {
+            demand_before,
+            demand_after: reduced.groups.len(),
+            sites_before: self.coverage.n_sites() - fixed.len(),
+            sites_after: reduced.sites.len(),
+        };
+        let t1 = Instant::now();
+        let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
+        let greedy = heuristic::greedy_set_cover(&reduced, &costs);
+        let t2 = Instant::now();
+
+        let (chosen, mip_bound, status) = if reduced.groups.is_empty() {
+            (Vec::new(), 0.0, crate::solve::SolveStatus::Optimal)
+        } else {
+            let n = reduced.sites.len();
+            let rows = reduced
+                .groups
+                .iter()
+                .map(|g| Row {
+                    lower: 1.0,
+                    upper: f64::INFINITY,
+                    coefs: g.sites.iter().map(|&s| (s as usize, 1.0)).collect(),
+                })
+                .collect();
+            let mut start = vec![0.0; n];
+            greedy.iter().for_each(|&s| start[s] = 1.0);
+            let result = mip::solve(
+                &Mip {
+                    sense: Sense::Minimise,
+                    cols: costs.iter().map(|&c| Col::binary(c)).collect(),
+                    rows,
+                    start: Some(start),
+                },
+                options,
+            )?;
+            let chosen: Vec<usize> = (0..n).filter(|&s| result.values[s] > 0.5).collect();
+            (chosen, result.bound, result.status)
+        };
+        let t3 = Instant::now();
+
+        let mut sites: Vec<usize> = chosen.iter().map(|&s| reduced.sites[s]).collect();
+        sites.extend(&fixed);
+        sites.sort_unstable();
+        let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
+        let fixed_cost: f64 = fixed.iter().map(|&j| self.cost(j)).sum();
+        let bound = (mip_bound + fixed_cost).min(objective);
+        Ok(Solution {
+            sites,
+            objective,
+            bound,
+            gap: relative_gap(objective, bound),
+            status,
+            presolve: stats,
+            timings: Timings {
+                presolve_s: seconds(t1 - t0),
+                heuristic_s: seconds(t2 - t1),
+                mip_s: seconds(t3 - t2),
+                total_s: seconds(t3 - t0),
+            },
+        })
+    }
+}

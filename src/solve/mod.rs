@@ -1,0 +1,12 @@
+//! How models are solved: presolve (merge demand, drop dominated sites),
+//! heuristics for warm starts, the exact MIP through good_lp + HiGHS, and the
+//! [`Solution`] every model returns with its bound, gap, status and timings.
+
+pub(crate) mod heuristic;
+pub(crate) mod mip;
+pub(crate) mod presolve;
+mod solution;
+
+pub use presolve::PresolveStats;
+pub(crate) use solution::{relative_gap, seconds};
+pub use solution::{Solution, SolveOptions, SolveStatus, Timings};

@@ -1,0 +1,155 @@
+//! Options for a solve and what every solve returns.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// How to solve: time limit, accepted optimality gap, threads.
+///
+/// # Example
+/// ```
+/// use lifecircle::solve::SolveOptions;
+/// let opts = SolveOptions::new().time_limit(30.0).unwrap().mip_gap(0.001).unwrap();
+/// assert_eq!(opts.time_limit_s, 30.0);
+/// assert!(SolveOptions::new().time_limit(-1.0).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveOptions {
+    /// Wall-clock limit for the MIP in seconds (default 600). When it is hit the
+    /// best plan found so far is returned with status [`SolveStatus::TimeLimit`].
+    pub time_limit_s: f64,
+    /// Relative optimality gap at which the MIP may stop (default 0: prove optimality).
+    pub mip_gap: f64,
+    /// Threads for HiGHS; `None` lets HiGHS decide.
+    pub threads: Option<u32>,
+    /// Print the solver log.
+    pub verbose: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit_s: 600.0,
+            mip_gap: 0.0,
+            threads: None,
+            verbose: false,
+        }
+    }
+}
+
+impl SolveOptions {
+    /// The defaults: 600 s, exact (gap 0), HiGHS's own thread choice, quiet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the time limit in seconds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `seconds` is positive (it may be infinite).
+    pub fn time_limit(mut self, seconds: f64) -> Result<Self> {
+        if seconds.is_nan() || seconds <= 0.0 {
+            return Err(Error::param(
+                "time_limit",
+                format!("must be > 0 seconds, got {seconds}"),
+            ));
+        }
+        self.time_limit_s = seconds;
+        Ok(self)
+    }
+
+    /// Sets the relative gap at which the solver may stop.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `0 <= gap < 1`.
+    pub fn mip_gap(mut self, gap: f64) -> Result<Self> {
+        if !(0.0..1.0).contains(&gap) {
+            return Err(Error::param(
+                "mip_gap",
+                format!("must be in [0, 1), got {gap}"),
+            ));
+        }
+        self.mip_gap = gap;
+        Ok(self)
+    }
+
+    /// Sets the number of solver threads.
+    pub fn threads(mut self, threads: u32) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// Turns the solver log on or off.
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.verbose = verbose;
+        self
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveStatus {
+    /// Proven optimal: the bound equals the objective.
+    Optimal,
+    /// Stopped because the gap fell below the requested [`SolveOptions::mip_gap`].
+    GapLimit,
+    /// Stopped at the time limit; the plan is the best found, the bound says how far it may be from optimal.
+    TimeLimit,
+}
+
+impl std::fmt::Display for SolveStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::GapLimit => "gap_limit",
+            SolveStatus::TimeLimit => "time_limit",
+        })
+    }
+}
+
+/// Seconds spent in each phase of a solve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Timings {
+    /// Reduction of the instance (merging demand, dropping dominated sites).
+    pub presolve_s: f64,
+    /// Heuristic warm start.
+    pub heuristic_s: f64,
+    /// Building and solving the MIP.
+    pub mip_s: f64,
+    /// Everything.
+    pub total_s: f64,
+}
+
+/// The answer of every model: which sites, how good, how sure.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Solution {
+    /// Open sites (0-based site indices, sorted), fixed-open sites included.
+    pub sites: Vec<usize>,
+    /// Objective value of `sites`, recomputed from the model's data.
+    pub objective: f64,
+    /// Best proven bound on the optimum (upper bound when maximising, lower when minimising).
+    pub bound: f64,
+    /// Relative gap `|bound - objective| / |objective|` (0 when both are 0).
+    pub gap: f64,
+    /// How the solve ended.
+    pub status: SolveStatus,
+    /// Instance size before and after presolve.
+    pub presolve: super::PresolveStats,
+    /// Time per phase.
+    pub timings: Timings,
+}
+
+/// Relative gap between an objective and a bound, as HiGHS defines it.
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let diff = (bound - objective).abs();
+    if diff <= 1e-9 * objective.abs().max(1.0) {
+        0.0
+    } else {
+        diff / objective.abs().max(1e-9)
+    }
+}
+
+pub(crate) fn seconds(d: Duration) -> f64 {
+    d.as_secs_f64()
+}

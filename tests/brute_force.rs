@@ -1,0 +1,94 @@
+//! Every coverage model against exhaustive enumeration on small random
+//! instances, with fixed sites and budgets (property tests).
+
+use lifecircle::model::{CoverageSets, MaxCoverage, SetCover};
+use lifecircle::solve::{SolveOptions, SolveStatus};
+use proptest::prelude::*;
+
+fn subsets(n: usize) -> impl Iterator<Item = Vec<usize>> {
+    (0u32..(1 << n)).map(move |m| (0..n).filter(|j| m & (1 << j) != 0).collect())
+}
+
+fn instance() -> impl Strategy<Value = (CoverageSets, Vec<f64>, Vec<f64>)> {
+    (1usize..9, 1usize..14).prop_flat_map(|(n_sites, n_demand)| {
+        (
+            prop::collection::vec(
+                prop::collection::vec(0..n_demand, 0..n_demand.min(5) + 1),
+                n_sites,
+            ),
+            prop::collection::vec(0u32..50, n_demand),
+            prop::collection::vec(1u32..6, n_sites),
+        )
+            .prop_map(move |(sets, w, c)| {
+                (
+                    CoverageSets::from_sets(n_demand, sets).unwrap(),
+                    w.into_iter().map(f64::from).collect(),
+                    c.into_iter().map(f64::from).collect(),
+                )
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn max_coverage_with_count_and_fixed_sites((cov, w, _) in instance(), p in 0usize..4, fixed_mask in 0u32..8) {
+        let n = cov.n_sites();
+        let fixed: Vec<usize> = (0..n.min(3)).filter(|j| fixed_mask & (1 << j) != 0).collect();
+        let p = p.min(n - fixed.len());
+        let best = subsets(n)
+            .filter(|s| fixed.iter().all(|f| s.contains(f)) && s.len() - fixed.len() <= p)
+            .map(|s| cov.covered_weight(&s, &w))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let sol = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
+            .fixed_open(fixed.clone()).unwrap()
+            .new_sites(p).unwrap()
+            .solve(&SolveOptions::new()).unwrap();
+        prop_assert_eq!(sol.status, SolveStatus::Optimal);
+        prop_assert_eq!(sol.objective, best);
+        prop_assert_eq!(cov.covered_weight(&sol.sites, &w), sol.objective);
+        prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
+        prop_assert!(sol.sites.len() - fixed.len() <= p);
+        prop_assert!(sol.bound >= sol.objective - 1e-9 && sol.gap == 0.0);
+    }
+
+    #[test]
+    fn max_coverage_with_budget((cov, w, costs) in instance(), budget in 1u32..12) {
+        let n = cov.n_sites();
+        let budget = f64::from(budget).max(costs.iter().cloned().fold(f64::INFINITY, f64::min));
+        let best = subsets(n)
+            .filter(|s| s.iter().map(|&j| costs[j]).sum::<f64>() <= budget)
+            .map(|s| cov.covered_weight(&s, &w))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let sol = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
+            .budget(costs.clone(), budget).unwrap()
+            .solve(&SolveOptions::new()).unwrap();
+        prop_assert_eq!(sol.objective, best);
+        prop_assert!(sol.sites.iter().map(|&j| costs[j]).sum::<f64>() <= budget + 1e-9);
+    }
+
+    #[test]
+    fn set_cover_with_costs_and_fixed_sites((cov, _, costs) in instance(), fixed_mask in 0u32..4) {
+        let n = cov.n_sites();
+        let fixed: Vec<usize> = (0..n.min(2)).filter(|j| fixed_mask & (1 << j) != 0).collect();
+        let full = vec![true; cov.n_demand()];
+        let feasible = cov.covered(&(0..n).collect::<Vec<_>>()) == full;
+        let result = SetCover::new(cov.clone()).costs(costs.clone()).unwrap()
+            .fixed_open(fixed.clone()).unwrap()
+            .solve(&SolveOptions::new());
+        if !feasible {
+            let infeasible = matches!(result, Err(lifecircle::Error::Infeasible { .. }));
+            prop_assert!(infeasible, "expected an infeasibility error");
+            return Ok(());
+        }
+        let best = subsets(n)
+            .filter(|s| fixed.iter().all(|f| s.contains(f)) && cov.covered(s) == full)
+            .map(|s| s.iter().map(|&j| costs[j]).sum::<f64>())
+            .fold(f64::INFINITY, f64::min);
+        let sol = result.unwrap();
+        prop_assert_eq!(sol.status, SolveStatus::Optimal);
+        prop_assert_eq!(sol.objective, best);
+        prop_assert_eq!(cov.covered(&sol.sites), full);
+    }
+}
