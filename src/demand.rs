@@ -65,10 +65,7 @@ impl DemandPoint {
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, io),
-        other => Error::record(&name, "header", format!("{other:?}")),
-    })?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv_open(path, e))?;
     let headers = reader
         .headers()
         .map_err(|e| Error::record(&name, "header", e.to_string()))?

@@ -93,6 +93,8 @@ pub enum Error {
     Infeasible {
         /// Why, naming the records that make it infeasible.
         message: String,
+        /// Indices of the demand points that cannot be served, when that is the reason.
+        demand: Vec<usize>,
     },
     /// The MIP solver failed for a reason other than infeasibility.
     #[error("solver error: {0}")]
@@ -104,6 +106,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// An error opening a CSV file: I/O problems keep their path.
+    pub(crate) fn csv_open(path: &std::path::Path, e: csv::Error) -> Self {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::io(path, io),
+            other => Error::record(path.display().to_string(), "file", format!("{other:?}")),
         }
     }
 

@@ -52,6 +52,7 @@
 pub mod coverage;
 pub mod demand;
 pub mod error;
+pub mod instances;
 pub mod model;
 pub mod network;
 pub mod report;

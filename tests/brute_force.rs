@@ -1,7 +1,7 @@
 //! Every coverage model against exhaustive enumeration on small random
 //! instances, with fixed sites and budgets (property tests).
 
-use lifecircle::model::{CoverageSets, MaxCoverage, SetCover};
+use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
@@ -90,5 +90,39 @@ proptest! {
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);
         prop_assert_eq!(cov.covered(&sol.sites), full);
+    }
+
+    #[test]
+    fn p_median_and_p_center_with_fixed_sites(
+        (n_demand, n_sites) in (1usize..10, 1usize..8),
+        seed in prop::collection::vec(0u32..40, 80),
+        weights in prop::collection::vec(0u32..5, 10),
+        p in 1usize..4,
+        fixed_mask in 0u32..4,
+    ) {
+        let costs: Vec<f64> = (0..n_demand * n_sites).map(|k| f64::from(seed[k % seed.len()] + (k / seed.len()) as u32)).collect();
+        let costs = CostMatrix::new(n_demand, n_sites, costs).unwrap();
+        let w: Vec<f64> = (0..n_demand).map(|i| f64::from(weights[i])).collect();
+        let fixed: Vec<usize> = (0..n_sites.min(2)).filter(|j| fixed_mask & (1 << j) != 0).collect();
+        let p = p.min(n_sites - fixed.len());
+        if p == 0 && fixed.is_empty() {
+            return Ok(());
+        }
+        let feasible = || subsets(n_sites).filter(|s| fixed.iter().all(|f| s.contains(f)) && s.len() == fixed.len() + p);
+        let median = PMedian::new(costs.clone(), w.clone(), p).unwrap().fixed_open(fixed.clone()).unwrap();
+        let best = feasible().map(|s| median.cost_of(&s)).fold(f64::INFINITY, f64::min);
+        let sol = median.solve(&SolveOptions::new()).unwrap();
+        prop_assert_eq!(sol.status, SolveStatus::Optimal);
+        prop_assert_eq!(sol.objective, best);
+        prop_assert_eq!(sol.sites.len(), fixed.len() + p);
+        prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
+
+        let center = PCenter::new(costs, w, p).unwrap().fixed_open(fixed.clone()).unwrap();
+        let best = feasible().map(|s| center.radius_of(&s)).fold(f64::INFINITY, f64::min);
+        let sol = center.solve(&SolveOptions::new()).unwrap();
+        prop_assert_eq!(sol.status, SolveStatus::Optimal);
+        prop_assert_eq!(sol.objective, best);
+        prop_assert!(sol.sites.len() <= fixed.len() + p);
+        prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
     }
 }

@@ -163,3 +163,120 @@ fn unknown_service_lists_the_known_ones() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("spa") && err.contains("pharmacy"), "{err}");
 }
+
+fn solve_json(args: &[&str], dir: &Path) -> (Output, serde_json::Value) {
+    let mut all = vec!["solve", "--json"];
+    all.extend_from_slice(args);
+    let out = lifecircle(&all, dir);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out, v)
+}
+
+#[test]
+fn solve_reads_orlib_and_cost_matrices() {
+    let dir = tempfile::tempdir().unwrap();
+    let pmed1 = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/orlib/pmed1.txt");
+    let (out, v) = solve_json(
+        &["--model", "p-median", "--orlib", pmed1.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        (
+            v["objective"].as_f64(),
+            v["status"].as_str(),
+            v["p"].as_u64()
+        ),
+        (Some(5819.0), Some("optimal"), Some(5))
+    );
+    assert_eq!(v["sites"].as_array().unwrap().len(), 5);
+
+    // Demand points at 0, 1, 5 on a line; sites at 0 and 5; demand 1 weighs 10.
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    std::fs::write(dir.path().join("w.csv"), "1\n10\n1\n").unwrap();
+    let (out, v) = solve_json(
+        &[
+            "--model",
+            "mclp",
+            "--costs",
+            "c.csv",
+            "--weights",
+            "w.csv",
+            "--p",
+            "1",
+            "--radius",
+            "1",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        (v["objective"].as_f64(), v["sites"].clone()),
+        (Some(11.0), serde_json::json!([0]))
+    );
+    let (_, v) = solve_json(
+        &[
+            "--model", "mclp", "--costs", "c.csv", "--p", "0", "--radius", "1", "--fixed", "1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        (v["objective"].as_f64(), v["sites"].clone()),
+        (Some(1.0), serde_json::json!([1]))
+    );
+    let (_, v) = solve_json(
+        &["--model", "p-center", "--costs", "c.csv", "--p", "2"],
+        dir.path(),
+    );
+    assert_eq!(v["objective"].as_f64(), Some(1.0));
+
+    // Nobody reaches demand point 1 within 0.5: infeasible, named, exit code 2.
+    let (out, v) = solve_json(
+        &["--model", "lscp", "--costs", "c.csv", "--radius", "0.5"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        (v["status"].as_str(), v["infeasible_demand"].clone()),
+        (Some("infeasible"), serde_json::json!([1]))
+    );
+}
+
+#[test]
+fn solve_rejects_bad_matrices_naming_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,x\n").unwrap();
+    let out = lifecircle(
+        &[
+            "solve", "--model", "p-median", "--costs", "c.csv", "--p", "1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2, column 2"), "{err}");
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,-2\n").unwrap();
+    let out = lifecircle(
+        &[
+            "solve", "--model", "p-median", "--costs", "c.csv", "--p", "3",
+        ],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 1, column 1"));
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,2\n").unwrap();
+    let out = lifecircle(
+        &[
+            "solve", "--model", "p-median", "--costs", "c.csv", "--p", "3",
+        ],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("asked for 3 new sites"));
+}

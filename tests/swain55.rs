@@ -3,7 +3,7 @@
 //! foundation issue's table, which agrees with the source repository's Gurobi
 //! table (`source_repo_table1_gurobi.csv`) and with spopt 0.8 + HiGHS.
 
-use lifecircle::model::{CoverageSets, MaxCoverage, SetCover};
+use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, SetCover};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 
 fn swain() -> (Vec<(f64, f64)>, Vec<f64>) {
@@ -28,7 +28,10 @@ fn coverage(radius: f64) -> (CoverageSets, Vec<f64>) {
                 .collect()
         })
         .collect();
-    (CoverageSets::from_cost_rows(&costs, radius).unwrap(), pop)
+    (
+        CoverageSets::within(&CostMatrix::from_rows(costs).unwrap(), radius),
+        pop,
+    )
 }
 
 #[test]

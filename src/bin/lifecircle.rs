@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use lifecircle::report::{plan_geojson, plan_text};
 use lifecircle::scenario::Scenario;
 
@@ -38,6 +38,155 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Solve a siting model on plain data (an OR-Library file or a cost matrix).
+    Solve(SolveArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ModelKind {
+    /// Minimise total weighted cost with p sites.
+    PMedian,
+    /// Minimise the largest cost with p sites.
+    PCenter,
+    /// Maximise weight within --radius with p sites.
+    Mclp,
+    /// Fewest sites covering everyone within --radius.
+    Lscp,
+}
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs"])))]
+struct SolveArgs {
+    /// The model.
+    #[arg(long, value_enum)]
+    model: ModelKind,
+    /// OR-Library p-median file (p is taken from it unless --p is given).
+    #[arg(long)]
+    orlib: Option<PathBuf>,
+    /// Cost matrix CSV without header: one row per demand point, one column per site.
+    #[arg(long)]
+    costs: Option<PathBuf>,
+    /// Demand weights, one number per line (default: all 1).
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Number of sites to open (besides fixed ones).
+    #[arg(long)]
+    p: Option<usize>,
+    /// Coverage radius for mclp and lscp, in the cost unit.
+    #[arg(long)]
+    radius: Option<f64>,
+    /// Sites forced open, 0-based column indices: --fixed 3,7
+    #[arg(long, value_delimiter = ',')]
+    fixed: Vec<usize>,
+    /// Time limit in seconds.
+    #[arg(long, default_value_t = 600.0)]
+    time_limit: f64,
+    /// Relative gap at which to stop (default 0: prove optimality).
+    #[arg(long, default_value_t = 0.0)]
+    mip_gap: f64,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
+    use lifecircle::model::{CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
+    use lifecircle::{instances, Error};
+    let t0 = std::time::Instant::now();
+    let (costs, file_p) = match (&args.orlib, &args.costs) {
+        (Some(path), _) => {
+            let inst = instances::read_orlib(path)?;
+            (inst.costs, Some(inst.p))
+        }
+        (None, Some(path)) => (instances::read_cost_csv(path)?, None),
+        (None, None) => unreachable!("clap requires one input"),
+    };
+    let weights = match &args.weights {
+        Some(path) => instances::read_numbers(path)?,
+        None => vec![1.0; costs.n_demand()],
+    };
+    let p = args.p.or(file_p);
+    let need_p = || {
+        p.ok_or_else(|| Error::InvalidParameter {
+            name: "p".into(),
+            message: "give --p (or an OR-Library file)".into(),
+        })
+    };
+    let need_radius = || {
+        args.radius.ok_or_else(|| Error::InvalidParameter {
+            name: "radius".into(),
+            message: "coverage models need --radius".into(),
+        })
+    };
+    let options = lifecircle::solve::SolveOptions::new()
+        .time_limit(args.time_limit)?
+        .mip_gap(args.mip_gap)?;
+    let read_s = t0.elapsed().as_secs_f64();
+    let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());
+    let result = match args.model {
+        ModelKind::PMedian => PMedian::new(costs, weights, need_p()?)?
+            .fixed_open(args.fixed.clone())?
+            .solve(&options),
+        ModelKind::PCenter => PCenter::new(costs, weights, need_p()?)?
+            .fixed_open(args.fixed.clone())?
+            .solve(&options),
+        ModelKind::Mclp => {
+            let cov = CoverageSets::within(&costs, need_radius()?);
+            MaxCoverage::new(cov, weights)?
+                .fixed_open(args.fixed.clone())?
+                .new_sites(need_p()?)?
+                .solve(&options)
+        }
+        ModelKind::Lscp => {
+            let cov = CoverageSets::within(&costs, need_radius()?);
+            SetCover::new(cov)
+                .fixed_open(args.fixed.clone())?
+                .solve(&options)
+        }
+    };
+    let model = args
+        .model
+        .to_possible_value()
+        .expect("no skipped variants")
+        .get_name()
+        .to_string();
+    let seconds = t0.elapsed().as_secs_f64();
+    let sol = match result {
+        Err(Error::Infeasible { message, demand }) => {
+            if args.json {
+                let v = serde_json::json!({"model": model, "status": "infeasible", "message": message,
+                    "infeasible_demand": demand, "objective": null, "bound": null, "gap": null,
+                    "sites": [], "seconds": seconds});
+                println!("{v}");
+            } else {
+                println!("{model}: infeasible: {message}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+        other => other?,
+    };
+    if args.json {
+        let v = serde_json::json!({"model": model, "n_demand": n_demand, "n_sites": n_sites, "p": p,
+            "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
+            "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
+            "timings": sol.timings, "presolve": sol.presolve});
+        println!("{v}");
+    } else {
+        println!("{model} on {n_demand} demand points x {n_sites} sites");
+        println!(
+            "objective {}  bound {}  gap {:.4}%  status {}",
+            sol.objective,
+            sol.bound,
+            100.0 * sol.gap,
+            sol.status
+        );
+        println!("sites {:?}", sol.sites);
+        println!(
+            "seconds {seconds:.3} (read {read_s:.3}, heuristic {:.3}, mip {:.3})",
+            sol.timings.heuristic_s, sol.timings.mip_s
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(clap::Args)]
@@ -54,8 +203,9 @@ fn demo_scenario() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/demo.toml")
 }
 
-fn run(cli: Cli) -> lifecircle::Result<()> {
+fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     let (scenario, out) = match cli.command {
+        Command::Solve(args) => return solve(args),
         Command::Demo {
             out,
             new_sites,
@@ -83,12 +233,12 @@ fn run(cli: Cli) -> lifecircle::Result<()> {
         print!("{}", plan_text(&report));
         println!("Plan written to {}", out.geojson.display());
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

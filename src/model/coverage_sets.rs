@@ -1,6 +1,7 @@
 //! Which demand points each site reaches within the walking limit: the sparse
 //! site × demand incidence that every coverage model works on.
 
+use super::CostMatrix;
 use crate::error::{Error, Result};
 
 /// For each site, the sorted demand points it covers (compressed sparse rows).
@@ -53,36 +54,18 @@ impl CoverageSets {
         })
     }
 
-    /// Builds from a dense cost matrix (`costs[i][j]`: demand point `i` to site `j`):
-    /// site `j` covers `i` when `costs[i][j] <= radius`.
-    ///
-    /// # Errors
-    /// [`Error::BadRecord`] for ragged rows or NaN costs.
-    pub fn from_cost_rows(costs: &[Vec<f64>], radius: f64) -> Result<Self> {
-        let n_sites = costs.first().map_or(0, Vec::len);
-        let mut sets = vec![Vec::new(); n_sites];
-        for (i, row) in costs.iter().enumerate() {
-            if row.len() != n_sites {
-                return Err(Error::record(
-                    "cost matrix",
-                    format!("row {i}"),
-                    format!("has {} columns, the first row has {n_sites}", row.len()),
-                ));
-            }
-            for (j, &c) in row.iter().enumerate() {
-                if c.is_nan() {
-                    return Err(Error::record(
-                        "cost matrix",
-                        format!("row {i}, column {j}"),
-                        "is NaN",
-                    ));
-                }
+    /// Builds from a cost matrix: site `j` covers demand point `i` when
+    /// `cost(i, j) <= radius`.
+    pub fn within(costs: &CostMatrix, radius: f64) -> Self {
+        let mut sets = vec![Vec::new(); costs.n_sites()];
+        for i in 0..costs.n_demand() {
+            for (j, &c) in costs.row(i).iter().enumerate() {
                 if c <= radius {
                     sets[j].push(i);
                 }
             }
         }
-        Self::from_sets(costs.len(), sets)
+        Self::from_sets(costs.n_demand(), sets).expect("indices come from the matrix")
     }
 
     /// Number of demand points.
@@ -194,12 +177,12 @@ mod tests {
     }
 
     #[test]
-    fn cost_rows_respect_radius_and_transpose() {
-        let cov = CoverageSets::from_cost_rows(&[vec![1.0, 5.0], vec![3.0, 2.0]], 2.0).unwrap();
+    fn cost_matrix_within_radius_and_transpose() {
+        let m = CostMatrix::from_rows(vec![vec![1.0, 5.0], vec![3.0, 2.0]]).unwrap();
+        let cov = CoverageSets::within(&m, 2.0);
         assert_eq!(cov.site(0), &[0]);
         assert_eq!(cov.site(1), &[1]);
         assert_eq!(cov.by_demand(), vec![vec![0], vec![1]]);
-        assert!(CoverageSets::from_cost_rows(&[vec![1.0], vec![1.0, 2.0]], 2.0).is_err());
     }
 
     #[test]

@@ -12,8 +12,10 @@ use super::coverage_sets::CoverageSets;
 use super::max_coverage::check_costs;
 use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
+use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, Timings,
+    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
+    Timings,
 };
 
 /// A set-covering problem on plain data.
@@ -84,6 +86,70 @@ impl SetCover {
     /// [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
         let t0 = Instant::now();
+        let prepared = self.prepare()?;
+        let t1 = Instant::now();
+        let greedy = heuristic::greedy_set_cover(&prepared.reduced, &prepared.costs);
+        let t2 = Instant::now();
+        let (chosen, mip_bound, status) = self.exact(&prepared, &greedy, options)?;
+        let t3 = Instant::now();
+        let sites = prepared.open(&chosen);
+        let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
+        let fixed_cost: f64 = prepared.fixed.iter().map(|&j| self.cost(j)).sum();
+        let bound = (mip_bound + fixed_cost).min(objective);
+        Ok(Solution {
+            sites,
+            objective,
+            bound,
+            gap: relative_gap(objective, bound),
+            status,
+            presolve: prepared.stats,
+            timings: Timings {
+                presolve_s: seconds(t1 - t0),
+                heuristic_s: seconds(t2 - t1),
+                mip_s: seconds(t3 - t2),
+                total_s: seconds(t3 - t0),
+            },
+        })
+    }
+
+    /// Whether at most `limit` sites (fixed ones included) can cover everyone;
+    /// a greedy cover that fits answers without a MIP.
+    pub(crate) fn fits_within(&self, limit: usize, options: &SolveOptions) -> Result<Fit> {
+        let prepared = match self.prepare() {
+            Ok(p) => p,
+            Err(Error::Infeasible { .. }) => return Ok(Fit::No),
+            Err(e) => return Err(e),
+        };
+        let greedy = heuristic::greedy_set_cover(&prepared.reduced, &prepared.costs);
+        if prepared.fixed.len() + greedy.len() <= limit {
+            return Ok(Fit::Yes(prepared.open(&greedy)));
+        }
+        let (chosen, bound, status) = self.exact(&prepared, &greedy, options)?;
+        let total = prepared.fixed.len() + chosen.len();
+        Ok(if total <= limit {
+            Fit::Yes(prepared.open(&chosen))
+        } else if status == SolveStatus::Optimal
+            || bound + prepared.fixed.len() as f64 > limit as f64 + 1e-6
+        {
+            Fit::No
+        } else {
+            Fit::Unknown
+        })
+    }
+
+    /// The greedy cover (sites sorted, fixed included), or `None` if some demand point has no site.
+    pub(crate) fn greedy(&self) -> Result<Option<Vec<usize>>> {
+        match self.prepare() {
+            Ok(p) => Ok(Some(
+                p.open(&heuristic::greedy_set_cover(&p.reduced, &p.costs)),
+            )),
+            Err(Error::Infeasible { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks feasibility, removes demand covered by fixed sites, presolves.
+    fn prepare(&self) -> Result<Prepared> {
         let by_demand = self.coverage.by_demand();
         let orphans: Vec<usize> = (0..by_demand.len())
             .filter(|&i| by_demand[i].is_empty())
@@ -101,6 +167,7 @@ impl SetCover {
                     shown.join(", "),
                     if orphans.len() > 20 { ", …" } else { "" }
                 ),
+                demand: orphans,
             });
         }
         let mut fixed = self.fixed_open.clone();
@@ -131,13 +198,25 @@ impl SetCover {
             sites_before: self.coverage.n_sites() - fixed.len(),
             sites_after: reduced.sites.len(),
         };
-        let t1 = Instant::now();
-        let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
-        let greedy = heuristic::greedy_set_cover(&reduced, &costs);
-        let t2 = Instant::now();
+        let costs = reduced.sites.iter().map(|&j| self.cost(j)).collect();
+        Ok(Prepared {
+            fixed,
+            reduced,
+            stats,
+            costs,
+        })
+    }
 
+    /// The MIP on the reduced instance: chosen positions, bound (without fixed costs), status.
+    fn exact(
+        &self,
+        prepared: &Prepared,
+        greedy: &[usize],
+        options: &SolveOptions,
+    ) -> Result<(Vec<usize>, f64, SolveStatus)> {
+        let (reduced, costs) = (&prepared.reduced, &prepared.costs);
         let (chosen, mip_bound, status) = if reduced.groups.is_empty() {
-            (Vec::new(), 0.0, crate::solve::SolveStatus::Optimal)
+            (Vec::new(), 0.0, SolveStatus::Optimal)
         } else {
             let n = reduced.sites.len();
             let rows = reduced
@@ -163,27 +242,34 @@ impl SetCover {
             let chosen: Vec<usize> = (0..n).filter(|&s| result.values[s] > 0.5).collect();
             (chosen, result.bound, result.status)
         };
-        let t3 = Instant::now();
-
-        let mut sites: Vec<usize> = chosen.iter().map(|&s| reduced.sites[s]).collect();
-        sites.extend(&fixed);
-        sites.sort_unstable();
-        let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
-        let fixed_cost: f64 = fixed.iter().map(|&j| self.cost(j)).sum();
-        let bound = (mip_bound + fixed_cost).min(objective);
-        Ok(Solution {
-            sites,
-            objective,
-            bound,
-            gap: relative_gap(objective, bound),
-            status,
-            presolve: stats,
-            timings: Timings {
-                presolve_s: seconds(t1 - t0),
-                heuristic_s: seconds(t2 - t1),
-                mip_s: seconds(t3 - t2),
-                total_s: seconds(t3 - t0),
-            },
-        })
+        Ok((chosen, mip_bound, status))
     }
+}
+
+/// A presolved covering instance.
+struct Prepared {
+    fixed: Vec<usize>,
+    reduced: Reduced,
+    stats: PresolveStats,
+    costs: Vec<f64>,
+}
+
+impl Prepared {
+    /// Original site indices of chosen positions plus the fixed sites, sorted.
+    fn open(&self, chosen: &[usize]) -> Vec<usize> {
+        let mut sites: Vec<usize> = chosen.iter().map(|&s| self.reduced.sites[s]).collect();
+        sites.extend(&self.fixed);
+        sites.sort_unstable();
+        sites
+    }
+}
+
+/// Whether a cover fits within a site count.
+pub(crate) enum Fit {
+    /// It fits: these sites (sorted, fixed included).
+    Yes(Vec<usize>),
+    /// Proven not to fit.
+    No,
+    /// The time limit struck first.
+    Unknown,
 }

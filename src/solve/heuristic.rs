@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::presolve::Reduced;
+use crate::model::CostMatrix;
 
 /// A heap entry ordered by gain, then by lower site index for determinism.
 #[derive(PartialEq)]
@@ -121,6 +122,191 @@ pub(crate) fn greedy_set_cover(r: &Reduced, costs: &[f64]) -> Vec<usize> {
         }
     }
     chosen
+}
+
+/// Nearest and second-nearest open site of every demand point.
+struct Assignment {
+    first: Vec<(f64, usize)>,
+    second: Vec<f64>,
+}
+
+impl Assignment {
+    fn of(costs: &CostMatrix, open: &[usize]) -> Self {
+        let n = costs.n_demand();
+        let mut first = vec![(f64::INFINITY, usize::MAX); n];
+        let mut second = vec![f64::INFINITY; n];
+        for i in 0..n {
+            let row = costs.row(i);
+            for &j in open {
+                let c = row[j];
+                if c < first[i].0 || (c == first[i].0 && j < first[i].1) {
+                    second[i] = first[i].0;
+                    first[i] = (c, j);
+                } else if c < second[i] {
+                    second[i] = c;
+                }
+            }
+        }
+        Self { first, second }
+    }
+}
+
+/// Total weighted cost of serving every demand point from its nearest open site.
+pub(crate) fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -> f64 {
+    (0..costs.n_demand())
+        .filter(|&i| weights[i] > 0.0)
+        .map(|i| {
+            weights[i]
+                * open
+                    .iter()
+                    .map(|&j| costs.cost(i, j))
+                    .fold(f64::INFINITY, f64::min)
+        })
+        .sum()
+}
+
+/// p-median: greedy addition, then [`interchange`]. Fixed sites stay open.
+/// Returns the open sites (fixed included), sorted.
+pub(crate) fn p_median(
+    costs: &CostMatrix,
+    weights: &[f64],
+    p: usize,
+    fixed: &[usize],
+) -> Vec<usize> {
+    let (n, m) = (costs.n_demand(), costs.n_sites());
+    let clients: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
+    let mut open: Vec<usize> = fixed.to_vec();
+    let mut is_open = vec![false; m];
+    open.iter().for_each(|&j| is_open[j] = true);
+    let mut best: Vec<f64> = clients
+        .iter()
+        .map(|&i| {
+            open.iter()
+                .map(|&j| costs.cost(i, j))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    for _ in 0..p {
+        let pick = (0..m)
+            .filter(|&j| !is_open[j])
+            .map(|j| {
+                let total: f64 = clients
+                    .iter()
+                    .zip(&best)
+                    .map(|(&i, &b)| weights[i] * b.min(costs.cost(i, j)))
+                    .sum();
+                (total, j)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let Some((_, j)) = pick else { break };
+        is_open[j] = true;
+        open.push(j);
+        for (b, &i) in best.iter_mut().zip(&clients) {
+            *b = b.min(costs.cost(i, j));
+        }
+    }
+    interchange(costs, weights, open, fixed)
+}
+
+/// Whitaker's fast interchange from a given plan: the best swap per sweep
+/// (each sweep `O(n·m)`) until no swap improves. Fixed sites stay open.
+/// Returns the open sites, sorted.
+pub(crate) fn interchange(
+    costs: &CostMatrix,
+    weights: &[f64],
+    mut open: Vec<usize>,
+    fixed: &[usize],
+) -> Vec<usize> {
+    let (n, m) = (costs.n_demand(), costs.n_sites());
+    let clients: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
+    let mut is_open = vec![false; m];
+    open.iter().for_each(|&j| is_open[j] = true);
+    let mut is_fixed = vec![false; m];
+    fixed.iter().for_each(|&j| is_fixed[j] = true);
+    let mut loss = vec![0.0; m];
+    loop {
+        let a = Assignment::of(costs, &open);
+        let mut best_swap: Option<(f64, usize, usize)> = None;
+        for j_in in (0..m).filter(|&j| !is_open[j]) {
+            // gain: what every client saves by j_in alone; loss[j_out]: what
+            // clients of j_out pay extra when it closes (net of j_in).
+            let mut gain = 0.0;
+            for &i in &clients {
+                let (d1, j1) = a.first[i];
+                let d_in = costs.cost(i, j_in);
+                let w = weights[i];
+                if d_in < d1 {
+                    gain += w * (d1 - d_in);
+                } else {
+                    loss[j1] += w * (d_in.min(a.second[i]) - d1);
+                }
+            }
+            for &j_out in open.iter().filter(|&&j| !is_fixed[j]) {
+                let delta = loss[j_out] - gain;
+                if delta < -1e-9 && best_swap.is_none_or(|b| delta < b.0) {
+                    best_swap = Some((delta, j_in, j_out));
+                }
+            }
+            open.iter().for_each(|&j| loss[j] = 0.0);
+        }
+        let Some((_, j_in, j_out)) = best_swap else {
+            break;
+        };
+        is_open[j_out] = false;
+        is_open[j_in] = true;
+        let k = open
+            .iter()
+            .position(|&j| j == j_out)
+            .expect("j_out is open");
+        open[k] = j_in;
+    }
+    open.sort_unstable();
+    open
+}
+
+/// p-center upper bound: farthest-first (Gonzalez) — repeatedly open the site
+/// nearest to the demand point that is worst off. Returns open sites, sorted.
+pub(crate) fn p_center(
+    costs: &CostMatrix,
+    clients: &[usize],
+    p: usize,
+    fixed: &[usize],
+) -> Vec<usize> {
+    let m = costs.n_sites();
+    let mut open: Vec<usize> = fixed.to_vec();
+    let mut is_open = vec![false; m];
+    open.iter().for_each(|&j| is_open[j] = true);
+    let mut reach: Vec<f64> = clients
+        .iter()
+        .map(|&i| {
+            open.iter()
+                .map(|&j| costs.cost(i, j))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    for _ in 0..p {
+        let Some(worst) =
+            (0..clients.len()).max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)))
+        else {
+            break;
+        };
+        let i = clients[worst];
+        let Some(j) = (0..m).filter(|&j| !is_open[j]).min_by(|&a, &b| {
+            costs
+                .cost(i, a)
+                .total_cmp(&costs.cost(i, b))
+                .then(a.cmp(&b))
+        }) else {
+            break;
+        };
+        is_open[j] = true;
+        open.push(j);
+        for (r, &c) in reach.iter_mut().zip(clients) {
+            *r = r.min(costs.cost(c, j));
+        }
+    }
+    open.sort_unstable();
+    open
 }
 
 #[cfg(test)]

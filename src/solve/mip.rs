@@ -134,7 +134,6 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
         model.set_option("log_to_console", true);
     }
     model.set_option("time_limit", options.time_limit_s);
-    model.set_option("mip_rel_gap", options.mip_gap);
     // HiGHS stops at an absolute gap of 1e-6 by default, which is "optimal" for our integral objectives.
     if let Some(t) = options.threads {
         model.set_option("threads", t as i32);
@@ -165,6 +164,7 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(Error::Infeasible {
                 message: "the solver proved that no plan satisfies the constraints".into(),
+                demand: Vec::new(),
             })
         }
         other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),

@@ -3,6 +3,7 @@
 //! [`Solution`] every model returns with its bound, gap, status and timings.
 
 pub(crate) mod heuristic;
+pub(crate) mod lagrangian;
 pub(crate) mod mip;
 pub(crate) mod presolve;
 mod solution;

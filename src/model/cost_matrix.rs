@@ -1,0 +1,85 @@
+//! Dense demand × site travel costs, for the models that need every pair
+//! (p-median, p-center) and for cost-matrix input to the coverage models.
+
+use crate::error::{Error, Result};
+
+/// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
+///
+/// # Example
+/// ```
+/// use lifecircle::model::CostMatrix;
+/// let m = CostMatrix::from_rows(vec![vec![0.0, 4.0], vec![3.0, 1.0]]).unwrap();
+/// assert_eq!((m.n_demand(), m.n_sites(), m.cost(1, 0)), (2, 2, 3.0));
+/// assert!(CostMatrix::from_rows(vec![vec![0.0], vec![f64::NAN]]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CostMatrix {
+    n_demand: usize,
+    n_sites: usize,
+    data: Vec<f64>,
+}
+
+impl CostMatrix {
+    /// Builds from row-major data of length `n_demand * n_sites`.
+    ///
+    /// # Errors
+    /// [`Error::BadRecord`] for a wrong length or a negative/non-finite cost (naming its row and column).
+    pub fn new(n_demand: usize, n_sites: usize, data: Vec<f64>) -> Result<Self> {
+        if data.len() != n_demand * n_sites {
+            return Err(Error::record(
+                "cost matrix",
+                "shape",
+                format!("{} values for {n_demand} x {n_sites}", data.len()),
+            ));
+        }
+        if let Some(k) = data.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
+            return Err(Error::record(
+                "cost matrix",
+                format!("row {}, column {}", k / n_sites.max(1), k % n_sites.max(1)),
+                format!("cost {} must be finite and >= 0", data[k]),
+            ));
+        }
+        Ok(Self {
+            n_demand,
+            n_sites,
+            data,
+        })
+    }
+
+    /// Builds from one row per demand point.
+    ///
+    /// # Errors
+    /// As [`CostMatrix::new`], plus ragged rows.
+    pub fn from_rows(rows: Vec<Vec<f64>>) -> Result<Self> {
+        let n_sites = rows.first().map_or(0, Vec::len);
+        if let Some(i) = rows.iter().position(|r| r.len() != n_sites) {
+            return Err(Error::record(
+                "cost matrix",
+                format!("row {i}"),
+                format!("has {} columns, the first row has {n_sites}", rows[i].len()),
+            ));
+        }
+        let n_demand = rows.len();
+        Self::new(n_demand, n_sites, rows.into_iter().flatten().collect())
+    }
+
+    /// Number of demand points (rows).
+    pub fn n_demand(&self) -> usize {
+        self.n_demand
+    }
+
+    /// Number of sites (columns).
+    pub fn n_sites(&self) -> usize {
+        self.n_sites
+    }
+
+    /// Cost from demand point `i` to site `j`.
+    pub fn cost(&self, i: usize, j: usize) -> f64 {
+        self.data[i * self.n_sites + j]
+    }
+
+    /// Costs from demand point `i` to every site.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.data[i * self.n_sites..(i + 1) * self.n_sites]
+    }
+}

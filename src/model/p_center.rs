@@ -1,0 +1,258 @@
+//! p-center: open `p` sites so that the longest walk of any resident to the
+//! nearest open site is as short as possible (an equity objective).
+//!
+//! # Method
+//! The optimal radius is one of the distinct costs. A farthest-first
+//! construction gives an upper bound `U`; every demand point's cheapest site
+//! gives a lower bound `L`. Binary search over the distinct costs in `[L, U]`:
+//! a radius `r` is feasible when the fewest sites covering everyone within `r`
+//! ([`SetCover`], with presolve and a greedy start) is at most `p` plus the
+//! fixed sites. A greedy cover of size ≤ p proves feasibility without a MIP.
+//!
+//! Demand points with weight 0 are ignored; other weights do not scale the
+//! radius (the plain vertex p-center).
+
+use std::time::Instant;
+
+use super::cost_matrix::CostMatrix;
+use super::coverage_sets::{check_weights, CoverageSets};
+use super::p_median::{check_some_open, validate_counts};
+use super::set_cover::{Fit, SetCover};
+use crate::error::Result;
+use crate::solve::{
+    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+};
+
+/// A p-center problem on plain data.
+///
+/// # Example
+/// ```
+/// use lifecircle::model::{CostMatrix, PCenter};
+/// use lifecircle::solve::SolveOptions;
+///
+/// let x = [0.0f64, 1.0, 10.0, 11.0, 30.0];
+/// let costs = CostMatrix::from_rows(
+///     x.iter().map(|a| x.iter().map(|b| (a - b).abs()).collect()).collect(),
+/// ).unwrap();
+/// let sol = PCenter::new(costs, vec![1.0; 5], 2).unwrap().solve(&SolveOptions::new()).unwrap();
+/// assert_eq!(sol.objective, 10.0); // one site at 30, one at 1 or 10
+/// assert_eq!(sol.gap, 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PCenter {
+    /// Demand × site costs.
+    pub costs: CostMatrix,
+    /// Weight of each demand point (only whether it is positive matters).
+    pub weights: Vec<f64>,
+    /// Sites to open besides the fixed ones.
+    pub p: usize,
+    /// Sites open whatever the solver decides.
+    pub fixed_open: Vec<usize>,
+}
+
+impl PCenter {
+    /// A p-center problem.
+    ///
+    /// # Errors
+    /// As [`super::PMedian::new`].
+    pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
+        check_weights(&weights, costs.n_demand())?;
+        validate_counts(costs.n_sites(), p, &[])?;
+        Ok(Self {
+            costs,
+            weights,
+            p,
+            fixed_open: Vec::new(),
+        })
+    }
+
+    /// Forces sites open (they do not count towards `p`).
+    ///
+    /// # Errors
+    /// As [`super::PMedian::fixed_open`].
+    pub fn fixed_open(mut self, mut sites: Vec<usize>) -> Result<Self> {
+        sites.sort_unstable();
+        sites.dedup();
+        validate_counts(self.costs.n_sites(), self.p, &sites)?;
+        self.fixed_open = sites;
+        Ok(self)
+    }
+
+    fn clients(&self) -> Vec<usize> {
+        (0..self.costs.n_demand())
+            .filter(|&i| self.weights[i] > 0.0)
+            .collect()
+    }
+
+    /// The longest cost from a demand point to its nearest open site.
+    pub fn radius_of(&self, open: &[usize]) -> f64 {
+        self.clients()
+            .iter()
+            .map(|&i| {
+                open.iter()
+                    .map(|&j| self.costs.cost(i, j))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Solves to proven optimality (or until the time limit).
+    ///
+    /// # Errors
+    /// [`crate::Error::Solver`] if HiGHS fails.
+    pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        check_some_open(self.p, &self.fixed_open)?;
+        let t0 = Instant::now();
+        let clients = self.clients();
+        let mut best = heuristic::p_center(&self.costs, &clients, self.p, &self.fixed_open);
+        let mut upper = self.radius_of(&best);
+        let t1 = Instant::now();
+        let mut lower = clients
+            .iter()
+            .map(|&i| {
+                self.costs
+                    .row(i)
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .fold(0.0, f64::max);
+        let mut radii: Vec<f64> = clients
+            .iter()
+            .flat_map(|&i| self.costs.row(i).iter().copied())
+            .filter(|&c| c >= lower && c < upper)
+            .collect();
+        radii.sort_by(f64::total_cmp);
+        radii.dedup();
+        let limit = self.p + self.fixed_open.len();
+        // Greedy covers are cheap: the smallest radius where one fits is a far
+        // better upper bound than farthest-first, and leaves few MIPs to solve.
+        let (mut lo, mut hi) = (0, radii.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.set_cover(radii[mid], &clients)?.greedy()? {
+                Some(open) if open.len() <= limit => {
+                    let r = self.radius_of(&open);
+                    if r < upper {
+                        (best, upper) = (open, r);
+                    }
+                    hi = mid;
+                }
+                _ => lo = mid + 1,
+            }
+        }
+        radii.truncate(radii.partition_point(|&v| v < upper));
+        let mut status = SolveStatus::Optimal;
+        // Invariant: radii[..lo] are infeasible (below the optimum), radii[hi..] are not needed.
+        (lo, hi) = (0, radii.len());
+        while lo < hi {
+            let left = options.time_limit_s - t0.elapsed().as_secs_f64();
+            if left <= 0.0 {
+                status = SolveStatus::TimeLimit;
+                break;
+            }
+            let mid = (lo + hi) / 2;
+            let r = radii[mid];
+            match self.cover_within(
+                r,
+                &clients,
+                limit,
+                &SolveOptions {
+                    time_limit_s: left,
+                    ..options.clone()
+                },
+            )? {
+                Fit::Yes(open) => {
+                    upper = self.radius_of(&open);
+                    best = open;
+                    hi = radii.partition_point(|&v| v < upper).min(mid);
+                }
+                Fit::No => {
+                    lower = lower.max(radii.get(mid + 1).copied().unwrap_or(upper));
+                    lo = mid + 1;
+                }
+                Fit::Unknown => {
+                    status = SolveStatus::TimeLimit;
+                    break;
+                }
+            }
+        }
+        if status == SolveStatus::Optimal {
+            lower = upper;
+        }
+        let t2 = Instant::now();
+        Ok(Solution {
+            objective: upper,
+            bound: lower.min(upper),
+            gap: relative_gap(upper, lower.min(upper)),
+            status,
+            sites: best,
+            presolve: PresolveStats {
+                demand_before: self.costs.n_demand(),
+                demand_after: clients.len(),
+                sites_before: self.costs.n_sites(),
+                sites_after: self.costs.n_sites(),
+            },
+            timings: Timings {
+                presolve_s: 0.0,
+                heuristic_s: seconds(t1 - t0),
+                mip_s: seconds(t2 - t1),
+                total_s: seconds(t2 - t0),
+            },
+        })
+    }
+
+    /// A lower bound on the new sites needed to cover every client within `r`:
+    /// clients (not reached by a fixed site) whose candidate sites are pairwise
+    /// disjoint each need a site of their own. Greedy packing, rarest clients first.
+    fn packing(&self, r: f64, clients: &[usize]) -> usize {
+        let m = self.costs.n_sites();
+        let mut is_fixed = vec![false; m];
+        self.fixed_open.iter().for_each(|&j| is_fixed[j] = true);
+        let mut reach: Vec<Vec<usize>> = Vec::new();
+        for &i in clients {
+            let row = self.costs.row(i);
+            if self.fixed_open.iter().any(|&j| row[j] <= r) {
+                continue;
+            }
+            reach.push((0..m).filter(|&j| !is_fixed[j] && row[j] <= r).collect());
+        }
+        reach.sort_by_key(Vec::len);
+        let mut used = vec![false; m];
+        let mut packed = 0;
+        for sites in reach {
+            if sites.iter().all(|&j| !used[j]) {
+                sites.iter().for_each(|&j| used[j] = true);
+                packed += 1;
+            }
+        }
+        packed
+    }
+
+    /// The set-covering problem "cover every client within `r`".
+    fn set_cover(&self, r: f64, clients: &[usize]) -> Result<SetCover> {
+        let sets = (0..self.costs.n_sites())
+            .map(|j| {
+                (0..clients.len())
+                    .filter(|&c| self.costs.cost(clients[c], j) <= r)
+                    .collect()
+            })
+            .collect();
+        SetCover::new(CoverageSets::from_sets(clients.len(), sets)?)
+            .fixed_open(self.fixed_open.clone())
+    }
+
+    /// Whether at most `limit` sites (fixed ones included) cover every client within `r`.
+    fn cover_within(
+        &self,
+        r: f64,
+        clients: &[usize],
+        limit: usize,
+        options: &SolveOptions,
+    ) -> Result<Fit> {
+        if self.packing(r, clients) > self.p {
+            return Ok(Fit::No);
+        }
+        self.set_cover(r, clients)?.fits_within(limit, options)
+    }
+}
