@@ -10,7 +10,7 @@ use std::path::Path;
 use geo::Centroid;
 
 use crate::error::{Error, Result};
-use crate::network::{Network, Snapped, Snapper};
+use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
 
 /// Residents at one location.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -135,15 +135,16 @@ fn wkt_centroid(text: &str) -> Option<(f64, f64)> {
 pub struct SnappedDemand {
     /// Indices (into the input) of the points on the network.
     pub inside: Vec<usize>,
-    /// Their snapped positions, parallel to `inside`.
-    pub snapped: Vec<Snapped>,
+    /// The nodes each of them may step onto (nearest first), parallel to `inside`.
+    pub snapped: Vec<Vec<Snapped>>,
     /// Indices of points outside the network's bounding box or farther than the tolerance from any node.
     pub outside: Vec<usize>,
 }
 
 /// Snaps demand points, leaving out those the network does not reach: outside
 /// its bounding box (an extract cut at the border would put them at the wrong
-/// end of the street) or more than `max_m` metres from a node.
+/// end of the street) or more than `max_m` metres from a node. Each point is
+/// attached to its nearest nodes ([`Snapper::attach`] with the defaults).
 pub fn snap_demand(
     points: &[DemandPoint],
     network: &Network,
@@ -161,7 +162,8 @@ pub fn snap_demand(
         match snapper.nearest(p.lon, p.lat) {
             Some(s) if in_box && s.offset_m <= max_m => {
                 out.inside.push(i);
-                out.snapped.push(s);
+                out.snapped
+                    .push(snapper.attach(p.lon, p.lat, ATTACH_NODES, ATTACH_SLACK_M));
             }
             _ => out.outside.push(i),
         }

@@ -312,7 +312,7 @@ impl Scenario {
             .map(|&i| people[i].population)
             .collect();
         // Every facility of every reported service, snapped once; rows of the travel matrix.
-        let mut facilities: Vec<(usize, &Poi, Snapped)> = Vec::new();
+        let mut facilities: Vec<(usize, &Poi, Vec<Snapped>)> = Vec::new();
         for (k, svc) in report_services.iter().enumerate() {
             for poi in osm.pois.iter().filter(|p| svc.matches(p)) {
                 let kind = if poi.is_way { "way" } else { "node" };
@@ -320,7 +320,7 @@ impl Scenario {
                 facilities.push((
                     k,
                     poi,
-                    snapper.snap_site(&id, poi.lon, poi.lat, self.max_snap_m)?,
+                    snapper.attach_site(&id, poi.lon, poi.lat, self.max_snap_m)?,
                 ));
             }
         }
@@ -329,10 +329,12 @@ impl Scenario {
             .collect();
         let t_snap = Instant::now();
 
-        let mut sources: Vec<Snapped> = facilities.iter().map(|f| f.2).collect();
-        sources.extend(candidates.iter().map(|&v| Snapped {
-            node: v,
-            offset_m: 0.0,
+        let mut sources: Vec<Vec<Snapped>> = facilities.iter().map(|f| f.2.clone()).collect();
+        sources.extend(candidates.iter().map(|&v| {
+            vec![Snapped {
+                node: v,
+                offset_m: 0.0,
+            }]
         }));
         let max_limit_s = report_services
             .iter()

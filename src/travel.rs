@@ -1,9 +1,12 @@
 //! Stage 2: walking times from every site to every demand point within the
 //! walking limit, by one bounded Dijkstra per site (in parallel with rayon).
 //!
-//! A walk from site `s` to demand point `d` is: from `s` straight to its snapped
-//! node, along the network, then straight to `d`; its time is that length
-//! divided by the walking speed. Pairs beyond the limit are not stored, so the
+//! A walk from site `s` to demand point `d` is: from `s` straight to one of the
+//! nodes it is attached to, along the network, then straight to `d` from one
+//! of its nodes; its time is the shortest such length divided by the walking
+//! speed. A point is given either one [`Snapped`] node or several (see
+//! [`crate::network::Snapper::attach`]), so that a resident whose nearest node
+//! lies on an indoor corridor can still step onto the street next to it. Pairs beyond the limit are not stored, so the
 //! matrix stays sparse: a 15-minute walk touches a few hundred metres of street.
 //!
 //! # Complexity
@@ -55,10 +58,10 @@ impl TravelTimes {
     /// # Errors
     /// [`Error::InvalidParameter`] for a non-positive speed, a negative or NaN
     /// limit, or a snapped node outside the network.
-    pub fn compute(
+    pub fn compute<S: AsRef<[Snapped]> + Sync, D: AsRef<[Snapped]>>(
         network: &Network,
-        sites: &[Snapped],
-        demand: &[Snapped],
+        sites: &[S],
+        demand: &[D],
         speed_m_s: f64,
         limit_s: f64,
     ) -> Result<Self> {
@@ -75,17 +78,24 @@ impl TravelTimes {
             ));
         }
         let n = network.node_count();
-        for (what, points) in [("site", sites), ("demand point", demand)] {
-            if let Some((i, p)) = points.iter().enumerate().find(|(_, p)| p.node >= n) {
-                return Err(Error::UnknownNode {
-                    id: format!("{} (snapped {what} {i})", p.node),
-                });
+        let check = |what: &str, points: &mut dyn Iterator<Item = &[Snapped]>| -> Result<()> {
+            for (i, p) in points.enumerate() {
+                if let Some(bad) = p.iter().find(|a| a.node >= n) {
+                    return Err(Error::UnknownNode {
+                        id: format!("{} (snapped {what} {i})", bad.node),
+                    });
+                }
             }
-        }
-        // Demand points grouped by node, so a settled node hands over its points at once.
-        let mut at_node: Vec<Vec<u32>> = vec![Vec::new(); n];
+            Ok(())
+        };
+        check("site", &mut sites.iter().map(AsRef::as_ref))?;
+        check("demand point", &mut demand.iter().map(AsRef::as_ref))?;
+        // Demand attachments grouped by node, so a settled node hands over its points at once.
+        let mut at_node: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
         for (i, d) in demand.iter().enumerate() {
-            at_node[d.node].push(i as u32);
+            for a in d.as_ref() {
+                at_node[a.node].push((i as u32, a.offset_m));
+            }
         }
         let limit_m = limit_s * speed_m_s;
         let rows: Vec<Vec<(u32, f64)>> = sites
@@ -94,15 +104,17 @@ impl TravelTimes {
                 || Scratch::new(n),
                 |scratch, site| {
                     let mut row = Vec::new();
-                    scratch.run(network, site.node, site.offset_m, limit_m, |node, dist| {
-                        for &d in &at_node[node] {
-                            let total = dist + demand[d as usize].offset_m;
+                    scratch.run(network, site.as_ref(), limit_m, |node, dist| {
+                        for &(d, offset) in &at_node[node] {
+                            let total = dist + offset;
                             if total <= limit_m {
                                 row.push((d, total / speed_m_s));
                             }
                         }
                     });
-                    row.sort_unstable_by_key(|e| e.0);
+                    // A point attached at several nodes keeps its shortest walk.
+                    row.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                    row.dedup_by_key(|e| e.0);
                     row
                 },
             )
@@ -211,13 +223,12 @@ impl Scratch {
         }
     }
 
-    /// Settles every node within `limit` metres of `source` (which starts at
-    /// `start` metres) and calls `visit(node, distance)` once per settled node.
+    /// Settles every node within `limit` metres of the sources (each entered at
+    /// its offset) and calls `visit(node, distance)` once per settled node.
     fn run(
         &mut self,
         network: &Network,
-        source: usize,
-        start: f64,
+        sources: &[Snapped],
         limit: f64,
         mut visit: impl FnMut(usize, f64),
     ) {
@@ -226,12 +237,15 @@ impl Scratch {
         }
         self.touched.clear();
         self.heap.clear();
-        if start > limit {
-            return;
+        for s in sources.iter().filter(|s| s.offset_m <= limit) {
+            if s.offset_m < self.dist[s.node] {
+                if self.dist[s.node].is_infinite() {
+                    self.touched.push(s.node);
+                }
+                self.dist[s.node] = s.offset_m;
+                self.heap.push(Reverse((OrdF64(s.offset_m), s.node)));
+            }
         }
-        self.dist[source] = start;
-        self.touched.push(source);
-        self.heap.push(Reverse((OrdF64(start), source)));
         while let Some(Reverse((OrdF64(d), v))) = self.heap.pop() {
             if d > self.dist[v] {
                 continue;

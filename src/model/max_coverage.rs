@@ -18,7 +18,9 @@ use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
 use crate::error::{Error, Result};
+use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
+use crate::solve::presolve::Reduced;
 use crate::solve::{
     heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
     Timings,
@@ -186,74 +188,75 @@ impl MaxCoverage {
         let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
         let p = self.new_sites.unwrap_or(usize::MAX);
         let budget = self.budget.unwrap_or(f64::INFINITY);
-        let greedy = heuristic::greedy_max_cover(&reduced, p, &costs, budget);
+        let mut greedy = heuristic::greedy_max_cover(&reduced, p, &costs, budget);
+        if budget.is_infinite() {
+            greedy = heuristic::swap_max_cover(&reduced, greedy);
+        }
         let t2 = Instant::now();
 
         let all_fit = reduced.sites.len() <= p && costs.iter().sum::<f64>() <= budget;
+        let greedy_value = value_of(&reduced, &greedy);
         let (chosen, mip_bound, status): (Vec<usize>, _, _) = if all_fit {
             (
                 (0..reduced.sites.len()).collect(),
                 None,
                 SolveStatus::Optimal,
             )
-        } else {
-            let n = reduced.sites.len();
-            let mut cols = vec![Col::binary(0.0); n];
-            cols.extend(
-                reduced
+        } else if budget.is_infinite() {
+            // Lagrangian bound and site dropping, then the MIP on what is left.
+            let deadline = t0 + std::time::Duration::from_secs_f64(options.time_limit_s.min(1e9));
+            let (upper, keep) = lagrangian::max_cover_bound(&reduced, p, greedy_value, deadline);
+            let gap = relative_gap(greedy_value, upper);
+            if gap <= options.mip_gap.max(1e-9) {
+                let status = if gap > 1e-9 {
+                    SolveStatus::GapLimit
+                } else {
+                    SolveStatus::Optimal
+                };
+                (greedy, Some(upper), status)
+            } else {
+                let demand = reduced
                     .groups
                     .iter()
-                    .map(|g| Col::continuous(g.weight, 0.0, 1.0)),
-            );
-            let mut rows: Vec<Row> = reduced
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(g, group)| {
-                    let mut coefs = vec![(n + g, 1.0)];
-                    coefs.extend(group.sites.iter().map(|&s| (s as usize, -1.0)));
-                    Row {
-                        lower: f64::NEG_INFINITY,
-                        upper: 0.0,
-                        coefs,
-                    }
-                })
-                .collect();
-            if p < n {
-                rows.push(Row {
-                    lower: f64::NEG_INFINITY,
-                    upper: p as f64,
-                    coefs: (0..n).map(|s| (s, 1.0)).collect(),
-                });
+                    .map(|g| {
+                        (
+                            g.weight,
+                            g.sites
+                                .iter()
+                                .filter(|&&s| keep[s as usize])
+                                .map(|&s| reduced.sites[s as usize] as u32)
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                let left = presolve::reduce(demand, |j| self.cost(j));
+                let left_costs: Vec<f64> = left.sites.iter().map(|&j| self.cost(j)).collect();
+                let start = heuristic::greedy_max_cover(&left, p, &left_costs, budget);
+                let remaining = SolveOptions {
+                    time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
+                    ..options.clone()
+                };
+                let (picked, bound, status) =
+                    coverage_mip(&left, p, &left_costs, budget, &start, &remaining)?;
+                let picked_value = value_of(&left, &picked);
+                // Back to positions in `reduced`; keep the greedy plan if the restricted one is not better.
+                let position: std::collections::HashMap<usize, usize> = reduced
+                    .sites
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &j)| (j, k))
+                    .collect();
+                let chosen = if picked_value > greedy_value {
+                    picked.iter().map(|&s| position[&left.sites[s]]).collect()
+                } else {
+                    greedy
+                };
+                (chosen, Some(bound.max(greedy_value).min(upper)), status)
             }
-            if budget.is_finite() {
-                rows.push(Row {
-                    lower: f64::NEG_INFINITY,
-                    upper: budget,
-                    coefs: costs.iter().enumerate().map(|(s, &c)| (s, c)).collect(),
-                });
-            }
-            let mut start = vec![0.0; n];
-            greedy.iter().for_each(|&s| start[s] = 1.0);
-            let covered =
-                |g: &presolve::DemandGroup| g.sites.iter().any(|&s| start[s as usize] > 0.5);
-            let ys: Vec<f64> = reduced
-                .groups
-                .iter()
-                .map(|g| f64::from(u8::from(covered(g))))
-                .collect();
-            start.extend(ys);
-            let result = mip::solve(
-                &Mip {
-                    sense: Sense::Maximise,
-                    cols,
-                    rows,
-                    start: Some(start),
-                },
-                options,
-            )?;
-            let chosen: Vec<usize> = (0..n).filter(|&s| result.values[s] > 0.5).collect();
-            (chosen, Some(result.bound), result.status)
+        } else {
+            let (chosen, bound, status) =
+                coverage_mip(&reduced, p, &costs, budget, &greedy, options)?;
+            (chosen, Some(bound), status)
         };
         let t3 = Instant::now();
 
@@ -278,6 +281,80 @@ impl MaxCoverage {
             },
         })
     }
+}
+
+/// Weight of the groups that the chosen positions cover.
+fn value_of(r: &Reduced, chosen: &[usize]) -> f64 {
+    let mut open = vec![false; r.sites.len()];
+    chosen.iter().for_each(|&s| open[s] = true);
+    r.groups
+        .iter()
+        .filter(|g| g.sites.iter().any(|&s| open[s as usize]))
+        .map(|g| g.weight)
+        .sum()
+}
+
+/// The MIP on a presolved instance: `max Σ w_g y_g`, `y_g ≤ Σ x_s`, count and
+/// budget rows, warm-started from `start`. Returns chosen positions, bound, status.
+fn coverage_mip(
+    r: &Reduced,
+    p: usize,
+    costs: &[f64],
+    budget: f64,
+    start: &[usize],
+    options: &SolveOptions,
+) -> Result<(Vec<usize>, f64, SolveStatus)> {
+    let n = r.sites.len();
+    let mut cols = vec![Col::binary(0.0); n];
+    cols.extend(r.groups.iter().map(|g| Col::continuous(g.weight, 0.0, 1.0)));
+    let mut rows: Vec<Row> = r
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let mut coefs = vec![(n + g, 1.0)];
+            coefs.extend(group.sites.iter().map(|&s| (s as usize, -1.0)));
+            Row {
+                lower: f64::NEG_INFINITY,
+                upper: 0.0,
+                coefs,
+            }
+        })
+        .collect();
+    if p < n {
+        rows.push(Row {
+            lower: f64::NEG_INFINITY,
+            upper: p as f64,
+            coefs: (0..n).map(|s| (s, 1.0)).collect(),
+        });
+    }
+    if budget.is_finite() {
+        rows.push(Row {
+            lower: f64::NEG_INFINITY,
+            upper: budget,
+            coefs: costs.iter().enumerate().map(|(s, &c)| (s, c)).collect(),
+        });
+    }
+    let mut values = vec![0.0; n];
+    start.iter().for_each(|&s| values[s] = 1.0);
+    let covered = |g: &presolve::DemandGroup| g.sites.iter().any(|&s| values[s as usize] > 0.5);
+    let ys: Vec<f64> = r
+        .groups
+        .iter()
+        .map(|g| f64::from(u8::from(covered(g))))
+        .collect();
+    values.extend(ys);
+    let result = mip::solve(
+        &Mip {
+            sense: Sense::Maximise,
+            cols,
+            rows,
+            start: Some(values),
+        },
+        options,
+    )?;
+    let chosen = (0..n).filter(|&s| result.values[s] > 0.5).collect();
+    Ok((chosen, result.bound, result.status))
 }
 
 /// Checks site costs: one per site, finite, non-negative.

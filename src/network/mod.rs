@@ -10,4 +10,4 @@ pub mod snap;
 
 pub use graph::{ComponentReport, Network, NetworkBuilder, Node};
 pub use osm::{is_walkable, read_pbf, OsmData, OsmStats, Poi};
-pub use snap::{Snapped, Snapper};
+pub use snap::{Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};

@@ -20,6 +20,12 @@ pub struct Snapped {
     pub offset_m: f64,
 }
 
+impl AsRef<[Snapped]> for Snapped {
+    fn as_ref(&self) -> &[Snapped] {
+        std::slice::from_ref(self)
+    }
+}
+
 /// Metres per degree around a reference latitude (WGS 84 series expansion).
 #[derive(Debug, Clone, Copy)]
 struct LocalProjection {
@@ -47,6 +53,11 @@ impl LocalProjection {
         ]
     }
 }
+
+/// How many nearby nodes a resident or facility may step onto by default.
+pub const ATTACH_NODES: usize = 4;
+/// How much farther than the nearest node those may be, in metres.
+pub const ATTACH_SLACK_M: f64 = 50.0;
 
 /// Finds the nearest network node of any point.
 ///
@@ -101,6 +112,48 @@ impl Snapper {
         })
     }
 
+    /// The up to `k` nearest nodes no farther than `slack_m` metres beyond the
+    /// nearest one, nearest first (empty for non-finite coordinates).
+    ///
+    /// A point may step onto any of them: the nearest node alone can be a
+    /// dead end (an indoor corridor, a courtyard path) while the street is a
+    /// few metres farther.
+    ///
+    /// ```
+    /// use lifecircle::network::{NetworkBuilder, Node, Snapper};
+    /// let mut b = NetworkBuilder::new();
+    /// for (id, lon) in [(1, 24.9400), (2, 24.9405), (3, 24.9500)] {
+    ///     b.add_node(Node { id, lon, lat: 60.17 });
+    /// }
+    /// b.add_edge(1, 2).unwrap();
+    /// b.add_edge(2, 3).unwrap();
+    /// let net = b.build().unwrap();
+    /// let near = Snapper::new(&net).attach(24.9401, 60.17, 4, 50.0);
+    /// assert_eq!(near.iter().map(|s| net.node(s.node).id).collect::<Vec<_>>(), vec![1, 2]);
+    /// ```
+    pub fn attach(&self, lon: f64, lat: f64, k: usize, slack_m: f64) -> Vec<Snapped> {
+        if !(lon.is_finite() && lat.is_finite()) {
+            return Vec::new();
+        }
+        let p = self.projection.project(lon, lat);
+        let mut out: Vec<Snapped> = Vec::new();
+        for hit in self.tree.nearest_neighbor_iter(&p).take(k) {
+            let q = hit.geom();
+            let d = ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt();
+            if out
+                .first()
+                .is_some_and(|first| d > first.offset_m + slack_m)
+            {
+                break;
+            }
+            out.push(Snapped {
+                node: hit.data,
+                offset_m: d,
+            });
+        }
+        out
+    }
+
     /// Snaps a site that must be on the network.
     ///
     /// # Errors
@@ -117,6 +170,17 @@ impl Snapper {
                 max_m,
             }),
         }
+    }
+
+    /// Like [`snap_site`](Self::snap_site), but attaches the site to its
+    /// nearest nodes as [`attach`](Self::attach) does with the defaults
+    /// [`ATTACH_NODES`] and [`ATTACH_SLACK_M`].
+    ///
+    /// # Errors
+    /// As [`snap_site`](Self::snap_site).
+    pub fn attach_site(&self, id: &str, lon: f64, lat: f64, max_m: f64) -> Result<Vec<Snapped>> {
+        self.snap_site(id, lon, lat, max_m)?;
+        Ok(self.attach(lon, lat, ATTACH_NODES, ATTACH_SLACK_M))
     }
 
     /// The reference point `(lon, lat)` of the local projection.

@@ -82,6 +82,87 @@ pub(crate) fn greedy_max_cover(
     chosen
 }
 
+/// Swap local search for maximal coverage with a site count: replaces an
+/// open site by a closed one while that covers more weight, best swap per
+/// sweep, `O(nnz)` per sweep. `chosen` are positions into `r.sites`.
+pub(crate) fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
+    let groups_of = site_groups(r);
+    let n = r.sites.len();
+    let mut open = vec![false; n];
+    chosen.iter().for_each(|&s| open[s] = true);
+    loop {
+        // How many open sites cover each group, and which one when it is alone.
+        let mut count = vec![0u32; r.groups.len()];
+        let mut sole = vec![u32::MAX; r.groups.len()];
+        for &s in &chosen {
+            for &g in &groups_of[s] {
+                count[g as usize] += 1;
+                sole[g as usize] = s as u32;
+            }
+        }
+        let loss: Vec<f64> = (0..n)
+            .map(|s| {
+                if !open[s] {
+                    0.0
+                } else {
+                    groups_of[s]
+                        .iter()
+                        .filter(|&&g| count[g as usize] == 1)
+                        .map(|&g| r.groups[g as usize].weight)
+                        .sum()
+                }
+            })
+            .collect();
+        let cheapest_out = chosen
+            .iter()
+            .copied()
+            .min_by(|&a, &b| loss[a].total_cmp(&loss[b]).then(a.cmp(&b)));
+        let Some(cheapest_out) = cheapest_out else {
+            return chosen;
+        };
+        let mut best: Option<(f64, usize, usize)> = None;
+        let mut overlap: std::collections::HashMap<usize, f64> = std::collections::HashMap::new();
+        for s_in in (0..n).filter(|&s| !open[s]) {
+            overlap.clear();
+            let mut gain = 0.0;
+            for &g in &groups_of[s_in] {
+                let w = r.groups[g as usize].weight;
+                match count[g as usize] {
+                    0 => gain += w,
+                    1 => *overlap.entry(sole[g as usize] as usize).or_default() += w,
+                    _ => {}
+                }
+            }
+            if gain <= 0.0 {
+                continue;
+            }
+            let mut consider = |s_out: usize, kept: f64| {
+                let delta = gain - loss[s_out] + kept;
+                if delta > 1e-9 && best.is_none_or(|b| delta > b.0) {
+                    best = Some((delta, s_in, s_out));
+                }
+            };
+            consider(
+                cheapest_out,
+                overlap.get(&cheapest_out).copied().unwrap_or(0.0),
+            );
+            for (&s_out, &kept) in &overlap {
+                consider(s_out, kept);
+            }
+        }
+        let Some((_, s_in, s_out)) = best else {
+            return chosen;
+        };
+        open[s_out] = false;
+        open[s_in] = true;
+        let k = chosen
+            .iter()
+            .position(|&s| s == s_out)
+            .expect("s_out is open");
+        chosen[k] = s_in;
+    }
+}
+
 /// Greedy set cover (Chvátal): repeatedly opens the site with the lowest cost
 /// per newly covered group until every group is covered. Returns positions into
 /// `r.sites`; every group must have at least one site.

@@ -1,0 +1,183 @@
+"""Side-by-side timing of lifecircle against PySAL spopt (PuLP + HiGHS) in one run.
+
+    python3 benches/compare_spopt.py orlib pmed1 pmed2 ...   # p-median, default pmed1-pmed10
+    python3 benches/compare_spopt.py coverage                # MCLP and LSCP, 2,000 x 500
+
+The script creates a virtual environment (target/spopt-venv) with spopt, highspy and scipy
+on first use and re-runs itself inside it; it builds the lifecircle binary with cargo.
+Both tools get the same inputs: the OR-Library distances are computed here with scipy
+(independently of lifecircle's reader, last duplicate edge wins) and handed to spopt as a
+cost matrix; lifecircle reads the original file. Times are wall-clock: for spopt model
+build + solve (no data loading), for lifecircle the whole process (start, parse, shortest
+paths, solve). Each spopt run is a subprocess with a timeout.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / "target" / "spopt-venv"
+BIN = ROOT / "target" / "release" / "lifecircle"
+
+
+def ensure_venv():
+    python = VENV / "bin" / "python"
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "spopt", "highspy", "scipy"], check=True)
+    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+
+
+def orlib_costs(path):
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    lines = [ln.split() for ln in Path(path).read_text().splitlines() if ln.strip()]
+    n, m, p = (int(v) for v in lines[0])
+    edges = {}
+    for a, b, c in lines[1 : m + 1]:
+        a, b = int(a) - 1, int(b) - 1
+        edges[(min(a, b), max(a, b))] = float(c)  # the last occurrence wins
+    rows = [a for a, b in edges] + [b for a, b in edges]
+    cols = [b for a, b in edges] + [a for a, b in edges]
+    vals = list(edges.values()) * 2
+    graph = csr_matrix((vals, (rows, cols)), shape=(n, n))
+    return shortest_path(graph, directed=False), p
+
+
+SPOPT_CHILD = r"""
+import json, sys, time, numpy as np, pulp
+from spopt.locate import PMedian, MCLP, LSCP
+data = np.load(sys.argv[1])
+kind = sys.argv[2]
+cost, weights = data["cost"], data["weights"]
+t = time.perf_counter()
+if kind == "pmedian":
+    model = PMedian.from_cost_matrix(cost, weights, p_facilities=int(sys.argv[3]))
+elif kind == "mclp":
+    model = MCLP.from_cost_matrix(cost, weights, service_radius=float(sys.argv[4]), p_facilities=int(sys.argv[3]))
+else:
+    model = LSCP.from_cost_matrix(cost, service_radius=float(sys.argv[4]))
+built = time.perf_counter() - t
+model = model.solve(pulp.HiGHS(msg=False))
+total = time.perf_counter() - t
+print(json.dumps({"objective": pulp.value(model.problem.objective), "build": built, "seconds": total,
+                  "status": pulp.LpStatus[model.problem.status]}))
+"""
+
+
+def run_spopt(npz, kind, p, radius, timeout):
+    cmd = [sys.executable, "-c", SPOPT_CHILD, str(npz), kind, str(p), str(radius)]
+    t = time.perf_counter()
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"objective": None, "seconds": time.perf_counter() - t, "status": f"timeout {timeout}s"}
+    if out.returncode != 0:
+        return {"objective": None, "seconds": time.perf_counter() - t, "status": out.stderr.strip()[-200:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_ours(args):
+    t = time.perf_counter()
+    out = subprocess.run([str(BIN), "solve", "--json", *args], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t
+    result = json.loads(out.stdout)
+    result["wall"] = wall
+    return result
+
+
+def known(instance):
+    for line in (ROOT / "data" / "orlib" / "pmed_optimal.csv").read_text().splitlines()[1:]:
+        f = line.split(",")
+        if f[0] == instance:
+            return float(f[4])
+    return None
+
+
+def orlib(names, timeout):
+    import numpy as np
+
+    tmp = ROOT / "target" / "spopt-bench"
+    tmp.mkdir(parents=True, exist_ok=True)
+    print("| instance | n | p | optimum | lifecircle | s | spopt+HiGHS | s (build) | speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in names:
+        path = ROOT / "data" / "orlib" / f"{name}.txt"
+        cost, p = orlib_costs(path)
+        npz = tmp / f"{name}.npz"
+        np.savez(npz, cost=cost, weights=np.ones(len(cost)))
+        ours = run_ours(["--model", "p-median", "--orlib", str(path)])
+        theirs = run_spopt(npz, "pmedian", p, 0, timeout)
+        ratio = theirs["seconds"] / ours["wall"]
+        print(
+            f"| {name} | {len(cost)} | {p} | {known(name):.0f} | {ours['objective']:.0f} ({ours['status']}) | "
+            f"{ours['wall']:.3f} | {theirs['objective']} ({theirs['status']}) | "
+            f"{theirs['seconds']:.2f} ({theirs.get('build', float('nan')):.2f}) | {ratio:.0f}x |",
+            flush=True,
+        )
+
+
+def coverage(seed, timeout):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    demand = rng.random((2000, 2))
+    sites = rng.random((500, 2))
+    radius = float(np.sqrt(20 / (500 * np.pi)))  # about 20 sites within reach of each point
+    cost = np.sqrt(((demand[:, None, :] - sites[None, :, :]) ** 2).sum(axis=2))
+    weights = rng.integers(1, 100, size=2000).astype(float)
+    tmp = ROOT / "target" / "spopt-bench"
+    tmp.mkdir(parents=True, exist_ok=True)
+    np.savetxt(tmp / "cov_costs.csv", cost, delimiter=",", fmt="%.6f")
+    np.savetxt(tmp / "cov_weights.csv", weights, fmt="%.0f")
+    # Both tools see the costs rounded to 6 decimals, as written.
+    cost = np.loadtxt(tmp / "cov_costs.csv", delimiter=",")
+    np.savez(tmp / "cov.npz", cost=cost, weights=weights)
+    per_point = (cost <= radius).sum(axis=1).mean()
+    print(
+        f"2,000 demand points x 500 sites, radius {radius:.4f}, {per_point:.1f} sites per point on average, seed {seed}"
+    )
+    print("| model | lifecircle objective | s (solve only) | spopt objective | s (build) | speed-up |")
+    print("|---|---|---|---|---|---|")
+    for kind, p in [("mclp", 20), ("lscp", 0)]:
+        args = ["--model", kind, "--costs", str(tmp / "cov_costs.csv"), "--radius", repr(radius)]
+        if kind == "mclp":
+            args += ["--weights", str(tmp / "cov_weights.csv"), "--p", str(p)]
+        ours = run_ours(args)
+        theirs = run_spopt(tmp / "cov.npz", kind, p, radius, timeout)
+        solve_only = ours["seconds"] - ours["read_seconds"]
+        print(
+            f"| {kind} | {ours['objective']:.0f} ({ours['status']}) | {ours['wall']:.3f} ({solve_only:.3f}) | "
+            f"{theirs['objective']} ({theirs['status']}) | {theirs['seconds']:.2f} ({theirs.get('build', float('nan')):.2f}) | "
+            f"{theirs['seconds'] / ours['wall']:.0f}x |",
+            flush=True,
+        )
+
+
+def main():
+    ensure_venv()
+    subprocess.run(["cargo", "build", "--release", "--bin", "lifecircle"], cwd=ROOT, check=True)
+    args = sys.argv[1:] or ["orlib"]
+    timeout = 600
+    if "--timeout" in args:
+        i = args.index("--timeout")
+        timeout = float(args[i + 1])
+        del args[i : i + 2]
+    if args[0] == "orlib":
+        names = args[1:] or [f"pmed{i}" for i in range(1, 11)]
+        orlib(names, timeout)
+    elif args[0] == "coverage":
+        coverage(int(args[1]) if len(args) > 1 else 7, timeout)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

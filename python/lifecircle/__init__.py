@@ -1,0 +1,36 @@
+"""lifecircle: where to put the next facilities so that every resident, and
+above all the elderly, reaches daily services within a short walk.
+
+The models keep the shape of PySAL spopt (``from_cost_matrix``,
+``from_geodataframe``, ``solve``) and are solved exactly with HiGHS; every
+result states its bound and gap. Heavy work runs in Rust with the GIL released.
+"""
+
+from .coverage import coverage_summary, current_coverage
+from .errors import DataFileError, InfeasibleError, InvalidInputError, LifecircleError, SolverError
+from .models import LSCP, MCLP, PCenter, PMedian, Result
+from .network import Network, travel_matrix, travel_times
+from .scenario import PlanReport, run_scenario, service_catalogue
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LSCP",
+    "MCLP",
+    "DataFileError",
+    "InfeasibleError",
+    "InvalidInputError",
+    "LifecircleError",
+    "Network",
+    "PCenter",
+    "PMedian",
+    "PlanReport",
+    "Result",
+    "SolverError",
+    "coverage_summary",
+    "current_coverage",
+    "run_scenario",
+    "service_catalogue",
+    "travel_matrix",
+    "travel_times",
+]

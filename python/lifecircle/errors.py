@@ -1,0 +1,38 @@
+"""Exceptions raised by lifecircle. Every error from the compiled core arrives as one of these."""
+
+from __future__ import annotations
+
+
+class LifecircleError(Exception):
+    """Base class of every lifecircle error."""
+
+
+class InvalidInputError(LifecircleError, ValueError):
+    """Bad input: NaN or negative population, unknown node or site, a malformed
+    table, more sites than candidates, a parameter out of range. The message
+    names the offending record."""
+
+
+class DataFileError(LifecircleError, OSError):
+    """A data file (OSM PBF, CSV, scenario) is missing, unreadable or corrupt."""
+
+
+class InfeasibleError(LifecircleError):
+    """No plan satisfies the constraints. ``demand`` lists the indices of the
+    demand points that no site can serve, when that is the reason."""
+
+    demand: list[int]
+
+    def __init__(self, message: str, demand: list[int] | None = None) -> None:
+        super().__init__(message)
+        self.demand = list(demand or [])
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.demand))
+
+
+class SolverError(LifecircleError):
+    """The MIP solver failed for a reason other than infeasibility."""
+
+
+__all__ = ["DataFileError", "InfeasibleError", "InvalidInputError", "LifecircleError", "SolverError"]

@@ -1,0 +1,386 @@
+"""Siting models with the shape spopt users know: ``from_cost_matrix`` /
+``from_geodataframe`` constructors and ``.solve()``, which returns a
+:class:`Result` (nothing appears on the model after solving)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import InvalidInputError
+from .network import Network, travel_matrix, travel_times
+
+
+@dataclass
+class Result:
+    """The answer of a model.
+
+    Attributes:
+        objective: value of the plan (total weighted cost, largest cost, weight
+            covered, or number/cost of sites, by model).
+        bound: best proven bound on the optimum.
+        gap: relative gap between objective and bound (0: proven optimal).
+        status: ``"optimal"``, ``"gap_limit"`` or ``"time_limit"``.
+        selected: indices of the open sites (columns of the cost matrix).
+        fac2cli: for each site, the demand points it serves (empty if closed).
+        cli2fac: for each demand point, the open sites serving it.
+        assignments: one row per served demand point: ``demand``, ``site``, ``cost``.
+        sites: the rows of the sites table for the open sites (a DataFrame, or a
+            GeoDataFrame when the model was built from one).
+        timings: seconds per phase; ``presolve``: instance size before/after.
+    """
+
+    model: str
+    objective: float
+    bound: float
+    gap: float
+    status: str
+    selected: np.ndarray
+    fac2cli: list
+    cli2fac: list
+    assignments: pd.DataFrame
+    sites: Any
+    timings: dict = field(default_factory=dict)
+    presolve: dict = field(default_factory=dict)
+
+    @property
+    def perc_cov(self) -> float:
+        """Percentage of demand points served (coverage models) or assigned."""
+        n = len(self.cli2fac)
+        return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
+
+    def to_geojson(self) -> dict:
+        """The open sites as a GeoJSON FeatureCollection (needs site geometries)."""
+        geometry = getattr(self.sites, "geometry", None)
+        if geometry is None:
+            raise InvalidInputError("to_geojson needs sites with geometries (build the model from_geodataframe)")
+        features = []
+        for idx, (_, row) in zip(self.selected, self.sites.iterrows()):
+            props = {k: _plain(v) for k, v in row.items() if k != self.sites.geometry.name}
+            props["site_index"] = int(idx)
+            props["served"] = len(self.fac2cli[idx])
+            features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props})
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _weights(weights, n: int) -> np.ndarray:
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if w.shape != (n,):
+        raise InvalidInputError(f"weights: {w.shape[0]} values for {n} demand points")
+    return np.ascontiguousarray(w)
+
+
+def _fixed(fixed) -> list[int]:
+    return [] if fixed is None else [int(j) for j in np.asarray(fixed).ravel()]
+
+
+def _dense(cost) -> np.ndarray:
+    if hasattr(cost, "toarray"):
+        cost = cost.toarray()
+    a = np.ascontiguousarray(np.asarray(cost, dtype=float))
+    if a.ndim != 2:
+        raise InvalidInputError(f"cost matrix must be 2-D (demand x sites), got shape {a.shape}")
+    return a
+
+
+def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
+    """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix.
+    For sparse input only stored entries count (absent pairs are out of reach)."""
+    if hasattr(cost, "tocsc"):
+        c = cost.tocsc()
+        c.sort_indices()
+        n, m = c.shape
+        keep = c.data <= radius
+        cols = np.repeat(np.arange(m), np.diff(c.indptr))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[keep], minlength=m))]).astype(np.int64)
+        return n, indptr, c.indices[keep].astype(np.int64)
+    a = _dense(cost)
+    if np.isnan(a).any():
+        i, j = np.argwhere(np.isnan(a))[0]
+        raise InvalidInputError(f"cost matrix, row {i}, column {j}: is NaN")
+    n, m = a.shape
+    rows, cols = np.nonzero(a.T <= radius)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m))]).astype(np.int64)
+    return n, indptr, cols.astype(np.int64)
+
+
+class _Model:
+    name = "model"
+
+    def __init__(self, n_demand: int, n_sites: int, site_frame=None):
+        self.n_demand = n_demand
+        self.n_sites = n_sites
+        self.site_frame = site_frame
+
+    def _result(self, raw: dict, serve: list[list[tuple[int, float]]]) -> Result:
+        selected = np.asarray(raw["sites"], dtype=np.int64)
+        fac2cli = [[] for _ in range(self.n_sites)]
+        cli2fac = [[] for _ in range(self.n_demand)]
+        rows = []
+        for i, pairs in enumerate(serve):
+            for j, c in pairs:
+                fac2cli[j].append(i)
+                cli2fac[i].append(j)
+                rows.append((i, j, c))
+        frame = self.site_frame
+        sites = frame.iloc[selected] if frame is not None else pd.DataFrame({"site": selected})
+        return Result(
+            model=self.name,
+            objective=raw["objective"],
+            bound=raw["bound"],
+            gap=raw["gap"],
+            status=raw["status"],
+            selected=selected,
+            fac2cli=[np.asarray(f, dtype=np.int64) for f in fac2cli],
+            cli2fac=[np.asarray(c, dtype=np.int64) for c in cli2fac],
+            assignments=pd.DataFrame(rows, columns=["demand", "site", "cost"]),
+            sites=sites,
+            timings=raw["timings"],
+            presolve=raw["presolve"],
+        )
+
+
+class _DenseModel(_Model):
+    """Models on a dense cost matrix: every demand point is served by its nearest open site."""
+
+    def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None):
+        self.cost = _dense(cost)
+        super().__init__(self.cost.shape[0], self.cost.shape[1], site_frame)
+        self.weights = _weights(weights, self.n_demand)
+        self.p_facilities = int(p_facilities)
+        self.fixed = _fixed(fixed)
+
+    @classmethod
+    def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        return cls(cost_matrix, weights, p_facilities, fixed)
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        demand,
+        sites,
+        network: Network,
+        weights_col: str | None = None,
+        p_facilities: int = 1,
+        fixed_col: str | None = None,
+        speed_m_s: float = 1.1,
+        limit_minutes: float = 60.0,
+        unreachable_minutes: float | None = None,
+    ):
+        """A model on walking minutes over ``network`` between the points (or
+        polygon centroids) of two (Geo)DataFrames. Pairs farther than
+        ``limit_minutes`` cost ``unreachable_minutes`` (default 3 x the limit)."""
+        d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
+        dense = np.full(
+            (len(demand), len(sites)), unreachable_minutes if unreachable_minutes is not None else 3 * limit_minutes
+        )
+        dense[d, s] = minutes
+        weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
+        fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+        return cls(dense, weights, p_facilities, fixed, site_frame=sites)
+
+    def _serve(self, selected) -> list[list[tuple[int, float]]]:
+        if len(selected) == 0:
+            return [[] for _ in range(self.n_demand)]
+        sub = self.cost[:, selected]
+        best = np.asarray(selected)[np.argmin(sub, axis=1)]
+        return [
+            [(int(best[i]), float(self.cost[i, best[i]]))] if self.weights[i] > 0 else [] for i in range(self.n_demand)
+        ]
+
+
+class PMedian(_DenseModel):
+    """p-median: open ``p_facilities`` sites (besides ``fixed`` ones) minimising
+    the total weighted cost from demand points to their nearest open site.
+
+    >>> import numpy as np, lifecircle
+    >>> x = np.array([0.0, 1.0, 10.0, 11.0])
+    >>> r = lifecircle.PMedian.from_cost_matrix(abs(x[:, None] - x), p_facilities=2).solve()
+    >>> r.objective, r.status
+    (2.0, 'optimal')
+    """
+
+    name = "p-median"
+
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile."""
+        raw = _core.solve_p_median(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
+        return self._result(raw, self._serve(raw["sites"]))
+
+
+class PCenter(_DenseModel):
+    """p-center: open ``p_facilities`` sites minimising the largest cost from a
+    demand point (with positive weight) to its nearest open site."""
+
+    name = "p-center"
+
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile."""
+        raw = _core.solve_p_center(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
+        return self._result(raw, self._serve(raw["sites"]))
+
+
+class _CoverageModel(_Model):
+    def __init__(self, cost, service_radius: float, weights=None, fixed=None, site_frame=None):
+        self.service_radius = float(service_radius)
+        self.n_demand_, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
+        super().__init__(self.n_demand_, len(self.indptr) - 1, site_frame)
+        self.weights = _weights(weights, self.n_demand)
+        self.fixed = _fixed(fixed)
+
+    @classmethod
+    def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
+        cost = travel_matrix(network, demand, sites, speed_m_s, limit_minutes)
+        weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
+        fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+        model = cls(cost, service_radius=limit_minutes, weights=weights, fixed=fixed, **kw)
+        model.site_frame = sites
+        return model
+
+    def _serve(self, selected) -> list[list[tuple[int, float]]]:
+        serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
+        for j in selected:
+            for i in self.indices[self.indptr[j] : self.indptr[j + 1]]:
+                serve[int(i)].append((int(j), 0.0))
+        return serve
+
+
+class MCLP(_CoverageModel):
+    """Maximal coverage: open at most ``p_facilities`` new sites (or stay within
+    ``budget`` given ``site_costs``) to cover the most demand weight within
+    ``service_radius`` (cost units; minutes for ``from_geodataframe``).
+
+    >>> import numpy as np, lifecircle
+    >>> cost = np.array([[0.0, 5.0], [1.0, 4.0], [5.0, 0.0]])
+    >>> lifecircle.MCLP.from_cost_matrix(cost, [1, 10, 1], service_radius=1, p_facilities=1).solve().objective
+    11.0
+    """
+
+    name = "mclp"
+
+    def __init__(
+        self,
+        cost,
+        service_radius,
+        weights=None,
+        p_facilities=None,
+        fixed=None,
+        site_costs=None,
+        budget=None,
+        site_frame=None,
+    ):
+        super().__init__(cost, service_radius, weights, fixed, site_frame)
+        if p_facilities is None and budget is None:
+            raise InvalidInputError("MCLP needs p_facilities or a budget")
+        self.p_facilities = None if p_facilities is None else int(p_facilities)
+        self.site_costs = None if site_costs is None else [float(c) for c in np.asarray(site_costs).ravel()]
+        self.budget = None if budget is None else float(budget)
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost_matrix,
+        weights=None,
+        service_radius: float = 0.0,
+        p_facilities=None,
+        fixed=None,
+        site_costs=None,
+        budget=None,
+    ):
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        demand,
+        sites,
+        network: Network,
+        weights_col=None,
+        limit_minutes: float = 15.0,
+        p_facilities=None,
+        fixed_col=None,
+        speed_m_s: float = 1.1,
+        site_costs=None,
+        budget=None,
+    ):
+        """A model on walking times over ``network``: a site covers a demand
+        point within ``limit_minutes`` at ``speed_m_s``."""
+        return cls._from_gdf(
+            demand,
+            sites,
+            network,
+            limit_minutes,
+            speed_m_s,
+            weights_col,
+            fixed_col,
+            p_facilities=p_facilities,
+            site_costs=site_costs,
+            budget=budget,
+        )
+
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile."""
+        raw = _core.solve_mclp(
+            self.n_demand,
+            self.indptr,
+            self.indices,
+            self.weights,
+            self.p_facilities,
+            self.fixed,
+            self.site_costs,
+            self.budget,
+            time_limit,
+            mip_gap,
+        )
+        return self._result(raw, self._serve(raw["sites"]))
+
+
+class LSCP(_CoverageModel):
+    """Set covering: the fewest sites (or least total ``site_costs``) such that
+    every demand point is within ``service_radius`` of an open one. Raises
+    :class:`~lifecircle.errors.InfeasibleError` naming the points no site reaches."""
+
+    name = "lscp"
+
+    def __init__(self, cost, service_radius, fixed=None, site_costs=None, site_frame=None):
+        super().__init__(cost, service_radius, None, fixed, site_frame)
+        self.site_costs = None if site_costs is None else [float(c) for c in np.asarray(site_costs).ravel()]
+
+    @classmethod
+    def from_cost_matrix(cls, cost_matrix, service_radius: float = 0.0, fixed=None, site_costs=None):
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        return cls(cost_matrix, service_radius, fixed, site_costs)
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        demand,
+        sites,
+        network: Network,
+        limit_minutes: float = 15.0,
+        fixed_col=None,
+        speed_m_s: float = 1.1,
+        site_costs=None,
+    ):
+        """A model on walking times over ``network``."""
+        return cls._from_gdf(demand, sites, network, limit_minutes, speed_m_s, None, fixed_col, site_costs=site_costs)
+
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile."""
+        raw = _core.solve_lscp(
+            self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap
+        )
+        return self._result(raw, self._serve(raw["sites"]))
+
+
+__all__ = ["LSCP", "MCLP", "PCenter", "PMedian", "Result"]

@@ -1,0 +1,123 @@
+"""The models against the Rust CLI on the same inputs and against published optima."""
+
+import json
+import pickle
+import subprocess
+
+import numpy as np
+import pytest
+from conftest import orlib_costs
+
+import lifecircle
+
+
+def cli_json(cli, *args):
+    out = subprocess.run([str(cli), "solve", "--json", *args], capture_output=True, text=True, check=False)
+    return json.loads(out.stdout)
+
+
+def test_p_median_matches_cli_and_optimum(root, cli):
+    path = root / "data" / "orlib" / "pmed2.txt"
+    cost, p = orlib_costs(path)
+    result = lifecircle.PMedian.from_cost_matrix(cost, p_facilities=p).solve()
+    rust = cli_json(cli, "--model", "p-median", "--orlib", str(path))
+    assert result.objective == rust["objective"] == 4093
+    assert result.status == "optimal" and result.gap == 0
+    assert sorted(result.selected.tolist()) == rust["sites"]
+    # Every client is assigned to its nearest open site.
+    assert len(result.assignments) == len(cost)
+    assert result.assignments["cost"].sum() == pytest.approx(result.objective)
+    assert sum(len(f) for f in result.fac2cli) == len(cost)
+
+
+def test_p_center_matches_published_radius(root):
+    cost, p = orlib_costs(root / "data" / "orlib" / "pmed4.txt")
+    result = lifecircle.PCenter.from_cost_matrix(cost, p_facilities=p).solve()
+    assert result.objective == 74 and result.status == "optimal"
+    assert result.assignments["cost"].max() == 74
+
+
+def swain():
+    data = np.loadtxt(
+        __import__("pathlib").Path(__file__).resolve().parents[2] / "tests" / "data" / "swain55_nodes.csv",
+        delimiter=",",
+        skiprows=1,
+    )
+    xy, pop = data[:, 1:3], data[:, 3]
+    return np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)), pop
+
+
+@pytest.mark.parametrize("radius,p,expected", [(10, 5, 609), (15, 3, 625), (20, 2, 631)])
+def test_mclp_swain(radius, p, expected, tmp_path, cli):
+    cost, pop = swain()
+    result = lifecircle.MCLP.from_cost_matrix(cost, pop, service_radius=radius, p_facilities=p).solve()
+    assert result.objective == expected
+    np.savetxt(tmp_path / "c.csv", cost, delimiter=",", fmt="%.17g")
+    np.savetxt(tmp_path / "w.csv", pop, fmt="%.0f")
+    rust = cli_json(
+        cli,
+        "--model",
+        "mclp",
+        "--costs",
+        str(tmp_path / "c.csv"),
+        "--weights",
+        str(tmp_path / "w.csv"),
+        "--p",
+        str(p),
+        "--radius",
+        str(radius),
+    )
+    assert rust["objective"] == expected
+    covered = {i for f in result.fac2cli for i in f.tolist()}
+    assert pop[list(covered)].sum() == expected
+
+
+def test_lscp_swain_and_sparse_input():
+    from scipy.sparse import csr_matrix
+
+    cost, _ = swain()
+    dense = lifecircle.LSCP.from_cost_matrix(cost, service_radius=15).solve()
+    assert dense.objective == 5
+    sparse = cost.copy()
+    sparse[sparse > 15] = 0
+    np.fill_diagonal(sparse, 0)
+    matrix = csr_matrix(sparse)
+    matrix.setdiag(0.0)  # a site covers its own node: keep the zero distance as a stored entry
+    assert lifecircle.LSCP.from_cost_matrix(matrix, service_radius=15).solve().objective == 5
+    assert dense.perc_cov == 100.0
+
+
+def test_fixed_sites_and_budget():
+    cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.0]])
+    w = [1, 10, 1, 5]
+    r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, p_facilities=1, fixed=[2]).solve()
+    assert 2 in r.selected and r.objective == 16
+    r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, site_costs=[3, 1, 3], budget=3).solve()
+    assert r.objective == 11
+
+
+def test_bad_input_raises_documented_exceptions():
+    cost = np.array([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(lifecircle.InvalidInputError, match="population"):
+        lifecircle.PMedian.from_cost_matrix(cost, weights=[1.0, np.nan], p_facilities=1).solve()
+    with pytest.raises(ValueError, match="asked for 3 new sites"):
+        lifecircle.PMedian.from_cost_matrix(cost, p_facilities=3).solve()
+    with pytest.raises(lifecircle.InvalidInputError, match="row 1, column 0"):
+        lifecircle.PMedian.from_cost_matrix(np.array([[0.0, 1.0], [-1.0, 0.0]]), p_facilities=1).solve()
+    with pytest.raises(lifecircle.InfeasibleError) as info:
+        lifecircle.LSCP.from_cost_matrix(np.array([[0.0, 9.0], [9.0, 9.0]]), service_radius=1).solve()
+    assert info.value.demand == [1]
+    with pytest.raises(lifecircle.InvalidInputError, match="time_limit"):
+        lifecircle.PMedian.from_cost_matrix(cost, p_facilities=1).solve(time_limit=-1)
+
+
+def test_results_and_models_pickle():
+    cost, pop = swain()
+    model = lifecircle.MCLP.from_cost_matrix(cost, pop, service_radius=10, p_facilities=3)
+    again = pickle.loads(pickle.dumps(model))
+    result = again.solve()
+    assert result.objective == 548
+    back = pickle.loads(pickle.dumps(result))
+    assert back.objective == 548 and back.selected.tolist() == result.selected.tolist()
+    err = pickle.loads(pickle.dumps(lifecircle.InfeasibleError("x", [3])))
+    assert err.demand == [3]

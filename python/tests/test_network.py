@@ -1,0 +1,107 @@
+"""Networks, walking times and coverage on the bundled Helsinki data, against the Rust demo."""
+
+import json
+import pickle
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lifecircle
+
+geopandas = pytest.importorskip("geopandas")
+shapely = pytest.importorskip("shapely")
+
+
+@pytest.fixture(scope="module")
+def helsinki(root):
+    net = lifecircle.Network.from_pbf(root / "data" / "helsinki" / "helsinki.osm.pbf")
+    grid = pd.read_csv(root / "data" / "helsinki" / "population_grid_2020.csv")
+    cells = geopandas.GeoDataFrame(grid[["id", "population"]], geometry=shapely.from_wkt(grid["wkt"]), crs=4326)
+    return net, cells
+
+
+def on_network(net, cells):
+    """The demo's rule: centroid inside the network's bounding box and within 200 m of a node."""
+    nodes = net.nodes()
+    lon, lat = lifecircle.network.lon_lat(cells)
+    inside = (lon >= nodes.lon.min()) & (lon <= nodes.lon.max()) & (lat >= nodes.lat.min()) & (lat <= nodes.lat.max())
+    near = net.snap(cells)["distance_m"].to_numpy() <= 200
+    return cells[inside & near]
+
+
+def test_network_matches_the_rust_reader(helsinki):
+    net, _ = helsinki
+    assert net.osm_stats["walkable_ways"] == 2473
+    assert net.osm_stats["highway_ways"] == 2650
+    assert (net.pois["tags"].map(lambda t: t.get("amenity")) == "pharmacy").sum() == 6
+    assert 85_000 < net.total_length_m < 90_000
+
+
+def test_current_coverage_equals_the_demo(helsinki, cli, tmp_path):
+    net, cells = helsinki
+    demand = on_network(net, cells)
+    pharmacies = net.pois[net.pois["tags"].map(lambda t: t.get("amenity") == "pharmacy")]
+    table = lifecircle.current_coverage(net, demand, pharmacies, limit_minutes=8)
+    summary = lifecircle.coverage_summary(table)
+    demo = json.loads(
+        subprocess.run(
+            [str(cli), "demo", "--json", "--geojson", str(tmp_path / "p.geojson")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    row = next(r for r in demo["current"] if r["service"] == "pharmacy")
+    assert summary["residents"] == demo["residents"]
+    assert summary["covered"] == row["covered"]
+    assert table.loc[~table.covered].index.map(lambda i: str(demand.loc[i, "id"])).tolist() == row["uncovered_ids"]
+
+
+def test_mclp_from_geodataframe_on_streets(helsinki):
+    net, cells = helsinki
+    demand = on_network(net, cells)
+    nodes = net.nodes()
+    sites = geopandas.GeoDataFrame(nodes, geometry=geopandas.points_from_xy(nodes.lon, nodes.lat), crs=4326).iloc[::25]
+    result = lifecircle.MCLP.from_geodataframe(
+        demand, sites, net, weights_col="population", limit_minutes=5, p_facilities=3
+    ).solve()
+    assert result.status == "optimal"
+    covered = {i for f in result.fac2cli for i in f.tolist()}
+    assert demand["population"].to_numpy()[list(covered)].sum() == result.objective
+    feature_collection = result.to_geojson()
+    assert len(feature_collection["features"]) == len(result.selected) <= 3
+    median = lifecircle.PMedian.from_geodataframe(demand, sites, net, weights_col="population", p_facilities=2).solve()
+    assert median.status == "optimal" and len(median.selected) == 2
+
+
+def test_network_from_edges_and_pickle():
+    nodes = pd.DataFrame({"id": [1, 2, 3, 4], "lon": [24.0, 24.001, 24.002, 24.5], "lat": [60.0] * 4})
+    edges = pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100.0, 50.0]})
+    net = lifecircle.Network.from_edges(nodes, edges)
+    assert (net.node_count, net.edge_count, net.total_length_m) == (3, 2, 150.0)
+    back = pickle.loads(pickle.dumps(net))
+    assert back.total_length_m == 150.0 and back.edges()["length"].tolist() == [100.0, 50.0]
+    _, _, minutes = lifecircle.travel_times(net, nodes.iloc[[2]], nodes.iloc[[0]], speed_m_s=1.0, limit_minutes=10)
+    assert minutes.tolist() == pytest.approx([150.0 / 60.0])
+    with pytest.raises(lifecircle.InvalidInputError, match="unknown node 9"):
+        lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1], "target": [9]}))
+
+
+def test_missing_pbf_is_a_data_file_error(tmp_path):
+    with pytest.raises(lifecircle.DataFileError) as info:
+        lifecircle.Network.from_pbf(tmp_path / "nope.osm.pbf")
+    assert isinstance(info.value, OSError)
+
+
+def test_scenario_report(root):
+    report = lifecircle.run_scenario(root / "data" / "helsinki" / "demo.toml")
+    assert report.status == "optimal"
+    assert report.summary["covered_after"] >= report.summary["covered_before"]
+    assert set(report.current["service"]) >= {"pharmacy", "convenience", "supermarket"}
+    assert report.demand["covered_after"].sum() >= report.demand["covered_before"].sum()
+    assert report.geojson["type"] == "FeatureCollection"
+    assert np.isclose(report.demand.loc[report.demand.covered_after, "population"].sum(), report.objective)
+    catalogue = lifecircle.service_catalogue()
+    assert "pharmacy" in set(catalogue["key"])

@@ -1,0 +1,22 @@
+"""The example notebook runs headless from raw data to the two maps, so it never rots."""
+
+import pytest
+
+nbclient = pytest.importorskip("nbclient")
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("geopandas")
+pytest.importorskip("matplotlib")
+
+
+def test_helsinki_notebook_runs_and_draws_the_maps(root, tmp_path, monkeypatch):
+    monkeypatch.setenv("LIFECIRCLE_DATA", str(root / "data" / "helsinki"))
+    monkeypatch.setenv("LIFECIRCLE_OUT", str(tmp_path))
+    nb = nbformat.read(root / "examples" / "helsinki.ipynb", as_version=4)
+    nbclient.NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    for name in ["helsinki_coverage_before.png", "helsinki_coverage_after.png"]:
+        png = tmp_path / name
+        assert png.exists() and png.stat().st_size > 20_000, name
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "optimal" in printed
