@@ -3,9 +3,12 @@ above all the elderly, reaches daily services within a short walk.
 
 The models keep the shape of PySAL spopt (``from_cost_matrix``,
 ``from_geodataframe``, ``solve``) and are solved exactly with HiGHS; every
-result states its bound and gap. Heavy work runs in Rust with the GIL released.
+result states its bound and gap. Heavy work runs in Rust with the GIL released. ``solve_p_median``,
+``solve_p_center``, ``solve_mclp`` and ``solve_lscp`` are the plain-array
+layer underneath the model classes.
 """
 
+from ._core import solve_lscp, solve_mclp, solve_p_center, solve_p_median
 from .coverage import coverage_summary, current_coverage
 from .errors import DataFileError, InfeasibleError, InvalidInputError, LifecircleError, SolverError
 from .models import LSCP, MCLP, PCenter, PMedian, Result
@@ -31,6 +34,10 @@ __all__ = [
     "current_coverage",
     "run_scenario",
     "service_catalogue",
+    "solve_lscp",
+    "solve_mclp",
+    "solve_p_center",
+    "solve_p_median",
     "travel_matrix",
     "travel_times",
 ]

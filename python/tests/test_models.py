@@ -121,3 +121,12 @@ def test_results_and_models_pickle():
     assert back.objective == 548 and back.selected.tolist() == result.selected.tolist()
     err = pickle.loads(pickle.dumps(lifecircle.InfeasibleError("x", [3])))
     assert err.demand == [3]
+
+
+def test_plain_array_layer_is_documented_and_weights_can_be_an_age_group():
+    assert "CSR" in lifecircle.solve_mclp.__doc__
+    cost, pop = swain()
+    aged = np.round(pop * 0.2)  # e.g. residents aged 60+ from an ageing ratio
+    result = lifecircle.MCLP.from_cost_matrix(cost, aged, service_radius=10, p_facilities=2).solve()
+    covered = {i for f in result.fac2cli for i in f.tolist()}
+    assert result.objective == aged[list(covered)].sum()

@@ -191,7 +191,8 @@ impl SetCover {
             })
             .collect();
         let demand_before = demand.len();
-        let reduced = presolve::reduce(demand, |j| self.cost(j));
+        let cost = |j| self.cost(j);
+        let reduced = presolve::reduce_covering(presolve::reduce(demand, cost), cost);
         let stats = PresolveStats {
             demand_before,
             demand_after: reduced.groups.len(),

@@ -1,5 +1,6 @@
-//! Greedy constructions used as warm starts for the MIP (and as the answer when
-//! the MIP cannot improve on them in time).
+//! Heuristics: greedy constructions and local search, used as warm starts and
+//! incumbents for the exact methods (and as the answer when the time limit
+//! strikes first). Public so that they can be benchmarked and reused on their own.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -36,12 +37,7 @@ fn site_groups(r: &Reduced) -> Vec<Vec<u32>> {
 /// Lazy greedy for maximal coverage: repeatedly opens the site with the largest
 /// uncovered weight per unit cost while the site count and budget allow.
 /// Returns positions into `r.sites`.
-pub(crate) fn greedy_max_cover(
-    r: &Reduced,
-    max_sites: usize,
-    costs: &[f64],
-    budget: f64,
-) -> Vec<usize> {
+pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f64) -> Vec<usize> {
     let groups_of = site_groups(r);
     let mut covered = vec![false; r.groups.len()];
     let gain = |s: usize, covered: &[bool]| -> f64 {
@@ -85,7 +81,7 @@ pub(crate) fn greedy_max_cover(
 /// Swap local search for maximal coverage with a site count: replaces an
 /// open site by a closed one while that covers more weight, best swap per
 /// sweep, `O(nnz)` per sweep. `chosen` are positions into `r.sites`.
-pub(crate) fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
+pub fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
     let groups_of = site_groups(r);
     let n = r.sites.len();
     let mut open = vec![false; n];
@@ -166,7 +162,7 @@ pub(crate) fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> 
 /// Greedy set cover (Chvátal): repeatedly opens the site with the lowest cost
 /// per newly covered group until every group is covered. Returns positions into
 /// `r.sites`; every group must have at least one site.
-pub(crate) fn greedy_set_cover(r: &Reduced, costs: &[f64]) -> Vec<usize> {
+pub fn greedy_set_cover(r: &Reduced, costs: &[f64]) -> Vec<usize> {
     let groups_of = site_groups(r);
     let mut covered = vec![false; r.groups.len()];
     let mut left = r.groups.len();
@@ -233,7 +229,7 @@ impl Assignment {
 }
 
 /// Total weighted cost of serving every demand point from its nearest open site.
-pub(crate) fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -> f64 {
+pub fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -> f64 {
     (0..costs.n_demand())
         .filter(|&i| weights[i] > 0.0)
         .map(|i| {
@@ -248,12 +244,7 @@ pub(crate) fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -
 
 /// p-median: greedy addition, then [`interchange`]. Fixed sites stay open.
 /// Returns the open sites (fixed included), sorted.
-pub(crate) fn p_median(
-    costs: &CostMatrix,
-    weights: &[f64],
-    p: usize,
-    fixed: &[usize],
-) -> Vec<usize> {
+pub fn p_median(costs: &CostMatrix, weights: &[f64], p: usize, fixed: &[usize]) -> Vec<usize> {
     let (n, m) = (costs.n_demand(), costs.n_sites());
     let clients: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
     let mut open: Vec<usize> = fixed.to_vec();
@@ -292,7 +283,7 @@ pub(crate) fn p_median(
 /// Whitaker's fast interchange from a given plan: the best swap per sweep
 /// (each sweep `O(n·m)`) until no swap improves. Fixed sites stay open.
 /// Returns the open sites, sorted.
-pub(crate) fn interchange(
+pub fn interchange(
     costs: &CostMatrix,
     weights: &[f64],
     mut open: Vec<usize>,
@@ -347,12 +338,7 @@ pub(crate) fn interchange(
 
 /// p-center upper bound: farthest-first (Gonzalez) — repeatedly open the site
 /// nearest to the demand point that is worst off. Returns open sites, sorted.
-pub(crate) fn p_center(
-    costs: &CostMatrix,
-    clients: &[usize],
-    p: usize,
-    fixed: &[usize],
-) -> Vec<usize> {
+pub fn p_center(costs: &CostMatrix, clients: &[usize], p: usize, fixed: &[usize]) -> Vec<usize> {
     let m = costs.n_sites();
     let mut open: Vec<usize> = fixed.to_vec();
     let mut is_open = vec![false; m];

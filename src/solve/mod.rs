@@ -2,10 +2,10 @@
 //! heuristics for warm starts, the exact MIP through good_lp + HiGHS, and the
 //! [`Solution`] every model returns with its bound, gap, status and timings.
 
-pub(crate) mod heuristic;
+pub mod heuristic;
 pub(crate) mod lagrangian;
 pub(crate) mod mip;
-pub(crate) mod presolve;
+pub mod presolve;
 mod solution;
 
 pub use presolve::PresolveStats;

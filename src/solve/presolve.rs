@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 /// A set of demand points with identical candidate sites.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct DemandGroup {
+pub struct DemandGroup {
     /// Sum of the members' weights.
     pub weight: f64,
     /// Positions (into [`Reduced::sites`]) of the sites that cover the group, sorted.
@@ -25,7 +25,7 @@ pub(crate) struct DemandGroup {
 
 /// A reduced coverage instance.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reduced {
+pub struct Reduced {
     /// Original index of each kept site.
     pub sites: Vec<usize>,
     /// Merged demand.
@@ -46,8 +46,18 @@ pub struct PresolveStats {
 }
 
 /// Reduces an instance given, per demand point, its weight and the (original
-/// indices of the) candidate sites that cover it; points with no site are ignored.
-pub(crate) fn reduce(demand: Vec<(f64, Vec<u32>)>, costs: impl Fn(usize) -> f64) -> Reduced {
+/// indices of the) candidate sites that cover it; points with no site are
+/// ignored. `costs` gives each site's cost (dominance needs "no dearer").
+///
+/// ```
+/// use lifecircle::solve::presolve::reduce;
+/// // Site 0 covers a subset of site 1's demand: it goes; the first two points merge.
+/// let r = reduce(vec![(1.0, vec![0, 1]), (2.0, vec![0, 1]), (4.0, vec![1])], |_| 1.0);
+/// assert_eq!(r.sites, vec![1]);
+/// assert_eq!(r.groups.len(), 1);
+/// assert_eq!(r.groups[0].weight, 7.0);
+/// ```
+pub fn reduce(demand: Vec<(f64, Vec<u32>)>, costs: impl Fn(usize) -> f64) -> Reduced {
     let groups = merge(demand);
     let mut site_groups: HashMap<u32, Vec<u32>> = HashMap::new();
     for (g, group) in groups.iter().enumerate() {
@@ -101,6 +111,75 @@ pub(crate) fn reduce(demand: Vec<(f64, Vec<u32>)>, costs: impl Fn(usize) -> f64)
     Reduced {
         sites: kept.into_iter().map(|j| j as usize).collect(),
         groups: merge(remapped),
+    }
+}
+
+/// For covering every point: a group whose sites include all the sites of
+/// another group is covered whenever that one is, so its row is redundant.
+/// Alternates this with [`reduce`] (fewer rows make more sites dominated)
+/// until nothing changes. Only valid when every group must be covered (set
+/// covering), not for weighted coverage.
+///
+/// ```
+/// use lifecircle::solve::presolve::{reduce, reduce_covering};
+/// // Point 1 sees sites {0, 1, 2}, a superset of point 0's {0, 1}: only point 0 matters,
+/// // and then site 2 covers nothing that site 0 does not.
+/// let r = reduce_covering(reduce(vec![(1.0, vec![0, 1]), (1.0, vec![0, 1, 2])], |_| 1.0), |_| 1.0);
+/// assert_eq!(r.groups.len(), 1);
+/// assert_eq!(r.sites, vec![0]);
+/// ```
+pub fn reduce_covering(mut r: Reduced, costs: impl Fn(usize) -> f64 + Copy) -> Reduced {
+    loop {
+        let before = (r.groups.len(), r.sites.len());
+        let mut groups_of: Vec<Vec<u32>> = vec![Vec::new(); r.sites.len()];
+        for (g, group) in r.groups.iter().enumerate() {
+            for &s in &group.sites {
+                groups_of[s as usize].push(g as u32);
+            }
+        }
+        let mut redundant = vec![false; r.groups.len()];
+        let mut order: Vec<usize> = (0..r.groups.len()).collect();
+        order.sort_by_key(|&g| r.groups[g].sites.len());
+        for a in order {
+            if redundant[a] {
+                continue;
+            }
+            let mine = &r.groups[a].sites;
+            let rarest = *mine
+                .iter()
+                .min_by_key(|&&s| groups_of[s as usize].len())
+                .expect("groups have sites");
+            for &b in &groups_of[rarest as usize] {
+                let b = b as usize;
+                // Identical site lists were merged, so a subset here is strict.
+                if b != a
+                    && !redundant[b]
+                    && r.groups[b].sites.len() > mine.len()
+                    && is_subset(mine, &r.groups[b].sites)
+                {
+                    redundant[b] = true;
+                }
+            }
+        }
+        let demand = r
+            .groups
+            .iter()
+            .zip(&redundant)
+            .filter(|(_, &red)| !red)
+            .map(|(g, _)| {
+                (
+                    g.weight,
+                    g.sites
+                        .iter()
+                        .map(|&s| r.sites[s as usize] as u32)
+                        .collect(),
+                )
+            })
+            .collect();
+        r = reduce(demand, costs);
+        if (r.groups.len(), r.sites.len()) == before {
+            return r;
+        }
     }
 }
 
