@@ -56,6 +56,18 @@ fn options(time_limit: Option<f64>, mip_gap: f64) -> PyResult<SolveOptions> {
     }
 }
 
+/// Solves with the GIL released and hands the solution back as a dict.
+fn solved<'py>(
+    py: Python<'py>,
+    time_limit: Option<f64>,
+    mip_gap: f64,
+    solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = options(time_limit, mip_gap)?;
+    let s = py.detach(|| solve(&opts)).py_err()?;
+    solution_dict(py, &s)
+}
+
 fn solution_dict<'py>(py: Python<'py>, s: &Solution) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("objective", s.objective)?;
@@ -126,9 +138,7 @@ fn solve_p_median<'py>(
         .py_err()?
         .fixed_open(fixed)
         .py_err()?;
-    let opts = options(time_limit, mip_gap)?;
-    let s = py.detach(|| model.solve(&opts)).py_err()?;
-    solution_dict(py, &s)
+    solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
 /// p-center on a dense demand × site cost matrix.
@@ -147,9 +157,7 @@ fn solve_p_center<'py>(
         .py_err()?
         .fixed_open(fixed)
         .py_err()?;
-    let opts = options(time_limit, mip_gap)?;
-    let s = py.detach(|| model.solve(&opts)).py_err()?;
-    solution_dict(py, &s)
+    solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,
@@ -184,9 +192,7 @@ fn solve_mclp<'py>(
             .budget(costs.unwrap_or_else(|| vec![1.0; n]), b)
             .py_err()?;
     }
-    let opts = options(time_limit, mip_gap)?;
-    let s = py.detach(|| model.solve(&opts)).py_err()?;
-    solution_dict(py, &s)
+    solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
 /// Set covering on coverage sets in CSR form (see `solve_mclp`).
@@ -208,9 +214,7 @@ fn solve_lscp<'py>(
     if let Some(c) = costs {
         model = model.costs(c).py_err()?;
     }
-    let opts = options(time_limit, mip_gap)?;
-    let s = py.detach(|| model.solve(&opts)).py_err()?;
-    solution_dict(py, &s)
+    solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
 /// A walking network (undirected, edge lengths in metres).

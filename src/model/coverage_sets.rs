@@ -134,6 +134,40 @@ impl CoverageSets {
         Self::from_sets(self.n_demand, sets)
     }
 
+    /// The demand still to serve once `fixed` sites are open: for each demand
+    /// point they do not cover and that `weight` keeps (it returns `None` to
+    /// skip a point), its weight and the other sites covering it. Also returns
+    /// `fixed` sorted and deduplicated.
+    pub(crate) fn residual(
+        &self,
+        fixed: &[usize],
+        weight: impl Fn(usize) -> Option<f64>,
+    ) -> (Vec<usize>, Vec<(f64, Vec<u32>)>) {
+        let mut fixed = fixed.to_vec();
+        fixed.sort_unstable();
+        fixed.dedup();
+        let mut is_fixed = vec![false; self.n_sites()];
+        fixed.iter().for_each(|&j| is_fixed[j] = true);
+        let already = self.covered(&fixed);
+        let demand = self
+            .by_demand()
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| !already[i])
+            .filter_map(|(i, sites)| {
+                let w = weight(i)?;
+                Some((
+                    w,
+                    sites
+                        .into_iter()
+                        .filter(|&j| !is_fixed[j as usize])
+                        .collect(),
+                ))
+            })
+            .collect();
+        (fixed, demand)
+    }
+
     /// Checks that `sites` are valid site indices, naming the parameter otherwise.
     pub(crate) fn check_sites(&self, name: &str, sites: &[usize]) -> Result<()> {
         match sites.iter().find(|&&j| j >= self.n_sites()) {

@@ -155,26 +155,9 @@ impl MaxCoverage {
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
         self.validate()?;
         let t0 = Instant::now();
-        let mut fixed = self.fixed_open.clone();
-        fixed.sort_unstable();
-        fixed.dedup();
-        let mut is_fixed = vec![false; self.coverage.n_sites()];
-        fixed.iter().for_each(|&j| is_fixed[j] = true);
-        let already = self.coverage.covered(&fixed);
-        let demand: Vec<(f64, Vec<u32>)> = self
-            .coverage
-            .by_demand()
-            .into_iter()
-            .enumerate()
-            .filter(|&(i, _)| !already[i] && self.weights[i] > 0.0)
-            .map(|(i, sites)| {
-                let free = sites
-                    .into_iter()
-                    .filter(|&j| !is_fixed[j as usize])
-                    .collect();
-                (self.weights[i], free)
-            })
-            .collect();
+        let (fixed, demand) = self.coverage.residual(&self.fixed_open, |i| {
+            (self.weights[i] > 0.0).then_some(self.weights[i])
+        });
         let demand_before = demand.len();
         let reduced = presolve::reduce(demand, |j| self.cost(j));
         let stats = PresolveStats {

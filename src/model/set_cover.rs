@@ -170,26 +170,7 @@ impl SetCover {
                 demand: orphans,
             });
         }
-        let mut fixed = self.fixed_open.clone();
-        fixed.sort_unstable();
-        fixed.dedup();
-        let mut is_fixed = vec![false; self.coverage.n_sites()];
-        fixed.iter().for_each(|&j| is_fixed[j] = true);
-        let already = self.coverage.covered(&fixed);
-        let demand: Vec<(f64, Vec<u32>)> = by_demand
-            .into_iter()
-            .enumerate()
-            .filter(|&(i, _)| !already[i])
-            .map(|(_, sites)| {
-                (
-                    1.0,
-                    sites
-                        .into_iter()
-                        .filter(|&j| !is_fixed[j as usize])
-                        .collect(),
-                )
-            })
-            .collect();
+        let (fixed, demand) = self.coverage.residual(&self.fixed_open, |_| Some(1.0));
         let demand_before = demand.len();
         let cost = |j| self.cost(j);
         let reduced = presolve::reduce_covering(presolve::reduce(demand, cost), cost);
