@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / "target" / "spopt-venv"
 BIN = ROOT / "target" / "release" / "lifecircle"
+sys.path.insert(0, str(ROOT / "python" / "tests"))
 
 
 def ensure_venv():
@@ -32,23 +33,6 @@ def ensure_venv():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "spopt", "highspy", "scipy"], check=True)
     os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
-
-
-def orlib_costs(path):
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import shortest_path
-
-    lines = [ln.split() for ln in Path(path).read_text().splitlines() if ln.strip()]
-    n, m, p = (int(v) for v in lines[0])
-    edges = {}
-    for a, b, c in lines[1 : m + 1]:
-        a, b = int(a) - 1, int(b) - 1
-        edges[(min(a, b), max(a, b))] = float(c)  # the last occurrence wins
-    rows = [a for a, b in edges] + [b for a, b in edges]
-    cols = [b for a, b in edges] + [a for a, b in edges]
-    vals = list(edges.values()) * 2
-    graph = csr_matrix((vals, (rows, cols)), shape=(n, n))
-    return shortest_path(graph, directed=False), p
 
 
 SPOPT_CHILD = r"""
@@ -110,6 +94,8 @@ def orlib(names, timeout):
     print("|---|---|---|---|---|---|---|---|---|")
     for name in names:
         path = ROOT / "data" / "orlib" / f"{name}.txt"
+        from orlib_data import orlib_costs
+
         cost, p = orlib_costs(path)
         npz = tmp / f"{name}.npz"
         np.savez(npz, cost=cost, weights=np.ones(len(cost)))

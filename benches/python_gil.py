@@ -20,7 +20,7 @@ import lifecircle
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "python" / "tests"))
-from conftest import orlib_costs
+from orlib_data import orlib_costs
 
 
 def gil():

@@ -6,7 +6,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from conftest import orlib_costs
+from orlib_data import orlib_costs
 
 import lifecircle
 

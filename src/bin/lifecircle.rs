@@ -87,6 +87,9 @@ struct SolveArgs {
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
+    /// Show the MIP solver's log (on standard output).
+    #[arg(long)]
+    verbose: bool,
 }
 
 fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
@@ -120,7 +123,8 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     };
     let options = lifecircle::solve::SolveOptions::new()
         .time_limit(args.time_limit)?
-        .mip_gap(args.mip_gap)?;
+        .mip_gap(args.mip_gap)?
+        .verbose(args.verbose);
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());
     let result = match args.model {
