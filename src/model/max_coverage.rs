@@ -249,20 +249,19 @@ impl MaxCoverage {
         let objective = self.coverage.covered_weight(&sites, &self.weights);
         let constant = self.coverage.covered_weight(&fixed, &self.weights);
         let bound = mip_bound.map_or(objective, |b| (b + constant).max(objective));
-        Ok(Solution {
+        Ok(Solution::new(
             sites,
             objective,
             bound,
-            gap: relative_gap(objective, bound),
             status,
-            presolve: stats,
-            timings: Timings {
+            stats,
+            Timings {
                 presolve_s: seconds(t1 - t0),
                 heuristic_s: seconds(t2 - t1),
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        })
+        ))
     }
 }
 

@@ -20,7 +20,7 @@ use super::p_median::{check_some_open, validate_counts};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
 use crate::solve::{
-    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
 };
 
 /// A p-center problem on plain data.
@@ -181,25 +181,24 @@ impl PCenter {
             lower = upper;
         }
         let t2 = Instant::now();
-        Ok(Solution {
-            objective: upper,
-            bound: lower.min(upper),
-            gap: relative_gap(upper, lower.min(upper)),
+        Ok(Solution::new(
+            best,
+            upper,
+            lower.min(upper),
             status,
-            sites: best,
-            presolve: PresolveStats {
+            PresolveStats {
                 demand_before: self.costs.n_demand(),
                 demand_after: clients.len(),
                 sites_before: self.costs.n_sites(),
                 sites_after: self.costs.n_sites(),
             },
-            timings: Timings {
+            Timings {
                 presolve_s: 0.0,
                 heuristic_s: seconds(t1 - t0),
                 mip_s: seconds(t2 - t1),
                 total_s: seconds(t2 - t0),
             },
-        })
+        ))
     }
 
     /// A lower bound on the new sites needed to cover every client within `r`:

@@ -240,25 +240,24 @@ impl PMedian {
         if status == SolveStatus::Optimal && gap > tolerance {
             status = SolveStatus::GapLimit;
         }
-        Ok(Solution {
-            sites: best,
+        Ok(Solution::new(
+            best,
             objective,
             bound,
-            gap,
             status,
-            presolve: PresolveStats {
+            PresolveStats {
                 demand_before: n,
                 demand_after: clients.len(),
                 sites_before: m,
                 sites_after: sites_left,
             },
-            timings: Timings {
+            Timings {
                 presolve_s: t_fix,
                 heuristic_s: seconds(t1 - t0),
                 mip_s: seconds(t2 - t1) - t_fix,
                 total_s: seconds(t2 - t0),
             },
-        })
+        ))
     }
 
     /// The truncated radius formulation over the sites left by the Lagrangian

@@ -14,8 +14,7 @@ use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
-    Timings,
+    heuristic, presolve, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
 };
 
 /// A set-covering problem on plain data.
@@ -96,20 +95,19 @@ impl SetCover {
         let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
         let fixed_cost: f64 = prepared.fixed.iter().map(|&j| self.cost(j)).sum();
         let bound = (mip_bound + fixed_cost).min(objective);
-        Ok(Solution {
+        Ok(Solution::new(
             sites,
             objective,
             bound,
-            gap: relative_gap(objective, bound),
             status,
-            presolve: prepared.stats,
-            timings: Timings {
+            prepared.stats,
+            Timings {
                 presolve_s: seconds(t1 - t0),
                 heuristic_s: seconds(t2 - t1),
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        })
+        ))
     }
 
     /// Whether at most `limit` sites (fixed ones included) can cover everyone;

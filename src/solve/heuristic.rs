@@ -228,6 +228,18 @@ impl Assignment {
     }
 }
 
+/// For each client, the cost to its nearest site in `open` (infinite if none).
+fn nearest_costs(costs: &CostMatrix, clients: &[usize], open: &[usize]) -> Vec<f64> {
+    clients
+        .iter()
+        .map(|&i| {
+            open.iter()
+                .map(|&j| costs.cost(i, j))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect()
+}
+
 /// Total weighted cost of serving every demand point from its nearest open site.
 pub fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -> f64 {
     (0..costs.n_demand())
@@ -250,14 +262,7 @@ pub fn p_median(costs: &CostMatrix, weights: &[f64], p: usize, fixed: &[usize]) 
     let mut open: Vec<usize> = fixed.to_vec();
     let mut is_open = vec![false; m];
     open.iter().for_each(|&j| is_open[j] = true);
-    let mut best: Vec<f64> = clients
-        .iter()
-        .map(|&i| {
-            open.iter()
-                .map(|&j| costs.cost(i, j))
-                .fold(f64::INFINITY, f64::min)
-        })
-        .collect();
+    let mut best = nearest_costs(costs, &clients, &open);
     for _ in 0..p {
         let pick = (0..m)
             .filter(|&j| !is_open[j])
@@ -343,14 +348,7 @@ pub fn p_center(costs: &CostMatrix, clients: &[usize], p: usize, fixed: &[usize]
     let mut open: Vec<usize> = fixed.to_vec();
     let mut is_open = vec![false; m];
     open.iter().for_each(|&j| is_open[j] = true);
-    let mut reach: Vec<f64> = clients
-        .iter()
-        .map(|&i| {
-            open.iter()
-                .map(|&j| costs.cost(i, j))
-                .fold(f64::INFINITY, f64::min)
-        })
-        .collect();
+    let mut reach = nearest_costs(costs, clients, &open);
     for _ in 0..p {
         let Some(worst) =
             (0..clients.len()).max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)))

@@ -140,6 +140,28 @@ pub struct Solution {
     pub timings: Timings,
 }
 
+impl Solution {
+    /// A solution whose gap is derived from its objective and bound.
+    pub(crate) fn new(
+        sites: Vec<usize>,
+        objective: f64,
+        bound: f64,
+        status: SolveStatus,
+        presolve: super::PresolveStats,
+        timings: Timings,
+    ) -> Self {
+        Self {
+            sites,
+            objective,
+            bound,
+            gap: relative_gap(objective, bound),
+            status,
+            presolve,
+            timings,
+        }
+    }
+}
+
 /// Relative gap between an objective and a bound, as HiGHS defines it.
 pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     let diff = (bound - objective).abs();
