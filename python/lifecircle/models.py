@@ -82,6 +82,16 @@ def _fixed(fixed) -> list[int]:
     return [] if fixed is None else [int(j) for j in np.asarray(fixed).ravel()]
 
 
+def _frame_columns(demand, sites, weights_col, fixed_col):
+    """Demand weights and fixed-open site indices from (Geo)DataFrame columns (None when not given)."""
+    for frame, col in ((demand, weights_col), (sites, fixed_col)):
+        if col is not None and col not in frame.columns:
+            raise InvalidInputError(f"no column {col!r}; have {list(frame.columns)}")
+    weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
+    fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+    return weights, fixed
+
+
 def _dense(cost) -> np.ndarray:
     if hasattr(cost, "toarray"):
         cost = cost.toarray()
@@ -184,8 +194,7 @@ class _DenseModel(_Model):
             (len(demand), len(sites)), unreachable_minutes if unreachable_minutes is not None else 3 * limit_minutes
         )
         dense[d, s] = minutes
-        weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
-        fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+        weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         return cls(dense, weights, p_facilities, fixed, site_frame=sites)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
@@ -232,16 +241,15 @@ class PCenter(_DenseModel):
 class _CoverageModel(_Model):
     def __init__(self, cost, service_radius: float, weights=None, fixed=None, site_frame=None):
         self.service_radius = float(service_radius)
-        self.n_demand_, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
-        super().__init__(self.n_demand_, len(self.indptr) - 1, site_frame)
+        n_demand, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
+        super().__init__(n_demand, len(self.indptr) - 1, site_frame)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed)
 
     @classmethod
     def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
         cost = travel_matrix(network, demand, sites, speed_m_s, limit_minutes)
-        weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
-        fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+        weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         model = cls(cost, service_radius=limit_minutes, weights=weights, fixed=fixed, **kw)
         model.site_frame = sites
         return model
