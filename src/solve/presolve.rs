@@ -202,7 +202,7 @@ fn merge(demand: Vec<(f64, Vec<u32>)>) -> Vec<DemandGroup> {
     groups
 }
 
-fn is_subset(small: &[u32], big: &[u32]) -> bool {
+pub(crate) fn is_subset(small: &[u32], big: &[u32]) -> bool {
     let mut it = big.iter();
     small.iter().all(|s| it.any(|b| b == s))
 }
