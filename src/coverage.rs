@@ -1,6 +1,11 @@
-//! Stage 4: what existing facilities cover now, and who is left out.
+//! Stage 4: what existing facilities cover now, and who is left out — per
+//! service, per zone (community) and per age group — and how complete each
+//! zone's living circle is (查缺补漏: find what is missing).
 
+use crate::demand::Residents;
+use crate::error::{Error, Result};
 use crate::model::CoverageSets;
+use crate::services::{Service, ServiceClass};
 
 /// Coverage of one service by a set of open facilities.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -51,5 +56,508 @@ impl CoverageSummary {
                 .filter(|&i| !flags[i] && weights[i] > 0.0)
                 .collect(),
         }
+    }
+}
+
+/// Walking speeds: adults, and residents aged 60+ who walk slower.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Speeds {
+    /// Adult walking speed, m/s (1.1 by default: 1,000 m in 15 minutes).
+    pub adult_m_s: f64,
+    /// Walking speed of residents aged 60+, m/s (0.9 by default: 800 m in 15 minutes).
+    pub elderly_m_s: f64,
+}
+
+impl Default for Speeds {
+    /// The two ends of GB 50180's 800–1,000 m per 15 minutes.
+    fn default() -> Self {
+        Self {
+            adult_m_s: 1.1,
+            elderly_m_s: 0.9,
+        }
+    }
+}
+
+impl Speeds {
+    /// Checks both speeds are positive.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the speed.
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("walking_speed_m_s", self.adult_m_s),
+            ("elderly_walking_speed_m_s", self.elderly_m_s),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::param(name, format!("must be > 0, got {v}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The farther of the two reaches within `minutes`, in metres.
+    pub fn reach_m(&self, minutes: f64) -> f64 {
+        minutes * 60.0 * self.adult_m_s.max(self.elderly_m_s)
+    }
+}
+
+/// When a zone counts a category as present, and the star levels (Shanxi
+/// 2023 style: 3★ basic, 4★ improved, 5★ quality).
+///
+/// A category is present in a zone when at least `present_share` of the
+/// residents it serves there are within its walking limit (a zone with none of
+/// them, e.g. no children for a kindergarten, counts it as present). A zone earns
+/// the highest level whose shares of basic and of quality categories it meets.
+///
+/// Defaults: the Shanxi rating (中国社会报, 2023-10-12) asks for at least 15 of
+/// 23 basic types for 3★ and, for 5★, also 20 of 30 quality types; they are
+/// applied as shares of the catalogue's categories. The source gives no count
+/// for 4★: we put it halfway, 10 of 30 quality types. `present_share` = 0.9
+/// echoes the 2023–25 action plan's 90 % target.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingRules {
+    /// Share of a zone's served residents within the limit for a category to count.
+    #[serde(default = "default_present_share")]
+    pub present_share: f64,
+    /// Star levels, any order.
+    #[serde(default = "default_levels")]
+    pub levels: Vec<StarLevel>,
+}
+
+/// One star level: the shares of basic and of quality categories a zone needs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StarLevel {
+    /// Stars awarded.
+    pub stars: u8,
+    /// Share of basic categories present, at least.
+    pub basic_share: f64,
+    /// Share of quality categories present, at least.
+    pub quality_share: f64,
+}
+
+fn default_present_share() -> f64 {
+    0.9
+}
+
+fn default_levels() -> Vec<StarLevel> {
+    let basic = 15.0 / 23.0;
+    vec![
+        StarLevel {
+            stars: 3,
+            basic_share: basic,
+            quality_share: 0.0,
+        },
+        StarLevel {
+            stars: 4,
+            basic_share: basic,
+            quality_share: 10.0 / 30.0,
+        },
+        StarLevel {
+            stars: 5,
+            basic_share: basic,
+            quality_share: 20.0 / 30.0,
+        },
+    ]
+}
+
+impl Default for RatingRules {
+    fn default() -> Self {
+        Self {
+            present_share: default_present_share(),
+            levels: default_levels(),
+        }
+    }
+}
+
+impl RatingRules {
+    /// Checks that shares lie in `[0, 1]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the share.
+    pub fn validate(&self) -> Result<()> {
+        let mut shares = vec![("rating.present_share".to_string(), self.present_share)];
+        for l in &self.levels {
+            shares.push((
+                format!("rating level {}★ basic_share", l.stars),
+                l.basic_share,
+            ));
+            shares.push((
+                format!("rating level {}★ quality_share", l.stars),
+                l.quality_share,
+            ));
+        }
+        match shares.iter().find(|(_, s)| !(0.0..=1.0).contains(s)) {
+            Some((name, s)) => Err(Error::param(name, format!("must lie in [0, 1], got {s}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Stars for a zone with these shares of basic and quality categories present (0: none).
+    ///
+    /// ```
+    /// use lifecircle::coverage::RatingRules;
+    /// let r = RatingRules::default();
+    /// assert_eq!(r.stars(1.0, 1.0), 5);
+    /// assert_eq!(r.stars(0.7, 0.5), 4);
+    /// assert_eq!(r.stars(0.7, 0.0), 3);
+    /// assert_eq!(r.stars(0.5, 1.0), 0);
+    /// ```
+    pub fn stars(&self, basic_share: f64, quality_share: f64) -> u8 {
+        self.levels
+            .iter()
+            .filter(|l| {
+                basic_share >= l.basic_share - 1e-12 && quality_share >= l.quality_share - 1e-12
+            })
+            .map(|l| l.stars)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// One demand point for the gap analysis: its zone and residents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapPoint {
+    /// The point's id (reported when left out).
+    pub id: String,
+    /// Index into the zone names.
+    pub zone: usize,
+    /// Residents by age group.
+    pub residents: Residents,
+}
+
+/// One service for the gap analysis: its catalogue entry and, for each demand
+/// point, the walking distance in metres to the nearest existing facility
+/// (`None`: none within the distance searched).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceReach<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// Metres to the nearest facility, per demand point.
+    pub nearest_m: Vec<Option<f64>>,
+    /// Existing facilities counted.
+    pub facilities: usize,
+}
+
+/// One row of the gap table: a zone (or `"(all)"`) and a service.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GapRow {
+    /// Zone (community), or `"(all)"` for the whole area.
+    pub zone: String,
+    /// Service key.
+    pub category: String,
+    /// Basic or quality.
+    pub class: ServiceClass,
+    /// Walking limit, minutes.
+    pub walking_limit_min: f64,
+    /// Existing facilities of the service (in the whole area).
+    pub facilities: usize,
+    /// All residents of the zone.
+    pub residents: f64,
+    /// Residents aged 60+ (`None`: age structure unknown).
+    pub residents_60plus: Option<f64>,
+    /// Residents within the limit (those aged 60+ at their slower pace).
+    pub covered: f64,
+    /// Residents aged 60+ within the limit at their pace.
+    pub covered_60plus: Option<f64>,
+    /// Weight of the residents the service serves (e.g. the 60+ for a canteen).
+    pub served: f64,
+    /// Share of `served` within the limit (1 when `served` is 0).
+    pub share: f64,
+    /// Walking minutes to the nearest facility, resident-weighted median over
+    /// the served residents (`None`: beyond the distance searched).
+    pub nearest_minutes_p50: Option<f64>,
+    /// 90th percentile.
+    pub nearest_minutes_p90: Option<f64>,
+    /// Largest.
+    pub nearest_minutes_max: Option<f64>,
+    /// Ids of demand points with served residents beyond the limit.
+    pub uncovered_ids: Vec<String>,
+}
+
+/// The living-circle completeness of one zone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ZoneScore {
+    /// Zone (community).
+    pub zone: String,
+    /// Residents.
+    pub residents: f64,
+    /// Residents aged 60+ (`None`: unknown).
+    pub residents_60plus: Option<f64>,
+    /// Basic categories present.
+    pub basic_present: usize,
+    /// Basic categories in the catalogue.
+    pub basic_total: usize,
+    /// Quality categories present.
+    pub quality_present: usize,
+    /// Quality categories in the catalogue.
+    pub quality_total: usize,
+    /// Star rating (0: below every level).
+    pub stars: u8,
+    /// Categories not present.
+    pub missing: Vec<String>,
+}
+
+/// Current coverage and gaps per zone and category, and completeness per zone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GapReport {
+    /// Walking speeds used.
+    pub speeds: Speeds,
+    /// Rules used for the rating.
+    pub rating: RatingRules,
+    /// Distance searched for the nearest facility at adult pace, minutes.
+    pub search_minutes: f64,
+    /// One row per zone × category, zones in input order.
+    pub rows: Vec<GapRow>,
+    /// One row per category for the whole area (zone `"(all)"`).
+    pub totals: Vec<GapRow>,
+    /// One score per zone.
+    pub zones: Vec<ZoneScore>,
+    /// Services left out, with why: they serve an age group the residents
+    /// table does not give (and no ratio fills in). They count in no rating.
+    pub skipped: Vec<String>,
+}
+
+impl GapReport {
+    /// Analyses coverage per zone and category.
+    ///
+    /// `zones` names the zones `points` refer to; `search_minutes` is how far
+    /// (at adult pace) `nearest_m` was searched, for the report.
+    ///
+    /// A service for an age group some point lacks is left out and listed in
+    /// [`skipped`](Self::skipped).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a bad zone index or a distance list of
+    /// the wrong length.
+    ///
+    /// # Example
+    /// ```
+    /// use lifecircle::coverage::{GapPoint, GapReport, RatingRules, ServiceReach, Speeds};
+    /// use lifecircle::demand::Residents;
+    /// use lifecircle::services::Catalogue;
+    ///
+    /// let cat = Catalogue::default();
+    /// let canteen = cat.get("elderly_canteen").unwrap();   // 60+, 10 minutes
+    /// let points = vec![
+    ///     GapPoint { id: "a".into(), zone: 0, residents: Residents { total: 100.0, aged_60_plus: Some(30.0), under_6: None } },
+    ///     GapPoint { id: "b".into(), zone: 0, residents: Residents { total: 100.0, aged_60_plus: Some(10.0), under_6: None } },
+    /// ];
+    /// // 600 m away: 9.1 minutes for adults, 11.1 for the elderly at 0.9 m/s.
+    /// let reach = ServiceReach { service: canteen, nearest_m: vec![Some(600.0), Some(300.0)], facilities: 1 };
+    /// let r = GapReport::compute(&["A".into()], &points, &[reach], Speeds::default(), &RatingRules::default(), 30.0).unwrap();
+    /// let row = &r.rows[0];
+    /// assert_eq!((row.served, row.covered_60plus), (40.0, Some(10.0)));
+    /// assert_eq!(row.covered, 170.0);   // 70 + 90 younger residents, 10 older
+    /// assert_eq!(row.uncovered_ids, vec!["a".to_string()]);
+    /// assert!((row.nearest_minutes_max.unwrap() - 600.0 / 0.9 / 60.0).abs() < 1e-9);
+    /// ```
+    pub fn compute(
+        zones: &[String],
+        points: &[GapPoint],
+        services: &[ServiceReach<'_>],
+        speeds: Speeds,
+        rating: &RatingRules,
+        search_minutes: f64,
+    ) -> Result<Self> {
+        speeds.validate()?;
+        rating.validate()?;
+        if let Some(p) = points.iter().find(|p| p.zone >= zones.len()) {
+            return Err(Error::param(
+                "zone",
+                format!(
+                    "demand point {} has zone {} of {}",
+                    p.id,
+                    p.zone,
+                    zones.len()
+                ),
+            ));
+        }
+        if let Some(s) = services.iter().find(|s| s.nearest_m.len() != points.len()) {
+            return Err(Error::param(
+                "nearest_m",
+                format!(
+                    "{}: {} distances for {} demand points",
+                    s.service.key,
+                    s.nearest_m.len(),
+                    points.len()
+                ),
+            ));
+        }
+        // Per service and point: (served weight aged 60+, served weight of the
+        // rest). A service for an age group the table lacks is left out, and said so.
+        let mut split: Vec<Vec<(f64, f64)>> = Vec::with_capacity(services.len());
+        let mut kept: Vec<ServiceReach<'_>> = Vec::with_capacity(services.len());
+        let mut skipped = Vec::new();
+        for s in services {
+            let v: std::result::Result<Vec<_>, String> = points
+                .iter()
+                .map(|p| {
+                    s.service
+                        .serves
+                        .split(&p.residents)
+                        .map_err(|m| format!("{} (demand point {}): {m}", s.service.key, p.id))
+                })
+                .collect();
+            match v {
+                Ok(v) => {
+                    split.push(v);
+                    kept.push(s.clone());
+                }
+                Err(m) => skipped.push(m),
+            }
+        }
+        let services = kept.as_slice();
+        let members: Vec<Vec<usize>> = {
+            let mut m = vec![Vec::new(); zones.len()];
+            points
+                .iter()
+                .enumerate()
+                .for_each(|(i, p)| m[p.zone].push(i));
+            m
+        };
+        let all: Vec<usize> = (0..points.len()).collect();
+        let row = |zone: &str, idx: &[usize], k: usize| {
+            gap_row(zone, idx, points, &services[k], &split[k], speeds)
+        };
+        let mut rows = Vec::with_capacity(zones.len() * services.len());
+        let mut scores = Vec::with_capacity(zones.len());
+        let count = |class| services.iter().filter(|s| s.service.class == class).count();
+        let (basic_total, quality_total) =
+            (count(ServiceClass::Basic), count(ServiceClass::Quality));
+        for (z, name) in zones.iter().enumerate() {
+            let zone_rows: Vec<GapRow> = (0..services.len())
+                .map(|k| row(name, &members[z], k))
+                .collect();
+            let present = |r: &GapRow| r.served <= 0.0 || r.share >= rating.present_share - 1e-12;
+            let present_in = |class| {
+                zone_rows
+                    .iter()
+                    .filter(|r| r.class == class && present(r))
+                    .count()
+            };
+            let (basic_present, quality_present) = (
+                present_in(ServiceClass::Basic),
+                present_in(ServiceClass::Quality),
+            );
+            let share = |n: usize, of: usize| if of == 0 { 1.0 } else { n as f64 / of as f64 };
+            let first = zone_rows.first();
+            scores.push(ZoneScore {
+                zone: name.clone(),
+                residents: first.map_or_else(
+                    || members[z].iter().map(|&i| points[i].residents.total).sum(),
+                    |r| r.residents,
+                ),
+                residents_60plus: first.and_then(|r| r.residents_60plus),
+                basic_present,
+                basic_total,
+                quality_present,
+                quality_total,
+                stars: rating.stars(
+                    share(basic_present, basic_total),
+                    share(quality_present, quality_total),
+                ),
+                missing: zone_rows
+                    .iter()
+                    .filter(|r| !present(r))
+                    .map(|r| r.category.clone())
+                    .collect(),
+            });
+            rows.extend(zone_rows);
+        }
+        let totals = (0..services.len()).map(|k| row("(all)", &all, k)).collect();
+        Ok(Self {
+            speeds,
+            rating: rating.clone(),
+            search_minutes,
+            rows,
+            totals,
+            zones: scores,
+            skipped,
+        })
+    }
+}
+
+/// The gap row of one service over the points `idx`.
+fn gap_row(
+    zone: &str,
+    idx: &[usize],
+    points: &[GapPoint],
+    reach: &ServiceReach<'_>,
+    split: &[(f64, f64)],
+    speeds: Speeds,
+) -> GapRow {
+    let s = reach.service;
+    let limit_s = s.walking_limit_min * 60.0;
+    let minutes = |i: usize, speed: f64| reach.nearest_m[i].map(|d| d / speed / 60.0);
+    let within = |i: usize, speed: f64| reach.nearest_m[i].is_some_and(|d| d / speed <= limit_s);
+    let mut residents = 0.0;
+    let mut old_total = Some(0.0);
+    let (mut covered, mut old_covered) = (0.0, Some(0.0));
+    let (mut served, mut served_covered) = (0.0, 0.0);
+    // (minutes or None = beyond the search, weight) of the served residents.
+    let mut times: Vec<(Option<f64>, f64)> = Vec::with_capacity(2 * idx.len());
+    let mut uncovered_ids = Vec::new();
+    for &i in idx {
+        let r = &points[i].residents;
+        let old = r.aged_60_plus;
+        let young_in = within(i, speeds.adult_m_s);
+        let old_in = within(i, speeds.elderly_m_s);
+        residents += r.total;
+        old_total = old_total.zip(old).map(|(a, b)| a + b);
+        let n_old = old.unwrap_or(0.0);
+        covered += if young_in { r.total - n_old } else { 0.0 } + if old_in { n_old } else { 0.0 };
+        old_covered = old_covered
+            .zip(old)
+            .map(|(a, b)| a + if old_in { b } else { 0.0 });
+        let (w_old, w_young) = split[i];
+        served += w_old + w_young;
+        served_covered += if old_in { w_old } else { 0.0 } + if young_in { w_young } else { 0.0 };
+        times.push((minutes(i, speeds.elderly_m_s), w_old));
+        times.push((minutes(i, speeds.adult_m_s), w_young));
+        if (w_old > 0.0 && !old_in) || (w_young > 0.0 && !young_in) {
+            uncovered_ids.push(points[i].id.clone());
+        }
+    }
+    times.retain(|t| t.1 > 0.0);
+    // Beyond the search sorts last.
+    times.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let total_w: f64 = times.iter().map(|t| t.1).sum();
+    let quantile = |q: f64| -> Option<f64> {
+        let mut acc = 0.0;
+        for t in &times {
+            acc += t.1;
+            if acc >= q * total_w - 1e-9 * total_w {
+                return t.0;
+            }
+        }
+        times.last().and_then(|t| t.0)
+    };
+    GapRow {
+        zone: zone.to_string(),
+        category: s.key.clone(),
+        class: s.class,
+        walking_limit_min: s.walking_limit_min,
+        facilities: reach.facilities,
+        residents,
+        residents_60plus: old_total,
+        covered,
+        covered_60plus: old_covered,
+        served,
+        share: if served > 0.0 {
+            served_covered / served
+        } else {
+            1.0
+        },
+        nearest_minutes_p50: quantile(0.5),
+        nearest_minutes_p90: quantile(0.9),
+        nearest_minutes_max: quantile(1.0),
+        uncovered_ids,
     }
 }

@@ -1,9 +1,15 @@
-//! Stage 3 (first part): residents as demand points.
+//! Stage 3 (first part): residents as demand points, their age structure, and
+//! how much each of them weighs for a service.
 //!
 //! A demand point is a location with a number of residents: a building, a
-//! census zone or a population-grid cell. Zones given as polygons are
+//! census zone or a population-grid cell, optionally in a community (zone) and
+//! with the residents aged 60+ and under 6. Zones given as polygons are
 //! represented by their centroid (the bundled 250 m Helsinki grid works that
-//! way); a finer split onto nearby network nodes is future work.
+//! way): a 250 m cell is within a minute's walk of its centre, well inside the
+//! 5–15-minute limits, so the error is small next to the split's complexity.
+//!
+//! Where a table has no age columns, an aging ratio (share of residents aged
+//! 60+) and an under-6 ratio fill them in: [`AgeRatios`].
 
 use std::path::Path;
 
@@ -11,6 +17,223 @@ use geo::Centroid;
 
 use crate::error::{Error, Result};
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
+
+/// How much one resident of each group weighs for a service: the weight of a
+/// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
+/// The groups overlap (everyone includes the others), so an elderly canteen is
+/// `{ aged_60_plus: 1 }` and a barber that serves everyone but counts the
+/// elderly twice is `{ everyone: 1, aged_60_plus: 1 }`.
+///
+/// In files it is a group name — `"everyone"`, `"aged_60_plus"`, `"under_6"` —
+/// or a table of weights.
+///
+/// ```
+/// use lifecircle::demand::{DemandWeights, Residents};
+/// let r = Residents { total: 100.0, aged_60_plus: Some(20.0), under_6: Some(5.0) };
+/// assert_eq!(DemandWeights::everyone().weight(&r).unwrap(), 100.0);
+/// assert_eq!(DemandWeights::aged_60_plus().weight(&r).unwrap(), 20.0);
+/// let mix: DemandWeights = toml::from_str::<toml::Value>("w = { everyone = 1, aged_60_plus = 1 }")
+///     .unwrap()["w"].clone().try_into().unwrap();
+/// assert_eq!(mix.weight(&r).unwrap(), 120.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "WeightsSpec")]
+pub struct DemandWeights {
+    /// Weight of every resident.
+    pub everyone: f64,
+    /// Extra weight of a resident aged 60+.
+    pub aged_60_plus: f64,
+    /// Extra weight of a child under 6.
+    pub under_6: f64,
+}
+
+impl Default for DemandWeights {
+    fn default() -> Self {
+        Self::everyone()
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum WeightsSpec {
+    Group(String),
+    Mix {
+        #[serde(default)]
+        everyone: f64,
+        #[serde(default)]
+        aged_60_plus: f64,
+        #[serde(default)]
+        under_6: f64,
+    },
+}
+
+impl TryFrom<WeightsSpec> for DemandWeights {
+    type Error = String;
+    fn try_from(spec: WeightsSpec) -> std::result::Result<Self, String> {
+        match spec {
+            WeightsSpec::Group(g) => match g.as_str() {
+                "everyone" => Ok(Self::everyone()),
+                "aged_60_plus" => Ok(Self::aged_60_plus()),
+                "under_6" => Ok(Self::under_6()),
+                other => Err(format!(
+                    "unknown demand group {other:?}; use everyone, aged_60_plus, under_6 or a table of weights"
+                )),
+            },
+            WeightsSpec::Mix {
+                everyone,
+                aged_60_plus,
+                under_6,
+            } => Ok(Self {
+                everyone,
+                aged_60_plus,
+                under_6,
+            }),
+        }
+    }
+}
+
+impl DemandWeights {
+    /// Every resident counts once.
+    pub fn everyone() -> Self {
+        Self {
+            everyone: 1.0,
+            aged_60_plus: 0.0,
+            under_6: 0.0,
+        }
+    }
+    /// Residents aged 60+ only.
+    pub fn aged_60_plus() -> Self {
+        Self {
+            everyone: 0.0,
+            aged_60_plus: 1.0,
+            under_6: 0.0,
+        }
+    }
+    /// Children under 6 only.
+    pub fn under_6() -> Self {
+        Self {
+            everyone: 0.0,
+            aged_60_plus: 0.0,
+            under_6: 1.0,
+        }
+    }
+
+    /// Checks that weights are finite, non-negative and not all zero.
+    ///
+    /// # Errors
+    /// A message saying which weight is wrong.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let all = [
+            ("everyone", self.everyone),
+            ("aged_60_plus", self.aged_60_plus),
+            ("under_6", self.under_6),
+        ];
+        if let Some((name, w)) = all.iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
+            return Err(format!(
+                "weight {name} must be a finite number >= 0, got {w}"
+            ));
+        }
+        if all.iter().all(|(_, w)| *w == 0.0) {
+            return Err("all weights are 0".into());
+        }
+        Ok(())
+    }
+
+    /// The weight of a demand point's residents split into those aged 60+ and
+    /// the rest (who walk at different speeds).
+    ///
+    /// # Errors
+    /// A message naming the age group a non-zero weight needs but the point lacks.
+    pub fn split(&self, r: &Residents) -> std::result::Result<(f64, f64), String> {
+        let need = |w: f64, v: Option<f64>, what: &str| -> std::result::Result<f64, String> {
+            match v {
+                _ if w == 0.0 => Ok(v.unwrap_or(0.0)),
+                Some(v) => Ok(v),
+                None => Err(format!(
+                    "no {what} count (add the column or set {})",
+                    if what == "aged_60_plus" {
+                        "aging_ratio"
+                    } else {
+                        "under_6_ratio"
+                    }
+                )),
+            }
+        };
+        let old = need(self.aged_60_plus, r.aged_60_plus, "aged_60_plus")?;
+        let young = need(self.under_6, r.under_6, "under_6")?;
+        Ok((
+            self.everyone * old + self.aged_60_plus * old,
+            self.everyone * (r.total - old) + self.under_6 * young,
+        ))
+    }
+
+    /// The total weight of a demand point's residents.
+    ///
+    /// # Errors
+    /// As [`split`](Self::split).
+    pub fn weight(&self, r: &Residents) -> std::result::Result<f64, String> {
+        self.split(r).map(|(old, rest)| old + rest)
+    }
+}
+
+/// The residents of one demand point by age group (`None`: not known).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Residents {
+    /// All residents.
+    pub total: f64,
+    /// Residents aged 60 and over.
+    pub aged_60_plus: Option<f64>,
+    /// Children under 6.
+    pub under_6: Option<f64>,
+}
+
+/// Shares that fill in age groups a demand table lacks.
+///
+/// ```
+/// use lifecircle::demand::{AgeRatios, DemandPoint};
+/// // Yanhu district, Yuncheng (2020 census): 14.71 % aged 60+.
+/// let ratios = AgeRatios { aged_60_plus: Some(0.1471), under_6: None };
+/// let p = DemandPoint::new("cell-1", 24.9, 60.2, 1000.0);
+/// let r = p.residents(&ratios);
+/// assert!((r.aged_60_plus.unwrap() - 147.1).abs() < 1e-9);
+/// assert_eq!(r.under_6, None);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRatios {
+    /// Share of residents aged 60+ where a point has no count of its own.
+    #[serde(default)]
+    pub aged_60_plus: Option<f64>,
+    /// Share of children under 6 where a point has no count of its own.
+    #[serde(default)]
+    pub under_6: Option<f64>,
+}
+
+impl AgeRatios {
+    /// Checks that the ratios lie in `[0, 1]` and add up to at most 1.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the ratio.
+    pub fn validate(&self) -> Result<()> {
+        for (name, r) in [
+            ("aging_ratio", self.aged_60_plus),
+            ("under_6_ratio", self.under_6),
+        ] {
+            if let Some(r) = r {
+                if !(0.0..=1.0).contains(&r) {
+                    return Err(Error::param(name, format!("must lie in [0, 1], got {r}")));
+                }
+            }
+        }
+        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > 1.0 {
+            return Err(Error::param(
+                "under_6_ratio",
+                "aging_ratio + under_6_ratio exceeds 1",
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// Residents at one location.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23,20 +246,92 @@ pub struct DemandPoint {
     pub lat: f64,
     /// Number of residents.
     pub population: f64,
+    /// Residents aged 60+ (`None`: not in the input).
+    #[serde(default)]
+    pub aged_60_plus: Option<f64>,
+    /// Children under 6 (`None`: not in the input).
+    #[serde(default)]
+    pub under_6: Option<f64>,
+    /// Community or zone the point belongs to (`None`: the point is its own zone).
+    #[serde(default)]
+    pub zone: Option<String>,
 }
 
 impl DemandPoint {
-    /// Checks the population and coordinates.
+    /// A point with residents and no age structure or zone.
+    pub fn new(id: impl Into<String>, lon: f64, lat: f64, population: f64) -> Self {
+        Self {
+            id: id.into(),
+            lon,
+            lat,
+            population,
+            aged_60_plus: None,
+            under_6: None,
+            zone: None,
+        }
+    }
+
+    /// The zone the point belongs to: its own, or its id.
+    pub fn zone(&self) -> &str {
+        self.zone.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Its residents by age group, missing groups filled in from `ratios`.
+    pub fn residents(&self, ratios: &AgeRatios) -> Residents {
+        Residents {
+            total: self.population,
+            aged_60_plus: self
+                .aged_60_plus
+                .or(ratios.aged_60_plus.map(|r| r * self.population)),
+            under_6: self.under_6.or(ratios.under_6.map(|r| r * self.population)),
+        }
+    }
+
+    /// Checks the population, age groups and coordinates.
     ///
     /// # Errors
     /// [`Error::InvalidPopulation`] for a NaN, infinite or negative population,
-    /// [`Error::BadRecord`] for non-finite coordinates.
+    /// [`Error::BadRecord`] for an invalid age group (negative, or larger
+    /// than the total) or non-finite coordinates.
     pub fn validate(&self) -> Result<()> {
         if !(self.population.is_finite() && self.population >= 0.0) {
             return Err(Error::InvalidPopulation {
                 id: self.id.clone(),
                 value: self.population,
             });
+        }
+        let groups = [
+            ("aged_60_plus", self.aged_60_plus),
+            ("under_6", self.under_6),
+        ];
+        for (name, v) in groups {
+            match v {
+                Some(v) if !(v.is_finite() && v >= 0.0) => {
+                    return Err(Error::record(
+                        "demand",
+                        &self.id,
+                        format!("{name} must be a finite number >= 0, got {v}"),
+                    ))
+                }
+                Some(v) if v > self.population => {
+                    return Err(Error::record(
+                        "demand",
+                        &self.id,
+                        format!("{name} {v} exceeds the population {}", self.population),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > self.population {
+            return Err(Error::record(
+                "demand",
+                &self.id,
+                format!(
+                    "aged_60_plus + under_6 exceeds the population {}",
+                    self.population
+                ),
+            ));
         }
         if !(self.lon.is_finite() && self.lat.is_finite()) {
             return Err(Error::record(
@@ -49,19 +344,36 @@ impl DemandPoint {
     }
 }
 
+/// Reads demand points from a CSV or GeoJSON file (by the extension:
+/// `.geojson` or `.json` is GeoJSON), see [`read_demand_csv`] and
+/// [`read_demand_geojson`].
+///
+/// # Errors
+/// As the two readers.
+pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
+    let path = path.as_ref();
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("geojson" | "json") => read_demand_geojson(path),
+        _ => read_demand_csv(path),
+    }
+}
+
 /// Reads demand points from a CSV file with a header holding `id`,
 /// `population` and either `lon` and `lat` columns or a `wkt` column with a
-/// point or polygon (a polygon is replaced by its centroid).
+/// point or polygon (a polygon is replaced by its centroid). Optional columns:
+/// `aged_60_plus` (or `pop_60plus`), `under_6`, `aging_ratio` (the point's
+/// share aged 60+, when there is no count) and `zone` (or `community`).
 ///
 /// ```text
-/// id,population,wkt
-/// 0,389,"POLYGON ((24.905455 60.160864, 24.905448 60.163108, …))"
+/// id,population,aged_60_plus,zone,wkt
+/// 0,389,61,Kamppi,"POLYGON ((24.905455 60.160864, 24.905448 60.163108, …))"
 /// ```
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// line for a missing column or unparsable value, [`Error::InvalidPopulation`]
-/// for a NaN or negative population.
+/// line for a missing column or unparsable value, or naming the point for an
+/// age group larger than its population; [`Error::InvalidPopulation`] for a NaN
+/// or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let name = path.display().to_string();
@@ -71,56 +383,163 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         .map_err(|e| Error::record(&name, "header", e.to_string()))?
         .clone();
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
-    let id_col = col("id").ok_or_else(|| Error::record(&name, "header", "no `id` column"))?;
-    let pop_col = col("population")
-        .ok_or_else(|| Error::record(&name, "header", "no `population` column"))?;
-    let location = match (col("lon"), col("lat"), col("wkt")) {
-        (Some(lon), Some(lat), _) => Location::LonLat(lon, lat),
-        (_, _, Some(wkt)) => Location::Wkt(wkt),
-        _ => {
+    for required in ["id", "population"] {
+        if col(required).is_none() {
             return Err(Error::record(
                 &name,
                 "header",
-                "needs `lon` and `lat` columns or a `wkt` column",
-            ))
+                format!("no `{required}` column"),
+            ));
         }
-    };
+    }
+    let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
+    if !has_location {
+        return Err(Error::record(
+            &name,
+            "header",
+            "needs `lon` and `lat` columns or a `wkt` column",
+        ));
+    }
     let mut points = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let line = format!("line {}", n + 2);
         let record = record.map_err(|e| Error::record(&name, &line, e.to_string()))?;
-        let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
-        let number = |i: usize, what: &str| -> Result<f64> {
-            field(i).parse::<f64>().map_err(|_| {
-                Error::record(
-                    &name,
-                    &line,
-                    format!("{what} {:?} is not a number", field(i)),
-                )
-            })
+        let field = |c: &str| {
+            col(c)
+                .and_then(|i| record.get(i))
+                .map(|v| v.trim().to_string())
         };
-        let (lon, lat) = match location {
-            Location::LonLat(lon, lat) => (number(lon, "lon")?, number(lat, "lat")?),
-            Location::Wkt(w) => wkt_centroid(field(w)).ok_or_else(|| {
-                Error::record(&name, &line, "wkt is not a point or polygon with an area")
-            })?,
+        let location = match (field("lon"), field("lat")) {
+            (Some(lon), Some(lat)) => (
+                number(&name, &line, "lon", &lon)?,
+                number(&name, &line, "lat", &lat)?,
+            ),
+            _ => {
+                let wkt = field("wkt").unwrap_or_default();
+                wkt_centroid(&wkt).ok_or_else(|| {
+                    Error::record(&name, &line, "wkt is not a point or polygon with an area")
+                })?
+            }
         };
-        let point = DemandPoint {
-            id: field(id_col).to_string(),
-            lon,
-            lat,
-            population: number(pop_col, "population")?,
-        };
-        point.validate()?;
-        points.push(point);
+        points.push(point_from_fields(&name, &line, location, field)?);
     }
     Ok(points)
 }
 
-#[derive(Clone, Copy)]
-enum Location {
-    LonLat(usize, usize),
-    Wkt(usize),
+/// Reads demand points from a GeoJSON FeatureCollection of points or polygons
+/// (a polygon is replaced by its centroid) whose properties hold `population`
+/// and optionally `id` (else the feature's id, else its position),
+/// `aged_60_plus` (or `pop_60plus`), `under_6`, `aging_ratio` and `zone` (or
+/// `community`), as in [`read_demand_csv`].
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
+/// feature for invalid GeoJSON, a missing geometry or an unparsable value;
+/// [`Error::InvalidPopulation`] for a NaN or negative population.
+pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let collection: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .and_then(geojson::FeatureCollection::try_from)
+        .map_err(|e| {
+            Error::record(
+                &name,
+                "file",
+                format!("not a GeoJSON FeatureCollection: {e}"),
+            )
+        })?;
+    let mut points = Vec::new();
+    for (n, feature) in collection.features.iter().enumerate() {
+        let label = format!("feature {n}");
+        let geometry: Option<geo::Geometry<f64>> =
+            feature.geometry.clone().and_then(|g| g.try_into().ok());
+        let (lon, lat) = geometry
+            .and_then(|g| g.centroid())
+            .map(|c| (c.x(), c.y()))
+            .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
+        let property = |key: &str| -> Option<String> {
+            match feature.property(key)? {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.trim().to_string()),
+                v => Some(v.to_string()),
+            }
+        };
+        let id = property("id")
+            .or_else(|| {
+                feature.id.as_ref().map(|id| match id {
+                    geojson::feature::Id::String(s) => s.clone(),
+                    geojson::feature::Id::Number(x) => x.to_string(),
+                })
+            })
+            .unwrap_or_else(|| n.to_string());
+        let field = |key: &str| {
+            if key == "id" {
+                Some(id.clone())
+            } else {
+                property(key)
+            }
+        };
+        points.push(point_from_fields(&name, &label, (lon, lat), field)?);
+    }
+    Ok(points)
+}
+
+fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
+    text.parse::<f64>()
+        .map_err(|_| Error::record(source, record, format!("{what} {text:?} is not a number")))
+}
+
+/// One demand point from a record's named fields (CSV columns or GeoJSON properties).
+fn point_from_fields(
+    source: &str,
+    record: &str,
+    (lon, lat): (f64, f64),
+    field: impl Fn(&str) -> Option<String>,
+) -> Result<DemandPoint> {
+    let optional = |names: &[&str]| -> Result<Option<f64>> {
+        for &n in names {
+            if let Some(text) = field(n).filter(|t| !t.is_empty()) {
+                return number(source, record, n, &text).map(Some);
+            }
+        }
+        Ok(None)
+    };
+    let id = field("id").unwrap_or_default();
+    let population = match field("population") {
+        Some(text) => number(source, record, "population", &text)?,
+        None => return Err(Error::record(source, record, "no population")),
+    };
+    let mut aged_60_plus = optional(&["aged_60_plus", "pop_60plus"])?;
+    if let (None, Some(ratio)) = (aged_60_plus, optional(&["aging_ratio"])?) {
+        if !(0.0..=1.0).contains(&ratio) {
+            return Err(Error::record(
+                source,
+                record,
+                format!("aging_ratio must lie in [0, 1], got {ratio}"),
+            ));
+        }
+        aged_60_plus = Some(ratio * population);
+    }
+    let point = DemandPoint {
+        id,
+        lon,
+        lat,
+        population,
+        aged_60_plus,
+        under_6: optional(&["under_6"])?,
+        zone: field("zone")
+            .or_else(|| field("community"))
+            .filter(|z| !z.is_empty()),
+    };
+    point.validate().map_err(|e| match e {
+        Error::BadRecord { message, .. } => {
+            Error::record(source, format!("{record} (id {})", point.id), message)
+        }
+        other => other,
+    })?;
+    Ok(point)
 }
 
 fn wkt_centroid(text: &str) -> Option<(f64, f64)> {
@@ -229,5 +648,99 @@ mod tests {
             read_demand_csv("/no/such/file.csv"),
             Err(Error::Io { .. })
         ));
+    }
+
+    #[test]
+    fn age_columns_zones_and_ratios() {
+        let f = write("id,population,aged_60_plus,under_6,zone,lon,lat\na,100,20,5,Kamppi,24,60\nb,50,,,Kamppi,24,60\n");
+        let pts = read_demand_csv(f.path()).unwrap();
+        assert_eq!(
+            (pts[0].aged_60_plus, pts[0].under_6, pts[0].zone()),
+            (Some(20.0), Some(5.0), "Kamppi")
+        );
+        assert_eq!((pts[1].aged_60_plus, pts[1].under_6), (None, None));
+        let r = pts[1].residents(&AgeRatios {
+            aged_60_plus: Some(0.2),
+            under_6: None,
+        });
+        assert_eq!((r.aged_60_plus, r.under_6), (Some(10.0), None));
+        let f = write("id,population,aging_ratio,lon,lat\nc,200,0.25,24,60\n");
+        let pts = read_demand_csv(f.path()).unwrap();
+        assert_eq!((pts[0].aged_60_plus, pts[0].zone()), (Some(50.0), "c"));
+    }
+
+    #[test]
+    fn age_group_larger_than_total_names_the_point() {
+        let f = write("id,population,aged_60_plus,lon,lat\nok,10,2,24,60\ncell-3,10,12,24,60\n");
+        let err = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3 (id cell-3): aged_60_plus 12 exceeds the population 10"),
+            "{err}"
+        );
+        let f = write("id,population,aged_60_plus,under_6,lon,lat\nx,10,6,6,24,60\n");
+        assert!(read_demand_csv(f.path())
+            .unwrap_err()
+            .to_string()
+            .contains("aged_60_plus + under_6"));
+        let f = write("id,population,aging_ratio,lon,lat\nx,10,1.5,24,60\n");
+        assert!(read_demand_csv(f.path())
+            .unwrap_err()
+            .to_string()
+            .contains("aging_ratio"));
+    }
+
+    #[test]
+    fn geojson_points_and_polygons() {
+        let mut f = tempfile::Builder::new()
+            .suffix(".geojson")
+            .tempfile()
+            .unwrap();
+        f.write_all(br#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": 7, "geometry": {"type": "Point", "coordinates": [24.9, 60.1]},
+             "properties": {"population": 30, "aged_60_plus": 6, "community": "A"}},
+            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[2,0],[2,2],[0,2],[0,0]]]},
+             "properties": {"id": "z", "population": 10}}]}"#).unwrap();
+        let pts = read_demand(f.path()).unwrap();
+        assert_eq!(
+            (pts[0].id.as_str(), pts[0].aged_60_plus, pts[0].zone()),
+            ("7", Some(6.0), "A")
+        );
+        assert_eq!(
+            (pts[1].id.as_str(), pts[1].lon, pts[1].lat),
+            ("z", 1.0, 1.0)
+        );
+        let mut bad = tempfile::Builder::new()
+            .suffix(".geojson")
+            .tempfile()
+            .unwrap();
+        bad.write_all(br#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"population": 1}}]}"#).unwrap();
+        assert!(read_demand(bad.path())
+            .unwrap_err()
+            .to_string()
+            .contains("feature 0"));
+    }
+
+    #[test]
+    fn weights_split_by_age() {
+        let r = Residents {
+            total: 100.0,
+            aged_60_plus: Some(20.0),
+            under_6: Some(5.0),
+        };
+        assert_eq!(DemandWeights::everyone().split(&r).unwrap(), (20.0, 80.0));
+        assert_eq!(DemandWeights::under_6().split(&r).unwrap(), (0.0, 5.0));
+        let unknown = Residents {
+            total: 100.0,
+            aged_60_plus: None,
+            under_6: None,
+        };
+        assert_eq!(
+            DemandWeights::everyone().split(&unknown).unwrap(),
+            (0.0, 100.0)
+        );
+        assert!(DemandWeights::aged_60_plus()
+            .split(&unknown)
+            .unwrap_err()
+            .contains("aging_ratio"));
     }
 }

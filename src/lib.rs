@@ -58,6 +58,7 @@ pub mod network;
 pub mod report;
 pub mod scenario;
 pub mod services;
+pub mod sites;
 pub mod solve;
 pub mod travel;
 

@@ -1,116 +1,334 @@
-//! Stage 6: human-readable tables and GeoJSON for a plan.
+//! Stage 6: human-readable tables, CSV and GeoJSON for gap analyses and plans.
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use crate::scenario::PlanReport;
+use crate::coverage::GapRow;
+use crate::scenario::{DemandSummary, GapsReport, NetworkSummary, PlanReport};
 
-/// The plan as a GeoJSON FeatureCollection: new sites (`kind: "new"`), existing
-/// facilities (`kind: "existing"`) and residents (`kind: "demand"`, with
-/// `covered_before` / `covered_after`), all as points in WGS 84.
-pub fn plan_geojson(report: &PlanReport) -> Value {
-    let point = |lon: f64, lat: f64, props: Value| json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props});
-    let mut features = Vec::new();
-    for s in &report.sites {
-        features.push(point(s.lon, s.lat, json!({"kind": "new", "service": report.service, "osm_id": s.osm_id, "newly_reached": s.newly_reached})));
-    }
-    for s in &report.existing {
-        features.push(point(
-            s.lon,
-            s.lat,
-            json!({"kind": "existing", "service": report.service, "osm_id": s.osm_id}),
-        ));
-    }
-    for d in &report.demand_points {
-        features.push(point(d.lon, d.lat, json!({"kind": "demand", "id": d.id, "population": d.population, "covered_before": d.covered_before, "covered_after": d.covered_after})));
-    }
-    json!({"type": "FeatureCollection", "features": features})
+fn point(lon: f64, lat: f64, props: Value) -> Value {
+    json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
 }
 
-/// The plan as text: network and demand sizes, current coverage per service,
-/// the before/after table, the chosen sites, solver figures and stage timings.
-pub fn plan_text(r: &PlanReport) -> String {
-    let mut o = String::new();
-    let n = &r.network;
+fn minutes(m: Option<f64>, search: f64) -> String {
+    m.map_or_else(|| format!(">{search:.0}"), |m| format!("{m:.1}"))
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.0}"))
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        100.0 * part / whole
+    } else {
+        100.0
+    }
+}
+
+fn sizes(o: &mut String, n: &NetworkSummary, d: &DemandSummary) {
     let _ = writeln!(
         o,
         "Walking network: {} nodes, {} edges, {:.1} km ({} walkable of {} highway ways; {} nodes in cut-off pieces dropped)",
         n.nodes, n.edges, n.length_km, n.osm.walkable_ways, n.osm.highway_ways, n.dropped_nodes
     );
-    let d = &r.demand;
     let _ = writeln!(
         o,
-        "Residents: {:.0} in {} demand points on the network; {:.0} in {} points outside its extent are not planned for",
-        d.residents, d.on_network, d.residents_outside, d.outside
+        "Residents: {:.0} ({} aged 60+) in {} demand points, {} zones on the network; {:.0} in {} points outside its extent are not planned for",
+        d.residents,
+        opt(d.residents_60plus),
+        d.on_network,
+        d.zones,
+        d.residents_outside,
+        d.outside
     );
+}
+
+/// The coverage table of gap rows (one per category).
+fn coverage_table(o: &mut String, rows: &[GapRow], search: f64) {
     let _ = writeln!(
         o,
-        "\nCurrent coverage (walking at {:.1} m/s)",
-        r.walking_speed_m_s
+        "{:<17} {:<7} {:>5} {:>5} {:>9} {:>7} {:>9} {:>7} {:>6} {:>6} {:>6}",
+        "category",
+        "class",
+        "limit",
+        "sites",
+        "served",
+        "share",
+        "60+ cov",
+        "of 60+",
+        "p50",
+        "p90",
+        "max"
     );
-    let _ = writeln!(
-        o,
-        "{:<14} {:>7} {:>10} {:>10} {:>8} {:>10}",
-        "service", "limit", "facilities", "covered", "share", "left out"
-    );
-    for c in &r.current {
+    for r in rows {
         let _ = writeln!(
             o,
-            "{:<14} {:>3.0} min {:>10} {:>10.0} {:>7.1}% {:>10.0}",
-            c.service,
-            c.walking_limit_min,
-            c.facilities,
-            c.covered,
-            100.0 * c.share,
-            c.left_out
+            "{:<17} {:<7} {:>5.0} {:>5} {:>9.0} {:>6.1}% {:>9} {:>7} {:>6} {:>6} {:>6}",
+            r.category,
+            r.class.to_string(),
+            r.walking_limit_min,
+            r.facilities,
+            r.served,
+            100.0 * r.share,
+            opt(r.covered_60plus),
+            opt(r.residents_60plus),
+            minutes(r.nearest_minutes_p50, search),
+            minutes(r.nearest_minutes_p90, search),
+            minutes(r.nearest_minutes_max, search),
         );
     }
-    let pct = |x: f64| {
-        if r.residents > 0.0 {
-            100.0 * x / r.residents
+}
+
+fn skipped(o: &mut String, skipped: &[String]) {
+    for s in skipped {
+        let _ = writeln!(o, "left out: {s}");
+    }
+}
+
+/// The gap analysis as text: sizes, the per-category table for the whole area,
+/// and one completeness line per zone.
+pub fn gaps_text(r: &GapsReport) -> String {
+    let mut o = String::new();
+    sizes(&mut o, &r.network, &r.demand);
+    let g = &r.gaps;
+    let _ = writeln!(
+        o,
+        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; >{:.0}: none within the search)",
+        g.speeds.adult_m_s, g.speeds.elderly_m_s, g.search_minutes
+    );
+    coverage_table(&mut o, &g.totals, g.search_minutes);
+    skipped(&mut o, &g.skipped);
+    let _ = writeln!(
+        o,
+        "\nCompleteness per zone (a category counts when {:.0}% of the residents it serves are within its limit)",
+        100.0 * g.rating.present_share
+    );
+    let _ = writeln!(
+        o,
+        "{:<12} {:>9} {:>7} {:>7} {:>8}  missing",
+        "zone", "residents", "basic", "quality", "rating"
+    );
+    for z in &g.zones {
+        let stars = if z.stars == 0 {
+            "-".to_string()
         } else {
-            0.0
-        }
-    };
-    let _ = writeln!(
-        o,
-        "\nPlan: {} new {} site(s) among {} candidates, {:.0}-minute walk",
-        r.new_sites, r.service, r.candidates, r.walking_limit_min
-    );
-    let _ = writeln!(
-        o,
-        "{:<8} {:>10} {:>8} {:>10}",
-        "", "covered", "share", "left out"
-    );
-    for (label, v) in [("before", r.covered_before), ("after", r.covered_after)] {
+            "★".repeat(z.stars as usize)
+        };
         let _ = writeln!(
             o,
-            "{label:<8} {v:>10.0} {:>7.1}% {:>10.0}",
-            pct(v),
-            r.residents - v
+            "{:<12} {:>9.0} {:>3}/{:<3} {:>3}/{:<3} {:>8}  {}",
+            z.zone,
+            z.residents,
+            z.basic_present,
+            z.basic_total,
+            z.quality_present,
+            z.quality_total,
+            stars,
+            z.missing.join(", ")
+        );
+    }
+    let s = &r.seconds;
+    let _ = writeln!(
+        o,
+        "\nSeconds: network {:.3}, snap {:.3}, travel {:.3}, coverage {:.3}, total {:.3}",
+        s.network,
+        s.snap,
+        s.travel,
+        s.coverage,
+        s.network + s.snap + s.travel + s.coverage
+    );
+    o
+}
+
+/// The gap rows (zone × category, then the `(all)` totals) as CSV; uncovered
+/// ids are joined with `;`.
+pub fn gaps_csv(r: &GapsReport) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "zone",
+        "category",
+        "class",
+        "walking_limit_min",
+        "facilities",
+        "residents",
+        "residents_60plus",
+        "covered",
+        "covered_60plus",
+        "served",
+        "share",
+        "nearest_minutes_p50",
+        "nearest_minutes_p90",
+        "nearest_minutes_max",
+        "uncovered_ids",
+    ];
+    w.write_record(header).expect("writing to memory");
+    let f = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for row in r.gaps.rows.iter().chain(&r.gaps.totals) {
+        w.write_record([
+            row.zone.clone(),
+            row.category.clone(),
+            row.class.to_string(),
+            row.walking_limit_min.to_string(),
+            row.facilities.to_string(),
+            row.residents.to_string(),
+            f(row.residents_60plus),
+            row.covered.to_string(),
+            f(row.covered_60plus),
+            row.served.to_string(),
+            row.share.to_string(),
+            f(row.nearest_minutes_p50),
+            f(row.nearest_minutes_p90),
+            f(row.nearest_minutes_max),
+            row.uncovered_ids.join(";"),
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
+}
+
+/// The gap analysis as a GeoJSON FeatureCollection of demand points with, per
+/// category, the metres to the nearest facility (`<key>_nearest_m`, null
+/// beyond the search) and the zone's rating.
+pub fn gaps_geojson(r: &GapsReport) -> Value {
+    let keys: Vec<&str> = r.gaps.totals.iter().map(|t| t.category.as_str()).collect();
+    let features: Vec<Value> = r
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let zone = r.gaps.zones.iter().find(|z| z.zone == p.zone());
+            let mut props = Map::new();
+            props.insert("id".into(), json!(p.id));
+            props.insert("zone".into(), json!(p.zone()));
+            props.insert("population".into(), json!(p.population));
+            props.insert("stars".into(), json!(zone.map(|z| z.stars)));
+            for (k, key) in keys.iter().enumerate() {
+                props.insert(format!("{key}_nearest_m"), json!(r.nearest_m[k][i]));
+            }
+            point(p.lon, p.lat, Value::Object(props))
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// The plan as a GeoJSON FeatureCollection: new sites (`kind: "new"`), existing
+/// facilities (`kind: "existing"`), both with their `service`, and residents
+/// (`kind: "demand"`, with `<service>_before` / `<service>_after`: the share of
+/// the residents it serves there that are covered), all as points in WGS 84.
+pub fn plan_geojson(report: &PlanReport) -> Value {
+    let mut features = Vec::new();
+    for s in &report.services {
+        for site in &s.new {
+            features.push(point(site.lon, site.lat, json!({"kind": "new", "service": s.service, "id": site.id, "cost": site.cost, "newly_reached": site.newly_reached})));
+        }
+        for site in &s.existing {
+            features.push(point(
+                site.lon,
+                site.lat,
+                json!({"kind": "existing", "service": s.service, "id": site.id}),
+            ));
+        }
+    }
+    for d in &report.demand_points {
+        let mut props = Map::new();
+        props.insert("kind".into(), json!("demand"));
+        props.insert("id".into(), json!(d.id));
+        props.insert("zone".into(), json!(d.zone));
+        props.insert("population".into(), json!(d.population));
+        props.insert("aged_60_plus".into(), json!(d.aged_60_plus));
+        for (k, v) in &d.before {
+            props.insert(format!("{k}_before"), json!(v));
+        }
+        for (k, v) in &d.after {
+            props.insert(format!("{k}_after"), json!(v));
+        }
+        features.push(point(d.lon, d.lat, Value::Object(props)));
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// The plan as text: sizes, current coverage, the before/after table per
+/// service, the chosen sites, solver figures and stage timings.
+pub fn plan_text(r: &PlanReport) -> String {
+    let mut o = String::new();
+    sizes(&mut o, &r.network, &r.demand);
+    let _ = writeln!(
+        o,
+        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s)",
+        r.speeds.adult_m_s, r.speeds.elderly_m_s
+    );
+    coverage_table(&mut o, &r.current, r.search_minutes);
+    skipped(&mut o, &r.current_skipped);
+    let budget = r
+        .budget
+        .map_or_else(String::new, |b| format!(", budget {b}"));
+    let _ = writeln!(
+        o,
+        "\nPlan ({:?} objective, residents aged 60+ weigh {}{budget}) among {} candidate sites",
+        r.objective_kind, r.elderly_weight, r.candidates
+    );
+    let _ = writeln!(
+        o,
+        "{:<17} {:>4} {:>4} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>9}",
+        "service",
+        "new",
+        "had",
+        "served",
+        "before",
+        "share",
+        "after",
+        "share",
+        "60+ bef.",
+        "60+ aft."
+    );
+    for s in &r.services {
+        let _ = writeln!(
+            o,
+            "{:<17} {:>4} {:>4} {:>9.0} {:>9.0} {:>6.1}% {:>9.0} {:>6.1}% {:>9} {:>9}",
+            s.service,
+            s.new.len(),
+            s.existing.len(),
+            s.served,
+            s.covered_before,
+            pct(s.covered_before, s.served),
+            s.covered_after,
+            pct(s.covered_after, s.served),
+            opt(s.covered_60plus_before),
+            opt(s.covered_60plus_after),
         );
     }
     let _ = writeln!(o, "\nNew sites:");
-    for s in &r.sites {
-        let _ = writeln!(
-            o,
-            "  OSM node {:>11}  lon {:.6} lat {:.6}  reaches {:.0} residents not covered before",
-            s.osm_id, s.lon, s.lat, s.newly_reached
-        );
-    }
-    if r.sites.len() < r.new_sites {
-        let _ = writeln!(
-            o,
-            "  ({} requested; more sites would add no coverage)",
-            r.new_sites
-        );
+    for s in &r.services {
+        for site in &s.new {
+            let _ = writeln!(
+                o,
+                "  {:<17} {:>12}  lon {:.6} lat {:.6}  cost {}  reaches {:.0} residents not covered before",
+                s.service, site.id, site.lon, site.lat, site.cost, site.newly_reached
+            );
+        }
+        if let Some(max) = s.max_new.filter(|&m| s.new.len() < m) {
+            let _ = writeln!(
+                o,
+                "  {:<17} ({max} allowed; more would add nothing or break the budget)",
+                s.service
+            );
+        }
+        if !s.unreachable_ids.is_empty() {
+            let _ = writeln!(
+                o,
+                "  {:<17} no site reaches demand points {}",
+                s.service,
+                s.unreachable_ids.join(", ")
+            );
+        }
     }
     let p = &r.presolve;
     let _ = writeln!(
         o,
-        "\nObjective {:.0}, bound {:.0}, gap {:.4}%, status {} (presolve: {} demand points -> {} groups, {} sites -> {})",
-        r.objective, r.bound, 100.0 * r.gap, r.status, p.demand_before, p.demand_after, p.sites_before, p.sites_after
+        "\nObjective {:.4}, bound {:.4}, gap {:.4}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
+        r.objective, r.bound, 100.0 * r.gap, r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
     );
     let s = &r.seconds;
     let _ = writeln!(

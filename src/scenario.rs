@@ -1,38 +1,62 @@
 //! Scenario files and the end-to-end pipeline they drive: OSM → walking graph →
-//! residents and facilities snapped → travel times → current coverage →
-//! maximal-coverage plan.
+//! residents and facilities snapped → walking distances → current coverage and
+//! gaps per zone → a plan siting one or several services at once.
 //!
 //! # File format
 //! TOML (or JSON with the same keys, chosen by the `.json` extension). Paths are
-//! relative to the scenario file.
+//! relative to the scenario file. Only `osm` and `population` are required;
+//! `lifecircle gaps` needs no `[plan]`, `lifecircle plan` does.
 //!
 //! ```toml
-//! osm = "helsinki.osm.pbf"              # OpenStreetMap extract (.osm.pbf)
-//! population = "population_grid_2020.csv" # id, population, and wkt or lon/lat
-//! service = "pharmacy"                  # key in the service catalogue (lifecircle::services)
-//! new_sites = 2                         # how many new facilities to site
+//! osm = "helsinki.osm.pbf"                 # OpenStreetMap extract (.osm.pbf)
+//! population = "population_grid_2020.csv"  # CSV or GeoJSON (lifecircle::demand::read_demand)
 //! # optional, with their defaults:
-//! walking_limit_min = 8.0               # default: the service's limit in the catalogue
-//! walking_speed_m_s = 1.1               # adult walking speed
-//! candidates = "intersections"          # or "all_nodes": where new facilities may go
-//! report_services = ["convenience", "pharmacy", "supermarket", "clinic"]
-//! max_snap_m = 200.0                    # residents farther from any street are left out (and reported)
-//! time_limit_s = 60.0                   # MIP time limit
+//! catalogue = "services.toml"              # default: the built-in catalogue (lifecircle::services)
+//! facilities = "existing.csv"              # id, service, lon, lat: facilities OSM lacks
+//! osm_facilities = true                    # also take existing facilities from OSM tags
+//! aging_ratio = 0.1471                     # share aged 60+ where the table has no count
+//! under_6_ratio = 0.072                    # share under 6 where the table has no count
+//! walking_speed_m_s = 1.1                  # adults
+//! elderly_walking_speed_m_s = 0.9          # residents aged 60+
+//! max_snap_m = 200.0                       # residents farther from any street are left out (and reported)
+//! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility
+//! gap_services = ["pharmacy", "elderly_canteen"]  # default: every service of the catalogue
+//! [rating]                                 # lifecircle::coverage::RatingRules
+//! present_share = 0.9
+//!
+//! [plan]
+//! new_sites = { elderly_canteen = 2, health_station = 1 }  # services to site, at most this many each
+//! services = ["pharmacy"]                  # more services to site, with no count limit
+//! budget = 3.0                             # total cost of new sites (default: none)
+//! objective = "coverage"                   # or "equity" (best worst zone share), "min_cost" (full coverage)
+//! elderly_weight = 1.0                     # weight of a resident aged 60+ in the objective ("elderly first": 2)
+//! candidates = "intersections"             # or "all_nodes"
+//! candidate_sites = "sites.csv"            # instead: id, lon, lat[, cost][, services]
+//! site_cost = 1.0                          # cost of a candidate without its own
+//! capacity = { barber = 150 }              # residents one facility serves (overrides the catalogue)
+//! time_limit_s = 60.0                      # MIP time limit
 //! ```
+//!
+//! Residents aged 60+ reach a facility at their own pace, so a resident of a
+//! grid cell may be covered while an older neighbour is not; where the age
+//! structure is unknown (no column, no ratio), everyone walks at the adult pace
+//! and services for an age group are refused.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::coverage::CoverageSummary;
-use crate::demand::{read_demand_csv, snap_demand};
+use crate::coverage::{GapPoint, GapReport, RatingRules, ServiceReach, Speeds};
+use crate::demand::{read_demand, snap_demand, AgeRatios, DemandPoint, Residents};
 use crate::error::{Error, Result};
-use crate::model::MaxCoverage;
-use crate::network::{read_pbf, OsmStats, Poi, Snapped, Snapper};
-use crate::services::{service, Service};
+use crate::model::{CoverageSets, JointObjective, JointPlan, JointService, JointSolution};
+use crate::network::{read_pbf, Network, OsmData, OsmStats, Snapped, Snapper};
+use crate::services::{Catalogue, Service};
+use crate::sites::{read_candidates_csv, read_facilities_csv, CandidateSite};
 use crate::solve::{PresolveStats, SolveOptions, SolveStatus};
 use crate::travel::TravelTimes;
 
-/// Where new facilities may be placed.
+/// Where new facilities may be placed when no candidate table is given.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Candidates {
@@ -43,51 +67,140 @@ pub enum Candidates {
     AllNodes,
 }
 
+/// What a plan optimises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Most residents newly covered (weighted by `elderly_weight`).
+    #[default]
+    Coverage,
+    /// The best worst-off zone: maximise the smallest covered share over zones
+    /// and services, then coverage.
+    Equity,
+    /// The cheapest plan covering everyone the candidates can reach.
+    MinCost,
+}
+
 /// A planning scenario (see the module docs for the file format).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// OpenStreetMap extract.
     pub osm: PathBuf,
-    /// Residents table.
+    /// Residents table (CSV or GeoJSON).
     pub population: PathBuf,
-    /// Service to site.
-    pub service: String,
-    /// Number of new facilities.
-    pub new_sites: usize,
-    /// Walking limit in minutes (default: the service's).
+    /// Service catalogue file (`None`: the built-in one).
     #[serde(default)]
-    pub walking_limit_min: Option<f64>,
-    /// Walking speed in metres per second.
+    pub catalogue: Option<PathBuf>,
+    /// Existing facilities from a table.
+    #[serde(default)]
+    pub facilities: Option<PathBuf>,
+    /// Whether existing facilities are also taken from OSM tags.
+    #[serde(default = "yes")]
+    pub osm_facilities: bool,
+    /// Share aged 60+ where the residents table has no count.
+    #[serde(default)]
+    pub aging_ratio: Option<f64>,
+    /// Share under 6 where the residents table has no count.
+    #[serde(default)]
+    pub under_6_ratio: Option<f64>,
+    /// Adult walking speed in metres per second.
     #[serde(default = "default_speed")]
     pub walking_speed_m_s: f64,
-    /// Candidate locations.
-    #[serde(default)]
-    pub candidates: Candidates,
-    /// Services whose current coverage is reported.
-    #[serde(default = "default_report_services")]
-    pub report_services: Vec<String>,
+    /// Walking speed of residents aged 60+.
+    #[serde(default = "default_elderly_speed")]
+    pub elderly_walking_speed_m_s: f64,
     /// Snapping tolerance in metres.
     #[serde(default = "default_snap")]
     pub max_snap_m: f64,
+    /// How far to search for the nearest facility, in minutes at adult pace.
+    #[serde(default = "default_search")]
+    pub search_minutes: f64,
+    /// Services in the gap table (`None`: the whole catalogue).
+    #[serde(default)]
+    pub gap_services: Option<Vec<String>>,
+    /// Completeness rating rules.
+    #[serde(default)]
+    pub rating: RatingRules,
+    /// What to site.
+    #[serde(default)]
+    pub plan: Option<PlanSpec>,
+}
+
+/// The `[plan]` table of a scenario.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSpec {
+    /// Services to site with the most new facilities each.
+    #[serde(default)]
+    pub new_sites: BTreeMap<String, usize>,
+    /// Services to site with no count limit.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Total cost of the new sites.
+    #[serde(default)]
+    pub budget: Option<f64>,
+    /// What to optimise.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Weight of a resident aged 60+ relative to others.
+    #[serde(default = "default_one")]
+    pub elderly_weight: f64,
+    /// Candidate nodes when there is no candidate table.
+    #[serde(default)]
+    pub candidates: Candidates,
+    /// Candidate table.
+    #[serde(default)]
+    pub candidate_sites: Option<PathBuf>,
+    /// Cost of a candidate without its own.
+    #[serde(default = "default_one")]
+    pub site_cost: f64,
+    /// Capacity per service, overriding the catalogue.
+    #[serde(default)]
+    pub capacity: BTreeMap<String, f64>,
     /// MIP time limit in seconds.
     #[serde(default = "default_time_limit")]
     pub time_limit_s: f64,
 }
 
-fn default_speed() -> f64 {
-    1.1
+fn yes() -> bool {
+    true
 }
-fn default_report_services() -> Vec<String> {
-    ["convenience", "pharmacy", "supermarket", "clinic"]
-        .map(String::from)
-        .to_vec()
+fn default_speed() -> f64 {
+    Speeds::default().adult_m_s
+}
+fn default_elderly_speed() -> f64 {
+    Speeds::default().elderly_m_s
 }
 fn default_snap() -> f64 {
     200.0
 }
+fn default_search() -> f64 {
+    30.0
+}
+fn default_one() -> f64 {
+    1.0
+}
 fn default_time_limit() -> f64 {
     60.0
+}
+
+impl PlanSpec {
+    /// A plan of `count` new facilities of one service, defaults elsewhere.
+    pub fn new_sites(service: &str, count: usize) -> Self {
+        Self {
+            new_sites: BTreeMap::from([(service.to_string(), count)]),
+            services: Vec::new(),
+            budget: None,
+            objective: Objective::Coverage,
+            elderly_weight: 1.0,
+            candidates: Candidates::Intersections,
+            candidate_sites: None,
+            site_cost: 1.0,
+            capacity: BTreeMap::new(),
+            time_limit_s: default_time_limit(),
+        }
+    }
 }
 
 /// Size of the walking network.
@@ -114,44 +227,59 @@ pub struct DemandSummary {
     pub on_network: usize,
     /// Residents on the network (the planning population).
     pub residents: f64,
+    /// Residents aged 60+ on the network (`None`: unknown for some point).
+    pub residents_60plus: Option<f64>,
     /// Demand points outside the network's extent.
     pub outside: usize,
     /// Residents outside, not planned for.
     pub residents_outside: f64,
-}
-
-/// Current coverage of one service.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ServiceCoverage {
-    /// Service key.
-    pub service: String,
-    /// Walking limit in minutes.
-    pub walking_limit_min: f64,
-    /// Existing facilities found in OSM.
-    pub facilities: usize,
-    /// Residents considered.
-    pub residents: f64,
-    /// Residents within the limit.
-    pub covered: f64,
-    /// Share covered.
-    pub share: f64,
-    /// Residents left out.
-    pub left_out: f64,
-    /// Ids of the demand points left out.
-    pub uncovered_ids: Vec<String>,
+    /// Zones (communities).
+    pub zones: usize,
 }
 
 /// A facility location on the map.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Site {
-    /// OSM id (a network node for new sites; a node or way for existing ones).
-    pub osm_id: i64,
+    /// Its id: the OSM node id of a network node, `node/…` or `way/…` for an
+    /// OSM facility, or the id in the user's table.
+    pub id: String,
     /// Longitude.
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// Residents within its walking limit that existing facilities leave out.
+    /// Cost (new sites; 0 for existing ones).
+    pub cost: f64,
+    /// Served residents within its walking limit that existing facilities leave out.
     pub newly_reached: f64,
+}
+
+/// One service of a plan: what existed, what is new, who is covered.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServiceOutcome {
+    /// Service key.
+    pub service: String,
+    /// Walking limit, minutes.
+    pub walking_limit_min: f64,
+    /// Residents one facility serves (`None`: no limit).
+    pub capacity: Option<f64>,
+    /// Most new facilities allowed.
+    pub max_new: Option<usize>,
+    /// Existing facilities.
+    pub existing: Vec<Site>,
+    /// New facilities.
+    pub new: Vec<Site>,
+    /// Residents the service serves (weighted by its demand groups).
+    pub served: f64,
+    /// Of them, within the limit of an existing facility.
+    pub covered_before: f64,
+    /// Of them, covered once the plan is built (served, under a capacity).
+    pub covered_after: f64,
+    /// Residents aged 60+ covered before (`None`: ages unknown).
+    pub covered_60plus_before: Option<f64>,
+    /// Residents aged 60+ covered after.
+    pub covered_60plus_after: Option<f64>,
+    /// Demand points with served residents no site can reach within the limit.
+    pub unreachable_ids: Vec<String>,
 }
 
 /// A demand point with its coverage before and after the plan.
@@ -159,16 +287,20 @@ pub struct Site {
 pub struct DemandOutcome {
     /// Demand point id.
     pub id: String,
+    /// Zone.
+    pub zone: String,
     /// Longitude.
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
     /// Residents.
     pub population: f64,
-    /// Covered by existing facilities.
-    pub covered_before: bool,
-    /// Covered once the plan is built.
-    pub covered_after: bool,
+    /// Residents aged 60+.
+    pub aged_60_plus: Option<f64>,
+    /// Per planned service, the share of its served residents here covered before.
+    pub before: BTreeMap<String, f64>,
+    /// The same once the plan is built.
+    pub after: BTreeMap<String, f64>,
 }
 
 /// Seconds per pipeline stage.
@@ -176,11 +308,11 @@ pub struct DemandOutcome {
 pub struct StageSeconds {
     /// Reading the PBF and building the graph.
     pub network: f64,
-    /// Reading residents and snapping residents, facilities and candidates.
+    /// Reading residents and sites, snapping them.
     pub snap: f64,
     /// Bounded shortest paths.
     pub travel: f64,
-    /// Current coverage tables.
+    /// Current coverage and gap tables.
     pub coverage: f64,
     /// Presolve, heuristic and MIP.
     pub solve: f64,
@@ -191,38 +323,37 @@ pub struct StageSeconds {
 /// Everything a plan run produces.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlanReport {
-    /// Service sited.
-    pub service: String,
-    /// Walking limit used for it, in minutes.
-    pub walking_limit_min: f64,
-    /// Walking speed, m/s.
-    pub walking_speed_m_s: f64,
-    /// New sites requested.
-    pub new_sites: usize,
-    /// Candidate sites considered.
-    pub candidates: usize,
-    /// Residents covered by existing and new facilities (the MCLP objective).
+    /// What was optimised.
+    pub objective_kind: Objective,
+    /// Objective value: weighted residents covered (coverage), smallest zone
+    /// share (equity) or cost (min_cost).
     pub objective: f64,
-    /// Proven upper bound on the objective.
+    /// Proven bound on the objective.
     pub bound: f64,
     /// Relative optimality gap.
     pub gap: f64,
     /// Solver status.
     pub status: SolveStatus,
-    /// The new sites.
-    pub sites: Vec<Site>,
-    /// Existing facilities of the service.
-    pub existing: Vec<Site>,
-    /// Residents covered before.
-    pub covered_before: f64,
-    /// Residents covered after.
-    pub covered_after: f64,
-    /// Residents on the network.
-    pub residents: f64,
+    /// Total cost of the new sites.
+    pub cost: f64,
+    /// Budget (`None`: none).
+    pub budget: Option<f64>,
+    /// Weight of a resident aged 60+.
+    pub elderly_weight: f64,
+    /// Walking speeds.
+    pub speeds: Speeds,
+    /// Candidate sites considered.
+    pub candidates: usize,
+    /// Per planned service.
+    pub services: Vec<ServiceOutcome>,
     /// Presolve sizes.
     pub presolve: PresolveStats,
-    /// Current coverage of the reported services.
-    pub current: Vec<ServiceCoverage>,
+    /// Current coverage of the gap services over the whole area.
+    pub current: Vec<crate::coverage::GapRow>,
+    /// Gap services left out of `current`, with why.
+    pub current_skipped: Vec<String>,
+    /// How far the nearest facility was searched, minutes at adult pace.
+    pub search_minutes: f64,
     /// Network size.
     pub network: NetworkSummary,
     /// Demand size.
@@ -234,7 +365,68 @@ pub struct PlanReport {
     pub demand_points: Vec<DemandOutcome>,
 }
 
+/// A gap analysis with the sizes of its inputs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GapsReport {
+    /// Tables per zone and category.
+    pub gaps: GapReport,
+    /// Network size.
+    pub network: NetworkSummary,
+    /// Demand size.
+    pub demand: DemandSummary,
+    /// Seconds per stage (no solve).
+    pub seconds: StageSeconds,
+    /// Demand points on the network, in the order of the gap analysis (for maps).
+    #[serde(skip)]
+    pub points: Vec<DemandPoint>,
+    /// Per gap service and demand point, metres to the nearest facility (for maps).
+    #[serde(skip)]
+    pub nearest_m: Vec<Vec<Option<f64>>>,
+}
+
+/// Inputs read, snapped and measured: what both `gaps` and `plan` start from.
+struct Prepared {
+    osm: OsmData,
+    catalogue: Catalogue,
+    people: Vec<DemandPoint>,
+    /// Indices into `people` of the points on the network.
+    inside: Vec<usize>,
+    snapped: Vec<Vec<Snapped>>,
+    outside: Vec<usize>,
+    residents: Vec<Residents>,
+    zones: Vec<String>,
+    zone_of: Vec<usize>,
+    /// Existing facilities: (service key, site).
+    facilities: Vec<(String, Site, Vec<Snapped>)>,
+    /// Metres from each facility (row) to each demand point, up to the search distance.
+    facility_m: TravelTimes,
+    t0: Instant,
+    t_network: Instant,
+    t_snap: Instant,
+    t_travel: Instant,
+}
+
 impl Scenario {
+    /// A scenario over these files with every default and no plan.
+    pub fn new(osm: impl Into<PathBuf>, population: impl Into<PathBuf>) -> Self {
+        Self {
+            osm: osm.into(),
+            population: population.into(),
+            catalogue: None,
+            facilities: None,
+            osm_facilities: true,
+            aging_ratio: None,
+            under_6_ratio: None,
+            walking_speed_m_s: default_speed(),
+            elderly_walking_speed_m_s: default_elderly_speed(),
+            max_snap_m: default_snap(),
+            search_minutes: default_search(),
+            gap_services: None,
+            rating: RatingRules::default(),
+            plan: None,
+        }
+    }
+
     /// Reads a scenario from a TOML or JSON file; relative paths in it are
     /// resolved against the file's folder.
     ///
@@ -252,246 +444,638 @@ impl Scenario {
             toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
         };
         let dir = path.parent().unwrap_or(Path::new("."));
-        s.osm = dir.join(&s.osm);
-        s.population = dir.join(&s.population);
+        let rebase = |p: &mut PathBuf| *p = dir.join(&*p);
+        rebase(&mut s.osm);
+        rebase(&mut s.population);
+        s.catalogue.as_mut().map(rebase);
+        s.facilities.as_mut().map(rebase);
+        if let Some(plan) = s.plan.as_mut() {
+            plan.candidate_sites.as_mut().map(rebase);
+        }
         Ok(s)
     }
 
-    fn validate(&self) -> Result<(Service, Vec<Service>)> {
-        let mut target = service(&self.service)?;
-        if let Some(limit) = self.walking_limit_min {
-            if !(limit.is_finite() && limit > 0.0) {
-                return Err(Error::param(
-                    "walking_limit_min",
-                    format!("must be > 0, got {limit}"),
-                ));
-            }
-            target.walking_limit_min = limit;
+    fn speeds(&self) -> Speeds {
+        Speeds {
+            adult_m_s: self.walking_speed_m_s,
+            elderly_m_s: self.elderly_walking_speed_m_s,
         }
+    }
+
+    fn ratios(&self) -> AgeRatios {
+        AgeRatios {
+            aged_60_plus: self.aging_ratio,
+            under_6: self.under_6_ratio,
+        }
+    }
+
+    /// The catalogue with the plan's capacity overrides, and the checks that
+    /// need nothing but the scenario itself.
+    fn validate(&self) -> Result<Catalogue> {
+        self.speeds().validate()?;
+        self.ratios().validate()?;
+        self.rating.validate()?;
         for (name, v) in [
-            ("walking_speed_m_s", self.walking_speed_m_s),
             ("max_snap_m", self.max_snap_m),
-            ("time_limit_s", self.time_limit_s),
+            ("search_minutes", self.search_minutes),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(Error::param(name, format!("must be > 0, got {v}")));
             }
         }
-        let mut report = Vec::new();
-        for key in &self.report_services {
-            report.push(if *key == target.key {
-                target.clone()
-            } else {
-                service(key)?
-            });
+        let mut catalogue = match &self.catalogue {
+            Some(path) => Catalogue::from_file(path)?,
+            None => Catalogue::default(),
+        };
+        for key in self.gap_services.iter().flatten() {
+            catalogue.get(key)?;
         }
-        if !report.iter().any(|s| s.key == target.key) {
-            report.push(target.clone());
+        if let Some(plan) = &self.plan {
+            if plan.new_sites.is_empty() && plan.services.is_empty() {
+                return Err(Error::param(
+                    "plan",
+                    "names no service: give new_sites or services",
+                ));
+            }
+            for key in plan.new_sites.keys().chain(&plan.services) {
+                catalogue.get(key)?;
+            }
+            for (key, &cap) in &plan.capacity {
+                let svc = catalogue
+                    .services
+                    .iter_mut()
+                    .find(|s| s.key == *key)
+                    .ok_or_else(|| {
+                        Error::param("plan.capacity", format!("unknown service {key:?}"))
+                    })?;
+                svc.capacity = Some(cap);
+                svc.validate()?;
+            }
+            for (name, v) in [
+                ("plan.time_limit_s", plan.time_limit_s),
+                ("plan.elderly_weight", plan.elderly_weight),
+            ] {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(Error::param(name, format!("must be > 0, got {v}")));
+                }
+            }
+            if !(plan.site_cost.is_finite() && plan.site_cost >= 0.0) {
+                return Err(Error::param(
+                    "plan.site_cost",
+                    format!("must be >= 0, got {}", plan.site_cost),
+                ));
+            }
         }
-        Ok((target, report))
+        Ok(catalogue)
     }
 
-    /// Runs the whole pipeline.
-    ///
-    /// # Errors
-    /// Any error of the stages: unreadable files, invalid population, a facility
-    /// that cannot be snapped, more new sites than candidates, solver failure.
-    pub fn run(&self) -> Result<PlanReport> {
-        let (target, report_services) = self.validate()?;
+    /// Services whose gaps are analysed.
+    fn gap_services<'c>(&self, catalogue: &'c Catalogue) -> Vec<&'c Service> {
+        match &self.gap_services {
+            Some(keys) => keys.iter().filter_map(|k| catalogue.get(k).ok()).collect(),
+            None => catalogue.services.iter().collect(),
+        }
+    }
+
+    /// Reads, snaps and measures everything the gap table and the plan share.
+    fn prepare(&self) -> Result<Prepared> {
+        let catalogue = self.validate()?;
         let t0 = Instant::now();
         let osm = read_pbf(&self.osm)?;
         let net = &osm.network;
         let t_network = Instant::now();
 
-        let people = read_demand_csv(&self.population)?;
+        let people = read_demand(&self.population)?;
         let snapper = Snapper::new(net);
         let on_net = snap_demand(&people, net, &snapper, self.max_snap_m);
-        let weights: Vec<f64> = on_net
+        let ratios = self.ratios();
+        let residents: Vec<Residents> = on_net
             .inside
             .iter()
-            .map(|&i| people[i].population)
+            .map(|&i| people[i].residents(&ratios))
             .collect();
-        // Every facility of every reported service, snapped once; rows of the travel matrix.
-        let mut facilities: Vec<(usize, &Poi, Vec<Snapped>)> = Vec::new();
-        for (k, svc) in report_services.iter().enumerate() {
+        let mut zones: Vec<String> = Vec::new();
+        let mut zone_index: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        let zone_of: Vec<usize> = on_net
+            .inside
+            .iter()
+            .map(|&i| {
+                let z = people[i].zone().to_string();
+                *zone_index.entry(z.clone()).or_insert_with(|| {
+                    zones.push(z);
+                    zones.len() - 1
+                })
+            })
+            .collect();
+
+        // Every existing facility of a service we report on or plan for.
+        let mut keys: Vec<&str> = self
+            .gap_services(&catalogue)
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect();
+        if let Some(plan) = &self.plan {
+            keys.extend(
+                plan.new_sites
+                    .keys()
+                    .chain(&plan.services)
+                    .map(String::as_str),
+            );
+        }
+        let mut facilities = Vec::new();
+        let site = |id: String, lon: f64, lat: f64| Site {
+            id,
+            lon,
+            lat,
+            cost: 0.0,
+            newly_reached: 0.0,
+        };
+        for svc in catalogue
+            .services
+            .iter()
+            .filter(|s| keys.contains(&s.key.as_str()))
+        {
+            if !self.osm_facilities {
+                continue;
+            }
             for poi in osm.pois.iter().filter(|p| svc.matches(p)) {
-                let kind = if poi.is_way { "way" } else { "node" };
-                let id = format!("{} facility OSM {kind} {}", svc.key, poi.osm_id);
-                facilities.push((
-                    k,
-                    poi,
-                    snapper.attach_site(&id, poi.lon, poi.lat, self.max_snap_m)?,
-                ));
+                let id = format!("{}/{}", if poi.is_way { "way" } else { "node" }, poi.osm_id);
+                let label = format!("{} facility OSM {id}", svc.key);
+                let snapped = snapper.attach_site(&label, poi.lon, poi.lat, self.max_snap_m)?;
+                facilities.push((svc.key.clone(), site(id, poi.lon, poi.lat), snapped));
             }
         }
-        let candidates: Vec<usize> = (0..net.node_count())
-            .filter(|&v| self.candidates == Candidates::AllNodes || net.degree(v) >= 3)
-            .collect();
+        if let Some(path) = &self.facilities {
+            for f in read_facilities_csv(path, &catalogue)? {
+                if keys.contains(&f.service.as_str()) {
+                    let label = format!("{} facility {}", f.service, f.id);
+                    let snapped = snapper.attach_site(&label, f.lon, f.lat, self.max_snap_m)?;
+                    facilities.push((f.service.clone(), site(f.id, f.lon, f.lat), snapped));
+                }
+            }
+        }
         let t_snap = Instant::now();
 
-        let mut sources: Vec<Vec<Snapped>> = facilities.iter().map(|f| f.2.clone()).collect();
-        sources.extend(candidates.iter().map(|&v| {
-            vec![Snapped {
-                node: v,
-                offset_m: 0.0,
-            }]
-        }));
-        let max_limit_s = report_services
-            .iter()
-            .map(|s| s.walking_limit_min * 60.0)
-            .fold(0.0, f64::max);
-        let travel = TravelTimes::compute(
-            net,
-            &sources,
-            &on_net.snapped,
-            self.walking_speed_m_s,
-            max_limit_s,
-        )?;
+        // At 1 m/s the "seconds" are metres, so one matrix serves both walking speeds.
+        let sources: Vec<&[Snapped]> = facilities.iter().map(|f| f.2.as_slice()).collect();
+        let search_m = self.search_minutes * 60.0 * self.walking_speed_m_s;
+        let facility_m = TravelTimes::compute(net, &sources, &on_net.snapped, 1.0, search_m)?;
         let t_travel = Instant::now();
+        Ok(Prepared {
+            catalogue,
+            people,
+            inside: on_net.inside,
+            snapped: on_net.snapped,
+            outside: on_net.outside,
+            residents,
+            zones,
+            zone_of,
+            facilities,
+            facility_m,
+            osm,
+            t0,
+            t_network,
+            t_snap,
+            t_travel,
+        })
+    }
 
-        let current: Vec<ServiceCoverage> = report_services
+    /// Current coverage and gaps per zone and category, and each zone's
+    /// completeness rating.
+    ///
+    /// # Errors
+    /// Any error of the stages: unreadable files, invalid population, a
+    /// facility that cannot be snapped, a service needing an age group the
+    /// residents table lacks.
+    pub fn gaps(&self) -> Result<GapsReport> {
+        let p = self.prepare()?;
+        let services = self.gap_services(&p.catalogue);
+        let nearest_m: Vec<Vec<Option<f64>>> =
+            services.iter().map(|s| p.nearest_m(&s.key)).collect();
+        let reach: Vec<ServiceReach<'_>> = services
             .iter()
-            .enumerate()
-            .map(|(k, svc)| {
-                let rows: Vec<usize> = (0..facilities.len())
-                    .filter(|&r| facilities[r].0 == k)
-                    .collect();
-                let cov = travel.within(svc.walking_limit_min * 60.0);
-                let summary = CoverageSummary::of(&cov, &rows, &weights);
-                ServiceCoverage {
-                    service: svc.key.clone(),
-                    walking_limit_min: svc.walking_limit_min,
-                    facilities: rows.len(),
-                    residents: summary.residents,
-                    covered: summary.covered,
-                    share: summary.share,
-                    left_out: summary.left_out,
-                    uncovered_ids: summary
-                        .uncovered
-                        .iter()
-                        .map(|&i| people[on_net.inside[i]].id.clone())
-                        .collect(),
-                }
+            .zip(&nearest_m)
+            .map(|(s, near)| ServiceReach {
+                service: s,
+                nearest_m: near.clone(),
+                facilities: p.facilities.iter().filter(|f| f.0 == s.key).count(),
             })
             .collect();
+        let gaps = GapReport::compute(
+            &p.zones,
+            &p.gap_points(),
+            &reach,
+            self.speeds(),
+            &self.rating,
+            self.search_minutes,
+        )?;
+        let t_coverage = Instant::now();
+        let seconds = p.seconds(t_coverage, t_coverage);
+        Ok(GapsReport {
+            gaps,
+            network: p.network_summary(),
+            demand: p.demand_summary(),
+            seconds,
+            points: p.inside.iter().map(|&i| p.people[i].clone()).collect(),
+            nearest_m,
+        })
+    }
+
+    /// Runs the whole pipeline: gaps of the gap services over the whole area,
+    /// then the plan.
+    ///
+    /// # Errors
+    /// Any error of the stages, and [`Error::InvalidParameter`] if the scenario
+    /// has no `[plan]`.
+    pub fn run(&self) -> Result<PlanReport> {
+        let plan = self
+            .plan
+            .as_ref()
+            .ok_or_else(|| Error::param("plan", "the scenario has no [plan] table"))?;
+        let p = self.prepare()?;
+        let speeds = self.speeds();
+        let net = &p.osm.network;
+        let gap_services = self.gap_services(&p.catalogue);
+        let reach: Vec<ServiceReach<'_>> = gap_services
+            .iter()
+            .map(|s| ServiceReach {
+                service: s,
+                nearest_m: p.nearest_m(&s.key),
+                facilities: p.facilities.iter().filter(|f| f.0 == s.key).count(),
+            })
+            .collect();
+        let current = GapReport::compute(
+            &["(all)".to_string()],
+            &p.gap_points()
+                .into_iter()
+                .map(|g| GapPoint { zone: 0, ..g })
+                .collect::<Vec<_>>(),
+            &reach,
+            speeds,
+            &self.rating,
+            self.search_minutes,
+        )?;
+        let (current_skipped, current) = (current.skipped, current.totals);
         let t_coverage = Instant::now();
 
-        let k_target = report_services
+        // Planned services in catalogue order.
+        let planned: Vec<&Service> = p
+            .catalogue
+            .services
             .iter()
-            .position(|s| s.key == target.key)
-            .expect("target is reported");
-        let existing_rows: Vec<usize> = (0..facilities.len())
-            .filter(|&r| facilities[r].0 == k_target)
+            .filter(|s| plan.new_sites.contains_key(&s.key) || plan.services.contains(&s.key))
             .collect();
-        let mut rows = existing_rows.clone();
-        rows.extend(facilities.len()..sources.len());
-        let cov = travel
-            .within(target.walking_limit_min * 60.0)
-            .select_sites(&rows)?;
-        let fixed: Vec<usize> = (0..existing_rows.len()).collect();
-        let options = SolveOptions::new().time_limit(self.time_limit_s)?;
-        let solution = MaxCoverage::new(cov.clone(), weights.clone())?
-            .fixed_open(fixed.clone())?
-            .new_sites(self.new_sites)?
-            .solve(&options)?;
+        let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
+            Some(path) => read_candidates_csv(path, &p.catalogue, plan.site_cost)?,
+            None => (0..net.node_count())
+                .filter(|&v| plan.candidates == Candidates::AllNodes || net.degree(v) >= 3)
+                .map(|v| {
+                    let n = net.node(v);
+                    CandidateSite {
+                        id: n.id.to_string(),
+                        lon: n.lon,
+                        lat: n.lat,
+                        cost: plan.site_cost,
+                        services: None,
+                    }
+                })
+                .collect(),
+        };
+        let snapper = Snapper::new(net);
+        let cand_snapped = candidates
+            .iter()
+            .map(|c| {
+                snapper.attach_site(
+                    &format!("candidate site {}", c.id),
+                    c.lon,
+                    c.lat,
+                    self.max_snap_m,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let reach_m = planned
+            .iter()
+            .map(|s| speeds.reach_m(s.walking_limit_min))
+            .fold(0.0, f64::max);
+        let cand_m = TravelTimes::compute(net, &cand_snapped, &p.snapped, 1.0, reach_m)?;
+        let t_candidates = Instant::now();
+
+        // Sites: the planned services' existing facilities, then the candidates.
+        let existing: Vec<usize> = (0..p.facilities.len())
+            .filter(|&r| planned.iter().any(|s| s.key == p.facilities[r].0))
+            .collect();
+        let n_sites = existing.len() + candidates.len();
+        let n = p.inside.len();
+        let mut splits = Vec::with_capacity(planned.len());
+        let mut joint = Vec::with_capacity(planned.len());
+        for svc in &planned {
+            let split = p.split(svc)?;
+            let cover = |dists: &mut dyn Iterator<Item = (usize, f64)>| -> Vec<usize> {
+                // Row 2i: the residents aged 60+ of point i; row 2i+1: the others.
+                let mut rows = Vec::new();
+                for (i, d) in dists {
+                    if d <= svc.walking_limit_min * 60.0 * speeds.elderly_m_s {
+                        rows.push(2 * i);
+                    }
+                    if d <= svc.walking_limit_min * 60.0 * speeds.adult_m_s {
+                        rows.push(2 * i + 1);
+                    }
+                }
+                rows
+            };
+            let mut sets: Vec<Vec<usize>> = Vec::with_capacity(n_sites);
+            let mut fixed = Vec::new();
+            for (k, &r) in existing.iter().enumerate() {
+                let mine = p.facilities[r].0 == svc.key;
+                sets.push(if mine {
+                    cover(&mut p.facility_m.row(r))
+                } else {
+                    Vec::new()
+                });
+                if mine {
+                    fixed.push(k);
+                }
+            }
+            for (c, cand) in candidates.iter().enumerate() {
+                let hosts = cand
+                    .services
+                    .as_ref()
+                    .is_none_or(|keys| keys.contains(&svc.key));
+                sets.push(if hosts {
+                    cover(&mut cand_m.row(c))
+                } else {
+                    Vec::new()
+                });
+            }
+            let hosts: Vec<usize> = candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.services
+                        .as_ref()
+                        .is_none_or(|keys| keys.contains(&svc.key))
+                })
+                .map(|(c, _)| existing.len() + c)
+                .collect();
+            let weights: Vec<f64> = split
+                .iter()
+                .flat_map(|&(old, rest)| [old * plan.elderly_weight, rest])
+                .collect();
+            joint.push(JointService {
+                name: svc.key.clone(),
+                coverage: CoverageSets::from_sets(2 * n, sets)?,
+                weights,
+                zones: (0..2 * n).map(|row| p.zone_of[row / 2]).collect(),
+                max_new: plan.new_sites.get(&svc.key).copied(),
+                fixed_open: fixed,
+                hosts: Some(hosts),
+                capacity: svc.capacity,
+            });
+            splits.push(split);
+        }
+        let mut costs = vec![0.0; existing.len()];
+        costs.extend(candidates.iter().map(|c| c.cost));
+        let objective = match plan.objective {
+            Objective::Coverage => JointObjective::Coverage,
+            Objective::Equity => JointObjective::MinShare,
+            Objective::MinCost => JointObjective::MinCost,
+        };
+        let mut model = JointPlan::new(n_sites, joint)?.objective(objective);
+        model = match plan.budget {
+            Some(b) => model.budget(costs.clone(), b)?,
+            None => model.site_costs(costs.clone())?,
+        };
+        let options = SolveOptions::new().time_limit(plan.time_limit_s)?;
+        let solution = model.solve(&options)?;
         let t_solve = Instant::now();
 
-        let before = cov.covered(&fixed);
-        let after = cov.covered(&solution.sites);
-        let reached = |site: usize| -> f64 {
-            cov.site(site)
-                .iter()
-                .filter(|&&d| !before[d as usize])
-                .map(|&d| weights[d as usize])
-                .sum()
-        };
-        let sites = solution
-            .sites
-            .iter()
-            .filter(|&&j| j >= fixed.len())
-            .map(|&j| {
-                let node = net.node(candidates[j - fixed.len()]);
-                Site {
-                    osm_id: node.id,
-                    lon: node.lon,
-                    lat: node.lat,
-                    newly_reached: reached(j),
-                }
-            })
-            .collect();
-        let existing = existing_rows
-            .iter()
-            .map(|&r| {
-                let poi = facilities[r].1;
-                Site {
-                    osm_id: poi.osm_id,
-                    lon: poi.lon,
-                    lat: poi.lat,
-                    newly_reached: 0.0,
-                }
-            })
-            .collect();
-        let sum_if = |flags: &[bool]| -> f64 {
-            flags
-                .iter()
-                .zip(&weights)
-                .filter(|(c, _)| **c)
-                .map(|(_, w)| w)
-                .sum()
-        };
-        let residents_outside = on_net.outside.iter().map(|&i| people[i].population).sum();
+        let (services, demand_points) =
+            p.outcomes(&planned, &model, &solution, &splits, &existing, &candidates);
+        let network = p.network_summary();
+        let demand = p.demand_summary();
         Ok(PlanReport {
-            service: target.key.clone(),
-            walking_limit_min: target.walking_limit_min,
-            walking_speed_m_s: self.walking_speed_m_s,
-            new_sites: self.new_sites,
-            candidates: candidates.len(),
+            objective_kind: plan.objective,
             objective: solution.objective,
             bound: solution.bound,
             gap: solution.gap,
             status: solution.status,
-            sites,
-            existing,
-            covered_before: sum_if(&before),
-            covered_after: sum_if(&after),
-            residents: weights.iter().sum(),
+            cost: solution.cost,
+            budget: plan.budget,
+            elderly_weight: plan.elderly_weight,
+            speeds,
+            candidates: candidates.len(),
+            services,
             presolve: solution.presolve,
             current,
-            network: NetworkSummary {
-                nodes: net.node_count(),
-                edges: net.edge_count(),
-                length_km: net.total_length_m() / 1000.0,
-                dropped_nodes: net.component_report().dropped_nodes,
-                osm: osm.stats.clone(),
+            current_skipped,
+            search_minutes: self.search_minutes,
+            network,
+            demand,
+            seconds: {
+                // Walking from the candidates is travel, though it runs after the coverage tables.
+                let mut s = p.seconds(t_coverage, t_solve);
+                let candidates_s = (t_candidates - t_coverage).as_secs_f64();
+                s.travel += candidates_s;
+                s.solve -= candidates_s;
+                s
             },
-            demand: DemandSummary {
-                points: people.len(),
-                on_network: on_net.inside.len(),
-                residents: weights.iter().sum(),
-                outside: on_net.outside.len(),
-                residents_outside,
-            },
-            seconds: StageSeconds {
-                network: (t_network - t0).as_secs_f64(),
-                snap: (t_snap - t_network).as_secs_f64(),
-                travel: (t_travel - t_snap).as_secs_f64(),
-                coverage: (t_coverage - t_travel).as_secs_f64(),
-                solve: (t_solve - t_coverage).as_secs_f64(),
-                total: (t_solve - t0).as_secs_f64(),
-            },
-            demand_points: on_net
-                .inside
-                .iter()
-                .enumerate()
-                .map(|(k, &i)| DemandOutcome {
-                    id: people[i].id.clone(),
-                    lon: people[i].lon,
-                    lat: people[i].lat,
-                    population: people[i].population,
-                    covered_before: before[k],
-                    covered_after: after[k],
-                })
-                .collect(),
+            demand_points,
         })
+    }
+}
+
+impl Prepared {
+    /// Metres from each demand point to the nearest existing facility of a service.
+    fn nearest_m(&self, key: &str) -> Vec<Option<f64>> {
+        let rows: Vec<usize> = (0..self.facilities.len())
+            .filter(|&r| self.facilities[r].0 == key)
+            .collect();
+        self.facility_m.nearest(&rows)
+    }
+
+    fn gap_points(&self) -> Vec<GapPoint> {
+        self.inside
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| GapPoint {
+                id: self.people[i].id.clone(),
+                zone: self.zone_of[k],
+                residents: self.residents[k],
+            })
+            .collect()
+    }
+
+    /// Per demand point, the served weight of its residents aged 60+ and of the rest.
+    fn split(&self, svc: &Service) -> Result<Vec<(f64, f64)>> {
+        self.residents
+            .iter()
+            .zip(&self.inside)
+            .map(|(r, &i)| {
+                svc.serves.split(r).map_err(|m| {
+                    Error::record(
+                        "demand",
+                        &self.people[i].id,
+                        format!("service {}: {m}", svc.key),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Per planned service, the sites and the coverage before and after; per
+    /// demand point, its covered shares.
+    fn outcomes(
+        &self,
+        planned: &[&Service],
+        model: &JointPlan,
+        solution: &JointSolution,
+        splits: &[Vec<(f64, f64)>],
+        existing: &[usize],
+        candidates: &[CandidateSite],
+    ) -> (Vec<ServiceOutcome>, Vec<DemandOutcome>) {
+        let n = self.inside.len();
+        let mut points: Vec<DemandOutcome> = self
+            .inside
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| DemandOutcome {
+                id: self.people[i].id.clone(),
+                zone: self.zones[self.zone_of[k]].clone(),
+                lon: self.people[i].lon,
+                lat: self.people[i].lat,
+                population: self.people[i].population,
+                aged_60_plus: self.residents[k].aged_60_plus,
+                before: BTreeMap::new(),
+                after: BTreeMap::new(),
+            })
+            .collect();
+        let mut out = Vec::with_capacity(planned.len());
+        for (s, svc) in planned.iter().enumerate() {
+            let js = &model.services[s];
+            let plan = &solution.services[s];
+            let before = js.coverage.covered(&js.fixed_open);
+            let split = &splits[s];
+            let ages_known = self.residents.iter().all(|r| r.aged_60_plus.is_some());
+            let sum = |f: &dyn Fn(usize) -> f64| (0..n).map(f).sum::<f64>();
+            let served_before = |row: usize| if before[row] { 1.0 } else { 0.0 };
+            let covered_before =
+                sum(&|i| split[i].0 * served_before(2 * i) + split[i].1 * served_before(2 * i + 1));
+            let covered_after =
+                sum(&|i| split[i].0 * plan.served[2 * i] + split[i].1 * plan.served[2 * i + 1]);
+            let old = |i: usize| self.residents[i].aged_60_plus.unwrap_or(0.0);
+            let covered_60_before = sum(&|i| old(i) * served_before(2 * i));
+            let covered_60_after = sum(&|i| old(i) * plan.served[2 * i]);
+            for (i, p) in points.iter_mut().enumerate() {
+                let w = split[i].0 + split[i].1;
+                let share = |a: f64, b: f64| {
+                    if w > 0.0 {
+                        (split[i].0 * a + split[i].1 * b) / w
+                    } else {
+                        1.0
+                    }
+                };
+                p.before.insert(
+                    svc.key.clone(),
+                    share(served_before(2 * i), served_before(2 * i + 1)),
+                );
+                p.after.insert(
+                    svc.key.clone(),
+                    share(plan.served[2 * i], plan.served[2 * i + 1]),
+                );
+            }
+            let reached = |site: usize| -> f64 {
+                js.coverage
+                    .site(site)
+                    .iter()
+                    .map(|&row| row as usize)
+                    .filter(|&row| !before[row])
+                    .map(|row| {
+                        if row % 2 == 0 {
+                            split[row / 2].0
+                        } else {
+                            split[row / 2].1
+                        }
+                    })
+                    .sum()
+            };
+            let new = plan
+                .new_sites
+                .iter()
+                .map(|&j| {
+                    let c = &candidates[j - existing.len()];
+                    Site {
+                        id: c.id.clone(),
+                        lon: c.lon,
+                        lat: c.lat,
+                        cost: c.cost,
+                        newly_reached: reached(j),
+                    }
+                })
+                .collect();
+            let mut unreachable_ids: Vec<String> = plan
+                .uncoverable
+                .iter()
+                .map(|&row| self.people[self.inside[row / 2]].id.clone())
+                .collect();
+            unreachable_ids.dedup();
+            out.push(ServiceOutcome {
+                service: svc.key.clone(),
+                walking_limit_min: svc.walking_limit_min,
+                capacity: js.capacity,
+                max_new: js.max_new,
+                existing: js
+                    .fixed_open
+                    .iter()
+                    .map(|&k| self.facilities[existing[k]].1.clone())
+                    .collect(),
+                new,
+                served: sum(&|i| split[i].0 + split[i].1),
+                covered_before,
+                covered_after,
+                covered_60plus_before: ages_known.then_some(covered_60_before),
+                covered_60plus_after: ages_known.then_some(covered_60_after),
+                unreachable_ids,
+            });
+        }
+        (out, points)
+    }
+
+    fn network_summary(&self) -> NetworkSummary {
+        let net: &Network = &self.osm.network;
+        NetworkSummary {
+            nodes: net.node_count(),
+            edges: net.edge_count(),
+            length_km: net.total_length_m() / 1000.0,
+            dropped_nodes: net.component_report().dropped_nodes,
+            osm: self.osm.stats.clone(),
+        }
+    }
+
+    fn demand_summary(&self) -> DemandSummary {
+        DemandSummary {
+            points: self.people.len(),
+            on_network: self.inside.len(),
+            residents: self.residents.iter().map(|r| r.total).sum(),
+            residents_60plus: self.residents.iter().map(|r| r.aged_60_plus).sum(),
+            outside: self.outside.len(),
+            residents_outside: self
+                .outside
+                .iter()
+                .map(|&i| self.people[i].population)
+                .sum(),
+            zones: self.zones.len(),
+        }
+    }
+
+    fn seconds(&self, t_coverage: Instant, t_solve: Instant) -> StageSeconds {
+        StageSeconds {
+            network: (self.t_network - self.t0).as_secs_f64(),
+            snap: (self.t_snap - self.t_network).as_secs_f64(),
+            travel: (self.t_travel - self.t_snap).as_secs_f64(),
+            coverage: (t_coverage - self.t_travel).as_secs_f64(),
+            solve: (t_solve - t_coverage).as_secs_f64(),
+            total: (t_solve - self.t0).as_secs_f64(),
+        }
     }
 }

@@ -181,12 +181,15 @@ impl TravelTimes {
         CoverageSets::from_sets(self.n_demand, sets).expect("indices come from the demand list")
     }
 
-    /// For each demand point, the time to the nearest site within the limit (`None` beyond it).
-    pub fn nearest(&self) -> Vec<Option<f64>> {
+    /// For each demand point, the time to the nearest of `sites` within the
+    /// limit (`None` beyond it).
+    pub fn nearest(&self, sites: &[usize]) -> Vec<Option<f64>> {
         let mut best: Vec<Option<f64>> = vec![None; self.n_demand];
-        for (&d, &s) in self.demand.iter().zip(&self.seconds) {
-            let b = &mut best[d as usize];
-            *b = Some(b.map_or(s, |v: f64| v.min(s)));
+        for &j in sites {
+            for (d, s) in self.row(j) {
+                let b = &mut best[d];
+                *b = Some(b.map_or(s, |v: f64| v.min(s)));
+            }
         }
         best
     }

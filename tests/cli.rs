@@ -18,11 +18,11 @@ fn data(file: &str) -> PathBuf {
         .join(file)
 }
 
-/// A scenario file in a temp dir, pointing at the bundled data unless overridden.
-fn scenario(dir: &Path, extra: &str, osm: &Path, population: &Path) -> PathBuf {
+/// A scenario file in a temp dir: `top` goes before the `[plan]` table, `plan` inside it.
+fn scenario(dir: &Path, top: &str, plan: &str, osm: &Path, population: &Path) -> PathBuf {
     let path = dir.join("s.toml");
     let text = format!(
-        "osm = {:?}\npopulation = {:?}\nservice = \"pharmacy\"\n{extra}\n",
+        "osm = {:?}\npopulation = {:?}\naging_ratio = 0.1471\n{top}\n[plan]\n{plan}\n",
         osm.display().to_string(),
         population.display().to_string()
     );
@@ -30,38 +30,48 @@ fn scenario(dir: &Path, extra: &str, osm: &Path, population: &Path) -> PathBuf {
     path
 }
 
-#[test]
-fn demo_json_has_the_plan_and_writes_geojson() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = lifecircle(&["demo", "--json", "--geojson", "plan.geojson"], dir.path());
+fn ok_json(out: &Output) -> serde_json::Value {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn demo_json_has_the_plan_and_writes_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = ok_json(&lifecircle(
+        &["demo", "--json", "--geojson", "plan.geojson"],
+        dir.path(),
+    ));
     for key in [
         "objective",
         "bound",
         "gap",
         "status",
-        "sites",
-        "covered_before",
-        "covered_after",
+        "services",
+        "cost",
         "seconds",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["gap"], 0.0);
+    let pharmacy = &v["services"][0];
+    assert_eq!(pharmacy["service"], "pharmacy");
     let (before, after) = (
-        v["covered_before"].as_f64().unwrap(),
-        v["covered_after"].as_f64().unwrap(),
+        pharmacy["covered_before"].as_f64().unwrap(),
+        pharmacy["covered_after"].as_f64().unwrap(),
     );
     assert!(after > before, "{before} -> {after}");
-    assert_eq!(v["objective"].as_f64().unwrap(), after);
-    assert!(v["current"].as_array().unwrap().len() >= 3);
-    let sites = v["sites"].as_array().unwrap();
+    assert!((v["objective"].as_f64().unwrap() - after).abs() < 1e-6);
+    // The elderly walk slower: fewer of them are covered than their 14.71 % share.
+    let old_after = pharmacy["covered_60plus_after"].as_f64().unwrap();
+    assert!(old_after <= 0.1471 * after + 1e-6, "{old_after} of {after}");
+    assert!(v["current"].as_array().unwrap().len() >= 10);
+    let sites = pharmacy["new"].as_array().unwrap();
     assert!(!sites.is_empty() && sites.len() <= 2);
     let geo: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.geojson")).unwrap())
@@ -76,11 +86,93 @@ fn demo_json_has_the_plan_and_writes_geojson() {
 }
 
 #[test]
+fn gaps_demo_prints_tables_and_json_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(
+        &[
+            "gaps",
+            "--demo",
+            "--csv",
+            "gaps.csv",
+            "--geojson",
+            "gaps.geojson",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "Current coverage by category",
+        "elderly_canteen",
+        "Completeness per zone",
+        "rating",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("gaps.csv")).unwrap();
+    assert!(csv.starts_with("zone,category,class,walking_limit_min"));
+    assert!(dir.path().join("gaps.geojson").exists());
+
+    let v = ok_json(&lifecircle(&["gaps", "--demo", "--json"], dir.path()));
+    let rows = v["gaps"]["rows"].as_array().unwrap();
+    let zones = v["gaps"]["zones"].as_array().unwrap().len();
+    let categories = v["gaps"]["totals"].as_array().unwrap().len();
+    assert_eq!(rows.len(), zones * categories);
+    assert_eq!(csv.lines().count(), 1 + rows.len() + categories);
+    for key in [
+        "zone",
+        "category",
+        "residents",
+        "residents_60plus",
+        "covered",
+        "covered_60plus",
+        "nearest_minutes_p50",
+        "nearest_minutes_p90",
+        "nearest_minutes_max",
+    ] {
+        assert!(rows[0].get(key).is_some(), "missing {key}");
+    }
+    // Per zone and category, the covered residents add up to the area's.
+    for total in v["gaps"]["totals"].as_array().unwrap() {
+        let sum: f64 = rows
+            .iter()
+            .filter(|r| r["category"] == total["category"])
+            .map(|r| r["covered"].as_f64().unwrap())
+            .sum();
+        assert!((sum - total["covered"].as_f64().unwrap()).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn joint_plan_shares_a_site_within_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let joint = data("joint.toml");
+    let v = ok_json(&lifecircle(
+        &["plan", joint.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    assert_eq!(v["status"], "optimal");
+    assert!(v["cost"].as_f64().unwrap() <= 2.0);
+    let services = v["services"].as_array().unwrap();
+    assert_eq!(services.len(), 2);
+    let new = |k: usize| services[k]["new"].as_array().unwrap().len();
+    assert!(new(0) <= 2 && new(1) <= 1);
+    for s in services {
+        assert!(s["covered_after"].as_f64().unwrap() >= s["covered_before"].as_f64().unwrap());
+    }
+}
+
+#[test]
 fn plan_reads_a_scenario_and_prints_the_table() {
     let dir = tempfile::tempdir().unwrap();
     let s = scenario(
         dir.path(),
-        "new_sites = 1\nwalking_limit_min = 5",
+        "",
+        "new_sites = { convenience = 1 }",
         &data("helsinki.osm.pbf"),
         &data("population_grid_2020.csv"),
     );
@@ -95,7 +187,7 @@ fn plan_reads_a_scenario_and_prints_the_table() {
         "Current coverage",
         "before",
         "after",
-        "OSM node",
+        "New sites",
         "status optimal",
         "Seconds:",
     ] {
@@ -104,12 +196,15 @@ fn plan_reads_a_scenario_and_prints_the_table() {
     assert!(dir.path().join("lifecircle-plan.geojson").exists());
 }
 
-fn fails_with(extra: &str, osm: &Path, population: &Path, needle: &str) {
+fn fails_with(top: &str, plan: &str, osm: &Path, population: &Path, needle: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(dir.path(), extra, osm, population);
+    let s = scenario(dir.path(), top, plan, osm, population);
     let out = lifecircle(&["plan", s.to_str().unwrap()], dir.path());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure for {extra:?}");
+    assert!(
+        !out.status.success(),
+        "expected failure for {top:?} {plan:?}"
+    );
     assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -117,42 +212,75 @@ fn fails_with(extra: &str, osm: &Path, population: &Path, needle: &str) {
 #[test]
 fn bad_inputs_fail_cleanly_naming_the_record() {
     let (pbf, pop) = (data("helsinki.osm.pbf"), data("population_grid_2020.csv"));
+    let one = "new_sites = { pharmacy = 1 }";
     fails_with(
-        "new_sites = 1",
+        "",
+        one,
         Path::new("/no/such.osm.pbf"),
         &pop,
         "/no/such.osm.pbf",
     );
     fails_with(
-        "new_sites = 100000",
+        "",
+        "new_sites = { pharmacy = 100000 }",
         &pbf,
         &pop,
         "asked for 100000 new sites",
     );
+    fails_with("service_typo = 3", one, &pbf, &pop, "service_typo");
     fails_with(
-        "new_sites = 1\nservice_typo = 3",
+        "",
+        "new_sites = { spa = 1 }",
         &pbf,
         &pop,
-        "service_typo",
+        "unknown service \"spa\"",
     );
     fails_with(
-        "new_sites = 1\nwalking_limit_min = -5",
+        "",
+        &format!("{one}\ncapacity = {{ pharmacy = -5 }}"),
         &pbf,
         &pop,
-        "walking_limit_min",
+        "capacity must be > 0, got -5",
     );
+    fails_with("", &format!("{one}\nbudget = 0.5"), &pbf, &pop, "budget");
+    fails_with("aging_ratio = 1.5", one, &pbf, &pop, "aging_ratio");
+    fails_with("", "", &pbf, &pop, "names no service");
 
     let dir = tempfile::tempdir().unwrap();
-    let nan = dir.path().join("nan.csv");
-    std::fs::write(
-        &nan,
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let nan = write(
+        "nan.csv",
         "id,population,lon,lat\ncell-1,10,24.94,60.17\ncell-2,NaN,24.94,60.17\n",
-    )
-    .unwrap();
-    fails_with("new_sites = 1", &pbf, &nan, "cell-2");
+    );
+    fails_with("", one, &pbf, &nan, "cell-2");
+    let old = write(
+        "old.csv",
+        "id,population,aged_60_plus,lon,lat\ncell-9,10,11,24.94,60.17\n",
+    );
+    fails_with(
+        "",
+        one,
+        &pbf,
+        &old,
+        "cell-9): aged_60_plus 11 exceeds the population 10",
+    );
+    let no_pop = write("nopop.csv", "id,people,lon,lat\ncell-1,10,24.94,60.17\n");
+    fails_with("", one, &pbf, &no_pop, "no `population` column");
+    let catalogue = write("cat.toml", "[[service]]\nkey = \"pharmacy\"\nname = \"p\"\nclass = \"basic\"\nwalking_limit_min = 8\ncapacity = -1\n");
+    fails_with(
+        &format!("catalogue = {:?}", catalogue.display().to_string()),
+        one,
+        &pbf,
+        &pop,
+        "record pharmacy: capacity must be > 0",
+    );
     let corrupt = dir.path().join("corrupt.osm.pbf");
     std::fs::write(&corrupt, &std::fs::read(&pbf).unwrap()[..100_000]).unwrap();
-    fails_with("new_sites = 1", &corrupt, &pop, "corrupt.osm.pbf");
+    fails_with("", one, &corrupt, &pop, "corrupt.osm.pbf");
 }
 
 #[test]

@@ -13,7 +13,7 @@ from .coverage import coverage_summary, current_coverage
 from .errors import DataFileError, InfeasibleError, InvalidInputError, LifecircleError, SolverError
 from .models import LSCP, MCLP, PCenter, PMedian, Result
 from .network import Network, travel_matrix, travel_times
-from .scenario import PlanReport, run_scenario, service_catalogue
+from .scenario import GapsReport, PlanReport, run_scenario, scenario_gaps, service_catalogue
 
 __version__ = "0.1.0"
 
@@ -21,6 +21,7 @@ __all__ = [
     "LSCP",
     "MCLP",
     "DataFileError",
+    "GapsReport",
     "InfeasibleError",
     "InvalidInputError",
     "LifecircleError",
@@ -33,6 +34,7 @@ __all__ = [
     "coverage_summary",
     "current_coverage",
     "run_scenario",
+    "scenario_gaps",
     "service_catalogue",
     "solve_lscp",
     "solve_mclp",

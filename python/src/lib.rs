@@ -477,10 +477,27 @@ fn run_scenario(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
     Ok(v.to_string())
 }
 
-/// The built-in service catalogue as a JSON string.
+/// Gaps per zone and category of a scenario file (its plan is not run);
+/// returns the report as a JSON string.
 #[pyfunction]
-fn service_catalogue() -> String {
-    serde_json::to_string(&lifecircle::services::default_catalogue()).expect("catalogue serialises")
+fn scenario_gaps(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
+    let report = py
+        .detach(|| lifecircle::scenario::Scenario::from_file(&path)?.gaps())
+        .py_err()?;
+    let mut v = serde_json::to_value(&report).expect("reports serialise");
+    v["geojson"] = lifecircle::report::gaps_geojson(&report);
+    Ok(v.to_string())
+}
+
+/// A service catalogue as a JSON string: the built-in one, or a file's.
+#[pyfunction]
+#[pyo3(signature = (path=None))]
+fn service_catalogue(path: Option<std::path::PathBuf>) -> PyResult<String> {
+    let catalogue = match path {
+        Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
+        None => lifecircle::services::Catalogue::default(),
+    };
+    Ok(serde_json::to_string(&catalogue.services).expect("catalogue serialises"))
 }
 
 #[pymodule]
@@ -492,6 +509,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve_mclp, m)?)?;
     m.add_function(wrap_pyfunction!(solve_lscp, m)?)?;
     m.add_function(wrap_pyfunction!(run_scenario, m)?)?;
+    m.add_function(wrap_pyfunction!(scenario_gaps, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
     Ok(())
 }

@@ -39,22 +39,24 @@ def test_network_matches_the_rust_reader(helsinki):
     assert 85_000 < net.total_length_m < 90_000
 
 
-def test_current_coverage_equals_the_demo(helsinki, cli, tmp_path):
+def test_current_coverage_equals_the_cli(helsinki, root, cli, tmp_path):
     net, cells = helsinki
     demand = on_network(net, cells)
     pharmacies = net.pois[net.pois["tags"].map(lambda t: t.get("amenity") == "pharmacy")]
     table = lifecircle.current_coverage(net, demand, pharmacies, limit_minutes=8)
     summary = lifecircle.coverage_summary(table)
-    demo = json.loads(
-        subprocess.run(
-            [str(cli), "demo", "--json", "--geojson", str(tmp_path / "p.geojson")],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    # The CLI's gap table at one walking speed for everyone, as current_coverage assumes.
+    data = root / "data" / "helsinki"
+    scenario = tmp_path / "one_speed.toml"
+    scenario.write_text(
+        f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
+        'elderly_walking_speed_m_s = 1.1\ngap_services = ["pharmacy"]\n'
     )
-    row = next(r for r in demo["current"] if r["service"] == "pharmacy")
-    assert summary["residents"] == demo["residents"]
+    gaps = json.loads(
+        subprocess.run([str(cli), "gaps", str(scenario), "--json"], capture_output=True, text=True, check=True).stdout
+    )
+    row = gaps["gaps"]["totals"][0]
+    assert summary["residents"] == row["residents"] == gaps["demand"]["residents"]
     assert summary["covered"] == row["covered"]
     assert table.loc[~table.covered].index.map(lambda i: str(demand.loc[i, "id"])).tolist() == row["uncovered_ids"]
 
@@ -97,11 +99,27 @@ def test_missing_pbf_is_a_data_file_error(tmp_path):
 
 def test_scenario_report(root):
     report = lifecircle.run_scenario(root / "data" / "helsinki" / "demo.toml")
-    assert report.status == "optimal"
-    assert report.summary["covered_after"] >= report.summary["covered_before"]
-    assert set(report.current["service"]) >= {"pharmacy", "convenience", "supermarket"}
-    assert report.demand["covered_after"].sum() >= report.demand["covered_before"].sum()
+    assert report.status == "optimal" and report.gap == 0
+    pharmacy = report.services.set_index("service").loc["pharmacy"]
+    assert pharmacy["covered_after"] >= pharmacy["covered_before"]
+    assert set(report.current["category"]) >= {"pharmacy", "convenience", "elderly_canteen"}
+    assert (report.demand["pharmacy_after"] >= report.demand["pharmacy_before"]).all()
     assert report.geojson["type"] == "FeatureCollection"
-    assert np.isclose(report.demand.loc[report.demand.covered_after, "population"].sum(), report.objective)
+    # Everyone is served by a pharmacy: the objective is the residents covered, at each age's pace.
+    assert np.isclose(pharmacy["covered_after"], report.objective)
+    assert len(report.sites) == 2 and set(report.sites["service"]) == {"pharmacy"}
     catalogue = lifecircle.service_catalogue()
     assert "pharmacy" in set(catalogue["key"])
+
+
+def test_joint_plan_and_gaps(root):
+    joint = lifecircle.run_scenario(root / "data" / "helsinki" / "joint.toml")
+    assert joint.status == "optimal"
+    assert joint.summary["cost"] <= 2.0
+    assert set(joint.services["service"]) == {"elderly_canteen", "health_station"}
+    gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "demo.toml")
+    assert len(gaps.rows) == len(gaps.zones) * len(gaps.totals)
+    canteen = gaps.totals.set_index("category").loc["elderly_canteen"]
+    # No canteen exists, so nobody is covered and the 60+ are 14.71 % of the residents.
+    assert canteen["covered"] == 0 and np.isclose(canteen["served"], 0.1471 * canteen["residents"])
+    assert gaps.zones["stars"].between(0, 5).all()

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lifecircle::report::{plan_geojson, plan_text};
+use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
 use lifecircle::scenario::Scenario;
 
 #[derive(Parser)]
@@ -30,6 +30,24 @@ enum Command {
         /// Override the service to site (a key of the service catalogue).
         #[arg(long)]
         service: Option<String>,
+    },
+    /// Current coverage, gaps per zone and category, and completeness ratings (查缺补漏).
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["scenario", "demo"])))]
+    Gaps {
+        /// The scenario file (its `[plan]`, if any, is not used).
+        scenario: Option<PathBuf>,
+        /// Use the bundled Helsinki scenario.
+        #[arg(long)]
+        demo: bool,
+        /// Print one JSON object (rows: zone x category; totals; zones) instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Also write the zone x category rows as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Also write the demand points with their nearest-facility distances as GeoJSON.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
     },
     /// Run a scenario file (TOML or JSON; format in the `scenario` module docs).
     Plan {
@@ -216,18 +234,31 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             service,
         } => {
             let mut s = Scenario::from_file(demo_scenario())?;
-            s.new_sites = new_sites.unwrap_or(s.new_sites);
-            s.service = service.unwrap_or(s.service);
+            if new_sites.is_some() || service.is_some() {
+                let plan = s.plan.as_mut().expect("the demo scenario has a plan");
+                let (key, count) = plan
+                    .new_sites
+                    .pop_first()
+                    .expect("the demo plan sites one service");
+                plan.new_sites
+                    .insert(service.unwrap_or(key), new_sites.unwrap_or(count));
+            }
             (s, out)
+        }
+        Command::Gaps {
+            scenario,
+            demo: _,
+            json,
+            csv,
+            geojson,
+        } => {
+            let s = Scenario::from_file(scenario.unwrap_or_else(demo_scenario))?;
+            return gaps(&s, json, csv, geojson);
         }
         Command::Plan { scenario, out } => (Scenario::from_file(scenario)?, out),
     };
     let report = scenario.run()?;
-    let geojson = serde_json::to_string(&plan_geojson(&report)).expect("GeoJSON values serialise");
-    std::fs::write(&out.geojson, geojson).map_err(|e| lifecircle::Error::Io {
-        path: out.geojson.clone(),
-        source: e,
-    })?;
+    write(&out.geojson, plan_geojson(&report).to_string())?;
     if out.json {
         println!(
             "{}",
@@ -236,6 +267,42 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     } else {
         print!("{}", plan_text(&report));
         println!("Plan written to {}", out.geojson.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(path: &PathBuf, text: String) -> lifecircle::Result<()> {
+    std::fs::write(path, text).map_err(|e| lifecircle::Error::Io {
+        path: path.clone(),
+        source: e,
+    })
+}
+
+fn gaps(
+    scenario: &Scenario,
+    json: bool,
+    csv: Option<PathBuf>,
+    geojson: Option<PathBuf>,
+) -> lifecircle::Result<ExitCode> {
+    let report = scenario.gaps()?;
+    if let Some(path) = &csv {
+        write(path, gaps_csv(&report))?;
+    }
+    if let Some(path) = &geojson {
+        write(path, gaps_geojson(&report).to_string())?;
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("reports serialise")
+        );
+    } else {
+        print!("{}", gaps_text(&report));
+        for (what, path) in [("Gap table", &csv), ("Demand map", &geojson)] {
+            if let Some(p) = path {
+                println!("{what} written to {}", p.display());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

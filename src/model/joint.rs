@@ -61,7 +61,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use super::max_coverage::check_costs;
+use super::max_coverage::{check_costs, MaxCoverage};
 use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
@@ -410,6 +410,9 @@ impl JointPlan {
     /// services whose capacity falls short; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<JointSolution> {
         self.validate()?;
+        if let Some(solution) = self.solve_as_max_coverage(options)? {
+            return Ok(solution);
+        }
         let t0 = Instant::now();
         let prep = self.prepare();
         let t1 = Instant::now();
@@ -489,6 +492,62 @@ impl JointPlan {
                 total_s: seconds(t3 - t0),
             },
         })
+    }
+
+    /// One uncapacitated service maximising coverage is maximal coverage:
+    /// [`MaxCoverage`]'s Lagrangian bound and site dropping carry it to city
+    /// size, where this module's general MIP would not. `None` for other plans.
+    fn solve_as_max_coverage(&self, options: &SolveOptions) -> Result<Option<JointSolution>> {
+        let [s] = self.services.as_slice() else {
+            return Ok(None);
+        };
+        if self.objective != JointObjective::Coverage || s.capacity.is_some() {
+            return Ok(None);
+        }
+        let n = self.n_sites;
+        let (fixed, new) = (s.fixed_mask(n), s.new_mask(n));
+        // A site that may not host the service covers nothing for it.
+        let sets = (0..n)
+            .map(|j| match fixed[j] || new[j] {
+                true => s.coverage.site(j).iter().map(|&i| i as usize).collect(),
+                false => Vec::new(),
+            })
+            .collect();
+        let coverage = CoverageSets::from_sets(s.weights.len(), sets)?;
+        let mut model = MaxCoverage::new(coverage.clone(), s.weights.clone())?
+            .fixed_open(s.fixed_open.clone())?;
+        if let Some(p) = s.max_new {
+            model = model.new_sites(p)?;
+        }
+        if let Some(budget) = self.budget {
+            model = model.budget((0..n).map(|j| self.cost(j)).collect(), budget)?;
+        }
+        let sol = model.solve(options)?;
+        let new_sites: Vec<usize> = sol.sites.iter().copied().filter(|&j| !fixed[j]).collect();
+        let open = coverage.covered(&sol.sites);
+        let served: Vec<f64> = open.iter().map(|&c| f64::from(u8::from(c))).collect();
+        let reachable = coverage.covered(&(0..n).collect::<Vec<_>>());
+        let cost = new_sites.iter().map(|&j| self.cost(j)).sum();
+        Ok(Some(JointSolution {
+            services: vec![ServicePlan {
+                name: s.name.clone(),
+                covered: s.weights.iter().zip(&served).map(|(w, v)| w * v).sum(),
+                weight: s.weights.iter().sum(),
+                uncoverable: (0..s.weights.len())
+                    .filter(|&i| s.weights[i] > 0.0 && !reachable[i])
+                    .collect(),
+                new_sites: new_sites.clone(),
+                served,
+            }],
+            cost,
+            sites_opened: new_sites,
+            objective: sol.objective,
+            bound: sol.bound,
+            gap: sol.gap,
+            status: sol.status,
+            presolve: sol.presolve,
+            timings: sol.timings,
+        }))
     }
 
     /// Removes demand that fixed sites settle, drops dominated sites, merges rows.

@@ -36,7 +36,8 @@ pub struct Poi {
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// The tags that classify it (`amenity`, `shop`, `healthcare`) and `name`.
+    /// All its tags: it has at least one of `amenity`, `shop`, `healthcare` or
+    /// `leisure`, and the rest (`social_facility:for`, `name` …) refine it.
     pub tags: Vec<(String, String)>,
 }
 
@@ -83,7 +84,7 @@ pub struct OsmData {
 /// A tagged way kept until all node coordinates are known: id, node refs, tags.
 type WayPoi = (i64, Vec<i64>, Vec<(String, String)>);
 
-const POI_KEYS: [&str; 3] = ["amenity", "shop", "healthcare"];
+const POI_KEYS: [&str; 4] = ["amenity", "shop", "healthcare", "leisure"];
 const FOOT_ALLOWED: [&str; 3] = ["yes", "designated", "permissive"];
 
 /// Whether a way with these tags is walkable (see the module docs for the rule).
@@ -139,11 +140,8 @@ pub fn read_pbf(path: impl AsRef<Path>) -> Result<OsmData> {
     let mut way_pois: Vec<WayPoi> = Vec::new();
 
     fn poi_tags<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
-        let tags: Vec<_> = tags
-            .filter(|(k, _)| POI_KEYS.contains(k) || *k == "name")
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        if tags.iter().any(|(k, _)| k != "name") {
+        let tags: Vec<_> = tags.map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if tags.iter().any(|(k, _)| POI_KEYS.contains(&k.as_str())) {
             tags
         } else {
             Vec::new()

@@ -134,7 +134,9 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
         model.set_option("log_to_console", true);
     }
     model.set_option("time_limit", options.time_limit_s);
-    // HiGHS stops at an absolute gap of 1e-6 by default, which is "optimal" for our integral objectives.
+    // HiGHS's default relative gap (1e-4) would let it call a plan optimal
+    // that is not: ask for the caller's gap (0 unless they chose one).
+    model.set_option("mip_rel_gap", options.mip_gap);
     if let Some(t) = options.threads {
         model.set_option("threads", t as i32);
     }

@@ -1,0 +1,234 @@
+//! Stage 1 (inputs): facilities and candidate sites given as tables, for what
+//! OpenStreetMap does not hold — an elderly canteen run by the street office, a
+//! plot the district can build on and what it costs.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::services::Catalogue;
+
+/// An existing facility from the user's table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Facility {
+    /// The caller's id.
+    pub id: String,
+    /// Service key (in the catalogue).
+    pub service: String,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+}
+
+/// A place where new facilities may go.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CandidateSite {
+    /// The caller's id.
+    pub id: String,
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Cost of opening it (paid once, whatever it hosts).
+    pub cost: f64,
+    /// Services it may host (`None`: any).
+    pub services: Option<Vec<String>>,
+}
+
+/// Reads existing facilities from a CSV file with columns `id`, `service`,
+/// `lon`, `lat`.
+///
+/// ```text
+/// id,service,lon,lat
+/// canteen-1,elderly_canteen,24.9402,60.1688
+/// ```
+///
+/// # Errors
+/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
+/// missing column, an unparsable coordinate or a service the catalogue lacks.
+pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
+    let mut out = Vec::new();
+    read_table(path.as_ref(), &["id", "service", "lon", "lat"], |rec| {
+        let service = rec.text("service")?;
+        catalogue
+            .get(&service)
+            .map_err(|e| rec.error(e.to_string()))?;
+        out.push(Facility {
+            id: rec.text("id")?,
+            service,
+            lon: rec.number("lon")?,
+            lat: rec.number("lat")?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads candidate sites from a CSV file with columns `id`, `lon`, `lat` and
+/// optionally `cost` (default `default_cost`) and `services` (keys separated
+/// by `;`, default: any service).
+///
+/// ```text
+/// id,lon,lat,cost,services
+/// plot-4,24.9411,60.1702,2.5,elderly_canteen;health_station
+/// ```
+///
+/// # Errors
+/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
+/// missing column, a negative or unparsable cost or an unknown service.
+pub fn read_candidates_csv(
+    path: impl AsRef<Path>,
+    catalogue: &Catalogue,
+    default_cost: f64,
+) -> Result<Vec<CandidateSite>> {
+    let mut out = Vec::new();
+    read_table(path.as_ref(), &["id", "lon", "lat"], |rec| {
+        let cost = match rec.get("cost") {
+            Some(_) => rec.number("cost")?,
+            None => default_cost,
+        };
+        if !(cost.is_finite() && cost >= 0.0) {
+            return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
+        }
+        let services = match rec.get("services") {
+            Some(list) => {
+                let keys: Vec<String> = list
+                    .split(';')
+                    .map(|k| k.trim().to_string())
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                for k in &keys {
+                    catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
+                }
+                Some(keys)
+            }
+            None => None,
+        };
+        out.push(CandidateSite {
+            id: rec.text("id")?,
+            lon: rec.number("lon")?,
+            lat: rec.number("lat")?,
+            cost,
+            services,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// One CSV record with access by column name and errors naming the line.
+struct Record<'a> {
+    source: &'a str,
+    line: usize,
+    headers: &'a csv::StringRecord,
+    record: &'a csv::StringRecord,
+}
+
+impl Record<'_> {
+    /// A non-empty field.
+    fn get(&self, column: &str) -> Option<&str> {
+        let i = self.headers.iter().position(|h| h.trim() == column)?;
+        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+    }
+    fn text(&self, column: &str) -> Result<String> {
+        self.get(column)
+            .map(str::to_string)
+            .ok_or_else(|| self.error(format!("empty `{column}`")))
+    }
+    fn number(&self, column: &str) -> Result<f64> {
+        let text = self.text(column)?;
+        text.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| self.error(format!("{column} {text:?} is not a finite number")))
+    }
+    fn error(&self, message: impl Into<String>) -> Error {
+        Error::record(self.source, format!("line {}", self.line), message)
+    }
+}
+
+fn read_table(
+    path: &Path,
+    required: &[&str],
+    mut each: impl FnMut(&Record<'_>) -> Result<()>,
+) -> Result<()> {
+    let source = path.display().to_string();
+    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv_open(path, e))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::record(&source, "header", e.to_string()))?
+        .clone();
+    if let Some(missing) = required
+        .iter()
+        .find(|c| !headers.iter().any(|h| h.trim() == **c))
+    {
+        return Err(Error::record(
+            &source,
+            "header",
+            format!("no `{missing}` column"),
+        ));
+    }
+    for (n, record) in reader.records().enumerate() {
+        let record =
+            record.map_err(|e| Error::record(&source, format!("line {}", n + 2), e.to_string()))?;
+        each(&Record {
+            source: &source,
+            line: n + 2,
+            headers: &headers,
+            record: &record,
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn facilities_and_candidates() {
+        let cat = Catalogue::default();
+        let f = write("id,service,lon,lat\nc1,elderly_canteen,24.9,60.1\n");
+        let fac = read_facilities_csv(f.path(), &cat).unwrap();
+        assert_eq!(
+            (fac[0].id.as_str(), fac[0].service.as_str()),
+            ("c1", "elderly_canteen")
+        );
+        let f = write("id,lon,lat,cost,services\na,24.9,60.1,2.5,elderly_canteen;health_station\nb,24.9,60.1,,\n");
+        let c = read_candidates_csv(f.path(), &cat, 1.0).unwrap();
+        assert_eq!(c[0].cost, 2.5);
+        assert_eq!(
+            c[0].services.as_deref().unwrap(),
+            ["elderly_canteen", "health_station"]
+        );
+        assert_eq!((c[1].cost, c[1].services.is_none()), (1.0, true));
+    }
+
+    #[test]
+    fn bad_rows_name_the_line() {
+        let cat = Catalogue::default();
+        let f = write("id,service,lon,lat\nc1,cinema,24.9,60.1\n");
+        let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
+        assert!(
+            e.contains("line 2") && e.contains("unknown service \"cinema\""),
+            "{e}"
+        );
+        let f = write("id,lon,lat,cost\na,24.9,60.1,-1\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2: cost must be"), "{e}");
+        let f = write("id,lon\na,24.9\n");
+        assert!(read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string()
+            .contains("no `lat` column"));
+    }
+}
