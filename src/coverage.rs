@@ -561,3 +561,161 @@ fn gap_row(
         uncovered_ids,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::Catalogue;
+
+    fn point(id: &str, zone: usize, total: f64, old: f64) -> GapPoint {
+        GapPoint {
+            id: id.into(),
+            zone,
+            residents: Residents {
+                total,
+                aged_60_plus: Some(old),
+                under_6: None,
+            },
+        }
+    }
+
+    #[test]
+    fn zones_percentiles_and_stars_by_hand() {
+        let cat = Catalogue::default();
+        let pharmacy = cat.get("pharmacy").unwrap(); // basic, 8 minutes, everyone
+        let canteen = cat.get("elderly_canteen").unwrap(); // quality, 10 minutes, 60+
+        let points = vec![
+            point("a", 0, 100.0, 10.0),
+            point("b", 0, 100.0, 0.0),
+            point("c", 1, 50.0, 50.0),
+        ];
+        // Pharmacy: a at 264 m (4 min adults, 4.9 min elderly), b at 660 m (10 min), c none.
+        // Canteen: c at 594 m (9 min at 1.1 m/s but 11 min at 0.9 m/s), a at 66 m.
+        let reach = vec![
+            ServiceReach {
+                service: pharmacy,
+                nearest_m: vec![Some(264.0), Some(660.0), None],
+                facilities: 2,
+            },
+            ServiceReach {
+                service: canteen,
+                nearest_m: vec![Some(66.0), None, Some(594.0)],
+                facilities: 1,
+            },
+        ];
+        let zones = ["north".to_string(), "south".to_string()];
+        let r = GapReport::compute(
+            &zones,
+            &points,
+            &reach,
+            Speeds::default(),
+            &RatingRules::default(),
+            30.0,
+        )
+        .unwrap();
+        assert!(r.skipped.is_empty());
+        let row = |zone: &str, cat: &str| {
+            r.rows
+                .iter()
+                .chain(&r.totals)
+                .find(|x| x.zone == zone && x.category == cat)
+                .unwrap()
+        };
+
+        let north_ph = row("north", "pharmacy");
+        assert_eq!(
+            (north_ph.residents, north_ph.residents_60plus),
+            (200.0, Some(10.0))
+        );
+        assert_eq!(
+            (north_ph.covered, north_ph.covered_60plus, north_ph.share),
+            (100.0, Some(10.0), 0.5)
+        );
+        // Weighted by residents: 90 adults at 4 min, 10 elderly at 4.9 min, 100 at 10 min.
+        assert!((north_ph.nearest_minutes_p50.unwrap() - 264.0 / 0.9 / 60.0).abs() < 1e-9);
+        assert!((north_ph.nearest_minutes_max.unwrap() - 10.0).abs() < 1e-9);
+        assert_eq!(north_ph.uncovered_ids, vec!["b".to_string()]);
+
+        let south_canteen = row("south", "elderly_canteen");
+        assert_eq!(
+            (south_canteen.served, south_canteen.covered_60plus),
+            (50.0, Some(0.0))
+        );
+        assert!((south_canteen.nearest_minutes_p50.unwrap() - 11.0).abs() < 1e-9);
+        let south_ph = row("south", "pharmacy");
+        assert_eq!(south_ph.nearest_minutes_p90, None); // no pharmacy within the search
+
+        // North: canteen share 10/10, pharmacy share 0.5 (< 0.9): basic 0/1, quality 1/1.
+        let north = &r.zones[0];
+        assert_eq!(
+            (north.basic_present, north.quality_present, north.stars),
+            (0, 1, 0)
+        );
+        assert_eq!(north.missing, vec!["pharmacy".to_string()]);
+        let lenient = RatingRules {
+            present_share: 0.5,
+            ..RatingRules::default()
+        };
+        let r2 =
+            GapReport::compute(&zones, &points, &reach, Speeds::default(), &lenient, 30.0).unwrap();
+        assert_eq!(r2.zones[0].stars, 5);
+
+        let all = row("(all)", "pharmacy");
+        assert_eq!((all.residents, all.covered), (250.0, 100.0));
+    }
+
+    #[test]
+    fn services_for_unknown_age_groups_are_listed_not_silently_dropped() {
+        let cat = Catalogue::default();
+        let points = vec![GapPoint {
+            id: "x".into(),
+            zone: 0,
+            residents: Residents {
+                total: 10.0,
+                aged_60_plus: None,
+                under_6: None,
+            },
+        }];
+        let reach = vec![
+            ServiceReach {
+                service: cat.get("pharmacy").unwrap(),
+                nearest_m: vec![Some(10.0)],
+                facilities: 1,
+            },
+            ServiceReach {
+                service: cat.get("kindergarten").unwrap(),
+                nearest_m: vec![None],
+                facilities: 0,
+            },
+        ];
+        let r = GapReport::compute(
+            &["z".into()],
+            &points,
+            &reach,
+            Speeds::default(),
+            &RatingRules::default(),
+            30.0,
+        )
+        .unwrap();
+        assert_eq!(r.totals.len(), 1);
+        assert_eq!(r.totals[0].residents_60plus, None);
+        assert!(
+            r.skipped[0].contains("kindergarten") && r.skipped[0].contains("under_6_ratio"),
+            "{:?}",
+            r.skipped
+        );
+        let bad = RatingRules {
+            present_share: 1.5,
+            ..RatingRules::default()
+        };
+        assert!(GapReport::compute(
+            &["z".into()],
+            &points,
+            &reach,
+            Speeds::default(),
+            &bad,
+            30.0
+        )
+        .is_err());
+    }
+}
