@@ -60,6 +60,7 @@ pub mod scenario;
 pub mod services;
 pub mod sites;
 pub mod solve;
+mod tables;
 pub mod travel;
 
 pub use error::{Error, Result};

@@ -28,10 +28,19 @@ fn pct(part: f64, whole: f64) -> f64 {
 }
 
 fn sizes(o: &mut String, n: &NetworkSummary, d: &DemandSummary) {
+    let source = n.osm.as_ref().map_or_else(
+        || "from tables".to_string(),
+        |osm| {
+            format!(
+                "{} walkable of {} highway ways",
+                osm.walkable_ways, osm.highway_ways
+            )
+        },
+    );
     let _ = writeln!(
         o,
-        "Walking network: {} nodes, {} edges, {:.1} km ({} walkable of {} highway ways; {} nodes in cut-off pieces dropped)",
-        n.nodes, n.edges, n.length_km, n.osm.walkable_ways, n.osm.highway_ways, n.dropped_nodes
+        "Walking network: {} nodes, {} edges, {:.1} km ({source}; {} nodes in cut-off pieces dropped)",
+        n.nodes, n.edges, n.length_km, n.dropped_nodes
     );
     let _ = writeln!(
         o,
@@ -260,7 +269,7 @@ pub fn plan_text(r: &PlanReport) -> String {
         r.speeds.adult_m_s, r.speeds.elderly_m_s
     );
     coverage_table(&mut o, &r.current, r.search_minutes);
-    skipped(&mut o, &r.current_skipped);
+    skipped(&mut o, &r.skipped);
     let budget = r
         .budget
         .map_or_else(String::new, |b| format!(", budget {b}"));

@@ -4,11 +4,13 @@
 //!
 //! # File format
 //! TOML (or JSON with the same keys, chosen by the `.json` extension). Paths are
-//! relative to the scenario file. Only `osm` and `population` are required;
+//! relative to the scenario file. Only `population` and a network (`osm`, or
+//! `network` tables) are required;
 //! `lifecircle gaps` needs no `[plan]`, `lifecircle plan` does.
 //!
 //! ```toml
-//! osm = "helsinki.osm.pbf"                 # OpenStreetMap extract (.osm.pbf)
+//! osm = "helsinki.osm.pbf"                 # OpenStreetMap extract (.osm.pbf), or instead:
+//! # network = { nodes = "nodes.csv", edges = "edges.csv" }  # lifecircle::network::read_network_csv
 //! population = "population_grid_2020.csv"  # CSV or GeoJSON (lifecircle::demand::read_demand)
 //! # optional, with their defaults:
 //! catalogue = "services.toml"              # default: the built-in catalogue (lifecircle::services)
@@ -46,11 +48,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::coverage::{GapPoint, GapReport, RatingRules, ServiceReach, Speeds};
+use crate::coverage::{GapPoint, GapReport, GapRow, RatingRules, ServiceReach, Speeds, ZoneScore};
 use crate::demand::{read_demand, snap_demand, AgeRatios, DemandPoint, Residents};
 use crate::error::{Error, Result};
 use crate::model::{CoverageSets, JointObjective, JointPlan, JointService, JointSolution};
-use crate::network::{read_pbf, Network, OsmData, OsmStats, Snapped, Snapper};
+use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Snapped, Snapper};
 use crate::services::{Catalogue, Service};
 use crate::sites::{read_candidates_csv, read_facilities_csv, CandidateSite};
 use crate::solve::{PresolveStats, SolveOptions, SolveStatus};
@@ -85,8 +87,12 @@ pub enum Objective {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
-    /// OpenStreetMap extract.
-    pub osm: PathBuf,
+    /// OpenStreetMap extract (or give `network`).
+    #[serde(default)]
+    pub osm: Option<PathBuf>,
+    /// Node and edge tables, instead of `osm`.
+    #[serde(default)]
+    pub network: Option<NetworkTables>,
     /// Residents table (CSV or GeoJSON).
     pub population: PathBuf,
     /// Service catalogue file (`None`: the built-in one).
@@ -125,6 +131,16 @@ pub struct Scenario {
     /// What to site.
     #[serde(default)]
     pub plan: Option<PlanSpec>,
+}
+
+/// A walking network given as tables (see [`read_network_csv`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkTables {
+    /// `id,lon,lat`.
+    pub nodes: PathBuf,
+    /// `source,target[,length_m]`.
+    pub edges: PathBuf,
 }
 
 /// The `[plan]` table of a scenario.
@@ -214,8 +230,8 @@ pub struct NetworkSummary {
     pub length_km: f64,
     /// Nodes dropped in components cut off from the main network.
     pub dropped_nodes: usize,
-    /// Element counts of the OSM file.
-    pub osm: OsmStats,
+    /// Element counts of the OSM file (`None`: the network came from tables).
+    pub osm: Option<OsmStats>,
 }
 
 /// Residents on and off the network.
@@ -348,10 +364,18 @@ pub struct PlanReport {
     pub services: Vec<ServiceOutcome>,
     /// Presolve sizes.
     pub presolve: PresolveStats,
-    /// Current coverage of the gap services over the whole area.
-    pub current: Vec<crate::coverage::GapRow>,
-    /// Gap services left out of `current`, with why.
-    pub current_skipped: Vec<String>,
+    /// Current coverage of the gap services (and the planned ones) over the whole area.
+    pub current: Vec<GapRow>,
+    /// The same once the plan is built. It counts residents within the limit
+    /// of a facility, so under a capacity it can exceed what the plan serves
+    /// (`services[..].covered_after`).
+    pub after: Vec<GapRow>,
+    /// Completeness of each zone now.
+    pub zones_before: Vec<ZoneScore>,
+    /// Completeness of each zone once the plan is built.
+    pub zones_after: Vec<ZoneScore>,
+    /// Gap services left out of the tables, with why.
+    pub skipped: Vec<String>,
     /// How far the nearest facility was searched, minutes at adult pace.
     pub search_minutes: f64,
     /// Network size.
@@ -386,7 +410,8 @@ pub struct GapsReport {
 
 /// Inputs read, snapped and measured: what both `gaps` and `plan` start from.
 struct Prepared {
-    osm: OsmData,
+    network: Network,
+    osm_stats: Option<OsmStats>,
     catalogue: Catalogue,
     people: Vec<DemandPoint>,
     /// Indices into `people` of the points on the network.
@@ -410,7 +435,8 @@ impl Scenario {
     /// A scenario over these files with every default and no plan.
     pub fn new(osm: impl Into<PathBuf>, population: impl Into<PathBuf>) -> Self {
         Self {
-            osm: osm.into(),
+            osm: Some(osm.into()),
+            network: None,
             population: population.into(),
             catalogue: None,
             facilities: None,
@@ -445,7 +471,11 @@ impl Scenario {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         let rebase = |p: &mut PathBuf| *p = dir.join(&*p);
-        rebase(&mut s.osm);
+        s.osm.as_mut().map(rebase);
+        if let Some(t) = s.network.as_mut() {
+            rebase(&mut t.nodes);
+            rebase(&mut t.edges);
+        }
         rebase(&mut s.population);
         s.catalogue.as_mut().map(rebase);
         s.facilities.as_mut().map(rebase);
@@ -541,8 +571,19 @@ impl Scenario {
     fn prepare(&self) -> Result<Prepared> {
         let catalogue = self.validate()?;
         let t0 = Instant::now();
-        let osm = read_pbf(&self.osm)?;
-        let net = &osm.network;
+        let (network, pois, osm_stats) =
+            match (&self.osm, &self.network) {
+                (Some(path), None) => {
+                    let osm = read_pbf(path)?;
+                    (osm.network, osm.pois, Some(osm.stats))
+                }
+                (None, Some(t)) => (read_network_csv(&t.nodes, &t.edges)?, Vec::new(), None),
+                _ => return Err(Error::param(
+                    "osm",
+                    "give exactly one of `osm` (a PBF file) and `network` (node and edge tables)",
+                )),
+            };
+        let net = &network;
         let t_network = Instant::now();
 
         let people = read_demand(&self.population)?;
@@ -599,7 +640,7 @@ impl Scenario {
             if !self.osm_facilities {
                 continue;
             }
-            for poi in osm.pois.iter().filter(|p| svc.matches(p)) {
+            for poi in pois.iter().filter(|p| svc.matches(p)) {
                 let id = format!("{}/{}", if poi.is_way { "way" } else { "node" }, poi.osm_id);
                 let label = format!("{} facility OSM {id}", svc.key);
                 let snapped = snapper.attach_site(&label, poi.lon, poi.lat, self.max_snap_m)?;
@@ -633,7 +674,8 @@ impl Scenario {
             zone_of,
             facilities,
             facility_m,
-            osm,
+            network,
+            osm_stats,
             t0,
             t_network,
             t_snap,
@@ -653,23 +695,7 @@ impl Scenario {
         let services = self.gap_services(&p.catalogue);
         let nearest_m: Vec<Vec<Option<f64>>> =
             services.iter().map(|s| p.nearest_m(&s.key)).collect();
-        let reach: Vec<ServiceReach<'_>> = services
-            .iter()
-            .zip(&nearest_m)
-            .map(|(s, near)| ServiceReach {
-                service: s,
-                nearest_m: near.clone(),
-                facilities: p.facilities.iter().filter(|f| f.0 == s.key).count(),
-            })
-            .collect();
-        let gaps = GapReport::compute(
-            &p.zones,
-            &p.gap_points(),
-            &reach,
-            self.speeds(),
-            &self.rating,
-            self.search_minutes,
-        )?;
+        let gaps = p.gap_report(&services, &nearest_m, self)?;
         let t_coverage = Instant::now();
         let seconds = p.seconds(t_coverage, t_coverage);
         Ok(GapsReport {
@@ -695,37 +721,25 @@ impl Scenario {
             .ok_or_else(|| Error::param("plan", "the scenario has no [plan] table"))?;
         let p = self.prepare()?;
         let speeds = self.speeds();
-        let net = &p.osm.network;
-        let gap_services = self.gap_services(&p.catalogue);
-        let reach: Vec<ServiceReach<'_>> = gap_services
-            .iter()
-            .map(|s| ServiceReach {
-                service: s,
-                nearest_m: p.nearest_m(&s.key),
-                facilities: p.facilities.iter().filter(|f| f.0 == s.key).count(),
-            })
-            .collect();
-        let current = GapReport::compute(
-            &["(all)".to_string()],
-            &p.gap_points()
-                .into_iter()
-                .map(|g| GapPoint { zone: 0, ..g })
-                .collect::<Vec<_>>(),
-            &reach,
-            speeds,
-            &self.rating,
-            self.search_minutes,
-        )?;
-        let (current_skipped, current) = (current.skipped, current.totals);
-        let t_coverage = Instant::now();
-
-        // Planned services in catalogue order.
+        let net = &p.network;
+        // Planned services in catalogue order; the gap analysis covers them too.
         let planned: Vec<&Service> = p
             .catalogue
             .services
             .iter()
             .filter(|s| plan.new_sites.contains_key(&s.key) || plan.services.contains(&s.key))
             .collect();
+        let mut analysed = self.gap_services(&p.catalogue);
+        for svc in &planned {
+            if !analysed.iter().any(|a| a.key == svc.key) {
+                analysed.push(svc);
+            }
+        }
+        let before_m: Vec<Vec<Option<f64>>> =
+            analysed.iter().map(|s| p.nearest_m(&s.key)).collect();
+        let before = p.gap_report(&analysed, &before_m, self)?;
+        let t_coverage = Instant::now();
+
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
             Some(path) => read_candidates_csv(path, &p.catalogue, plan.site_cost)?,
             None => (0..net.node_count())
@@ -850,6 +864,40 @@ impl Scenario {
         let solution = model.solve(&options)?;
         let t_solve = Instant::now();
 
+        // The gap analysis once the plan is built: walking from the new sites
+        // as far as the search goes, not only to the walking limit.
+        let n_existing = existing.len();
+        let new_sites: Vec<(usize, usize)> = solution
+            .services
+            .iter()
+            .enumerate()
+            .flat_map(|(s, plan)| plan.new_sites.iter().map(move |&j| (s, j - n_existing)))
+            .collect();
+        let sources: Vec<&[Snapped]> = new_sites
+            .iter()
+            .map(|&(_, c)| cand_snapped[c].as_slice())
+            .collect();
+        let search_m = self.search_minutes * 60.0 * speeds.adult_m_s;
+        let from_new = TravelTimes::compute(net, &sources, &p.snapped, 1.0, search_m)?;
+        let after_m: Vec<Vec<Option<f64>>> = analysed
+            .iter()
+            .zip(&before_m)
+            .map(|(svc, near)| {
+                let rows: Vec<usize> = (0..new_sites.len())
+                    .filter(|&r| planned[new_sites[r].0].key == svc.key)
+                    .collect();
+                let new = from_new.nearest(&rows);
+                near.iter()
+                    .zip(new)
+                    .map(|(&a, b)| match (a, b) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    })
+                    .collect()
+            })
+            .collect();
+        let after = p.gap_report(&analysed, &after_m, self)?;
+
         let (services, demand_points) =
             p.outcomes(&planned, &model, &solution, &splits, &existing, &candidates);
         let network = p.network_summary();
@@ -867,8 +915,11 @@ impl Scenario {
             candidates: candidates.len(),
             services,
             presolve: solution.presolve,
-            current,
-            current_skipped,
+            current: before.totals,
+            after: after.totals,
+            zones_before: before.zones,
+            zones_after: after.zones,
+            skipped: before.skipped,
             search_minutes: self.search_minutes,
             network,
             demand,
@@ -886,6 +937,32 @@ impl Scenario {
 }
 
 impl Prepared {
+    /// The gap analysis of `services` given each one's nearest-facility distances.
+    fn gap_report(
+        &self,
+        services: &[&Service],
+        nearest_m: &[Vec<Option<f64>>],
+        scenario: &Scenario,
+    ) -> Result<GapReport> {
+        let reach: Vec<ServiceReach<'_>> = services
+            .iter()
+            .zip(nearest_m)
+            .map(|(s, near)| ServiceReach {
+                service: s,
+                nearest_m: near.clone(),
+                facilities: self.facilities.iter().filter(|f| f.0 == s.key).count(),
+            })
+            .collect();
+        GapReport::compute(
+            &self.zones,
+            &self.gap_points(),
+            &reach,
+            scenario.speeds(),
+            &scenario.rating,
+            scenario.search_minutes,
+        )
+    }
+
     /// Metres from each demand point to the nearest existing facility of a service.
     fn nearest_m(&self, key: &str) -> Vec<Option<f64>> {
         let rows: Vec<usize> = (0..self.facilities.len())
@@ -1042,13 +1119,13 @@ impl Prepared {
     }
 
     fn network_summary(&self) -> NetworkSummary {
-        let net: &Network = &self.osm.network;
+        let net: &Network = &self.network;
         NetworkSummary {
             nodes: net.node_count(),
             edges: net.edge_count(),
             length_km: net.total_length_m() / 1000.0,
             dropped_nodes: net.component_report().dropped_nodes,
-            osm: self.osm.stats.clone(),
+            osm: self.osm_stats.clone(),
         }
     }
 

@@ -1,0 +1,101 @@
+//! A walking network from two CSV tables, for networks that do not come from
+//! OpenStreetMap: a city's own pedestrian network, an OSMnx export, or a
+//! generated district.
+//!
+//! ```text
+//! nodes.csv: id,lon,lat            edges.csv: source,target[,length_m]
+//! 1,24.9400,60.1700                1,2,112.5
+//! 2,24.9418,60.1702                2,3,
+//! ```
+//! An edge without a length gets the geodesic distance between its ends.
+
+use std::path::Path;
+
+use super::{Network, NetworkBuilder, Node};
+use crate::error::Result;
+use crate::tables::read_table;
+
+/// Reads a network from a node table and an edge table (format in the module docs);
+/// like every [`Network`], only its largest connected component is kept.
+///
+/// # Errors
+/// [`Error::Io`](crate::Error::Io) if a file is unreadable;
+/// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
+/// missing column, an unparsable number, or an edge to an unknown node or
+/// with a negative length; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork)
+/// if no edge is left.
+pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
+    let mut builder = NetworkBuilder::new();
+    read_table(nodes.as_ref(), &["id", "lon", "lat"], |rec| {
+        let id = rec.text("id")?;
+        let id = id
+            .parse::<i64>()
+            .map_err(|_| rec.error(format!("node id {id:?} is not an integer")))?;
+        builder.add_node(Node {
+            id,
+            lon: rec.number("lon")?,
+            lat: rec.number("lat")?,
+        });
+        Ok(())
+    })?;
+    read_table(edges.as_ref(), &["source", "target"], |rec| {
+        let end = |c: &str| -> Result<i64> {
+            let v = rec.text(c)?;
+            v.parse::<i64>()
+                .map_err(|_| rec.error(format!("{c} {v:?} is not an integer node id")))
+        };
+        let (a, b) = (end("source")?, end("target")?);
+        let added = match rec.get("length_m") {
+            Some(_) => builder.add_edge_with_length(a, b, rec.number("length_m")?),
+            None => builder.add_edge(a, b).map(|_| ()),
+        };
+        added.map_err(|e| rec.error(e.to_string()))
+    })?;
+    builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn tables_make_a_network() {
+        let nodes = write("id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n3,24.942,60.17\n");
+        let edges = write("source,target,length_m\n1,2,50\n2,3,\n");
+        let net = read_network_csv(nodes.path(), edges.path()).unwrap();
+        assert_eq!((net.node_count(), net.edge_count()), (3, 2));
+        // 0.001° of longitude at 60.17° N is about 55.6 m.
+        assert!(
+            (net.total_length_m() - 50.0 - 55.6).abs() < 0.5,
+            "{}",
+            net.total_length_m()
+        );
+    }
+
+    #[test]
+    fn bad_edges_name_the_line() {
+        let nodes = write("id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n");
+        let edges = write("source,target\n1,2\n2,9\n");
+        let e = read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains('9'), "{e}");
+        let edges = write("source,target,length_m\n1,2,-4\n");
+        let e = read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+        let nodes = write("id,lon\n1,24.94\n");
+        assert!(read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string()
+            .contains("no `lat` column"));
+    }
+}
