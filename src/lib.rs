@@ -49,6 +49,7 @@
 //! existing facilities; [`scenario::Scenario`] runs the whole pipeline from files.
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod coverage;
 pub mod demand;
 pub mod error;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Map, Value};
 
+use crate::compare::ComparisonRow;
 use crate::coverage::GapRow;
 use crate::scenario::{DemandSummary, GapsReport, NetworkSummary, PlanReport};
 
@@ -346,4 +347,68 @@ pub fn plan_text(r: &PlanReport) -> String {
         s.network, s.snap, s.travel, s.coverage, s.solve, s.total
     );
     o
+}
+
+/// The comparison table as text: a line per variant and planned service.
+pub fn comparison_text(rows: &[ComparisonRow]) -> String {
+    let mut o = String::new();
+    let w = rows
+        .iter()
+        .map(|r| r.variant.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let _ = writeln!(
+        o,
+        "{:<w$} {:<10} {:>7} {:>6} {:<16} {:>4} {:>9} {:>7} {:>15} {:>11} {:>11} {:>9}",
+        "variant",
+        "status",
+        "gap",
+        "cost",
+        "service",
+        "new",
+        "newly cov",
+        "60+",
+        "share",
+        "p50 min",
+        "p90 min",
+        "zones 3★+"
+    );
+    let m = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
+    for r in rows {
+        if let Some(e) = &r.error {
+            let _ = writeln!(o, "{:<w$} error: {e}", r.variant);
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9.0} {:>7} {:>6.1}%→{:>5.1}% {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
+            r.variant,
+            r.status,
+            100.0 * r.gap.unwrap_or(0.0),
+            r.cost.map_or_else(|| "-".into(), |c| format!("{c}")),
+            r.service,
+            r.new_sites,
+            r.newly_covered,
+            opt(r.newly_covered_60plus),
+            100.0 * r.share_before,
+            100.0 * r.share_after,
+            m(r.p50_before),
+            m(r.p50_after),
+            m(r.p90_before),
+            m(r.p90_after),
+            r.zones_rated_before,
+            r.zones_rated_after,
+        );
+    }
+    o
+}
+
+/// The comparison table as CSV (the columns of [`ComparisonRow`]).
+pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
 }

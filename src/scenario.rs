@@ -408,8 +408,22 @@ pub struct GapsReport {
     pub nearest_m: Vec<Vec<Option<f64>>>,
 }
 
+/// A scenario file's keys (TOML, or JSON by the `.json` extension) and its folder.
+pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let name = path.display().to_string();
+    let table: toml::Table = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text)
+            .map_err(|e| Error::record(&name, format!("line {}", e.line()), e.to_string()))?
+    } else {
+        toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
+    };
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    Ok((table, dir))
+}
+
 /// Inputs read, snapped and measured: what both `gaps` and `plan` start from.
-struct Prepared {
+pub(crate) struct Prepared {
     network: Network,
     osm_stats: Option<OsmStats>,
     catalogue: Catalogue,
@@ -454,22 +468,30 @@ impl Scenario {
     }
 
     /// Reads a scenario from a TOML or JSON file; relative paths in it are
-    /// resolved against the file's folder.
+    /// resolved against the file's folder. Variants (`[[variant]]`, `[grid]`)
+    /// are ignored: this is the base scenario ([`crate::compare`] runs them).
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable, [`Error::BadRecord`] naming the file and the
     /// parser's message (unknown keys included) if malformed.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let name = path.display().to_string();
-        let mut s: Scenario = if path.extension().is_some_and(|e| e == "json") {
-            serde_json::from_str(&text)
-                .map_err(|e| Error::record(&name, format!("line {}", e.line()), e.to_string()))?
-        } else {
-            toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
-        };
-        let dir = path.parent().unwrap_or(Path::new("."));
+        let (mut table, dir) = read_scenario_table(path.as_ref())?;
+        table.remove("variant");
+        table.remove("grid");
+        Self::from_table(table, &dir, &path.as_ref().display().to_string())
+    }
+
+    /// A scenario from its keys (as in a file), relative paths resolved against `dir`.
+    ///
+    /// # Errors
+    /// [`Error::BadRecord`] naming `source` and the offending key.
+    pub fn from_table(table: toml::Table, dir: &Path, source: &str) -> Result<Self> {
+        let mut s: Scenario =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    Error::record(source, "scenario", e.message().to_string())
+                })?;
         let rebase = |p: &mut PathBuf| *p = dir.join(&*p);
         s.osm.as_mut().map(rebase);
         if let Some(t) = s.network.as_mut() {
@@ -513,7 +535,7 @@ impl Scenario {
                 return Err(Error::param(name, format!("must be > 0, got {v}")));
             }
         }
-        let mut catalogue = match &self.catalogue {
+        let catalogue = match &self.catalogue {
             Some(path) => Catalogue::from_file(path)?,
             None => Catalogue::default(),
         };
@@ -531,13 +553,10 @@ impl Scenario {
                 catalogue.get(key)?;
             }
             for (key, &cap) in &plan.capacity {
-                let svc = catalogue
-                    .services
-                    .iter_mut()
-                    .find(|s| s.key == *key)
-                    .ok_or_else(|| {
-                        Error::param("plan.capacity", format!("unknown service {key:?}"))
-                    })?;
+                let mut svc = catalogue
+                    .get(key)
+                    .map_err(|_| Error::param("plan.capacity", format!("unknown service {key:?}")))?
+                    .clone();
                 svc.capacity = Some(cap);
                 svc.validate()?;
             }
@@ -567,8 +586,10 @@ impl Scenario {
         }
     }
 
-    /// Reads, snaps and measures everything the gap table and the plan share.
-    fn prepare(&self) -> Result<Prepared> {
+    /// Reads, snaps and measures everything the gap table and the plans share:
+    /// facilities of the gap services, of this scenario's plan and of `extra`
+    /// services (other plans that will reuse the result).
+    pub(crate) fn prepare(&self, extra: &[String]) -> Result<Prepared> {
         let catalogue = self.validate()?;
         let t0 = Instant::now();
         let (network, pois, osm_stats) =
@@ -624,6 +645,7 @@ impl Scenario {
                     .map(String::as_str),
             );
         }
+        keys.extend(extra.iter().map(String::as_str));
         let mut facilities = Vec::new();
         let site = |id: String, lon: f64, lat: f64| Site {
             id,
@@ -691,7 +713,7 @@ impl Scenario {
     /// facility that cannot be snapped, a service needing an age group the
     /// residents table lacks.
     pub fn gaps(&self) -> Result<GapsReport> {
-        let p = self.prepare()?;
+        let p = self.prepare(&[])?;
         let services = self.gap_services(&p.catalogue);
         let nearest_m: Vec<Vec<Option<f64>>> =
             services.iter().map(|s| p.nearest_m(&s.key)).collect();
@@ -715,11 +737,17 @@ impl Scenario {
     /// Any error of the stages, and [`Error::InvalidParameter`] if the scenario
     /// has no `[plan]`.
     pub fn run(&self) -> Result<PlanReport> {
+        self.plan_prepared(&self.prepare(&[])?)
+    }
+
+    /// The plan on inputs already prepared (by this scenario, or by one that
+    /// differs from it only in its `[plan]` and listed its services as extra).
+    pub(crate) fn plan_prepared(&self, p: &Prepared) -> Result<PlanReport> {
+        self.validate()?;
         let plan = self
             .plan
             .as_ref()
             .ok_or_else(|| Error::param("plan", "the scenario has no [plan] table"))?;
-        let p = self.prepare()?;
         let speeds = self.speeds();
         let net = &p.network;
         // Planned services in catalogue order; the gap analysis covers them too.
@@ -844,7 +872,7 @@ impl Scenario {
                 max_new: plan.new_sites.get(&svc.key).copied(),
                 fixed_open: fixed,
                 hosts: Some(hosts),
-                capacity: svc.capacity,
+                capacity: plan.capacity.get(&svc.key).copied().or(svc.capacity),
             });
             splits.push(split);
         }

@@ -408,3 +408,46 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("asked for 3 new sites"));
 }
+
+#[test]
+fn compare_solves_every_variant_and_reports_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmp = data("compare.toml");
+    let v = ok_json(&lifecircle(
+        &["compare", cmp.to_str().unwrap(), "--json", "--out", "cmp"],
+        dir.path(),
+    ));
+    let variants = v["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 6);
+    // Two planned services per variant, one row each.
+    assert_eq!(v["rows"].as_array().unwrap().len(), 12);
+    for k in 1..=6 {
+        assert!(dir.path().join(format!("cmp/variant-{k}.geojson")).exists());
+    }
+    let csv = std::fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 13);
+    // More canteens never cover fewer of the elderly.
+    let newly = |k: usize| v["rows"][k]["newly_covered"].as_f64().unwrap();
+    assert!(newly(2) >= newly(0), "{} < {}", newly(2), newly(0));
+
+    // A variant that cannot be solved is reported; the others still run.
+    let s = scenario(
+        dir.path(),
+        "",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"fine\"\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let out = lifecircle(&["compare", s.to_str().unwrap()], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("fine") && text.contains("broke") && text.contains("budget"),
+        "{text}"
+    );
+}

@@ -49,6 +49,17 @@ enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
+    /// Solve every variant of a scenario file (`[[variant]]`, `[grid]`) and compare them side by side.
+    Compare {
+        /// The scenario file with its variants.
+        scenario: PathBuf,
+        /// Folder for comparison.csv and one GeoJSON plan per variant.
+        #[arg(long, default_value = "lifecircle-compare")]
+        out: PathBuf,
+        /// Print one JSON object (rows and every variant's report) instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a scenario file (TOML or JSON; format in the `scenario` module docs).
     Plan {
         /// The scenario file.
@@ -255,6 +266,11 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             let s = Scenario::from_file(scenario.unwrap_or_else(demo_scenario))?;
             return gaps(&s, json, csv, geojson);
         }
+        Command::Compare {
+            scenario,
+            out,
+            json,
+        } => return compare(&scenario, &out, json),
         Command::Plan { scenario, out } => (Scenario::from_file(scenario)?, out),
     };
     let report = scenario.run()?;
@@ -305,6 +321,57 @@ fn gaps(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn compare(path: &PathBuf, out: &PathBuf, json: bool) -> lifecircle::Result<ExitCode> {
+    use lifecircle::compare::{comparison_rows, Comparison, VariantResult};
+    use lifecircle::report::{comparison_csv, comparison_text};
+    let comparison = Comparison::from_file(path)?;
+    let bar = indicatif::ProgressBar::new(comparison.variants.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} variants  {elapsed}  {msg}")
+            .expect("a valid template"),
+    );
+    let outcomes = comparison.run(|done, _, name| {
+        bar.set_position(done as u64);
+        bar.set_message(name.to_string());
+    })?;
+    bar.finish_and_clear();
+    let rows = comparison_rows(&outcomes);
+    std::fs::create_dir_all(out).map_err(|e| lifecircle::Error::Io {
+        path: out.clone(),
+        source: e,
+    })?;
+    write(&out.join("comparison.csv"), comparison_csv(&rows))?;
+    for (k, o) in outcomes.iter().enumerate() {
+        if let VariantResult::Plan(report) = &o.result {
+            write(
+                &out.join(format!("variant-{}.geojson", k + 1)),
+                plan_geojson(report).to_string(),
+            )?;
+        }
+    }
+    if json {
+        let v = serde_json::json!({"rows": rows, "variants": outcomes});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("reports serialise")
+        );
+    } else {
+        print!("{}", comparison_text(&rows));
+        println!(
+            "Comparison written to {} (comparison.csv, variant-N.geojson in variant order)",
+            out.display()
+        );
+    }
+    let failed = outcomes
+        .iter()
+        .any(|o| matches!(o.result, VariantResult::Error(_)));
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,469 @@
+//! Stage 6 (second part): comparing plans. A scenario file may list variants —
+//! "3 canteens vs 5", "budget A vs B", "elderly first vs everyone equal" — and
+//! every variant is solved and summarised side by side.
+//!
+//! # Variants in a scenario file
+//! Next to the scenario's own keys (the base), `[[variant]]` tables override
+//! keys of the base (tables are merged key by key), and a `[grid]` table gives
+//! values for dotted keys, every combination making a variant. With both, each
+//! listed variant is combined with every grid point; with neither, the base is
+//! the only variant. Paths in overrides are relative to the scenario file.
+//!
+//! ```toml
+//! osm = "helsinki.osm.pbf"
+//! population = "population_grid_2020.csv"
+//! aging_ratio = 0.1471
+//! [plan]
+//! new_sites = { elderly_canteen = 2 }
+//!
+//! [[variant]]
+//! name = "everyone equal"
+//! [[variant]]
+//! name = "elderly first"
+//! plan = { elderly_weight = 2.0 }
+//!
+//! [grid]
+//! "plan.new_sites.elderly_canteen" = [2, 4]
+//! ```
+//! gives four variants: `everyone equal, plan.new_sites.elderly_canteen=2`, ….
+//!
+//! Variants that differ only in their `[plan]` share one reading of the
+//! network, residents and facilities and one set of walking distances.
+
+use std::path::Path;
+
+use crate::coverage::ZoneScore;
+use crate::error::{Error, Result};
+use crate::scenario::{read_scenario_table, PlanReport, Scenario};
+
+/// One variant: its name and the full scenario it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Name (given, or made from the grid values).
+    pub name: String,
+    /// The scenario with the variant's overrides applied.
+    pub scenario: Scenario,
+}
+
+/// The variants of a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// In file order; grid points vary the last key fastest.
+    pub variants: Vec<Variant>,
+}
+
+/// How one variant ended.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VariantOutcome {
+    /// Variant name.
+    pub name: String,
+    /// Its plan, or why there is none (infeasible, bad parameter …).
+    #[serde(flatten)]
+    pub result: VariantResult,
+}
+
+/// A plan or the error that prevented it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VariantResult {
+    /// The variant was solved.
+    Plan(Box<PlanReport>),
+    /// It failed; the message names the record or constraint.
+    Error(String),
+}
+
+/// One row of the comparison table: a variant and one of its planned services.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ComparisonRow {
+    /// Variant name.
+    pub variant: String,
+    /// Solver status, or `error`.
+    pub status: String,
+    /// Relative optimality gap.
+    pub gap: Option<f64>,
+    /// Cost of the variant's new sites.
+    pub cost: Option<f64>,
+    /// Service.
+    pub service: String,
+    /// New facilities of the service.
+    pub new_sites: usize,
+    /// Residents it serves newly covered (after − before).
+    pub newly_covered: f64,
+    /// Residents aged 60+ newly covered.
+    pub newly_covered_60plus: Option<f64>,
+    /// Share of the residents it serves covered before.
+    pub share_before: f64,
+    /// The same after.
+    pub share_after: f64,
+    /// Median walking minutes to the nearest facility, before.
+    pub p50_before: Option<f64>,
+    /// The same after.
+    pub p50_after: Option<f64>,
+    /// 90th percentile, before.
+    pub p90_before: Option<f64>,
+    /// The same after.
+    pub p90_after: Option<f64>,
+    /// Zones rated 3★ or more before.
+    pub zones_rated_before: usize,
+    /// The same after.
+    pub zones_rated_after: usize,
+    /// Mean stars over zones before.
+    pub mean_stars_before: f64,
+    /// The same after.
+    pub mean_stars_after: f64,
+    /// The error, for a failed variant.
+    pub error: Option<String>,
+}
+
+impl Comparison {
+    /// Reads a scenario file and expands its variants (format in the module docs).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the variant for a
+    /// malformed `[[variant]]` or `[grid]` entry or a key the scenario rejects.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let (mut base, dir) = read_scenario_table(path)?;
+        let listed = match base.remove("variant") {
+            None => vec![None],
+            Some(toml::Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(k, v)| match v {
+                    toml::Value::Table(mut t) => {
+                        let name = match t.remove("name") {
+                            Some(toml::Value::String(n)) => n,
+                            None => format!("variant {}", k + 1),
+                            Some(other) => {
+                                return Err(Error::record(
+                                    &source,
+                                    format!("variant {}", k + 1),
+                                    format!("name must be a string, got {other}"),
+                                ))
+                            }
+                        };
+                        Ok(Some((name, t)))
+                    }
+                    other => Err(Error::record(
+                        &source,
+                        format!("variant {}", k + 1),
+                        format!("must be a table, got {other}"),
+                    )),
+                })
+                .collect::<Result<Vec<_>>>()?,
+            Some(other) => {
+                return Err(Error::record(
+                    &source,
+                    "variant",
+                    format!("must be an array of tables ([[variant]]), got {other}"),
+                ))
+            }
+        };
+        let grid = grid_points(&source, base.remove("grid"))?;
+        let mut variants = Vec::with_capacity(listed.len() * grid.len());
+        for entry in &listed {
+            for point in &grid {
+                let mut table = base.clone();
+                let mut names = Vec::new();
+                if let Some((name, overrides)) = entry {
+                    merge(&mut table, overrides.clone());
+                    names.push(name.clone());
+                }
+                for (key, value) in point {
+                    set_dotted(&mut table, key, value.clone())
+                        .map_err(|m| Error::record(&source, format!("grid key {key}"), m))?;
+                    names.push(format!("{key}={value}"));
+                }
+                let name = if names.is_empty() {
+                    "base".to_string()
+                } else {
+                    names.join(", ")
+                };
+                let scenario =
+                    Scenario::from_table(table, &dir, &format!("{source}, variant {name:?}"))?;
+                variants.push(Variant { name, scenario });
+            }
+        }
+        Ok(Self { variants })
+    }
+
+    /// Solves every variant; `progress(done, total, name)` is called before each.
+    /// A variant that fails (infeasible, a bad parameter) is reported, not fatal.
+    ///
+    /// # Errors
+    /// Only errors of the shared inputs (unreadable network or residents …),
+    /// which no variant could get past.
+    pub fn run(&self, mut progress: impl FnMut(usize, usize, &str)) -> Result<Vec<VariantOutcome>> {
+        let total = self.variants.len();
+        let mut out = Vec::with_capacity(total);
+        // Variants whose scenarios agree outside [plan] share the prepared inputs.
+        let mut done = vec![false; total];
+        for first in 0..total {
+            if done[first] {
+                continue;
+            }
+            let inputs = |v: &Variant| Scenario {
+                plan: None,
+                ..v.scenario.clone()
+            };
+            let group: Vec<usize> = (first..total)
+                .filter(|&k| !done[k] && inputs(&self.variants[k]) == inputs(&self.variants[first]))
+                .collect();
+            let extra: Vec<String> = group
+                .iter()
+                .filter_map(|&k| self.variants[k].scenario.plan.as_ref())
+                .flat_map(|p| p.new_sites.keys().chain(&p.services).cloned())
+                .collect();
+            let prepared = self.variants[first].scenario.prepare(&extra)?;
+            for k in group {
+                let v = &self.variants[k];
+                progress(out.len(), total, &v.name);
+                let result = match v.scenario.plan_prepared(&prepared) {
+                    Ok(report) => VariantResult::Plan(Box::new(report)),
+                    Err(e) => VariantResult::Error(e.to_string()),
+                };
+                out.push((
+                    k,
+                    VariantOutcome {
+                        name: v.name.clone(),
+                        result,
+                    },
+                ));
+                done[k] = true;
+            }
+        }
+        progress(total, total, "");
+        out.sort_by_key(|(k, _)| *k);
+        Ok(out.into_iter().map(|(_, o)| o).collect())
+    }
+}
+
+/// The comparison table: a row per variant and planned service (one row with
+/// the error for a failed variant).
+pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
+    let mut rows = Vec::new();
+    for o in outcomes {
+        let report = match &o.result {
+            VariantResult::Plan(r) => r,
+            VariantResult::Error(e) => {
+                rows.push(ComparisonRow {
+                    variant: o.name.clone(),
+                    status: "error".into(),
+                    gap: None,
+                    cost: None,
+                    service: String::new(),
+                    new_sites: 0,
+                    newly_covered: 0.0,
+                    newly_covered_60plus: None,
+                    share_before: 0.0,
+                    share_after: 0.0,
+                    p50_before: None,
+                    p50_after: None,
+                    p90_before: None,
+                    p90_after: None,
+                    zones_rated_before: 0,
+                    zones_rated_after: 0,
+                    mean_stars_before: 0.0,
+                    mean_stars_after: 0.0,
+                    error: Some(e.clone()),
+                });
+                continue;
+            }
+        };
+        let rated = |zones: &[ZoneScore]| zones.iter().filter(|z| z.stars >= 3).count();
+        let mean = |zones: &[ZoneScore]| {
+            if zones.is_empty() {
+                0.0
+            } else {
+                zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64
+            }
+        };
+        for s in &report.services {
+            let row = |rows: &[crate::coverage::GapRow]| {
+                rows.iter().find(|r| r.category == s.service).cloned()
+            };
+            let (before, after) = (row(&report.current), row(&report.after));
+            let share = |covered: f64| {
+                if s.served > 0.0 {
+                    covered / s.served
+                } else {
+                    1.0
+                }
+            };
+            rows.push(ComparisonRow {
+                variant: o.name.clone(),
+                status: report.status.to_string(),
+                gap: Some(report.gap),
+                cost: Some(report.cost),
+                service: s.service.clone(),
+                new_sites: s.new.len(),
+                newly_covered: s.covered_after - s.covered_before,
+                newly_covered_60plus: s
+                    .covered_60plus_after
+                    .zip(s.covered_60plus_before)
+                    .map(|(a, b)| a - b),
+                share_before: share(s.covered_before),
+                share_after: share(s.covered_after),
+                p50_before: before.as_ref().and_then(|r| r.nearest_minutes_p50),
+                p50_after: after.as_ref().and_then(|r| r.nearest_minutes_p50),
+                p90_before: before.as_ref().and_then(|r| r.nearest_minutes_p90),
+                p90_after: after.as_ref().and_then(|r| r.nearest_minutes_p90),
+                zones_rated_before: rated(&report.zones_before),
+                zones_rated_after: rated(&report.zones_after),
+                mean_stars_before: mean(&report.zones_before),
+                mean_stars_after: mean(&report.zones_after),
+                error: None,
+            });
+        }
+    }
+    rows
+}
+
+/// The `[grid]` table as a list of points, each a list of (dotted key, value);
+/// one empty point if there is no grid.
+fn grid_points(source: &str, grid: Option<toml::Value>) -> Result<Vec<Vec<(String, toml::Value)>>> {
+    let table = match grid {
+        None => return Ok(vec![Vec::new()]),
+        Some(toml::Value::Table(t)) => t,
+        Some(other) => {
+            return Err(Error::record(
+                source,
+                "grid",
+                format!("must be a table, got {other}"),
+            ))
+        }
+    };
+    let mut points: Vec<Vec<(String, toml::Value)>> = vec![Vec::new()];
+    for (key, values) in table {
+        let values = match values {
+            toml::Value::Array(v) if !v.is_empty() => v,
+            other => {
+                return Err(Error::record(
+                    source,
+                    format!("grid key {key}"),
+                    format!("needs a non-empty list of values, got {other}"),
+                ))
+            }
+        };
+        let mut next = Vec::with_capacity(points.len() * values.len());
+        for p in &points {
+            for v in &values {
+                let mut p = p.clone();
+                p.push((key.clone(), v.clone()));
+                next.push(p);
+            }
+        }
+        points = next;
+    }
+    Ok(points)
+}
+
+/// Merges `overrides` into `base`: tables key by key, anything else replaced.
+fn merge(base: &mut toml::Table, overrides: toml::Table) {
+    for (key, value) in overrides {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets `a.b.c = value`, creating tables on the way.
+fn set_dotted(
+    table: &mut toml::Table,
+    key: &str,
+    value: toml::Value,
+) -> std::result::Result<(), String> {
+    let mut parts = key.split('.').peekable();
+    let mut current = table;
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            current.insert(part.to_string(), value);
+            return Ok(());
+        }
+        let next = current
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = match next {
+            toml::Value::Table(t) => t,
+            other => return Err(format!("{part} is {other}, not a table")),
+        };
+    }
+    Err("empty key".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    const BASE: &str =
+        "osm = \"x.osm.pbf\"\npopulation = \"p.csv\"\n[plan]\nnew_sites = { pharmacy = 1 }\n";
+
+    #[test]
+    fn variants_times_grid_with_merged_tables() {
+        let f = file(&format!(
+            "{BASE}\n[[variant]]\nname = \"equal\"\n[[variant]]\nname = \"elderly first\"\nplan = {{ elderly_weight = 2.0 }}\n[grid]\n\"plan.new_sites.pharmacy\" = [2, 4]\n"
+        ));
+        let c = Comparison::from_file(f.path()).unwrap();
+        let names: Vec<&str> = c.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "equal, plan.new_sites.pharmacy=2",
+                "equal, plan.new_sites.pharmacy=4",
+                "elderly first, plan.new_sites.pharmacy=2",
+                "elderly first, plan.new_sites.pharmacy=4"
+            ]
+        );
+        let plan = |k: usize| c.variants[k].scenario.plan.clone().unwrap();
+        assert_eq!(
+            (plan(0).elderly_weight, plan(0).new_sites["pharmacy"]),
+            (1.0, 2)
+        );
+        assert_eq!(
+            (plan(3).elderly_weight, plan(3).new_sites["pharmacy"]),
+            (2.0, 4)
+        );
+        // Paths are relative to the file.
+        assert_eq!(
+            c.variants[0].scenario.population,
+            f.path().parent().unwrap().join("p.csv")
+        );
+        // The base scenario ignores the variants.
+        assert_eq!(
+            Scenario::from_file(f.path())
+                .unwrap()
+                .plan
+                .unwrap()
+                .new_sites["pharmacy"],
+            1
+        );
+    }
+
+    #[test]
+    fn no_variants_is_the_base_and_bad_entries_are_named() {
+        let c = Comparison::from_file(file(BASE).path()).unwrap();
+        assert_eq!(c.variants.len(), 1);
+        assert_eq!(c.variants[0].name, "base");
+        let err = |extra: &str| {
+            Comparison::from_file(file(&format!("{BASE}{extra}")).path())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err("\n[grid]\n\"plan.budget\" = []\n").contains("grid key plan.budget"));
+        assert!(
+            err("\n[[variant]]\nname = \"x\"\nplan = { colour = 1 }\n").contains("variant \"x\"")
+        );
+        assert!(err("\n[grid]\n\"osm.x\" = [1]\n").contains("not a table"));
+    }
+}
