@@ -418,7 +418,8 @@ pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)>
     } else {
         toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
     };
-    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    // Absolute, so that a scenario shipped to another process (a Dask worker) still finds its files.
+    let dir = std::path::absolute(path.parent().unwrap_or(Path::new("."))).map_err(|e| Error::io(path, e))?;
     Ok((table, dir))
 }
 

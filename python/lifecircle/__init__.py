@@ -14,6 +14,7 @@ from .errors import DataFileError, InfeasibleError, InvalidInputError, Lifecircl
 from .models import LSCP, MCLP, PCenter, PMedian, Result
 from .network import Network, travel_matrix, travel_times
 from .scenario import GapsReport, PlanReport, run_scenario, scenario_gaps, service_catalogue
+from .sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "PlanReport",
     "Result",
     "SolverError",
+    "SweepResult",
     "coverage_summary",
     "current_coverage",
     "run_scenario",
@@ -40,6 +42,7 @@ __all__ = [
     "solve_mclp",
     "solve_p_center",
     "solve_p_median",
+    "sweep",
     "travel_matrix",
     "travel_times",
 ]

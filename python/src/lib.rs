@@ -500,6 +500,40 @@ fn service_catalogue(path: Option<std::path::PathBuf>) -> PyResult<String> {
     Ok(serde_json::to_string(&catalogue.services).expect("catalogue serialises"))
 }
 
+/// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
+/// strings with absolute paths, ready to pickle and ship to other processes.
+#[pyfunction]
+fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>> {
+    let comparison = lifecircle::compare::Comparison::from_file(&path).py_err()?;
+    Ok(comparison
+        .variants
+        .into_iter()
+        .map(|v| (v.name, serde_json::to_string(&v.scenario).expect("scenarios serialise")))
+        .collect())
+}
+
+/// Runs one variant (a scenario as JSON, from `scenario_variants`); returns
+/// its outcome (`plan` or `error`) and its comparison rows as JSON. A failed
+/// plan is an outcome, not an exception, as in `lifecircle compare`.
+#[pyfunction]
+fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
+    use lifecircle::compare::{comparison_rows, VariantOutcome, VariantResult};
+    let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
+        .map_err(|e| {
+            to_py(Error::InvalidParameter {
+                name: "scenario".into(),
+                message: format!("not a scenario in JSON: {e}"),
+            })
+        })?;
+    let result = py.detach(|| match scenario.run() {
+        Ok(report) => VariantResult::Plan(Box::new(report)),
+        Err(e) => VariantResult::Error(e.to_string()),
+    });
+    let outcome = VariantOutcome { name, result };
+    let rows = comparison_rows(std::slice::from_ref(&outcome));
+    Ok(serde_json::json!({"outcome": outcome, "rows": rows}).to_string())
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Network>()?;
@@ -510,6 +544,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve_lscp, m)?)?;
     m.add_function(wrap_pyfunction!(run_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(scenario_gaps, m)?)?;
+    m.add_function(wrap_pyfunction!(scenario_variants, m)?)?;
+    m.add_function(wrap_pyfunction!(run_variant, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
     Ok(())
 }

@@ -1,0 +1,50 @@
+"""Scenario sweeps: serial and on a Dask LocalCluster of two worker processes give the same results."""
+
+import pytest
+
+import lifecircle
+
+
+def test_serial_sweep_matches_the_cli_table(root):
+    seen = []
+    result = lifecircle.sweep(root / "data" / "helsinki" / "compare.toml", progress=lambda d, t, n: seen.append((d, t)))
+    assert seen[-1] == (6, 6)
+    assert len(result.reports) == 6 and len(result.rows) == 12
+    assert set(result.rows["status"]) == {"optimal"}
+    first = next(iter(result.reports.values()))
+    assert {s["service"] for s in first["services"]} == {"elderly_canteen", "health_station"}
+
+
+def test_failed_variant_is_a_row_and_bad_file_raises(tmp_path, root):
+    data = root / "data" / "helsinki"
+    path = tmp_path / "s.toml"
+    path.write_text(
+        f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
+        '[plan]\nnew_sites = { pharmacy = 1 }\n[[variant]]\nname = "ok"\n'
+        '[[variant]]\nname = "broke"\nplan = { budget = 0.5 }\n'
+    )
+    result = lifecircle.sweep(path)
+    assert result.rows.set_index("variant").loc["broke", "status"] == "error"
+    assert "budget" in result.reports["broke"]["error"]
+    with pytest.raises(lifecircle.DataFileError):
+        lifecircle.sweep(tmp_path / "missing.toml")
+
+
+def test_dask_local_cluster_gives_the_serial_results(root):
+    distributed = pytest.importorskip("distributed")
+    path = root / "data" / "helsinki" / "compare.toml"
+    serial = lifecircle.sweep(path)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        parallel = lifecircle.sweep(path, client=client)
+    assert list(parallel.reports) == list(serial.reports)
+    keep = ["variant", "service", "status", "cost", "new_sites", "newly_covered", "share_after", "p90_after"]
+    assert parallel.rows[keep].equals(serial.rows[keep])
+    for name, report in serial.reports.items():
+        other = parallel.reports[name]
+        assert (other["objective"], other["bound"], other["cost"]) == (
+            report["objective"],
+            report["bound"],
+            report["cost"],
+        )
+        assert [s["new"] for s in other["services"]] == [s["new"] for s in report["services"]]
