@@ -831,6 +831,7 @@ impl Scenario {
                 fixed_open: fixed,
                 hosts: Some(hosts),
                 capacity: svc.capacity,
+                site_capacity: Vec::new(),
             });
             splits.push(split);
         }
