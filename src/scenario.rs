@@ -33,7 +33,7 @@
 //! objective = "coverage"                   # or "equity" (best worst zone share), "min_cost" (full coverage)
 //! elderly_weight = 1.0                     # weight of a resident aged 60+ in the objective ("elderly first": 2)
 //! candidates = "intersections"             # or "all_nodes"
-//! candidate_sites = "sites.csv"            # instead: id, lon, lat[, cost][, services]
+//! candidate_sites = "sites.csv"            # instead: id, lon, lat[, cost][, services][, capacity]
 //! site_cost = 1.0                          # cost of a candidate without its own
 //! capacity = { barber = 150 }              # residents one facility serves (overrides the catalogue)
 //! time_limit_s = 60.0                      # MIP time limit
@@ -419,7 +419,8 @@ pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)>
         toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
     };
     // Absolute, so that a scenario shipped to another process (a Dask worker) still finds its files.
-    let dir = std::path::absolute(path.parent().unwrap_or(Path::new("."))).map_err(|e| Error::io(path, e))?;
+    let dir = std::path::absolute(path.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| Error::io(path, e))?;
     Ok((table, dir))
 }
 
@@ -781,6 +782,7 @@ impl Scenario {
                         lat: n.lat,
                         cost: plan.site_cost,
                         services: None,
+                        capacity: None,
                     }
                 })
                 .collect(),
@@ -874,6 +876,16 @@ impl Scenario {
                 fixed_open: fixed,
                 hosts: Some(hosts),
                 capacity: plan.capacity.get(&svc.key).copied().or(svc.capacity),
+                site_capacity: candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        c.services
+                            .as_ref()
+                            .is_none_or(|keys| keys.contains(&svc.key))
+                    })
+                    .filter_map(|(c, cand)| cand.capacity.map(|cap| (existing.len() + c, cap)))
+                    .collect(),
             });
             splits.push(split);
         }

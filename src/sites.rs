@@ -34,6 +34,9 @@ pub struct CandidateSite {
     pub cost: f64,
     /// Services it may host (`None`: any).
     pub services: Option<Vec<String>>,
+    /// Residents a facility here can serve, whatever its service (`None`: the
+    /// service's own capacity, if any).
+    pub capacity: Option<f64>,
 }
 
 /// Reads existing facilities from a CSV file with columns `id`, `service`,
@@ -66,17 +69,19 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 }
 
 /// Reads candidate sites from a CSV file with columns `id`, `lon`, `lat` and
-/// optionally `cost` (default `default_cost`) and `services` (keys separated
-/// by `;`, default: any service).
+/// optionally `cost` (default `default_cost`), `services` (keys separated
+/// by `;`, default: any service) and `capacity` (residents a facility there
+/// can serve; default: the service's capacity).
 ///
 /// ```text
-/// id,lon,lat,cost,services
-/// plot-4,24.9411,60.1702,2.5,elderly_canteen;health_station
+/// id,lon,lat,cost,services,capacity
+/// plot-4,24.9411,60.1702,2.5,elderly_canteen;health_station,120
 /// ```
 ///
 /// # Errors
 /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing column, a negative or unparsable cost or an unknown service.
+/// missing column, a negative or unparsable cost, a capacity that is not
+/// positive, or an unknown service.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,
@@ -105,12 +110,23 @@ pub fn read_candidates_csv(
             }
             None => None,
         };
+        let capacity = match rec.get("capacity") {
+            Some(_) => {
+                let c = rec.number("capacity")?;
+                if c <= 0.0 {
+                    return Err(rec.error(format!("capacity must be > 0, got {c}")));
+                }
+                Some(c)
+            }
+            None => None,
+        };
         out.push(CandidateSite {
             id: rec.text("id")?,
             lon: rec.number("lon")?,
             lat: rec.number("lat")?,
             cost,
             services,
+            capacity,
         });
         Ok(())
     })?;
@@ -137,9 +153,12 @@ mod tests {
             (fac[0].id.as_str(), fac[0].service.as_str()),
             ("c1", "elderly_canteen")
         );
-        let f = write("id,lon,lat,cost,services\na,24.9,60.1,2.5,elderly_canteen;health_station\nb,24.9,60.1,,\n");
+        let f = write("id,lon,lat,cost,services,capacity\na,24.9,60.1,2.5,elderly_canteen;health_station,80\nb,24.9,60.1,,,\n");
         let c = read_candidates_csv(f.path(), &cat, 1.0).unwrap();
-        assert_eq!(c[0].cost, 2.5);
+        assert_eq!(
+            (c[0].cost, c[0].capacity, c[1].capacity),
+            (2.5, Some(80.0), None)
+        );
         assert_eq!(
             c[0].services.as_deref().unwrap(),
             ["elderly_canteen", "health_station"]
@@ -156,6 +175,11 @@ mod tests {
             e.contains("line 2") && e.contains("unknown service \"cinema\""),
             "{e}"
         );
+        let f = write("id,lon,lat,capacity\na,24.9,60.1,0\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2: capacity must be > 0"), "{e}");
         let f = write("id,lon,lat,cost\na,24.9,60.1,-1\n");
         let e = read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

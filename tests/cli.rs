@@ -451,3 +451,35 @@ fn compare_solves_every_variant_and_reports_failures() {
         "{text}"
     );
 }
+
+#[test]
+fn candidate_table_costs_services_and_capacities_bind() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.csv");
+    std::fs::write(
+        &sites,
+        "id,lon,lat,cost,services,capacity\nsmall,24.9478203,60.1655922,1,elderly_canteen,50\nbig,24.9491607,60.1739863,3,elderly_canteen;health_station,\n",
+    )
+    .unwrap();
+    let s = scenario(
+        dir.path(),
+        "",
+        &format!(
+            "new_sites = {{ elderly_canteen = 1 }}\ncandidate_sites = {:?}\nbudget = 1.0",
+            sites.display().to_string()
+        ),
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let v = ok_json(&lifecircle(
+        &["plan", s.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    // Only the small plot fits the budget, and it serves at most its 50 residents.
+    let canteen = &v["services"][0];
+    assert_eq!(canteen["new"][0]["id"], "small");
+    assert_eq!(canteen["capacity"], serde_json::Value::Null);
+    let after = canteen["covered_after"].as_f64().unwrap();
+    assert!(after > 0.0 && after <= 50.0 + 1e-6, "{after}");
+    assert_eq!(v["candidates"], 2);
+}

@@ -1,7 +1,8 @@
 //! Joint multi-service siting against exhaustive enumeration of every
 //! assignment of new facilities on small random instances (property tests):
 //! coverage, cost and equity objectives uncapacitated, and coverage with a
-//! capacitated service whose served weight is a max-flow.
+//! capacitated service (one capacity, per-site capacities, or both) whose
+//! served weight is a max-flow.
 
 use lifecircle::model::{CoverageSets, JointObjective, JointPlan, JointService, JointSolution};
 use lifecircle::solve::{SolveOptions, SolveStatus};
@@ -53,7 +54,26 @@ fn instance(bits: &[u32], max_services: usize, capacity: bool) -> JointPlan {
                 service = service.max_new(d.below(available + 1));
             }
             if capacity {
-                service = service.capacity(1.0 + d.below(30) as f64);
+                // 0: one capacity; 1: per-site only (others unlimited); 2: both.
+                let kind = d.below(3);
+                if kind != 1 {
+                    service = service.capacity(1.0 + d.below(30) as f64);
+                }
+                if kind != 0 {
+                    let mut caps = Vec::new();
+                    for j in 0..n_sites {
+                        if d.below(3) != 0 {
+                            caps.push((j, 1.0 + d.below(30) as f64));
+                        }
+                    }
+                    if caps.is_empty() {
+                        caps.push((d.below(n_sites), 1.0 + d.below(30) as f64));
+                    }
+                    if d.below(2) == 0 {
+                        caps.reverse();
+                    }
+                    service = service.site_capacity(caps);
+                }
             }
             service
         })
@@ -168,8 +188,21 @@ fn covers_all(plan: &JointPlan, a: &[Vec<usize>]) -> bool {
     })
 }
 
+/// Whether the service has a capacity anywhere.
+fn capacitated(s: &JointService) -> bool {
+    s.capacity.is_some() || !s.site_capacity.is_empty()
+}
+
+/// Capacity of the service's facility at site `j` (infinite: unlimited).
+fn capacity_at(s: &JointService, j: usize) -> f64 {
+    match s.site_capacity.iter().find(|&&(k, _)| k == j) {
+        Some(&(_, c)) => c,
+        None => s.capacity.unwrap_or(f64::INFINITY),
+    }
+}
+
 /// Largest weight a capacitated service's open sites can serve: a max-flow
-/// source → row (its weight) → site reaching it → sink (the capacity).
+/// source → row (its weight) → site reaching it → sink (the site's capacity).
 fn served_weight(s: &JointService, n_sites: usize, new: &[usize]) -> f64 {
     let n_rows = s.weights.len();
     let (source, sink) = (n_rows + n_sites, n_rows + n_sites + 1);
@@ -177,7 +210,7 @@ fn served_weight(s: &JointService, n_sites: usize, new: &[usize]) -> f64 {
     let mut cap = vec![vec![0.0; n]; n];
     cap[source][..n_rows].copy_from_slice(&s.weights);
     for j in s.fixed_open.iter().chain(new) {
-        cap[n_rows + j][sink] = s.capacity.unwrap();
+        cap[n_rows + j][sink] = capacity_at(s, *j);
         for &i in s.coverage.site(*j) {
             cap[i as usize][n_rows + j] = f64::INFINITY;
         }
@@ -236,7 +269,7 @@ fn check_feasible(plan: &JointPlan, sol: &JointSolution) -> Result<(), TestCaseE
         prop_assert!(p.served.iter().all(|v| (0.0..=1.0).contains(v)));
         let covered_weight: f64 = s.weights.iter().zip(&p.served).map(|(w, v)| w * v).sum();
         prop_assert!((p.covered - covered_weight).abs() <= 1e-9 * covered_weight.max(1.0));
-        if s.capacity.is_none() {
+        if !capacitated(s) {
             let cov = covered(s, &p.new_sites);
             let expected: Vec<f64> = cov.iter().map(|&c| f64::from(u8::from(c))).collect();
             prop_assert_eq!(&p.served, &expected, "fixed sites included");

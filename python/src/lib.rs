@@ -508,7 +508,12 @@ fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>
     Ok(comparison
         .variants
         .into_iter()
-        .map(|v| (v.name, serde_json::to_string(&v.scenario).expect("scenarios serialise")))
+        .map(|v| {
+            (
+                v.name,
+                serde_json::to_string(&v.scenario).expect("scenarios serialise"),
+            )
+        })
         .collect())
 }
 
@@ -518,8 +523,8 @@ fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>
 #[pyfunction]
 fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
     use lifecircle::compare::{comparison_rows, VariantOutcome, VariantResult};
-    let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
-        .map_err(|e| {
+    let scenario: lifecircle::scenario::Scenario =
+        serde_json::from_str(&scenario_json).map_err(|e| {
             to_py(Error::InvalidParameter {
                 name: "scenario".into(),
                 message: format!("not a scenario in JSON: {e}"),

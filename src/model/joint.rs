@@ -10,9 +10,11 @@
 //! service (fixed) are constants: open for it and free.
 //! - Uncapacitated service: `0 ≤ z_si ≤ 1`, `z_si ≤ Σ_{j covers i} y_sj`; row
 //!   `i` is covered `z_si`.
-//! - Capacitated service (capacity `K_s`): `0 ≤ a_sij ≤ y_sj` (`≤ 1` for a
-//!   fixed `j`), `Σ_j a_sij ≤ 1`, `Σ_i w_si a_sij ≤ K_s y_sj` (`≤ K_s` for a
-//!   fixed `j`); row `i` is served `Σ_j a_sij`.
+//! - Capacitated service (capacity `K_sj` of its facility at site `j`: the
+//!   site's own value, else the service's): `0 ≤ a_sij ≤ y_sj` (`≤ 1` for a
+//!   fixed `j`), `Σ_j a_sij ≤ 1`, `Σ_i w_si a_sij ≤ K_sj y_sj` (`≤ K_sj` for a
+//!   fixed `j`; no such row where `K_sj` is unlimited); row `i` is served
+//!   `Σ_j a_sij`.
 //!
 //! The [`JointObjective`] maximises the covered weight; or maximises the
 //! smallest covered share over (service, zone) pairs and then, with that share
@@ -21,9 +23,10 @@
 //!
 //! # Presolve
 //! Demand that fixed sites already cover is a constant (uncapacitated
-//! services). A candidate site is dropped when another one, no dearer, may
-//! host every service it may host and covers a superset of its remaining
-//! demand for each: any plan using it can use the other instead. Sites that may
+//! services; capacitated ones, if a fixed site of unlimited capacity covers
+//! it). A candidate site is dropped when another one, no dearer, may host
+//! every service it may host and covers a superset of its remaining demand
+//! for each: any plan using it can use the other instead. Sites that may
 //! host a capacitated service are never dropped this way, because two
 //! facilities have twice the capacity of one. Rows of a service reached by the
 //! same kept sites (and in the same zone, for equity) are merged.
@@ -103,6 +106,28 @@ pub struct JointService {
     pub hosts: Option<Vec<usize>>,
     /// Weight one facility can serve, existing ones included (`None`: uncapacitated).
     pub capacity: Option<f64>,
+    /// Weight the facility at a particular site (candidate or fixed) can
+    /// serve, as `(site, capacity)`: it overrides [`capacity`](Self::capacity)
+    /// there. The service is capacitated if either is set; a site with no
+    /// value of its own, under no `capacity`, has an unlimited facility.
+    ///
+    /// # Example
+    /// ```
+    /// use lifecircle::model::{CoverageSets, JointPlan, JointService};
+    /// use lifecircle::solve::SolveOptions;
+    ///
+    /// // 100 residents that either site reaches; only one site may open.
+    /// let cov = CoverageSets::from_sets(2, vec![vec![0, 1], vec![0, 1]]).unwrap();
+    /// let canteen = JointService::new("elderly_canteen", cov, vec![50.0, 50.0])
+    ///     .max_new(1)
+    ///     .capacity(30.0)                 // a typical plot: 30 residents
+    ///     .site_capacity(vec![(1, 80.0)]); // site 1 is a large plot
+    /// let sol = JointPlan::new(2, vec![canteen]).unwrap().solve(&SolveOptions::new()).unwrap();
+    /// assert_eq!(sol.sites_opened, vec![1]);
+    /// assert!((sol.objective - 80.0).abs() < 1e-6);
+    /// ```
+    #[serde(default)]
+    pub site_capacity: Vec<(usize, f64)>,
 }
 
 impl JointService {
@@ -117,6 +142,7 @@ impl JointService {
             fixed_open: Vec::new(),
             hosts: None,
             capacity: None,
+            site_capacity: Vec::new(),
         }
     }
 
@@ -148,6 +174,27 @@ impl JointService {
     pub fn capacity(mut self, capacity: f64) -> Self {
         self.capacity = Some(capacity);
         self
+    }
+
+    /// Sets the weight the facility at each listed site can serve, overriding
+    /// [`capacity`](Self::capacity) there.
+    pub fn site_capacity(mut self, caps: Vec<(usize, f64)>) -> Self {
+        self.site_capacity = caps;
+        self
+    }
+
+    /// Whether some facility of the service has a capacity.
+    fn capacitated(&self) -> bool {
+        self.capacity.is_some() || !self.site_capacity.is_empty()
+    }
+
+    /// Weight the service's facility at each site can serve (`None`: unlimited).
+    fn capacities(&self, n_sites: usize) -> Vec<Option<f64>> {
+        let mut caps = vec![self.capacity; n_sites];
+        self.site_capacity
+            .iter()
+            .for_each(|&(j, c)| caps[j] = Some(c));
+        caps
     }
 
     fn validate(&self, n_sites: usize) -> Result<()> {
@@ -189,6 +236,19 @@ impl JointService {
                 "capacity",
                 format!("capacity of {name} must be > 0, got {c}"),
             ));
+        }
+        let mut listed = HashSet::new();
+        for &(j, c) in &self.site_capacity {
+            let problem = if j >= n_sites {
+                format!("site {j} does not exist (there are {n_sites} sites)")
+            } else if !(c.is_finite() && c > 0.0) {
+                format!("capacity at site {j} must be a finite number > 0, got {c}")
+            } else if !listed.insert(j) {
+                format!("site {j} is listed more than once")
+            } else {
+                continue;
+            };
+            return Err(Error::param(&format!("site_capacity of {name}"), problem));
         }
         let available = self.new_mask(n_sites).iter().filter(|&&h| h).count();
         match self.max_new {
@@ -306,7 +366,9 @@ impl JointPlan {
     /// # Errors
     /// [`Error::InvalidParameter`] naming the service for no services, a
     /// duplicate name, a coverage of another size, a zone count mismatch, an
-    /// unknown fixed or host site, or a capacity that is not a number `> 0`;
+    /// unknown fixed or host site, a capacity that is not a number `> 0`, or a
+    /// site capacity for an unknown site, not a finite number `> 0`, or given
+    /// twice for one site;
     /// [`Error::InvalidPopulation`] for a NaN/negative weight;
     /// [`Error::TooManySites`] if `max_new` exceeds the sites that may host the service.
     pub fn new(n_sites: usize, services: Vec<JointService>) -> Result<Self> {
@@ -501,7 +563,7 @@ impl JointPlan {
         let [s] = self.services.as_slice() else {
             return Ok(None);
         };
-        if self.objective != JointObjective::Coverage || s.capacity.is_some() {
+        if self.objective != JointObjective::Coverage || s.capacitated() {
             return Ok(None);
         }
         let n = self.n_sites;
@@ -562,7 +624,7 @@ impl JointPlan {
             self.services
                 .iter()
                 .zip(&raws)
-                .any(|(s, r)| s.capacity.is_some() && !r.rows_of[j].is_empty())
+                .any(|(s, r)| s.capacitated() && !r.rows_of[j].is_empty())
         };
         // Dominators come first in this order (no dearer, at least as much
         // demand, lower index among equals), so checking the kept ones suffices.
@@ -669,8 +731,8 @@ impl JointPlan {
             }
 
             let mut served = Vec::with_capacity(d.groups.len());
-            match s.capacity {
-                None => {
+            match d.capacitated {
+                false => {
                     for g in &d.groups {
                         let z = cols.len();
                         let lower = if full { 1.0 } else { 0.0 };
@@ -685,7 +747,7 @@ impl JointPlan {
                         served.push(z..z + 1);
                     }
                 }
-                Some(cap) => {
+                true => {
                     let mut load: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
                     for g in &d.groups {
                         let first = cols.len();
@@ -698,7 +760,8 @@ impl JointPlan {
                             ));
                             load[j].push((a, g.weight));
                             if !d.fixed[j] {
-                                // Implied by the capacity row, but it tightens the relaxation.
+                                // Implied by a capacity row, if the site gets one; it
+                                // tightens the relaxation.
                                 rows.push(le(vec![(a, 1.0), (y_col[j], -1.0)], 0.0));
                             }
                         }
@@ -710,7 +773,11 @@ impl JointPlan {
                         served.push(first..cols.len());
                     }
                     for (j, mut coefs) in load.into_iter().enumerate() {
-                        // A site that can reach less than its capacity never binds.
+                        // A site of unlimited capacity, or one that can reach
+                        // less than its capacity, never binds.
+                        let Some(cap) = d.capacity[j] else {
+                            continue;
+                        };
                         if coefs.iter().map(|&(_, w)| w).sum::<f64>() <= cap {
                             continue;
                         }
@@ -764,11 +831,10 @@ impl JointPlan {
     /// and the budget. `None` if it does not satisfy a cost model's covering rows.
     fn greedy_start(&self, prep: &Prepared, layout: &Layout, n_cols: usize) -> Option<Vec<f64>> {
         let n = self.n_sites;
-        let mut state: Vec<GreedyService> = self
+        let mut state: Vec<GreedyService> = prep
             .services
             .iter()
-            .zip(&prep.services)
-            .map(|(s, d)| GreedyService::new(s.capacity, d, n))
+            .map(|d| GreedyService::new(d, n))
             .collect();
         let budget = self.budget.unwrap_or(f64::INFINITY);
         let limit: Vec<usize> = self
@@ -904,8 +970,8 @@ impl JointPlan {
                     .map(|&(j, _)| j)
                     .collect();
                 let mut served = vec![0.0; n_rows];
-                match s.capacity {
-                    None => {
+                match d.capacitated {
+                    false => {
                         // Drop facilities whose every row another open site also covers.
                         let mut reach = vec![0u32; n_rows];
                         let fixed = (0..self.n_sites).filter(|&j| d.fixed[j]);
@@ -929,7 +995,7 @@ impl JointPlan {
                             *v = f64::from(u8::from(r > 0));
                         }
                     }
-                    Some(cap) => {
+                    true => {
                         let flow = |c: usize| value(c).clamp(0.0, 1.0);
                         let mut load = vec![0.0; self.n_sites];
                         for (g, cols) in d.groups.iter().zip(served_cols) {
@@ -937,7 +1003,9 @@ impl JointPlan {
                                 load[j as usize] += g.weight * flow(c);
                             }
                         }
-                        new.retain(|&j| load[j] > 1e-9 * cap);
+                        // A facility serving next to nothing adds nothing.
+                        let total: f64 = d.groups.iter().map(|g| g.weight).sum();
+                        new.retain(|&j| load[j] > 1e-9 * d.capacity[j].unwrap_or(total));
                         let mut open = d.fixed.clone();
                         new.iter().for_each(|&j| open[j] = true);
                         let open_sites: Vec<usize> =
@@ -956,9 +1024,10 @@ impl JointPlan {
                                         .sum();
                                     total.clamp(0.0, 1.0)
                                 }
-                                // Zero weight takes no capacity.
-                                None if s.weights[i] <= 0.0 => f64::from(u8::from(reached[i])),
-                                None => 0.0,
+                                // Not a decision: zero weight (takes no capacity),
+                                // served by a fixed site of unlimited capacity, or
+                                // out of reach.
+                                None => f64::from(u8::from(reached[i])),
                             };
                         }
                     }
@@ -993,13 +1062,41 @@ impl JointPlan {
         smallest
     }
 
+    /// The capacities of a service's facilities at the sites that host it or
+    /// may host it, e.g. `capacity 40 per facility` or `capacity 30 to 100 per
+    /// facility, unlimited at some sites`.
+    fn capacity_text(&self, s: &JointService) -> String {
+        let n = self.n_sites;
+        let (fixed, new) = (s.fixed_mask(n), s.new_mask(n));
+        let all = s.capacities(n);
+        let caps: Vec<Option<f64>> = (0..n)
+            .filter(|&j| fixed[j] || new[j])
+            .map(|j| all[j])
+            .collect();
+        let finite = caps.iter().flatten();
+        let low = finite.clone().copied().fold(f64::INFINITY, f64::min);
+        let high = finite.copied().fold(f64::NEG_INFINITY, f64::max);
+        if low > high {
+            return "unlimited capacity at every site it may use".to_string();
+        }
+        let mut text = if low == high {
+            format!("capacity {low} per facility")
+        } else {
+            format!("capacity {low} to {high} per facility")
+        };
+        if caps.contains(&None) {
+            text.push_str(", unlimited at some sites");
+        }
+        text
+    }
+
     /// Why a cost model is infeasible: the capacitated services that cannot be
     /// fully served on their own, within their count and the budget.
     fn explain_infeasible(&self, options: &SolveOptions) -> Error {
         let short: Vec<String> = self
             .services
             .iter()
-            .filter(|s| s.capacity.is_some())
+            .filter(|s| s.capacitated())
             .filter_map(|s| {
                 let alone = JointPlan {
                     services: vec![s.clone()],
@@ -1015,9 +1112,9 @@ impl JointPlan {
                 (best.status == SolveStatus::Optimal && plan.covered < need - 1e-6 * need.max(1.0))
                     .then(|| {
                         format!(
-                            "{} (capacity {} per facility: at most {} of the coverable {need} can be served)",
+                            "{} ({}: at most {} of the coverable {need} can be served)",
                             s.name,
-                            s.capacity.unwrap_or_default(),
+                            self.capacity_text(s),
                             plan.covered
                         )
                     })
@@ -1130,9 +1227,9 @@ struct Raw {
     fixed: Vec<bool>,
     new: Vec<bool>,
     by_demand: Vec<Vec<u32>>,
-    /// Rows covered by a fixed site.
-    by_fixed: Vec<bool>,
-    /// Rows the MIP decides: positive weight, reachable, and (uncapacitated) not yet covered.
+    /// Rows covered by a fixed site of unlimited capacity (any fixed site, if uncapacitated).
+    settled: Vec<bool>,
+    /// Rows the MIP decides: positive weight, reachable, and not settled.
     decided: Vec<bool>,
     /// For each site that may take a new facility, the decided rows it covers.
     rows_of: Vec<Vec<u32>>,
@@ -1146,6 +1243,13 @@ impl Raw {
         let by_demand = s.coverage.by_demand();
         let fixed_sites: Vec<usize> = (0..n).filter(|&j| fixed[j]).collect();
         let by_fixed = s.coverage.covered(&fixed_sites);
+        let caps = s.capacities(n);
+        let unlimited: Vec<usize> = fixed_sites
+            .iter()
+            .copied()
+            .filter(|&j| caps[j].is_none())
+            .collect();
+        let settled = s.coverage.covered(&unlimited);
         let mut uncoverable = Vec::new();
         let mut decided = vec![false; s.weights.len()];
         for (i, sites) in by_demand.iter().enumerate() {
@@ -1156,8 +1260,9 @@ impl Raw {
             if !by_new && !by_fixed[i] {
                 uncoverable.push(i);
             }
-            // Capacity binds existing facilities too, so their rows stay decisions.
-            decided[i] = (by_new && !by_fixed[i]) || (s.capacity.is_some() && by_fixed[i]);
+            // Capacity binds existing facilities too, so rows that only fixed
+            // sites of limited capacity reach stay decisions.
+            decided[i] = (by_new || by_fixed[i]) && !settled[i];
         }
         let rows_of = (0..n)
             .map(|j| {
@@ -1172,7 +1277,7 @@ impl Raw {
             fixed,
             new,
             by_demand,
-            by_fixed,
+            settled,
             decided,
             rows_of,
             uncoverable,
@@ -1191,6 +1296,10 @@ struct Group {
 
 /// One service's demand as the MIP sees it.
 struct ServiceDemand {
+    /// Whether the service is capacitated: `a` columns rather than `z`.
+    capacitated: bool,
+    /// Per site, the weight its facility can serve (`None`: unlimited).
+    capacity: Vec<Option<f64>>,
     fixed: Vec<bool>,
     new: Vec<bool>,
     /// Kept sites that may take a new facility and would serve something: the `y` columns.
@@ -1211,7 +1320,7 @@ impl ServiceDemand {
         let mut index: HashMap<(usize, Vec<u32>), usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of = vec![None; s.weights.len()];
-        let capacitated = s.capacity.is_some();
+        let capacitated = s.capacitated();
         for (i, &w) in s.weights.iter().enumerate() {
             if w <= 0.0 {
                 continue;
@@ -1219,7 +1328,7 @@ impl ServiceDemand {
             let zone = zone_of[i];
             zone_weight[zone] += w;
             if !raw.decided[i] {
-                if raw.by_fixed[i] {
+                if raw.settled[i] {
                     zone_covered[zone] += w;
                 }
                 continue;
@@ -1252,6 +1361,8 @@ impl ServiceDemand {
             .filter(|&j| kept[j] && !raw.rows_of[j].is_empty())
             .collect();
         ServiceDemand {
+            capacitated,
+            capacity: s.capacities(kept.len()),
             fixed: raw.fixed,
             new: raw.new,
             candidates,
@@ -1319,7 +1430,8 @@ impl Ord for Candidate {
 /// The greedy's view of one service: demand left per group and, when
 /// capacitated, the flow from each group to each of its sites.
 struct GreedyService {
-    capacity: Option<f64>,
+    /// Per site, the weight its facility can serve (infinite: unlimited).
+    room: Vec<f64>,
     open: Vec<bool>,
     /// Groups each site reaches.
     groups_at: Vec<Vec<usize>>,
@@ -1328,7 +1440,7 @@ struct GreedyService {
 }
 
 impl GreedyService {
-    fn new(capacity: Option<f64>, d: &ServiceDemand, n: usize) -> Self {
+    fn new(d: &ServiceDemand, n: usize) -> Self {
         let mut groups_at = vec![Vec::new(); n];
         for (g, group) in d.groups.iter().enumerate() {
             group
@@ -1337,13 +1449,19 @@ impl GreedyService {
                 .for_each(|&j| groups_at[j as usize].push(g));
         }
         let mut state = GreedyService {
-            capacity,
+            room: d
+                .capacity
+                .iter()
+                .map(|c| c.unwrap_or(f64::INFINITY))
+                .collect(),
             open: vec![false; n],
             groups_at,
             left: d.groups.iter().map(|g| g.weight).collect(),
-            flows: capacity.map(|_| d.groups.iter().map(|g| vec![0.0; g.sites.len()]).collect()),
+            flows: d
+                .capacitated
+                .then(|| d.groups.iter().map(|g| vec![0.0; g.sites.len()]).collect()),
         };
-        if capacity.is_some() {
+        if d.capacitated {
             (0..n).filter(|&j| d.fixed[j]).for_each(|j| state.add(d, j));
         }
         state
@@ -1351,12 +1469,12 @@ impl GreedyService {
 
     fn gain(&self, j: usize) -> f64 {
         let left: f64 = self.groups_at[j].iter().map(|&g| self.left[g]).sum();
-        self.capacity.map_or(left, |cap| left.min(cap))
+        left.min(self.room[j])
     }
 
     fn add(&mut self, d: &ServiceDemand, j: usize) {
         self.open[j] = true;
-        let mut room = self.capacity.unwrap_or(f64::INFINITY);
+        let mut room = self.room[j];
         for &g in &self.groups_at[j] {
             let take = self.left[g].min(room);
             if take <= 0.0 {
@@ -1455,6 +1573,74 @@ mod tests {
     }
 
     #[test]
+    fn site_capacities_pick_the_big_plot() {
+        // 100 residents that both sites reach; one new facility. Site 0 comes
+        // first, so a tie would pick it.
+        let service = || {
+            JointService::new(
+                "canteen",
+                cov(2, vec![vec![0, 1], vec![0, 1]]),
+                vec![50.0; 2],
+            )
+            .max_new(1)
+        };
+        let plan = |s: JointService| JointPlan::new(2, vec![s]).unwrap();
+        let sol = solve(&plan(service().site_capacity(vec![(0, 30.0), (1, 100.0)])));
+        assert_eq!(sol.sites_opened, vec![1]);
+        assert!((sol.objective - 100.0).abs() < 1e-6);
+        assert!((sol.services[0].covered - 100.0).abs() < 1e-6);
+        // Listed in any order; site 0's value overrides the service's 40.
+        let sol = solve(&plan(
+            service()
+                .capacity(40.0)
+                .site_capacity(vec![(1, 20.0), (0, 30.0)]),
+        ));
+        assert_eq!(sol.sites_opened, vec![0]);
+        assert!((sol.objective - 30.0).abs() < 1e-6);
+        let sol = solve(&plan(
+            service().capacity(40.0).site_capacity(vec![(0, 30.0)]),
+        ));
+        assert_eq!(sol.sites_opened, vec![1]);
+        assert!((sol.objective - 40.0).abs() < 1e-6);
+        // No capacity of the service: site 1, with no value, is unlimited.
+        let sol = solve(&plan(service().site_capacity(vec![(0, 90.0)])));
+        assert_eq!(sol.sites_opened, vec![1]);
+        assert!((sol.objective - 100.0).abs() < 1e-6);
+        assert_eq!(sol.services[0].served, vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn site_capacity_defaults_to_empty_when_read() {
+        let service = JointService::new("canteen", cov(1, vec![vec![0]]), vec![1.0]).capacity(5.0);
+        let mut json = serde_json::to_value(&service).unwrap();
+        json.as_object_mut().unwrap().remove("site_capacity");
+        let read: JointService = serde_json::from_value(json).unwrap();
+        assert_eq!(read, service);
+        let service = service.site_capacity(vec![(0, 2.0)]);
+        let text = serde_json::to_string(&service).unwrap();
+        assert_eq!(
+            serde_json::from_str::<JointService>(&text).unwrap(),
+            service
+        );
+    }
+
+    #[test]
+    fn an_unlimited_fixed_site_settles_its_rows() {
+        // Fixed site 0 (unlimited) reaches row 0; site 1 (20) reaches rows 0 and 1.
+        let service =
+            JointService::new("canteen", cov(2, vec![vec![0], vec![0, 1]]), vec![30.0; 2])
+                .fixed_open(vec![0])
+                .site_capacity(vec![(1, 20.0)]);
+        let sol = solve(&JointPlan::new(2, vec![service]).unwrap());
+        assert_eq!(sol.sites_opened, vec![1]);
+        assert!((sol.objective - 50.0).abs() < 1e-6);
+        let served = &sol.services[0].served;
+        assert_eq!(served[0], 1.0);
+        assert!((served[1] - 2.0 / 3.0).abs() < 1e-6, "{served:?}");
+        assert_eq!(sol.presolve.demand_after, 1);
+    }
+
+    #[test]
     fn equity_differs_from_coverage_and_then_maximises_coverage() {
         // Zone 0: rows 0, 1 (10 each); zone 1: row 2 (1) and row 3 (1, out of reach).
         let service = |max_new| {
@@ -1524,6 +1710,29 @@ mod tests {
         let err = plan.solve(&SolveOptions::new()).unwrap_err();
         assert!(matches!(err, Error::Infeasible { .. }), "{err}");
         assert!(err.to_string().contains("canteen"), "{err}");
+        assert!(
+            err.to_string().contains("capacity 40 per facility"),
+            "{err}"
+        );
+        // Per-site capacities 20 (fixed) and 40; site 2, unlimited, may not host it.
+        let service = JointService::new(
+            "canteen",
+            cov(2, vec![vec![0, 1], vec![0, 1], vec![0, 1]]),
+            vec![35.0, 35.0],
+        )
+        .site_capacity(vec![(1, 40.0), (0, 20.0)])
+        .hosts(vec![0, 1])
+        .fixed_open(vec![0])
+        .max_new(1);
+        let plan = JointPlan::new(3, vec![service])
+            .unwrap()
+            .objective(JointObjective::MinCost);
+        let err = plan.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("canteen (capacity 20 to 40 per facility: at most 60"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1590,6 +1799,30 @@ mod tests {
             err.to_string().contains("zones of elderly_canteen"),
             "{err}"
         );
+        for (caps, expected) in [
+            (vec![(5, 10.0)], "site 5 does not exist"),
+            (
+                vec![(1, 0.0)],
+                "at site 1 must be a finite number > 0, got 0",
+            ),
+            (
+                vec![(1, f64::NAN)],
+                "at site 1 must be a finite number > 0, got NaN",
+            ),
+            (
+                vec![(0, f64::INFINITY)],
+                "at site 0 must be a finite number > 0, got inf",
+            ),
+            (
+                vec![(0, 5.0), (1, 5.0), (0, 6.0)],
+                "site 0 is listed more than once",
+            ),
+        ] {
+            let err = JointPlan::new(2, vec![service().site_capacity(caps)]).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("site_capacity of elderly_canteen"), "{text}");
+            assert!(text.contains(expected), "{text}");
+        }
         let bad = JointService::new("x", cov(1, vec![vec![0], vec![0]]), vec![-1.0]);
         assert!(matches!(
             JointPlan::new(2, vec![bad]),
