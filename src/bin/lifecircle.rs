@@ -1,11 +1,12 @@
 //! The `lifecircle` command line: a thin adapter over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
-use lifecircle::scenario::Scenario;
+use lifecircle::scenario::{PlanReport, Scenario};
 
 #[derive(Parser)]
 #[command(
@@ -219,6 +220,10 @@ struct Output {
     /// Where to write the plan as GeoJSON.
     #[arg(long, default_value = "lifecircle-plan.geojson")]
     geojson: PathBuf,
+    /// Also write maps into this folder (created if missing): <service>.svg and
+    /// <service>.png per planned service, and report.html with tables and maps.
+    #[arg(long, value_name = "DIR")]
+    map: Option<PathBuf>,
 }
 
 fn demo_scenario() -> PathBuf {
@@ -226,7 +231,7 @@ fn demo_scenario() -> PathBuf {
 }
 
 fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
-    let (scenario, out) = match cli.command {
+    let (name, scenario, out) = match cli.command {
         Command::Solve(args) => return solve(args),
         Command::Demo {
             out,
@@ -243,7 +248,7 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
                 plan.new_sites
                     .insert(service.unwrap_or(key), new_sites.unwrap_or(count));
             }
-            (s, out)
+            ("demo".to_string(), s, out)
         }
         Command::Gaps {
             scenario,
@@ -255,10 +260,19 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             let s = Scenario::from_file(scenario.unwrap_or_else(demo_scenario))?;
             return gaps(&s, json, csv, geojson);
         }
-        Command::Plan { scenario, out } => (Scenario::from_file(scenario)?, out),
+        Command::Plan { scenario, out } => {
+            let name = scenario.file_stem().map_or_else(
+                || scenario.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            (name, Scenario::from_file(scenario)?, out)
+        }
     };
     let report = scenario.run()?;
     write(&out.geojson, plan_geojson(&report).to_string())?;
+    if let Some(dir) = &out.map {
+        maps(dir, name, &report)?;
+    }
     if out.json {
         println!(
             "{}",
@@ -267,13 +281,46 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     } else {
         print!("{}", plan_text(&report));
         println!("Plan written to {}", out.geojson.display());
+        if let Some(dir) = &out.map {
+            println!("Maps written to {}", dir.join("report.html").display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(path: &PathBuf, text: String) -> lifecircle::Result<()> {
-    std::fs::write(path, text).map_err(|e| lifecircle::Error::Io {
-        path: path.clone(),
+/// `DIR/<service>.svg`, `DIR/<service>.png` and `DIR/report.html`.
+fn maps(dir: &Path, name: String, report: &PlanReport) -> lifecircle::Result<()> {
+    let style = MapStyle::default();
+    std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let svgs = plan_svgs(report, &style)?;
+    for (service, svg) in report.services.iter().zip(&svgs) {
+        // Keys come from catalogue files: keep them from naming paths outside DIR.
+        let stem: String = service
+            .service
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        write(&dir.join(format!("{stem}.svg")), svg)?;
+        write(
+            &dir.join(format!("{stem}.png")),
+            plan_png(report, &service.service, &style)?,
+        )?;
+    }
+    write(&dir.join("report.html"), plan_html(&[(name, report, svgs)]))
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> lifecircle::Result<()> {
+    std::fs::write(path, contents).map_err(|e| lifecircle::Error::Io {
+        path: path.to_path_buf(),
         source: e,
     })
 }
