@@ -99,6 +99,10 @@ pub enum Error {
     /// The MIP solver failed for a reason other than infeasibility.
     #[error("solver error: {0}")]
     Solver(String),
+    /// A map could not be drawn or encoded (see [`crate::map`]); the message
+    /// is the drawing backend's. Check the map size in [`crate::map::MapStyle`].
+    #[error("cannot draw the map: {0}")]
+    Map(String),
 }
 
 impl Error {

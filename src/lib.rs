@@ -9,7 +9,8 @@
 //! paths → sparse walking times) → [`demand`] and [`services`] (who needs what,
 //! within which limit) → [`coverage`] (what exists covers now) → [`model`]
 //! (siting problems on plain data) → [`solve`] (presolve, heuristics, exact MIP
-//! with HiGHS) → [`scenario`] and [`report`] (files in, tables and GeoJSON out).
+//! with HiGHS) → [`scenario`] and [`report`] (files in, tables and GeoJSON out)
+//! and [`map`] (SVG/PNG maps of a plan, an HTML report comparing plans).
 //!
 //! # Example: from an edge list to a proven-optimal plan
 //! ```
@@ -54,6 +55,7 @@ pub mod coverage;
 pub mod demand;
 pub mod error;
 pub mod instances;
+pub mod map;
 pub mod model;
 pub mod network;
 pub mod report;

@@ -16,11 +16,11 @@ fn minutes(m: Option<f64>, search: f64) -> String {
     m.map_or_else(|| format!(">{search:.0}"), |m| format!("{m:.1}"))
 }
 
-fn opt(v: Option<f64>) -> String {
+pub(crate) fn opt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v:.0}"))
 }
 
-fn pct(part: f64, whole: f64) -> f64 {
+pub(crate) fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         100.0 * part / whole
     } else {

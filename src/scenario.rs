@@ -387,6 +387,11 @@ pub struct PlanReport {
     /// Demand points with their coverage (for maps; not in the JSON summary).
     #[serde(skip)]
     pub demand_points: Vec<DemandOutcome>,
+    /// Streets of the walking network, one `[(lon, lat), (lon, lat)]` segment
+    /// per edge (for maps, which would otherwise have to read the PBF again;
+    /// not in the JSON summary).
+    #[serde(skip)]
+    pub streets: Vec<[(f64, f64); 2]>,
 }
 
 /// A gap analysis with the sizes of its inputs.
@@ -973,6 +978,13 @@ impl Scenario {
                 s
             },
             demand_points,
+            streets: net
+                .edges()
+                .map(|(a, b, _)| {
+                    let (a, b) = (net.node(a), net.node(b));
+                    [(a.lon, a.lat), (b.lon, b.lat)]
+                })
+                .collect(),
         })
     }
 }

@@ -86,6 +86,29 @@ fn demo_json_has_the_plan_and_writes_geojson() {
 }
 
 #[test]
+fn demo_map_writes_svg_png_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(&["demo", "--map", "maps/demo"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Maps written to maps/demo/report.html"));
+    let maps = dir.path().join("maps/demo");
+    let svg = std::fs::read_to_string(maps.join("pharmacy.svg")).unwrap();
+    // 19 demand points on the network, plus the legend's three swatches.
+    assert_eq!(svg.matches("<circle").count(), 19 + 3);
+    assert!(svg.contains("pharmacy: 50.1 % → 98.9 % covered (+2 new sites)"));
+    assert!(svg.matches("<polyline").count() > 500, "streets drawn");
+    let png = std::fs::read(maps.join("pharmacy.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+    let html = std::fs::read_to_string(maps.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&svg));
+    assert!(html.contains("<td>demo</td>") && html.contains("pharmacy +2: 50.1 % → 98.9 %"));
+}
+
+#[test]
 fn gaps_demo_prints_tables_and_json_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = lifecircle(
@@ -426,6 +449,12 @@ fn compare_solves_every_variant_and_reports_failures() {
     }
     let csv = std::fs::read_to_string(dir.path().join("cmp/comparison.csv")).unwrap();
     assert_eq!(csv.lines().count(), 13);
+    let html = std::fs::read_to_string(dir.path().join("cmp/report.html")).unwrap();
+    assert_eq!(
+        html.matches("<svg").count(),
+        12,
+        "a map per variant and service"
+    );
     // More canteens never cover fewer of the elderly.
     let newly = |k: usize| v["rows"][k]["newly_covered"].as_f64().unwrap();
     assert!(newly(2) >= newly(0), "{} < {}", newly(2), newly(0));

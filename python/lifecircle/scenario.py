@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _core
+
+# The colours of the Rust maps (lifecircle::map), so both read the same.
+COVERED_BEFORE = "#1a9641"
+NEWLY_COVERED = "#2c7bb6"
+NOT_COVERED = "#d7191c"
+NEW_SITE = "#ff7f00"
+STREET = "#b9b9b9"
 
 
 @dataclass
@@ -17,7 +26,9 @@ class PlanReport:
     ``current`` (coverage per category), ``services`` (one row per planned
     service, before and after), ``sites`` (the new sites, with their service),
     ``demand`` (each demand point with ``<service>_before`` / ``<service>_after``
-    covered shares) and ``geojson`` (the plan map)."""
+    covered shares), ``geojson`` (the plan map) and ``streets`` (the walking
+    network's edges as an array of shape ``(edges, 2, 2)``: two ``(lon, lat)``
+    ends each)."""
 
     summary: dict
     current: pd.DataFrame
@@ -25,6 +36,7 @@ class PlanReport:
     sites: pd.DataFrame
     demand: pd.DataFrame
     geojson: dict
+    streets: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
 
     @property
     def objective(self) -> float:
@@ -40,6 +52,75 @@ class PlanReport:
 
     def to_geojson(self) -> dict:
         return self.geojson
+
+    def plot(self, service: str | None = None, ax: Any = None) -> Any:
+        """Draws the plan of one service (default: the first planned) with
+        matplotlib, as the CLI's ``--map`` does, and returns the Axes.
+
+        Streets are thin grey lines; residents are circles whose area grows
+        with population, green where covered before, blue where newly covered,
+        red where still uncovered (a point counts as covered when at least
+        half of the residents the service serves there are, as in the Rust
+        maps); existing facilities are black squares, new sites orange stars.
+        Longitudes are stretched by 1 / cos(latitude) so the map keeps its
+        proportions. Pass ``ax`` to draw into an existing Axes."""
+        import matplotlib.pyplot as plt
+        from matplotlib.collections import LineCollection
+        from matplotlib.lines import Line2D
+
+        planned = {s["service"]: s for s in self.summary["services"]}
+        if service is None:
+            service = next(iter(planned))
+        if service not in planned:
+            raise ValueError(f"{service!r} is not planned in this report; planned: {', '.join(planned)}")
+        outcome = planned[service]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 8))
+
+        ax.add_collection(LineCollection(self.streets, colors=STREET, linewidths=0.5, zorder=1))
+        demand = self.demand
+        before = demand[f"{service}_before"].to_numpy() >= 0.5
+        after = demand[f"{service}_after"].to_numpy() >= 0.5
+        colours = np.where(before, COVERED_BEFORE, np.where(after, NEWLY_COVERED, NOT_COVERED))
+        population = demand["population"].to_numpy(dtype=float)
+        # Marker sizes are areas (points squared): proportional to population, never too small to see.
+        largest = population.max() if len(population) else 0.0
+        sizes = np.maximum(400.0 * population / largest if largest > 0 else 0.0, 6.0)
+        ax.scatter(demand["lon"], demand["lat"], s=sizes, c=colours, alpha=0.8, linewidths=0, zorder=2)
+        existing = pd.DataFrame(outcome["existing"], columns=["lon", "lat"])
+        ax.scatter(existing["lon"], existing["lat"], marker="s", s=30, c="black", zorder=3)
+        new = pd.DataFrame(outcome["new"], columns=["lon", "lat"])
+        ax.scatter(new["lon"], new["lat"], marker="*", s=350, c=NEW_SITE, edgecolors="black", zorder=4)
+
+        lats = np.concatenate([self.streets[:, :, 1].ravel(), demand["lat"].to_numpy(dtype=float)])
+        if len(lats):
+            ax.set_aspect(1.0 / np.cos(np.radians((lats.min() + lats.max()) / 2)))
+        ax.autoscale_view()
+        served = outcome["served"]
+        share = (lambda covered: 100.0 * covered / served) if served > 0 else (lambda covered: 100.0)
+        count = len(outcome["new"])
+        ax.set_title(
+            f"{service}: {share(outcome['covered_before']):.1f} % → {share(outcome['covered_after']):.1f} % covered"
+            f" (+{count} new site{'' if count == 1 else 's'})"
+        )
+        ax.set_xlabel("longitude")
+        ax.set_ylabel("latitude")
+
+        def dot(colour: str, marker: str = "o", **kw: Any) -> Line2D:
+            return Line2D([], [], linestyle="", marker=marker, color=colour, **kw)
+
+        ax.legend(
+            handles=[
+                dot(COVERED_BEFORE, label="covered before"),
+                dot(NEWLY_COVERED, label="newly covered"),
+                dot(NOT_COVERED, label="not covered"),
+                dot("black", "s", label=f"existing ({len(outcome['existing'])})"),
+                dot(NEW_SITE, "*", markersize=14, markeredgecolor="black", label=f"new site ({count})"),
+            ],
+            loc="best",
+            fontsize="small",
+        )
+        return ax
 
 
 def _flatten(points: list[dict]) -> pd.DataFrame:
@@ -57,6 +138,7 @@ def run_scenario(path: str | PathLike) -> PlanReport:
     raw = json.loads(_core.run_scenario(str(path)))
     geojson = raw.pop("geojson")
     demand = _flatten(raw.pop("demand_points"))
+    streets = np.asarray(raw.pop("streets"), dtype=float).reshape(-1, 2, 2)
     sites = [{"service": s["service"], **site} for s in raw["services"] for site in s["new"]]
     return PlanReport(
         summary=raw,
@@ -65,6 +147,7 @@ def run_scenario(path: str | PathLike) -> PlanReport:
         sites=pd.DataFrame(sites, columns=["service", "id", "lon", "lat", "cost", "newly_reached"]),
         demand=demand,
         geojson=geojson,
+        streets=streets,
     )
 
 

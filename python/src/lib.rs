@@ -462,7 +462,8 @@ fn read_pbf<'py>(
 }
 
 /// Runs a scenario file end to end (see the Rust `scenario` module); returns
-/// the report as a JSON string, with the per-demand-point outcomes included.
+/// the report as a JSON string, with the per-demand-point outcomes and the
+/// street segments (`streets`: `[[lon, lat], [lon, lat]]` per edge) included.
 #[pyfunction]
 fn run_scenario(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
     let report = py
@@ -473,6 +474,7 @@ fn run_scenario(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
         .py_err()?;
     let mut v = serde_json::to_value(&report).expect("reports serialise");
     v["demand_points"] = serde_json::to_value(&report.demand_points).expect("outcomes serialise");
+    v["streets"] = serde_json::to_value(&report.streets).expect("segments serialise");
     v["geojson"] = lifecircle::report::plan_geojson(&report);
     Ok(v.to_string())
 }

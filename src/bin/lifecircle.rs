@@ -1,11 +1,12 @@
 //! The `lifecircle` command line: a thin adapter over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
-use lifecircle::scenario::Scenario;
+use lifecircle::scenario::{PlanReport, Scenario};
 
 #[derive(Parser)]
 #[command(
@@ -53,7 +54,7 @@ enum Command {
     Compare {
         /// The scenario file with its variants.
         scenario: PathBuf,
-        /// Folder for comparison.csv and one GeoJSON plan per variant.
+        /// Folder for comparison.csv, report.html (tables and maps) and one GeoJSON plan per variant.
         #[arg(long, default_value = "lifecircle-compare")]
         out: PathBuf,
         /// Print one JSON object (rows and every variant's report) instead of the table.
@@ -230,6 +231,10 @@ struct Output {
     /// Where to write the plan as GeoJSON.
     #[arg(long, default_value = "lifecircle-plan.geojson")]
     geojson: PathBuf,
+    /// Also write maps into this folder (created if missing): <service>.svg and
+    /// <service>.png per planned service, and report.html with tables and maps.
+    #[arg(long, value_name = "DIR")]
+    map: Option<PathBuf>,
 }
 
 fn demo_scenario() -> PathBuf {
@@ -237,7 +242,7 @@ fn demo_scenario() -> PathBuf {
 }
 
 fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
-    let (scenario, out) = match cli.command {
+    let (name, scenario, out) = match cli.command {
         Command::Solve(args) => return solve(args),
         Command::Demo {
             out,
@@ -254,7 +259,7 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
                 plan.new_sites
                     .insert(service.unwrap_or(key), new_sites.unwrap_or(count));
             }
-            (s, out)
+            ("demo".to_string(), s, out)
         }
         Command::Gaps {
             scenario,
@@ -271,10 +276,19 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             out,
             json,
         } => return compare(&scenario, &out, json),
-        Command::Plan { scenario, out } => (Scenario::from_file(scenario)?, out),
+        Command::Plan { scenario, out } => {
+            let name = scenario.file_stem().map_or_else(
+                || scenario.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            (name, Scenario::from_file(scenario)?, out)
+        }
     };
     let report = scenario.run()?;
     write(&out.geojson, plan_geojson(&report).to_string())?;
+    if let Some(dir) = &out.map {
+        maps(dir, name, &report)?;
+    }
     if out.json {
         println!(
             "{}",
@@ -283,13 +297,46 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     } else {
         print!("{}", plan_text(&report));
         println!("Plan written to {}", out.geojson.display());
+        if let Some(dir) = &out.map {
+            println!("Maps written to {}", dir.join("report.html").display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(path: &PathBuf, text: String) -> lifecircle::Result<()> {
-    std::fs::write(path, text).map_err(|e| lifecircle::Error::Io {
-        path: path.clone(),
+/// `DIR/<service>.svg`, `DIR/<service>.png` and `DIR/report.html`.
+fn maps(dir: &Path, name: String, report: &PlanReport) -> lifecircle::Result<()> {
+    let style = MapStyle::default();
+    std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let svgs = plan_svgs(report, &style)?;
+    for (service, svg) in report.services.iter().zip(&svgs) {
+        // Keys come from catalogue files: keep them from naming paths outside DIR.
+        let stem: String = service
+            .service
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        write(&dir.join(format!("{stem}.svg")), svg)?;
+        write(
+            &dir.join(format!("{stem}.png")),
+            plan_png(report, &service.service, &style)?,
+        )?;
+    }
+    write(&dir.join("report.html"), plan_html(&[(name, report, svgs)]))
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> lifecircle::Result<()> {
+    std::fs::write(path, contents).map_err(|e| lifecircle::Error::Io {
+        path: path.to_path_buf(),
         source: e,
     })
 }
@@ -323,7 +370,7 @@ fn gaps(
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(path: &PathBuf, out: &PathBuf, json: bool) -> lifecircle::Result<ExitCode> {
+fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> {
     use lifecircle::compare::{comparison_rows, Comparison, VariantResult};
     use lifecircle::report::{comparison_csv, comparison_text};
     let comparison = Comparison::from_file(path)?;
@@ -339,18 +386,22 @@ fn compare(path: &PathBuf, out: &PathBuf, json: bool) -> lifecircle::Result<Exit
     bar.finish_and_clear();
     let rows = comparison_rows(&outcomes);
     std::fs::create_dir_all(out).map_err(|e| lifecircle::Error::Io {
-        path: out.clone(),
+        path: out.to_path_buf(),
         source: e,
     })?;
     write(&out.join("comparison.csv"), comparison_csv(&rows))?;
+    let style = MapStyle::default();
+    let mut pages = Vec::new();
     for (k, o) in outcomes.iter().enumerate() {
         if let VariantResult::Plan(report) = &o.result {
             write(
                 &out.join(format!("variant-{}.geojson", k + 1)),
                 plan_geojson(report).to_string(),
             )?;
+            pages.push((o.name.clone(), report.as_ref(), plan_svgs(report, &style)?));
         }
     }
+    write(&out.join("report.html"), plan_html(&pages))?;
     if json {
         let v = serde_json::json!({"rows": rows, "variants": outcomes});
         println!(
@@ -360,7 +411,7 @@ fn compare(path: &PathBuf, out: &PathBuf, json: bool) -> lifecircle::Result<Exit
     } else {
         print!("{}", comparison_text(&rows));
         println!(
-            "Comparison written to {} (comparison.csv, variant-N.geojson in variant order)",
+            "Comparison written to {} (comparison.csv, report.html with maps, variant-N.geojson in variant order)",
             out.display()
         );
     }

@@ -222,6 +222,28 @@ impl Network {
         })
     }
 
+    /// Every undirected edge once, as (node index, node index, length in metres).
+    ///
+    /// # Example
+    /// ```
+    /// use lifecircle::network::{NetworkBuilder, Node};
+    ///
+    /// let mut b = NetworkBuilder::new();
+    /// for id in 0..3 {
+    ///     b.add_node(Node { id, lon: 24.94 + 0.001 * id as f64, lat: 60.17 });
+    /// }
+    /// b.add_edge_with_length(0, 1, 55.0).unwrap();
+    /// b.add_edge_with_length(1, 2, 60.0).unwrap();
+    /// let net = b.build().unwrap();
+    /// let ends: Vec<(i64, i64)> = net.edges().map(|(a, b, _)| (net.node(a).id, net.node(b).id)).collect();
+    /// assert_eq!(ends, [(0, 1), (1, 2)]);
+    /// ```
+    pub fn edges(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        self.graph
+            .edge_references()
+            .map(|e| (e.source().index(), e.target().index(), *e.weight()))
+    }
+
     /// Number of edges at a node (parallel edges count each).
     pub fn degree(&self, index: usize) -> usize {
         self.graph.edges(NodeIndex::new(index)).count()
