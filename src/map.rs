@@ -764,7 +764,10 @@ mod tests {
             }],
             presolve: PresolveStats::default(),
             current: Vec::new(),
-            current_skipped: Vec::new(),
+            after: Vec::new(),
+            zones_before: Vec::new(),
+            zones_after: Vec::new(),
+            skipped: Vec::new(),
             search_minutes: 30.0,
             network: NetworkSummary {
                 nodes: 5,
