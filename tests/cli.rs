@@ -408,3 +408,53 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("asked for 3 new sites"));
 }
+
+#[test]
+fn generate_district_writes_a_scenario_that_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(
+        &[
+            "generate-district",
+            "--residents",
+            "15000",
+            "--aging-ratio",
+            "0.2",
+            "--communities",
+            "2",
+            "--seed",
+            "9",
+            "--out",
+            "d",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Residents: 15000 (3000 aged 60+") && text.contains("2 communities"),
+        "{text}"
+    );
+    assert!(text.contains("candidate sites: 150"), "{text}");
+    let d = dir.path().join("d");
+    // `plan` learns to skip the `[[variant]]` tables with `compare`; until then, without them.
+    let scenario = std::fs::read_to_string(d.join("scenario.toml")).unwrap();
+    let base = scenario.split("\n[[variant]]").next().unwrap();
+    std::fs::write(d.join("base.toml"), base).unwrap();
+    let v = ok_json(&lifecircle(&["plan", "d/base.toml", "--json"], dir.path()));
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["demand"]["residents"], 15000.0);
+    assert_eq!(v["services"][0]["service"], "elderly_canteen");
+    let v = ok_json(&lifecircle(&["gaps", "d/base.toml", "--json"], dir.path()));
+    assert_eq!(v["demand"]["zones"], 2);
+
+    let out = lifecircle(
+        &["generate-district", "--residents", "-3", "--out", "e"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+}
