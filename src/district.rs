@@ -56,7 +56,7 @@
 //! `1 / node_spacing_m` and `lanes`. With the defaults, 928,334 residents give
 //! 1,560 blocks, 6,212 buildings and 52,245 nodes; `.node_spacing_m(3.0)
 //! .lanes(3)` gives 527,116 nodes and 533,132 edges (see `benches/README.md`,
-//! "District scale"). A neighbourhood of 10,000 residents is 18 blocks.
+//! "District scale"). A neighbourhood of 10,000 residents is 20 blocks.
 //!
 //! # Reproducibility
 //! The generator draws from ChaCha8 seeded with `seed` (an algorithm fixed by
