@@ -48,11 +48,14 @@
 //!
 //! From OpenStreetMap instead: [`network::read_pbf`] gives the network and the
 //! existing facilities; [`scenario::Scenario`] runs the whole pipeline from files.
+//! Without data at hand, [`district`] generates a synthetic district of any
+//! size (streets, buildings with age groups, shops, candidate sites) as such files.
 #![deny(missing_docs)]
 
 pub mod compare;
 pub mod coverage;
 pub mod demand;
+pub mod district;
 pub mod error;
 pub mod instances;
 pub mod map;

@@ -512,3 +512,65 @@ fn candidate_table_costs_services_and_capacities_bind() {
     assert!(after > 0.0 && after <= 50.0 + 1e-6, "{after}");
     assert_eq!(v["candidates"], 2);
 }
+
+#[test]
+fn generate_district_writes_a_scenario_that_plans_and_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lifecircle(
+        &[
+            "generate-district",
+            "--residents",
+            "15000",
+            "--aging-ratio",
+            "0.2",
+            "--communities",
+            "2",
+            "--seed",
+            "9",
+            "--out",
+            "d",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Residents: 15000 (3000 aged 60+") && text.contains("2 communities"),
+        "{text}"
+    );
+    assert!(text.contains("candidate sites: 150"), "{text}");
+    // `plan` and `gaps` run the base scenario; `compare` its variants too.
+    let v = ok_json(&lifecircle(
+        &["plan", "d/scenario.toml", "--json"],
+        dir.path(),
+    ));
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["demand"]["residents"], 15000.0);
+    assert_eq!(v["services"][0]["service"], "elderly_canteen");
+    let v = ok_json(&lifecircle(
+        &["gaps", "d/scenario.toml", "--json"],
+        dir.path(),
+    ));
+    assert_eq!(v["demand"]["zones"], 2);
+    let v = ok_json(&lifecircle(
+        &["compare", "d/scenario.toml", "--json", "--out", "dc"],
+        dir.path(),
+    ));
+    let variants = v["variants"].as_array().unwrap();
+    assert!(variants.len() >= 2, "{v}");
+    assert!(
+        variants.iter().all(|o| o["plan"]["status"] == "optimal"),
+        "{v}"
+    );
+
+    let out = lifecircle(
+        &["generate-district", "--residents", "-3", "--out", "e"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+}

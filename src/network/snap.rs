@@ -28,7 +28,7 @@ impl AsRef<[Snapped]> for Snapped {
 
 /// Metres per degree around a reference latitude (WGS 84 series expansion).
 #[derive(Debug, Clone, Copy)]
-struct LocalProjection {
+pub(crate) struct LocalProjection {
     lon0: f64,
     lat0: f64,
     m_per_deg_lon: f64,
@@ -36,7 +36,7 @@ struct LocalProjection {
 }
 
 impl LocalProjection {
-    fn new(lon0: f64, lat0: f64) -> Self {
+    pub(crate) fn new(lon0: f64, lat0: f64) -> Self {
         let phi = lat0.to_radians();
         Self {
             lon0,
@@ -51,6 +51,14 @@ impl LocalProjection {
             (lon - self.lon0) * self.m_per_deg_lon,
             (lat - self.lat0) * self.m_per_deg_lat,
         ]
+    }
+
+    /// The inverse of `project`: metres east and north of the origin to `(lon, lat)`.
+    pub(crate) fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.lon0 + x / self.m_per_deg_lon,
+            self.lat0 + y / self.m_per_deg_lat,
+        )
     }
 }
 
