@@ -106,8 +106,8 @@ def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_
     """Walking minutes from every site to every demand point within the limit.
 
     Returns ``(demand_index, site_index, minutes)`` arrays (pairs beyond the
-    limit are absent). Points are snapped to their nearest node; the snap
-    distance is walked too.
+    limit are absent). Each point steps onto its nearest nodes (up to 4, within
+    50 m of the nearest), and that step is walked too.
     """
     dlon, dlat = lon_lat(demand)
     slon, slat = lon_lat(sites)
