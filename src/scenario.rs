@@ -269,6 +269,16 @@ pub struct Site {
     pub newly_reached: f64,
 }
 
+/// A new site and the service it gets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NewSite {
+    /// Service key.
+    pub service: String,
+    /// The site.
+    #[serde(flatten)]
+    pub site: Site,
+}
+
 /// One service of a plan: what existed, what is new, who is covered.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceOutcome {
@@ -362,6 +372,12 @@ pub struct PlanReport {
     pub candidates: usize,
     /// Per planned service.
     pub services: Vec<ServiceOutcome>,
+    /// Every new site with its service: `services[..].new` in one list.
+    pub sites: Vec<NewSite>,
+    /// Served residents covered before, summed over the planned services.
+    pub covered_before: f64,
+    /// The same once the plan is built.
+    pub covered_after: f64,
     /// Presolve sizes.
     pub presolve: PresolveStats,
     /// Current coverage of the gap services (and the planned ones) over the whole area.
@@ -959,6 +975,17 @@ impl Scenario {
             elderly_weight: plan.elderly_weight,
             speeds,
             candidates: candidates.len(),
+            sites: services
+                .iter()
+                .flat_map(|s| {
+                    s.new.iter().map(|site| NewSite {
+                        service: s.service.clone(),
+                        site: site.clone(),
+                    })
+                })
+                .collect(),
+            covered_before: services.iter().map(|s| s.covered_before).sum(),
+            covered_after: services.iter().map(|s| s.covered_after).sum(),
             services,
             presolve: solution.presolve,
             current: before.totals,

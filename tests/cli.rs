@@ -51,12 +51,17 @@ fn demo_json_has_the_plan_and_writes_geojson() {
         "bound",
         "gap",
         "status",
+        "sites",
+        "covered_before",
+        "covered_after",
         "services",
         "cost",
         "seconds",
     ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
+    assert_eq!(v["sites"][0]["service"], "pharmacy");
+    assert_eq!(v["covered_after"], v["services"][0]["covered_after"]);
     assert_eq!(v["status"], "optimal");
     assert_eq!(v["gap"], 0.0);
     let pharmacy = &v["services"][0];
