@@ -346,7 +346,7 @@ fn coverage_mip(
             cols,
             rows,
             start: Some(values),
-            cut_age_limit: Some(mip::COVERAGE_CUT_AGE),
+            cut_age_limit: None,
         },
         options,
     )?;

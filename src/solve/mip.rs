@@ -63,17 +63,16 @@ pub(crate) struct Mip {
     /// A feasible starting point (one value per column), e.g. from a heuristic.
     pub start: Option<Vec<f64>>,
     /// HiGHS's `mip_lp_age_limit` (default 10): how many rounds a cut may stay
-    /// inactive in the LP before it is dropped; `None` keeps the default. The
-    /// coverage models use 20. Measured on the 2,000 x 500 random instances of
+    /// inactive in the LP before it is dropped; `None` keeps the default. Set
+    /// covering uses 20. Measured on the 2,000 x 500 random instances of
     /// `benches/compare_spopt.py` (LP iterations, which HiGHS reproduces run
-    /// to run): set covering 183k -> 67k (seed 7), 332k -> 437k (seed 8),
-    /// 234k -> 85k (seed 9); maximal coverage, seed 7, 2,970 -> 2,077 nodes.
-    /// HiGHS's tree size swings by tens of percent with any perturbation, so
-    /// this is a small, not a reliable, gain.
+    /// to run): 183k -> 67k (seed 7), 332k -> 437k (seed 8), 234k -> 85k
+    /// (seed 9). For maximal coverage it made seeds 7-9 slower, so it stays off.
+    /// HiGHS's tree size swings by tens of percent with any perturbation.
     pub cut_age_limit: Option<u32>,
 }
 
-/// The `cut_age_limit` used for the coverage models (set covering, maximal coverage).
+/// The `cut_age_limit` used for set covering.
 pub(crate) const COVERAGE_CUT_AGE: u32 = 20;
 
 /// What HiGHS returned.
