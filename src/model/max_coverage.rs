@@ -214,21 +214,7 @@ impl MaxCoverage {
                     .collect();
                 let left = presolve::reduce(demand, |j| self.cost(j));
                 let left_costs: Vec<f64> = left.sites.iter().map(|&j| self.cost(j)).collect();
-                // The best plan so far, where all its sites survived; else a fresh one.
-                let left_position: std::collections::HashMap<usize, usize> = left
-                    .sites
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &j)| (j, k))
-                    .collect();
-                let mut start: Vec<usize> = greedy
-                    .iter()
-                    .filter_map(|&s| left_position.get(&reduced.sites[s]).copied())
-                    .collect();
-                if start.len() < greedy.len() {
-                    start = heuristic::greedy_max_cover(&left, p, &left_costs, budget);
-                    start = heuristic::swap_max_cover(&left, start);
-                }
+                let start = heuristic::greedy_max_cover(&left, p, &left_costs, budget);
                 let remaining = SolveOptions {
                     time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
                     ..options.clone()
