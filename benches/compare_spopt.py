@@ -21,7 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / "target" / "spopt-venv"
-BIN = ROOT / "target" / "release" / "lifecircle"
+# LIFECIRCLE_BIN: a ready binary (no build); otherwise cargo builds into CARGO_TARGET_DIR or target/.
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+BIN = Path(os.environ.get("LIFECIRCLE_BIN", TARGET / "release" / "lifecircle")).resolve()
 sys.path.insert(0, str(ROOT / "python" / "tests"))
 
 
@@ -149,7 +151,8 @@ def coverage(seed, timeout):
 
 def main():
     ensure_venv()
-    subprocess.run(["cargo", "build", "--release", "--bin", "lifecircle"], cwd=ROOT, check=True)
+    if "LIFECIRCLE_BIN" not in os.environ:
+        subprocess.run(["cargo", "build", "--release", "--bin", "lifecircle"], cwd=ROOT, check=True)
     args = sys.argv[1:] or ["orlib"]
     timeout = 600
     if "--timeout" in args:

@@ -822,6 +822,7 @@ impl JointPlan {
             cols,
             rows,
             start: None,
+            cut_age_limit: None,
         };
         (model, layout)
     }

@@ -332,6 +332,7 @@ fn coverage_mip(
             cols,
             rows,
             start: Some(values),
+            cut_age_limit: None,
         },
         options,
     )?;

@@ -319,6 +319,7 @@ impl PMedian {
             cols,
             rows,
             start: None,
+            cut_age_limit: None,
         }
     }
 

@@ -216,6 +216,7 @@ impl SetCover {
                     cols: costs.iter().map(|&c| Col::binary(c)).collect(),
                     rows,
                     start: Some(start),
+                    cut_age_limit: Some(mip::COVERAGE_CUT_AGE),
                 },
                 options,
             )?;
