@@ -179,12 +179,16 @@ impl MaxCoverage {
 
         let all_fit = reduced.sites.len() <= p && costs.iter().sum::<f64>() <= budget;
         let greedy_value = value_of(&reduced, &greedy);
+        // Every group the candidates reach is already covered: nothing can do better.
+        let coverable: f64 = reduced.groups.iter().map(|g| g.weight).sum();
         let (chosen, mip_bound, status): (Vec<usize>, _, _) = if all_fit {
             (
                 (0..reduced.sites.len()).collect(),
                 None,
                 SolveStatus::Optimal,
             )
+        } else if greedy_value >= coverable * (1.0 - 1e-12) {
+            (greedy, None, SolveStatus::Optimal)
         } else if budget.is_infinite() {
             // Lagrangian bound and site dropping, then the MIP on what is left.
             let deadline = t0 + std::time::Duration::from_secs_f64(options.time_limit_s.min(1e9));
