@@ -185,6 +185,15 @@ impl Comparison {
                 variants.push(Variant { name, scenario });
             }
         }
+        if let Some(k) =
+            (1..variants.len()).find(|&k| variants[..k].iter().any(|v| v.name == variants[k].name))
+        {
+            return Err(Error::record(
+                &source,
+                "variant",
+                format!("two variants are named {:?}", variants[k].name),
+            ));
+        }
         Ok(Self { variants })
     }
 
@@ -215,7 +224,8 @@ impl Comparison {
                 .filter_map(|&k| self.variants[k].scenario.plan.as_ref())
                 .flat_map(|p| p.new_sites.keys().chain(&p.services).cloned())
                 .collect();
-            let prepared = self.variants[first].scenario.prepare(&extra)?;
+            // Without its plan, so that a bad plan fails its own variant only.
+            let prepared = inputs(&self.variants[first]).prepare(&extra)?;
             for k in group {
                 let v = &self.variants[k];
                 progress(out.len(), total, &v.name);
@@ -465,5 +475,9 @@ mod tests {
             err("\n[[variant]]\nname = \"x\"\nplan = { colour = 1 }\n").contains("variant \"x\"")
         );
         assert!(err("\n[grid]\n\"osm.x\" = [1]\n").contains("not a table"));
+        assert!(
+            err("\n[[variant]]\nname = \"a\"\n[[variant]]\nname = \"a\"\n")
+                .contains("two variants are named \"a\"")
+        );
     }
 }

@@ -441,7 +441,8 @@ impl GapReport {
                 present_in(ServiceClass::Basic),
                 present_in(ServiceClass::Quality),
             );
-            let share = |n: usize, of: usize| if of == 0 { 1.0 } else { n as f64 / of as f64 };
+            // A class with no category in the analysis has nothing present (no free stars).
+            let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
             let first = zone_rows.first();
             scores.push(ZoneScore {
                 zone: name.clone(),

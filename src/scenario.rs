@@ -601,6 +601,19 @@ impl Scenario {
         Ok(catalogue)
     }
 
+    /// How far to walk from facilities, in metres: the nearest-facility search,
+    /// and never less than any of these services' walking limits at either
+    /// pace, so that coverage is never cut short by the search.
+    fn search_m(&self, catalogue: &Catalogue, keys: &[&str]) -> f64 {
+        let speeds = self.speeds();
+        catalogue
+            .services
+            .iter()
+            .filter(|s| keys.contains(&s.key.as_str()))
+            .map(|s| speeds.reach_m(s.walking_limit_min))
+            .fold(self.search_minutes * 60.0 * speeds.adult_m_s, f64::max)
+    }
+
     /// Services whose gaps are analysed.
     fn gap_services<'c>(&self, catalogue: &'c Catalogue) -> Vec<&'c Service> {
         match &self.gap_services {
@@ -705,7 +718,7 @@ impl Scenario {
 
         // At 1 m/s the "seconds" are metres, so one matrix serves both walking speeds.
         let sources: Vec<&[Snapped]> = facilities.iter().map(|f| f.2.as_slice()).collect();
-        let search_m = self.search_minutes * 60.0 * self.walking_speed_m_s;
+        let search_m = self.search_m(&catalogue, &keys);
         let facility_m = TravelTimes::compute(net, &sources, &on_net.snapped, 1.0, search_m)?;
         let t_travel = Instant::now();
         Ok(Prepared {
@@ -736,11 +749,23 @@ impl Scenario {
     /// facility that cannot be snapped, a service needing an age group the
     /// residents table lacks.
     pub fn gaps(&self) -> Result<GapsReport> {
-        let p = self.prepare(&[])?;
+        // The plan plays no part here, so a plan under construction does not stop the gap table.
+        let p = Scenario {
+            plan: None,
+            ..self.clone()
+        }
+        .prepare(&[])?;
         let services = self.gap_services(&p.catalogue);
         let nearest_m: Vec<Vec<Option<f64>>> =
             services.iter().map(|s| p.nearest_m(&s.key)).collect();
         let gaps = p.gap_report(&services, &nearest_m, self)?;
+        // Distances of the services the table kept, in its order (skipped ones have no column).
+        let nearest_m = services
+            .iter()
+            .zip(nearest_m)
+            .filter(|(s, _)| gaps.totals.iter().any(|t| t.category == s.key))
+            .map(|(_, near)| near)
+            .collect();
         let t_coverage = Instant::now();
         let seconds = p.seconds(t_coverage, t_coverage);
         Ok(GapsReport {
@@ -939,8 +964,14 @@ impl Scenario {
             .iter()
             .map(|&(_, c)| cand_snapped[c].as_slice())
             .collect();
-        let search_m = self.search_minutes * 60.0 * speeds.adult_m_s;
-        let from_new = TravelTimes::compute(net, &sources, &p.snapped, 1.0, search_m)?;
+        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
+        let from_new = TravelTimes::compute(
+            net,
+            &sources,
+            &p.snapped,
+            1.0,
+            self.search_m(&p.catalogue, &keys),
+        )?;
         let after_m: Vec<Vec<Option<f64>>> = analysed
             .iter()
             .zip(&before_m)
@@ -960,8 +991,15 @@ impl Scenario {
             .collect();
         let after = p.gap_report(&analysed, &after_m, self)?;
 
-        let (services, demand_points) =
-            p.outcomes(&planned, &model, &solution, &splits, &existing, &candidates);
+        let (services, demand_points) = p.outcomes(
+            &planned,
+            &model,
+            &solution,
+            &splits,
+            &existing,
+            &candidates,
+            &options,
+        )?;
         let network = p.network_summary();
         let demand = p.demand_summary();
         Ok(PlanReport {
@@ -1014,6 +1052,26 @@ impl Scenario {
                 .collect(),
         })
     }
+}
+
+/// Share of each demand row that the existing facilities serve: those within
+/// reach, or — under a capacity — what they can serve with no new facility
+/// (the plan's own model, so that before and after count alike).
+fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result<Vec<f64>> {
+    if js.capacity.is_none() && js.site_capacity.is_empty() {
+        let covered = js.coverage.covered(&js.fixed_open);
+        return Ok(covered
+            .into_iter()
+            .map(|c| f64::from(u8::from(c)))
+            .collect());
+    }
+    let alone = JointService {
+        max_new: Some(0),
+        hosts: Some(Vec::new()),
+        ..js.clone()
+    };
+    let solution = JointPlan::new(n_sites, vec![alone])?.solve(options)?;
+    Ok(solution.services[0].served.clone())
 }
 
 impl Prepared {
@@ -1090,7 +1148,8 @@ impl Prepared {
         splits: &[Vec<(f64, f64)>],
         existing: &[usize],
         candidates: &[CandidateSite],
-    ) -> (Vec<ServiceOutcome>, Vec<DemandOutcome>) {
+        options: &SolveOptions,
+    ) -> Result<(Vec<ServiceOutcome>, Vec<DemandOutcome>)> {
         let n = self.inside.len();
         let mut points: Vec<DemandOutcome> = self
             .inside
@@ -1111,11 +1170,11 @@ impl Prepared {
         for (s, svc) in planned.iter().enumerate() {
             let js = &model.services[s];
             let plan = &solution.services[s];
-            let before = js.coverage.covered(&js.fixed_open);
+            let before = baseline(js, model.n_sites, options)?;
             let split = &splits[s];
             let ages_known = self.residents.iter().all(|r| r.aged_60_plus.is_some());
             let sum = |f: &dyn Fn(usize) -> f64| (0..n).map(f).sum::<f64>();
-            let served_before = |row: usize| if before[row] { 1.0 } else { 0.0 };
+            let served_before = |row: usize| before[row];
             let covered_before =
                 sum(&|i| split[i].0 * served_before(2 * i) + split[i].1 * served_before(2 * i + 1));
             let covered_after =
@@ -1146,13 +1205,13 @@ impl Prepared {
                     .site(site)
                     .iter()
                     .map(|&row| row as usize)
-                    .filter(|&row| !before[row])
                     .map(|row| {
-                        if row % 2 == 0 {
+                        let w = if row % 2 == 0 {
                             split[row / 2].0
                         } else {
                             split[row / 2].1
-                        }
+                        };
+                        w * (1.0 - before[row])
                     })
                     .sum()
             };
@@ -1195,7 +1254,7 @@ impl Prepared {
                 unreachable_ids,
             });
         }
-        (out, points)
+        Ok((out, points))
     }
 
     fn network_summary(&self) -> NetworkSummary {

@@ -468,7 +468,7 @@ fn compare_solves_every_variant_and_reports_failures() {
     let s = scenario(
         dir.path(),
         "",
-        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"fine\"\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }\n[[variant]]\nname = \"fine\"",
         &data("helsinki.osm.pbf"),
         &data("population_grid_2020.csv"),
     );
@@ -578,4 +578,92 @@ fn generate_district_writes_a_scenario_that_plans_and_compares() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+}
+
+#[test]
+fn gap_edge_cases_skipped_groups_short_search_and_one_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pbf, pop) = (data("helsinki.osm.pbf"), data("population_grid_2020.csv"));
+    let gaps = |top: &str| {
+        let path = dir.path().join("g.toml");
+        let text = format!(
+            "osm = {:?}\npopulation = {:?}\n{top}\n",
+            pbf.display().to_string(),
+            pop.display().to_string()
+        );
+        std::fs::write(&path, text).unwrap();
+        ok_json(&lifecircle(
+            &[
+                "gaps",
+                path.to_str().unwrap(),
+                "--json",
+                "--geojson",
+                "g.geojson",
+            ],
+            dir.path(),
+        ))
+    };
+    // No ages: the age-group services are skipped, and the map's columns are the table's.
+    let v = gaps("");
+    let skipped = v["gaps"]["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    let geo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("g.geojson")).unwrap())
+            .unwrap();
+    let props = geo["features"][0]["properties"].as_object().unwrap();
+    let columns: Vec<&str> = props
+        .keys()
+        .filter_map(|k| k.strip_suffix("_nearest_m"))
+        .collect();
+    let mut categories: Vec<&str> = v["gaps"]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["category"].as_str().unwrap())
+        .collect();
+    categories.sort_unstable();
+    assert_eq!(columns, categories);
+    // A search shorter than a walking limit does not cut coverage short.
+    let covered = |v: &serde_json::Value| v["gaps"]["totals"][0]["covered"].as_f64().unwrap();
+    let long = gaps("gap_services = [\"pharmacy\"]");
+    assert_eq!(
+        covered(&gaps("gap_services = [\"pharmacy\"]\nsearch_minutes = 2")),
+        covered(&long)
+    );
+    // With basic categories only, no zone gets quality stars.
+    assert!(long["gaps"]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|z| z["stars"].as_u64().unwrap() <= 3));
+}
+
+#[test]
+fn capacity_binds_existing_facilities_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "",
+        "new_sites = { pharmacy = 1 }\ncapacity = { pharmacy = 100 }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let v = ok_json(&lifecircle(
+        &["plan", s.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    let p = &v["services"][0];
+    let (before, after) = (
+        p["covered_before"].as_f64().unwrap(),
+        p["covered_after"].as_f64().unwrap(),
+    );
+    let existing = p["existing"].as_array().unwrap().len() as f64;
+    assert!(
+        before <= 100.0 * existing + 1e-6,
+        "{before} with {existing} pharmacies of 100"
+    );
+    assert!(
+        after >= before - 1e-6 && after <= before + 100.0 + 1e-6,
+        "{before} -> {after}"
+    );
 }
