@@ -991,15 +991,8 @@ impl Scenario {
             .collect();
         let after = p.gap_report(&analysed, &after_m, self)?;
 
-        let (services, demand_points) = p.outcomes(
-            &planned,
-            &model,
-            &solution,
-            &splits,
-            &existing,
-            &candidates,
-            &options,
-        )?;
+        let (services, demand_points) =
+            p.outcomes(&model, &solution, &splits, &existing, &candidates, &options)?;
         let network = p.network_summary();
         let demand = p.demand_summary();
         Ok(PlanReport {
@@ -1142,7 +1135,6 @@ impl Prepared {
     /// demand point, its covered shares.
     fn outcomes(
         &self,
-        planned: &[&Service],
         model: &JointPlan,
         solution: &JointSolution,
         splits: &[Vec<(f64, f64)>],
@@ -1166,9 +1158,9 @@ impl Prepared {
                 after: BTreeMap::new(),
             })
             .collect();
-        let mut out = Vec::with_capacity(planned.len());
-        for (s, svc) in planned.iter().enumerate() {
-            let js = &model.services[s];
+        let mut out = Vec::with_capacity(model.services.len());
+        for (s, js) in model.services.iter().enumerate() {
+            let svc = self.catalogue.get(&js.name)?;
             let plan = &solution.services[s];
             let before = baseline(js, model.n_sites, options)?;
             let split = &splits[s];
