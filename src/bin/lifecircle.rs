@@ -365,7 +365,12 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             (name, Scenario::from_file(scenario)?, out)
         }
     };
-    let report = scenario.run()?;
+    // A district-size plan takes a minute; the spinner draws only on a terminal.
+    let spinner = indicatif::ProgressBar::new_spinner().with_message("planning");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    let report = scenario.run();
+    spinner.finish_and_clear();
+    let report = report?;
     write(&out.geojson, plan_geojson(&report).to_string())?;
     if let Some(dir) = &out.map {
         maps(dir, name, &report)?;
