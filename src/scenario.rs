@@ -296,7 +296,8 @@ pub struct ServiceOutcome {
     pub new: Vec<Site>,
     /// Residents the service serves (weighted by its demand groups).
     pub served: f64,
-    /// Of them, within the limit of an existing facility.
+    /// Of them, covered by the existing facilities (within their limit and, under a
+    /// capacity, within what they can serve).
     pub covered_before: f64,
     /// Of them, covered once the plan is built (served, under a capacity).
     pub covered_after: f64,
@@ -889,25 +890,15 @@ impl Scenario {
                 }
             }
             for (c, cand) in candidates.iter().enumerate() {
-                let hosts = cand
-                    .services
-                    .as_ref()
-                    .is_none_or(|keys| keys.contains(&svc.key));
-                sets.push(if hosts {
+                sets.push(if cand.hosts(&svc.key) {
                     cover(&mut cand_m.row(c))
                 } else {
                     Vec::new()
                 });
             }
-            let hosts: Vec<usize> = candidates
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    c.services
-                        .as_ref()
-                        .is_none_or(|keys| keys.contains(&svc.key))
-                })
-                .map(|(c, _)| existing.len() + c)
+            // Candidates that may take this service, as site indices (after the existing ones).
+            let hosting: Vec<usize> = (0..candidates.len())
+                .filter(|&c| candidates[c].hosts(&svc.key))
                 .collect();
             let weights: Vec<f64> = split
                 .iter()
@@ -920,17 +911,11 @@ impl Scenario {
                 zones: (0..2 * n).map(|row| p.zone_of[row / 2]).collect(),
                 max_new: plan.new_sites.get(&svc.key).copied(),
                 fixed_open: fixed,
-                hosts: Some(hosts),
+                hosts: Some(hosting.iter().map(|&c| existing.len() + c).collect()),
                 capacity: plan.capacity.get(&svc.key).copied().or(svc.capacity),
-                site_capacity: candidates
+                site_capacity: hosting
                     .iter()
-                    .enumerate()
-                    .filter(|(_, c)| {
-                        c.services
-                            .as_ref()
-                            .is_none_or(|keys| keys.contains(&svc.key))
-                    })
-                    .filter_map(|(c, cand)| cand.capacity.map(|cap| (existing.len() + c, cap)))
+                    .filter_map(|&c| candidates[c].capacity.map(|cap| (existing.len() + c, cap)))
                     .collect(),
             });
             splits.push(split);

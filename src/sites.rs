@@ -39,6 +39,15 @@ pub struct CandidateSite {
     pub capacity: Option<f64>,
 }
 
+impl CandidateSite {
+    /// Whether a new facility of `service` may go here.
+    pub fn hosts(&self, service: &str) -> bool {
+        self.services
+            .as_ref()
+            .is_none_or(|keys| keys.iter().any(|k| k == service))
+    }
+}
+
 /// Reads existing facilities from a CSV file with columns `id`, `service`,
 /// `lon`, `lat`.
 ///
