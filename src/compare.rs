@@ -408,20 +408,14 @@ fn set_dotted(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file(text: &str) -> tempfile::NamedTempFile {
-        use std::io::Write;
-        let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::tables::temp_file;
 
     const BASE: &str =
         "osm = \"x.osm.pbf\"\npopulation = \"p.csv\"\n[plan]\nnew_sites = { pharmacy = 1 }\n";
 
     #[test]
     fn variants_times_grid_with_merged_tables() {
-        let f = file(&format!(
+        let f = temp_file(".toml", &format!(
             "{BASE}\n[[variant]]\nname = \"equal\"\n[[variant]]\nname = \"elderly first\"\nplan = {{ elderly_weight = 2.0 }}\n[grid]\n\"plan.new_sites.pharmacy\" = [2, 4]\n"
         ));
         let c = Comparison::from_file(f.path()).unwrap();
@@ -462,11 +456,11 @@ mod tests {
 
     #[test]
     fn no_variants_is_the_base_and_bad_entries_are_named() {
-        let c = Comparison::from_file(file(BASE).path()).unwrap();
+        let c = Comparison::from_file(temp_file(".toml", BASE).path()).unwrap();
         assert_eq!(c.variants.len(), 1);
         assert_eq!(c.variants[0].name, "base");
         let err = |extra: &str| {
-            Comparison::from_file(file(&format!("{BASE}{extra}")).path())
+            Comparison::from_file(temp_file(".toml", &format!("{BASE}{extra}")).path())
                 .unwrap_err()
                 .to_string()
         };

@@ -593,17 +593,14 @@ pub fn snap_demand(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn write(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::tables::temp_file;
 
     #[test]
     fn polygon_becomes_centroid() {
-        let f = write("id,population,wkt\na,10,\"POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))\"\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,wkt\na,10,\"POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))\"\n",
+        );
         let pts = read_demand_csv(f.path()).unwrap();
         assert_eq!(pts[0].id, "a");
         assert!((pts[0].lon - 1.0).abs() < 1e-12 && (pts[0].lat - 1.0).abs() < 1e-12);
@@ -611,7 +608,7 @@ mod tests {
 
     #[test]
     fn lon_lat_columns_work() {
-        let f = write("lat,lon,population,id\n60.1,24.9,5,x\n");
+        let f = temp_file(".csv", "lat,lon,population,id\n60.1,24.9,5,x\n");
         let pts = read_demand_csv(f.path()).unwrap();
         assert_eq!(
             (pts[0].lon, pts[0].lat, pts[0].population),
@@ -621,25 +618,28 @@ mod tests {
 
     #[test]
     fn bad_population_names_the_record() {
-        let f = write("id,population,lon,lat\nok,1,24,60\ncell-7,NaN,24,60\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\nok,1,24,60\ncell-7,NaN,24,60\n",
+        );
         let err = read_demand_csv(f.path()).unwrap_err();
         assert!(
             matches!(&err, Error::InvalidPopulation { id, .. } if id == "cell-7"),
             "{err}"
         );
-        let f = write("id,population,lon,lat\ncell-8,-3,24,60\n");
+        let f = temp_file(".csv", "id,population,lon,lat\ncell-8,-3,24,60\n");
         assert!(matches!(
             read_demand_csv(f.path()),
             Err(Error::InvalidPopulation { .. })
         ));
-        let f = write("id,population,lon,lat\ncell-9,many,24,60\n");
+        let f = temp_file(".csv", "id,population,lon,lat\ncell-9,many,24,60\n");
         let err = read_demand_csv(f.path()).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
     }
 
     #[test]
     fn missing_columns_and_files_are_errors() {
-        let f = write("id,pop\n1,2\n");
+        let f = temp_file(".csv", "id,pop\n1,2\n");
         assert!(read_demand_csv(f.path())
             .unwrap_err()
             .to_string()
@@ -652,7 +652,7 @@ mod tests {
 
     #[test]
     fn age_columns_zones_and_ratios() {
-        let f = write("id,population,aged_60_plus,under_6,zone,lon,lat\na,100,20,5,Kamppi,24,60\nb,50,,,Kamppi,24,60\n");
+        let f = temp_file(".csv", "id,population,aged_60_plus,under_6,zone,lon,lat\na,100,20,5,Kamppi,24,60\nb,50,,,Kamppi,24,60\n");
         let pts = read_demand_csv(f.path()).unwrap();
         assert_eq!(
             (pts[0].aged_60_plus, pts[0].under_6, pts[0].zone()),
@@ -664,25 +664,37 @@ mod tests {
             under_6: None,
         });
         assert_eq!((r.aged_60_plus, r.under_6), (Some(10.0), None));
-        let f = write("id,population,aging_ratio,lon,lat\nc,200,0.25,24,60\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,aging_ratio,lon,lat\nc,200,0.25,24,60\n",
+        );
         let pts = read_demand_csv(f.path()).unwrap();
         assert_eq!((pts[0].aged_60_plus, pts[0].zone()), (Some(50.0), "c"));
     }
 
     #[test]
     fn age_group_larger_than_total_names_the_point() {
-        let f = write("id,population,aged_60_plus,lon,lat\nok,10,2,24,60\ncell-3,10,12,24,60\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,aged_60_plus,lon,lat\nok,10,2,24,60\ncell-3,10,12,24,60\n",
+        );
         let err = read_demand_csv(f.path()).unwrap_err().to_string();
         assert!(
             err.contains("line 3 (id cell-3): aged_60_plus 12 exceeds the population 10"),
             "{err}"
         );
-        let f = write("id,population,aged_60_plus,under_6,lon,lat\nx,10,6,6,24,60\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,aged_60_plus,under_6,lon,lat\nx,10,6,6,24,60\n",
+        );
         assert!(read_demand_csv(f.path())
             .unwrap_err()
             .to_string()
             .contains("aged_60_plus + under_6"));
-        let f = write("id,population,aging_ratio,lon,lat\nx,10,1.5,24,60\n");
+        let f = temp_file(
+            ".csv",
+            "id,population,aging_ratio,lon,lat\nx,10,1.5,24,60\n",
+        );
         assert!(read_demand_csv(f.path())
             .unwrap_err()
             .to_string()
@@ -691,15 +703,14 @@ mod tests {
 
     #[test]
     fn geojson_points_and_polygons() {
-        let mut f = tempfile::Builder::new()
-            .suffix(".geojson")
-            .tempfile()
-            .unwrap();
-        f.write_all(br#"{"type": "FeatureCollection", "features": [
+        let f = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": 7, "geometry": {"type": "Point", "coordinates": [24.9, 60.1]},
              "properties": {"population": 30, "aged_60_plus": 6, "community": "A"}},
             {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0,0],[2,0],[2,2],[0,2],[0,0]]]},
-             "properties": {"id": "z", "population": 10}}]}"#).unwrap();
+             "properties": {"id": "z", "population": 10}}]}"#,
+        );
         let pts = read_demand(f.path()).unwrap();
         assert_eq!(
             (pts[0].id.as_str(), pts[0].aged_60_plus, pts[0].zone()),
@@ -709,11 +720,10 @@ mod tests {
             (pts[1].id.as_str(), pts[1].lon, pts[1].lat),
             ("z", 1.0, 1.0)
         );
-        let mut bad = tempfile::Builder::new()
-            .suffix(".geojson")
-            .tempfile()
-            .unwrap();
-        bad.write_all(br#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"population": 1}}]}"#).unwrap();
+        let bad = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"population": 1}}]}"#,
+        );
         assert!(read_demand(bad.path())
             .unwrap_err()
             .to_string()

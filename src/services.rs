@@ -375,13 +375,7 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn file(ext: &str, text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::Builder::new().suffix(ext).tempfile().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::tables::temp_file;
 
     #[test]
     fn default_catalogue_is_valid_and_follows_the_policy() {
@@ -403,7 +397,7 @@ mod tests {
 
     #[test]
     fn catalogue_file_with_mix_and_capacity() {
-        let f = file(
+        let f = temp_file(
             ".toml",
             r#"
 [[service]]
@@ -446,7 +440,7 @@ serves = "aged_60_plus"
         let base =
             "[[service]]\nkey = \"x\"\nname = \"x\"\nclass = \"basic\"\nwalking_limit_min = 5\n";
         let err = |extra: &str| {
-            Catalogue::from_file(file(".toml", &format!("{base}{extra}")).path())
+            Catalogue::from_file(temp_file(".toml", &format!("{base}{extra}")).path())
                 .unwrap_err()
                 .to_string()
         };
@@ -456,7 +450,7 @@ serves = "aged_60_plus"
         assert!(err("osm_tags = [\"shop\"]\n").contains("not key=value"));
         assert!(err("colour = \"red\"\n").contains("unknown field"));
         assert!(err(&format!("\n{base}")).contains("duplicate key"));
-        let json = file(
+        let json = temp_file(
             ".json",
             r#"{"service": [{"key": "x", "name": "x", "class": "basic", "walking_limit_min": 0}]}"#,
         );

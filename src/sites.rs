@@ -145,24 +145,18 @@ pub fn read_candidates_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn write(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::tables::temp_file;
 
     #[test]
     fn facilities_and_candidates() {
         let cat = Catalogue::default();
-        let f = write("id,service,lon,lat\nc1,elderly_canteen,24.9,60.1\n");
+        let f = temp_file(".csv", "id,service,lon,lat\nc1,elderly_canteen,24.9,60.1\n");
         let fac = read_facilities_csv(f.path(), &cat).unwrap();
         assert_eq!(
             (fac[0].id.as_str(), fac[0].service.as_str()),
             ("c1", "elderly_canteen")
         );
-        let f = write("id,lon,lat,cost,services,capacity\na,24.9,60.1,2.5,elderly_canteen;health_station,80\nb,24.9,60.1,,,\n");
+        let f = temp_file(".csv", "id,lon,lat,cost,services,capacity\na,24.9,60.1,2.5,elderly_canteen;health_station,80\nb,24.9,60.1,,,\n");
         let c = read_candidates_csv(f.path(), &cat, 1.0).unwrap();
         assert_eq!(
             (c[0].cost, c[0].capacity, c[1].capacity),
@@ -178,23 +172,23 @@ mod tests {
     #[test]
     fn bad_rows_name_the_line() {
         let cat = Catalogue::default();
-        let f = write("id,service,lon,lat\nc1,cinema,24.9,60.1\n");
+        let f = temp_file(".csv", "id,service,lon,lat\nc1,cinema,24.9,60.1\n");
         let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
         assert!(
             e.contains("line 2") && e.contains("unknown service \"cinema\""),
             "{e}"
         );
-        let f = write("id,lon,lat,capacity\na,24.9,60.1,0\n");
+        let f = temp_file(".csv", "id,lon,lat,capacity\na,24.9,60.1,0\n");
         let e = read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: capacity must be > 0"), "{e}");
-        let f = write("id,lon,lat,cost\na,24.9,60.1,-1\n");
+        let f = temp_file(".csv", "id,lon,lat,cost\na,24.9,60.1,-1\n");
         let e = read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: cost must be"), "{e}");
-        let f = write("id,lon\na,24.9\n");
+        let f = temp_file(".csv", "id,lon\na,24.9\n");
         assert!(read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()
             .to_string()

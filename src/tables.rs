@@ -68,3 +68,13 @@ pub(crate) fn read_table(
     }
     Ok(())
 }
+
+/// A temporary file holding `text`, its name ending in `suffix` (readers pick
+/// a format by extension): what the readers' tests feed them.
+#[cfg(test)]
+pub(crate) fn temp_file(suffix: &str, text: &str) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let mut f = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}

@@ -57,18 +57,15 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn write(text: &str) -> tempfile::NamedTempFile {
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-        f
-    }
+    use crate::tables::temp_file;
 
     #[test]
     fn tables_make_a_network() {
-        let nodes = write("id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n3,24.942,60.17\n");
-        let edges = write("source,target,length_m\n1,2,50\n2,3,\n");
+        let nodes = temp_file(
+            ".csv",
+            "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n3,24.942,60.17\n",
+        );
+        let edges = temp_file(".csv", "source,target,length_m\n1,2,50\n2,3,\n");
         let net = read_network_csv(nodes.path(), edges.path()).unwrap();
         assert_eq!((net.node_count(), net.edge_count()), (3, 2));
         // 0.001° of longitude at 60.17° N is about 55.6 m.
@@ -81,18 +78,18 @@ mod tests {
 
     #[test]
     fn bad_edges_name_the_line() {
-        let nodes = write("id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n");
-        let edges = write("source,target\n1,2\n2,9\n");
+        let nodes = temp_file(".csv", "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n");
+        let edges = temp_file(".csv", "source,target\n1,2\n2,9\n");
         let e = read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 3") && e.contains('9'), "{e}");
-        let edges = write("source,target,length_m\n1,2,-4\n");
+        let edges = temp_file(".csv", "source,target,length_m\n1,2,-4\n");
         let e = read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2"), "{e}");
-        let nodes = write("id,lon\n1,24.94\n");
+        let nodes = temp_file(".csv", "id,lon\n1,24.94\n");
         assert!(read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
             .to_string()
