@@ -73,7 +73,7 @@ pub enum VariantResult {
 }
 
 /// One row of the comparison table: a variant and one of its planned services.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ComparisonRow {
     /// Variant name.
     pub variant: String,
@@ -260,23 +260,8 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                 rows.push(ComparisonRow {
                     variant: o.name.clone(),
                     status: "error".into(),
-                    gap: None,
-                    cost: None,
-                    service: String::new(),
-                    new_sites: 0,
-                    newly_covered: 0.0,
-                    newly_covered_60plus: None,
-                    share_before: 0.0,
-                    share_after: 0.0,
-                    p50_before: None,
-                    p50_after: None,
-                    p90_before: None,
-                    p90_after: None,
-                    zones_rated_before: 0,
-                    zones_rated_after: 0,
-                    mean_stars_before: 0.0,
-                    mean_stars_after: 0.0,
                     error: Some(e.clone()),
+                    ..ComparisonRow::default()
                 });
                 continue;
             }
