@@ -27,25 +27,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / "target" / "spopt-venv"
+sys.path.insert(0, str(ROOT / "benches"))
+from compare_spopt import ensure_venv  # the venv this script shares with compare_spopt.py
+
 BIN = Path(os.environ.get("LIFECIRCLE_BIN", ROOT / "target" / "release" / "lifecircle"))
 LIMIT_M = 15 * 60 * 1.1
 RADIUS_M = 8 * 60 * 1.1
 RESIDENTS_PER_SITE = 20_000
 # lifecircle's attachment rule (network::ATTACH_NODES, network::ATTACH_SLACK_M).
 ATTACH, SLACK_M = 4, 50.0
-
-
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "spopt", "highspy", "scipy"], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "networkx"], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(ROOT / "python")], check=True)
-    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
 SPOPT_CHILD = r"""
@@ -134,7 +124,10 @@ def mclp(pairs, weights, n_sites, p, workdir):
     try:
         out = subprocess.run(
             [sys.executable, "-c", SPOPT_CHILD, str(npz), str(RADIUS_M), str(p)],
-            capture_output=True, text=True, timeout=900, check=True,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
         )
         spopt = json.loads(out.stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
@@ -146,8 +139,11 @@ def run(residents):
     import pandas as pd
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([str(BIN), "generate-district", "--residents", str(residents), "--seed", "1", "--out", tmp],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN), "generate-district", "--residents", str(residents), "--seed", "1", "--out", tmp],
+            check=True,
+            capture_output=True,
+        )
         nodes = pd.read_csv(Path(tmp) / "nodes.csv")
         edges = pd.read_csv(Path(tmp) / "edges.csv")
         demand = pd.read_csv(Path(tmp) / "population.csv")
@@ -159,20 +155,35 @@ def run(residents):
         p = max(1, residents // RESIDENTS_PER_SITE)
         ours, ours_s, spopt = mclp(lc_pairs, demand["population"].tolist(), len(sites), p, tmp)
         return {
-            "residents": residents, "p": p, "nodes": len(nodes), "edges": len(edges), "buildings": len(demand),
-            "sites": len(sites), "pairs_nx": len(nx_pairs), "pairs_lc": len(lc_pairs), "common": len(common),
-            "max_diff_m": worst, "nx_s": nx_s, "lc_s": lc_s,
-            "mclp_lc": ours.objective, "mclp_lc_status": ours.status, "mclp_lc_s": ours_s,
-            "mclp_spopt": spopt["objective"], "mclp_spopt_status": spopt["status"],
-            "mclp_spopt_s": spopt["seconds"], "mclp_spopt_build": spopt["build"],
+            "residents": residents,
+            "p": p,
+            "nodes": len(nodes),
+            "edges": len(edges),
+            "buildings": len(demand),
+            "sites": len(sites),
+            "pairs_nx": len(nx_pairs),
+            "pairs_lc": len(lc_pairs),
+            "common": len(common),
+            "max_diff_m": worst,
+            "nx_s": nx_s,
+            "lc_s": lc_s,
+            "mclp_lc": ours.objective,
+            "mclp_lc_status": ours.status,
+            "mclp_lc_s": ours_s,
+            "mclp_spopt": spopt["objective"],
+            "mclp_spopt_status": spopt["status"],
+            "mclp_spopt_s": spopt["seconds"],
+            "mclp_spopt_build": spopt["build"],
         }
 
 
 def main():
-    ensure_venv()
+    ensure_venv(__file__, [["networkx"], ["--force-reinstall", "--no-deps", str(ROOT / "python")]])
     sizes = [int(a) for a in sys.argv[1:]] or [100_000, 300_000]
-    print("| residents | nodes | buildings x sites | pairs (networkx / lifecircle, max diff m) | travel networkx s | "
-          "travel lifecircle s | speed-up | p | MCLP spopt s (build) | MCLP lifecircle s | speed-up | objectives |")
+    print(
+        "| residents | nodes | buildings x sites | pairs (networkx / lifecircle, max diff m) | travel networkx s | "
+        "travel lifecircle s | speed-up | p | MCLP spopt s (build) | MCLP lifecircle s | speed-up | objectives |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         r = run(n)

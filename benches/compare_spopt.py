@@ -27,14 +27,18 @@ BIN = Path(os.environ.get("LIFECIRCLE_BIN", TARGET / "release" / "lifecircle")).
 sys.path.insert(0, str(ROOT / "python" / "tests"))
 
 
-def ensure_venv():
+def ensure_venv(script=__file__, installs=()):
+    """Re-runs `script` inside target/spopt-venv, created with spopt, highspy and scipy on first
+    use; each of `installs` (pip arguments) is installed into it before every run."""
     python = VENV / "bin" / "python"
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", "spopt", "highspy", "scipy"], check=True)
-    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+    for args in installs:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *args], check=True)
+    os.execv(str(python), [str(python), str(script), *sys.argv[1:]])
 
 
 SPOPT_CHILD = r"""

@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 BIN = Path(os.environ.get("LIFECIRCLE_BIN", TARGET / "release" / "lifecircle"))
 # The generated districts (about 60 MB at the largest size).
-WORK = Path(os.environ.get("DISTRICT_SCALING_DIR",
-                           Path(tempfile.gettempdir()) / "lifecircle-district-scaling"))
+WORK = Path(os.environ.get("DISTRICT_SCALING_DIR", Path(tempfile.gettempdir()) / "lifecircle-district-scaling"))
 YANHU = 928_334
 
 # (residents, extra generator flags): the last row is the dense graph of the travel target.
@@ -60,9 +59,20 @@ time_limit_s = 120.0
 def run_plan(scenario):
     """Runs `lifecircle plan --json` under /usr/bin/time -v: (report, wall s, peak MB)."""
     out = subprocess.run(
-        ["/usr/bin/time", "-v", str(BIN), "plan", str(scenario), "--json",
-         "--geojson", str(scenario.with_suffix(".geojson"))],
-        capture_output=True, text=True, check=True)
+        [
+            "/usr/bin/time",
+            "-v",
+            str(BIN),
+            "plan",
+            str(scenario),
+            "--json",
+            "--geojson",
+            str(scenario.with_suffix(".geojson")),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", out.stderr)
     seconds = 0.0
@@ -73,9 +83,26 @@ def run_plan(scenario):
 
 def main():
     wanted = {int(a) for a in sys.argv[1:]}
-    header = ("residents", "nodes", "edges", "cands", "points", "new", "network", "snap",
-              "travel", "coverage", "solve", "total", "wall s", "peak MB", "objective",
-              "bound", "gap %", "status")
+    header = (
+        "residents",
+        "nodes",
+        "edges",
+        "cands",
+        "points",
+        "new",
+        "network",
+        "snap",
+        "travel",
+        "coverage",
+        "solve",
+        "total",
+        "wall s",
+        "peak MB",
+        "objective",
+        "bound",
+        "gap %",
+        "status",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for residents, flags in SIZES:
@@ -83,19 +110,41 @@ def main():
             continue
         out = WORK / (f"{residents}" + ("-dense" if flags else ""))
         candidates = max(100, round(residents * 10_000 / YANHU))
-        subprocess.run([str(BIN), "generate-district", "--residents", str(residents),
-                        "--candidates", str(candidates), "--out", str(out), *flags],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN),
+                "generate-district",
+                "--residents",
+                str(residents),
+                "--candidates",
+                str(candidates),
+                "--out",
+                str(out),
+                *flags,
+            ],
+            check=True,
+            capture_output=True,
+        )
         new = max(1, round(residents / 50_000))
         scenario = out / "mclp.toml"
         scenario.write_text(SCENARIO.format(new=new))
         r, wall, rss = run_plan(scenario)
         s = r["seconds"]
-        row = (residents, r["network"]["nodes"], r["network"]["edges"], r["candidates"],
-               r["demand"]["on_network"], new, *(f"{s[k]:.2f}" for k in
-               ("network", "snap", "travel", "coverage", "solve", "total")),
-               f"{wall:.2f}", f"{rss:.0f}", f"{r['objective']:.0f}", f"{r['bound']:.0f}",
-               f"{100 * r['gap']:.4f}", r["status"])
+        row = (
+            residents,
+            r["network"]["nodes"],
+            r["network"]["edges"],
+            r["candidates"],
+            r["demand"]["on_network"],
+            new,
+            *(f"{s[k]:.2f}" for k in ("network", "snap", "travel", "coverage", "solve", "total")),
+            f"{wall:.2f}",
+            f"{rss:.0f}",
+            f"{r['objective']:.0f}",
+            f"{r['bound']:.0f}",
+            f"{100 * r['gap']:.4f}",
+            r["status"],
+        )
         print("| " + " | ".join(str(c) for c in row) + " |", flush=True)
 
 
