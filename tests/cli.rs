@@ -435,6 +435,15 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
         dir.path(),
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("asked for 3 new sites"));
+    // A NaN radius would cover nothing and report an empty plan as optimal.
+    let out = lifecircle(
+        &[
+            "solve", "--model", "mclp", "--costs", "c.csv", "--p", "1", "--radius", "NaN",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("radius"));
 }
 
 #[test]

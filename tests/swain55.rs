@@ -29,7 +29,7 @@ fn coverage(radius: f64) -> (CoverageSets, Vec<f64>) {
         })
         .collect();
     (
-        CoverageSets::within(&CostMatrix::from_rows(costs).unwrap(), radius),
+        CoverageSets::within(&CostMatrix::from_rows(costs).unwrap(), radius).unwrap(),
         pop,
     )
 }

@@ -245,14 +245,14 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
             .fixed_open(args.fixed.clone())?
             .solve(&options),
         ModelKind::Mclp => {
-            let cov = CoverageSets::within(&costs, need_radius()?);
+            let cov = CoverageSets::within(&costs, need_radius()?)?;
             MaxCoverage::new(cov, weights)?
                 .fixed_open(args.fixed.clone())?
                 .new_sites(need_p()?)?
                 .solve(&options)
         }
         ModelKind::Lscp => {
-            let cov = CoverageSets::within(&costs, need_radius()?);
+            let cov = CoverageSets::within(&costs, need_radius()?)?;
             SetCover::new(cov)
                 .fixed_open(args.fixed.clone())?
                 .solve(&options)

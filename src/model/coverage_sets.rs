@@ -56,7 +56,17 @@ impl CoverageSets {
 
     /// Builds from a cost matrix: site `j` covers demand point `i` when
     /// `cost(i, j) <= radius`.
-    pub fn within(costs: &CostMatrix, radius: f64) -> Self {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a negative or NaN radius (which would
+    /// silently cover nothing).
+    pub fn within(costs: &CostMatrix, radius: f64) -> Result<Self> {
+        if !(radius >= 0.0) {
+            return Err(Error::param(
+                "radius",
+                format!("must be a number >= 0, got {radius}"),
+            ));
+        }
         let mut sets = vec![Vec::new(); costs.n_sites()];
         for i in 0..costs.n_demand() {
             for (j, &c) in costs.row(i).iter().enumerate() {
@@ -65,7 +75,7 @@ impl CoverageSets {
                 }
             }
         }
-        Self::from_sets(costs.n_demand(), sets).expect("indices come from the matrix")
+        Self::from_sets(costs.n_demand(), sets)
     }
 
     /// Number of demand points.
@@ -213,10 +223,19 @@ mod tests {
     #[test]
     fn cost_matrix_within_radius_and_transpose() {
         let m = CostMatrix::from_rows(vec![vec![1.0, 5.0], vec![3.0, 2.0]]).unwrap();
-        let cov = CoverageSets::within(&m, 2.0);
+        let cov = CoverageSets::within(&m, 2.0).unwrap();
         assert_eq!(cov.site(0), &[0]);
         assert_eq!(cov.site(1), &[1]);
         assert_eq!(cov.by_demand(), vec![vec![0], vec![1]]);
+    }
+
+    #[test]
+    fn nan_or_negative_radius_is_rejected() {
+        let m = CostMatrix::from_rows(vec![vec![1.0]]).unwrap();
+        for radius in [f64::NAN, -1.0] {
+            let err = CoverageSets::within(&m, radius).unwrap_err();
+            assert!(err.to_string().contains("radius"), "{err}");
+        }
     }
 
     #[test]

@@ -150,6 +150,8 @@ impl Solution {
         presolve: super::PresolveStats,
         timings: Timings,
     ) -> Self {
+        // An empty float sum is -0.0 in Rust; a plan covering nothing reports 0.
+        let (objective, bound) = (objective + 0.0, bound + 0.0);
         Self {
             sites,
             objective,
