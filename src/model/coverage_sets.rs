@@ -61,7 +61,7 @@ impl CoverageSets {
     /// [`Error::InvalidParameter`] for a negative or NaN radius (which would
     /// silently cover nothing).
     pub fn within(costs: &CostMatrix, radius: f64) -> Result<Self> {
-        if !(radius >= 0.0) {
+        if radius.is_nan() || radius < 0.0 {
             return Err(Error::param(
                 "radius",
                 format!("must be a number >= 0, got {radius}"),
