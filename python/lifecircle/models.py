@@ -232,7 +232,8 @@ class _DenseModel(_Model):
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array, or scipy.sparse storing
+        every pair). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, weights, p_facilities, fixed)
 
     @classmethod
@@ -370,7 +371,8 @@ class MCLP(_CoverageModel):
         site_costs=None,
         budget=None,
     ):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
+        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
 
     @classmethod
@@ -432,7 +434,8 @@ class LSCP(_CoverageModel):
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, service_radius: float = 0.0, fixed=None, site_costs=None):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
+        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, fixed, site_costs)
 
     @classmethod
