@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidInputError
-from .network import Network, travel_times
+from .network import Network, as_floats, travel_times
 
 
 def current_coverage(
@@ -26,7 +26,7 @@ def current_coverage(
     """
     if population_col not in demand.columns:
         raise InvalidInputError(f"demand has no {population_col!r} column; have {list(demand.columns)}")
-    population = demand[population_col].to_numpy(dtype=float)
+    population = as_floats(demand[population_col], f"column {population_col!r}")
     bad = np.flatnonzero(~np.isfinite(population) | (population < 0))
     if bad.size:
         raise InvalidInputError(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError
-from .network import Network, travel_matrix, travel_times
+from .network import Network, as_floats, travel_matrix, travel_times
 
 
 @dataclass
@@ -72,14 +73,53 @@ def _plain(v):
 
 
 def _weights(weights, n: int) -> np.ndarray:
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if weights is None:
+        return np.ones(n)
+    w = as_floats(weights, "weights")
     if w.shape != (n,):
-        raise InvalidInputError(f"weights: {w.shape[0]} values for {n} demand points")
+        raise InvalidInputError(f"weights: need one value per demand point, shape ({n},), got shape {w.shape}")
     return np.ascontiguousarray(w)
 
 
-def _fixed(fixed) -> list[int]:
-    return [] if fixed is None else [int(j) for j in np.asarray(fixed).ravel()]
+def _count(value, name: str) -> int:
+    """An integer count; 1.7 or "2" are refused rather than truncated or parsed."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _fixed(fixed, n_sites: int) -> list[int]:
+    """Fixed-open site indices; a boolean array is a mask over the sites (as int()
+    its True/False would become sites 1 and 0)."""
+    if fixed is None:
+        return []
+    a = np.atleast_1d(np.asarray(fixed))
+    if a.ndim != 1:
+        raise InvalidInputError(f"fixed: need a list of site indices or a boolean mask, got shape {a.shape}")
+    if a.dtype == bool:
+        if a.shape != (n_sites,):
+            raise InvalidInputError(f"fixed: boolean mask of {a.size} values for {n_sites} sites")
+        return np.flatnonzero(a).tolist()
+    if a.size and not np.issubdtype(a.dtype, np.integer):
+        raise TypeError(f"fixed: site indices must be integers (or a boolean mask), got {a.dtype} values")
+    return a.astype(np.int64).tolist()
+
+
+def _site_costs(site_costs) -> list[float] | None:
+    return None if site_costs is None else as_floats(site_costs, "site_costs").ravel().tolist()
+
+
+def _mask_column(frame, col: str) -> np.ndarray:
+    """A True/False (or 1/0) column; NaN or strings such as "no" would otherwise count as True."""
+    column = frame[col]
+    ok = column.notna().to_numpy() & column.isin([0, 1]).to_numpy()
+    if not ok.all():
+        k = np.flatnonzero(~ok)[0]
+        value = column.iloc[k]
+        shown = repr(value) if isinstance(value, str) else value
+        raise InvalidInputError(f"column {col!r}, row {frame.index[k]!r}: {shown} is not True/False (or 1/0)")
+    return column.to_numpy().astype(bool)
 
 
 def _frame_columns(demand, sites, weights_col, fixed_col):
@@ -87,35 +127,57 @@ def _frame_columns(demand, sites, weights_col, fixed_col):
     for frame, col in ((demand, weights_col), (sites, fixed_col)):
         if col is not None and col not in frame.columns:
             raise InvalidInputError(f"no column {col!r}; have {list(frame.columns)}")
-    weights = None if weights_col is None else demand[weights_col].to_numpy(dtype=float)
-    fixed = None if fixed_col is None else np.flatnonzero(sites[fixed_col].to_numpy(dtype=bool))
+    weights = None if weights_col is None else as_floats(demand[weights_col], f"column {weights_col!r}")
+    fixed = None if fixed_col is None else _mask_column(sites, fixed_col)
     return weights, fixed
 
 
 def _dense(cost) -> np.ndarray:
     if hasattr(cost, "toarray"):
+        c = cost.tocoo()
+        stored = np.zeros(c.shape, dtype=bool)
+        stored[c.row, c.col] = True
+        if not stored.all():
+            i, j = np.argwhere(~stored)[0]
+            raise InvalidInputError(
+                f"sparse cost matrix, row {i}, column {j}: no entry; this model needs every demand x site cost"
+                " (an absent pair would cost 0, though for the coverage models it means out of reach)"
+            )
         cost = cost.toarray()
-    a = np.ascontiguousarray(np.asarray(cost, dtype=float))
+    a = np.ascontiguousarray(as_floats(cost, "cost matrix"))
     if a.ndim != 2:
         raise InvalidInputError(f"cost matrix must be 2-D (demand x sites), got shape {a.shape}")
     return a
 
 
+def _bad_coverage_cost(values: np.ndarray) -> np.ndarray:
+    # inf stays allowed: it means out of reach, as an absent sparse entry does.
+    return np.isnan(values) | (values < 0)
+
+
 def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
     """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix.
     For sparse input only stored entries count (absent pairs are out of reach)."""
+    if np.isnan(radius) or radius < 0:
+        raise InvalidInputError(f"service_radius must be a number >= 0, got {radius}")
     if hasattr(cost, "tocsc"):
         c = cost.tocsc()
         c.sort_indices()
         n, m = c.shape
-        keep = c.data <= radius
         cols = np.repeat(np.arange(m), np.diff(c.indptr))
+        bad = np.flatnonzero(_bad_coverage_cost(c.data))
+        if bad.size:
+            k = bad[0]
+            raise InvalidInputError(
+                f"cost matrix, row {c.indices[k]}, column {cols[k]}: cost {c.data[k]} must be a number >= 0"
+            )
+        keep = c.data <= radius
         indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[keep], minlength=m))]).astype(np.int64)
         return n, indptr, c.indices[keep].astype(np.int64)
     a = _dense(cost)
-    if np.isnan(a).any():
-        i, j = np.argwhere(np.isnan(a))[0]
-        raise InvalidInputError(f"cost matrix, row {i}, column {j}: is NaN")
+    if _bad_coverage_cost(a).any():
+        i, j = np.argwhere(_bad_coverage_cost(a))[0]
+        raise InvalidInputError(f"cost matrix, row {i}, column {j}: cost {a[i, j]} must be a number >= 0")
     n, m = a.shape
     rows, cols = np.nonzero(a.T <= radius)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m))]).astype(np.int64)
@@ -165,12 +227,13 @@ class _DenseModel(_Model):
         self.cost = _dense(cost)
         super().__init__(self.cost.shape[0], self.cost.shape[1], site_frame)
         self.weights = _weights(weights, self.n_demand)
-        self.p_facilities = int(p_facilities)
-        self.fixed = _fixed(fixed)
+        self.p_facilities = _count(p_facilities, "p_facilities")
+        self.fixed = _fixed(fixed, self.n_sites)
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array, or scipy.sparse storing
+        every pair). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, weights, p_facilities, fixed)
 
     @classmethod
@@ -190,9 +253,13 @@ class _DenseModel(_Model):
         polygon centroids) of two (Geo)DataFrames. Pairs farther than
         ``limit_minutes`` cost ``unreachable_minutes`` (default 3 x the limit)."""
         d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
-        dense = np.full(
-            (len(demand), len(sites)), unreachable_minutes if unreachable_minutes is not None else 3 * limit_minutes
-        )
+        unreachable = 3 * limit_minutes if unreachable_minutes is None else unreachable_minutes
+        # Cheaper than the limit, an unreachable pair would be preferred to a reachable one.
+        if np.isnan(unreachable) or unreachable < limit_minutes:
+            raise InvalidInputError(
+                f"unreachable_minutes must be >= limit_minutes ({limit_minutes}), got {unreachable}"
+            )
+        dense = np.full((len(demand), len(sites)), float(unreachable))
         dense[d, s] = minutes
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         return cls(dense, weights, p_facilities, fixed, site_frame=sites)
@@ -244,15 +311,15 @@ class _CoverageModel(_Model):
         n_demand, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
         super().__init__(n_demand, len(self.indptr) - 1, site_frame)
         self.weights = _weights(weights, self.n_demand)
-        self.fixed = _fixed(fixed)
+        self.fixed = _fixed(fixed, self.n_sites)
 
     @classmethod
     def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
         cost = travel_matrix(network, demand, sites, speed_m_s, limit_minutes)
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        model = cls(cost, service_radius=limit_minutes, weights=weights, fixed=fixed, **kw)
-        model.site_frame = sites
-        return model
+        if weights is not None:  # LSCP takes no weights
+            kw["weights"] = weights
+        return cls(cost, service_radius=limit_minutes, fixed=fixed, site_frame=sites, **kw)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
@@ -289,8 +356,8 @@ class MCLP(_CoverageModel):
         super().__init__(cost, service_radius, weights, fixed, site_frame)
         if p_facilities is None and budget is None:
             raise InvalidInputError("MCLP needs p_facilities or a budget")
-        self.p_facilities = None if p_facilities is None else int(p_facilities)
-        self.site_costs = None if site_costs is None else [float(c) for c in np.asarray(site_costs).ravel()]
+        self.p_facilities = None if p_facilities is None else _count(p_facilities, "p_facilities")
+        self.site_costs = _site_costs(site_costs)
         self.budget = None if budget is None else float(budget)
 
     @classmethod
@@ -304,7 +371,8 @@ class MCLP(_CoverageModel):
         site_costs=None,
         budget=None,
     ):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
+        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
 
     @classmethod
@@ -362,11 +430,12 @@ class LSCP(_CoverageModel):
 
     def __init__(self, cost, service_radius, fixed=None, site_costs=None, site_frame=None):
         super().__init__(cost, service_radius, None, fixed, site_frame)
-        self.site_costs = None if site_costs is None else [float(c) for c in np.asarray(site_costs).ravel()]
+        self.site_costs = _site_costs(site_costs)
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, service_radius: float = 0.0, fixed=None, site_costs=None):
-        """A model on a demand x site cost matrix (numpy array or scipy.sparse)."""
+        """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
+        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, fixed, site_costs)
 
     @classmethod

@@ -3,6 +3,7 @@ between the rows of (Geo)DataFrames."""
 
 from __future__ import annotations
 
+import os
 from os import PathLike
 
 import numpy as np
@@ -28,7 +29,7 @@ class Network:
     def from_pbf(cls, path: str | PathLike) -> Network:
         """Reads the walkable ways of an ``.osm.pbf`` file; ``.pois`` holds its
         shops, amenities and healthcare places (one row each, tags as a dict)."""
-        core, pois, stats = _core.read_pbf(str(path))
+        core, pois, stats = _core.read_pbf(os.fspath(path))
         frame = pd.DataFrame(pois, columns=["osm_id", "is_way", "lon", "lat", "tags"])
         frame["tags"] = [dict(t) for t in frame["tags"]]
         return cls(core, frame, stats)
@@ -37,17 +38,19 @@ class Network:
     def from_edges(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> Network:
         """From a node table (``id``, ``lon``, ``lat``) and an edge table
         (``source``, ``target``, optional ``length`` in metres; geodesic by default)."""
-        for table, cols in ((nodes, ["id", "lon", "lat"]), (edges, ["source", "target"])):
+        for name, table, cols in (("nodes", nodes, ["id", "lon", "lat"]), ("edges", edges, ["source", "target"])):
+            if not isinstance(table, pd.DataFrame):
+                raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
             missing = [c for c in cols if c not in table.columns]
             if missing:
-                raise InvalidInputError(f"missing column(s) {missing}; have {list(table.columns)}")
-        lengths = edges["length"].to_numpy(dtype=float) if "length" in edges.columns else None
+                raise InvalidInputError(f"{name}: missing column(s) {missing}; have {list(table.columns)}")
+        lengths = as_floats(edges["length"], "edges column 'length'") if "length" in edges.columns else None
         core = _core.Network.from_edges(
-            nodes["id"].to_numpy(dtype=np.int64),
-            nodes["lon"].to_numpy(dtype=float),
-            nodes["lat"].to_numpy(dtype=float),
-            edges["source"].to_numpy(dtype=np.int64),
-            edges["target"].to_numpy(dtype=np.int64),
+            _node_ids(nodes, "id"),
+            as_floats(nodes["lon"], "nodes column 'lon'"),
+            as_floats(nodes["lat"], "nodes column 'lat'"),
+            _node_ids(edges, "source"),
+            _node_ids(edges, "target"),
             lengths,
         )
         return cls(core)
@@ -84,6 +87,28 @@ class Network:
         return repr(self._core)
 
 
+def as_floats(values, name: str) -> np.ndarray:
+    """``values`` as a float array; what cannot be converted raises naming ``name``."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise InvalidInputError(f"{name}: {e}") from None
+
+
+def _node_ids(table: pd.DataFrame, col: str) -> np.ndarray:
+    """Integer node ids; floats must be whole (a cast would turn 1.5 into node 1 and NaN into a huge negative id)."""
+    values = table[col].to_numpy()
+    if np.issubdtype(values.dtype, np.integer):
+        return values.astype(np.int64)
+    if np.issubdtype(values.dtype, np.floating):
+        bad = np.flatnonzero(~(np.isfinite(values) & (values == np.round(values))))
+        if not bad.size:
+            return values.astype(np.int64)
+        k = bad[0]
+        raise InvalidInputError(f"column {col!r}, row {table.index[k]!r}: {values[k]} is not an integer node id")
+    raise InvalidInputError(f"column {col!r} must hold integer node ids, got {values.dtype} values")
+
+
 def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes of the rows of a (Geo)DataFrame: ``lon``/``lat``
     columns, or the geometry (polygons by their centroid), in WGS 84."""
@@ -91,6 +116,9 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
     if geometry is not None and hasattr(geometry, "crs"):
         import shapely
 
+        missing = np.flatnonzero((geometry.isna() | geometry.is_empty).to_numpy())
+        if missing.size:
+            raise InvalidInputError(f"row {frame.index[missing[0]]!r}: missing or empty geometry")
         if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
             geometry = geometry.to_crs(4326)
         points = shapely.centroid(np.asarray(geometry.values))
@@ -98,7 +126,7 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
             shapely.get_y(points), dtype=float
         )
     if isinstance(frame, pd.DataFrame) and {"lon", "lat"} <= set(frame.columns):
-        return frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+        return as_floats(frame["lon"], "column 'lon'"), as_floats(frame["lat"], "column 'lat'")
     raise InvalidInputError("points need a geometry column or lon and lat columns")
 
 
@@ -109,6 +137,8 @@ def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_
     limit are absent). Each point steps onto its nearest nodes (up to 4, within
     50 m of the nearest), and that step is walked too.
     """
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a lifecircle.Network, got {type(network).__name__}")
     dlon, dlat = lon_lat(demand)
     slon, slat = lon_lat(sites)
     rows, cols, secs = network._core.travel_times(slon, slat, dlon, dlat, float(speed_m_s), float(limit_minutes) * 60.0)

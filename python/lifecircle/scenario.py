@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from os import PathLike
+from os import PathLike, fspath
 from typing import Any
 
 import numpy as np
@@ -135,7 +135,7 @@ def _flatten(points: list[dict]) -> pd.DataFrame:
 
 def run_scenario(path: str | PathLike) -> PlanReport:
     """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
-    raw = json.loads(_core.run_scenario(str(path)))
+    raw = json.loads(_core.run_scenario(fspath(path)))
     geojson = raw.pop("geojson")
     demand = _flatten(raw.pop("demand_points"))
     streets = np.asarray(raw.pop("streets"), dtype=float).reshape(-1, 2, 2)
@@ -168,7 +168,7 @@ class GapsReport:
 
 def scenario_gaps(path: str | PathLike) -> GapsReport:
     """Gap analysis of a scenario file (its ``[plan]`` is not run); the GIL is released meanwhile."""
-    raw = json.loads(_core.scenario_gaps(str(path)))
+    raw = json.loads(_core.scenario_gaps(fspath(path)))
     gaps = raw.pop("gaps")
     geojson = raw.pop("geojson")
     return GapsReport(
@@ -183,7 +183,7 @@ def scenario_gaps(path: str | PathLike) -> GapsReport:
 def service_catalogue(path: str | PathLike | None = None) -> pd.DataFrame:
     """A service catalogue (key, name, class, walking limit, who it serves,
     capacity, OSM tags): the built-in one, or a TOML/JSON file's after validation."""
-    return pd.DataFrame(json.loads(_core.service_catalogue(None if path is None else str(path))))
+    return pd.DataFrame(json.loads(_core.service_catalogue(None if path is None else fspath(path))))
 
 
 __all__ = ["GapsReport", "PlanReport", "run_scenario", "scenario_gaps", "service_catalogue"]

@@ -8,7 +8,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
-use lifecircle::network::{self, NetworkBuilder, Node, Snapped, Snapper};
+use lifecircle::network::{
+    self, check_lon_lat, NetworkBuilder, Node, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M,
+};
 use lifecircle::solve::{Solution, SolveOptions};
 use lifecircle::travel::TravelTimes;
 use lifecircle::Error;
@@ -45,6 +47,36 @@ trait OrPy<T> {
 impl<T> OrPy<T> for lifecircle::Result<T> {
     fn py_err(self) -> PyResult<T> {
         self.map_err(to_py)
+    }
+}
+
+fn invalid(name: &str, message: impl Into<String>) -> PyErr {
+    to_py(Error::InvalidParameter {
+        name: name.into(),
+        message: message.into(),
+    })
+}
+
+/// Counts and indices arrive as signed ints so that a negative one gets a
+/// message naming it rather than pyo3's bare "can't convert negative int to unsigned".
+fn count(name: &str, value: i64) -> PyResult<usize> {
+    usize::try_from(value).map_err(|_| invalid(name, format!("must be >= 0, got {value}")))
+}
+
+fn site_indices(name: &str, values: Vec<i64>) -> PyResult<Vec<usize>> {
+    values
+        .into_iter()
+        .map(|j| {
+            usize::try_from(j).map_err(|_| invalid(name, format!("site index {j} is negative")))
+        })
+        .collect()
+}
+
+fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(invalid(name, format!("{a} longitudes but {b} latitudes")))
     }
 }
 
@@ -96,25 +128,38 @@ fn cost_matrix(cost: PyReadonlyArray2<'_, f64>) -> PyResult<CostMatrix> {
     CostMatrix::new(n, m, a.iter().copied().collect()).py_err()
 }
 
-fn coverage_sets(n_demand: usize, indptr: &[i64], indices: &[i64]) -> PyResult<CoverageSets> {
-    let bad = |m: &str| {
-        to_py(Error::InvalidParameter {
-            name: "coverage".into(),
-            message: m.into(),
-        })
-    };
-    if indptr.is_empty()
+fn coverage_sets(
+    n_demand: i64,
+    indptr: PyReadonlyArray1<'_, i64>,
+    indices: PyReadonlyArray1<'_, i64>,
+) -> PyResult<CoverageSets> {
+    let n_demand = count("n_demand", n_demand)?;
+    // Copies, not slices: a strided view (e.g. `indptr[::2]`) is valid input too.
+    let (indptr, indices) = (indptr.as_array().to_vec(), indices.as_array().to_vec());
+    // A first offset other than 0 would silently drop the leading indices.
+    if indptr.first() != Some(&0)
         || indptr.windows(2).any(|w| w[1] < w[0])
-        || *indptr.last().unwrap() as usize != indices.len()
+        || indptr.last().copied() != i64::try_from(indices.len()).ok()
     {
-        return Err(bad("indptr must be non-decreasing and end at len(indices)"));
+        return Err(invalid(
+            "indptr",
+            format!(
+                "must start at 0, be non-decreasing and end at len(indices) = {}",
+                indices.len()
+            ),
+        ));
     }
     let sets = indptr
         .windows(2)
-        .map(|w| {
+        .enumerate()
+        .map(|(j, w)| {
             indices[w[0] as usize..w[1] as usize]
                 .iter()
-                .map(|&d| usize::try_from(d).map_err(|_| bad("negative demand index")))
+                .map(|&d| {
+                    usize::try_from(d).map_err(|_| {
+                        invalid("indices", format!("site {j} covers demand index {d}"))
+                    })
+                })
                 .collect()
         })
         .collect::<PyResult<Vec<Vec<usize>>>>()?;
@@ -129,15 +174,19 @@ fn solve_p_median<'py>(
     py: Python<'py>,
     cost: PyReadonlyArray2<'py, f64>,
     weights: PyReadonlyArray1<'py, f64>,
-    p: usize,
-    fixed: Vec<usize>,
+    p: i64,
+    fixed: Vec<i64>,
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = PMedian::new(cost_matrix(cost)?, weights.as_array().to_vec(), p)
-        .py_err()?
-        .fixed_open(fixed)
-        .py_err()?;
+    let model = PMedian::new(
+        cost_matrix(cost)?,
+        weights.as_array().to_vec(),
+        count("p", p)?,
+    )
+    .py_err()?
+    .fixed_open(site_indices("fixed", fixed)?)
+    .py_err()?;
     solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
@@ -148,15 +197,19 @@ fn solve_p_center<'py>(
     py: Python<'py>,
     cost: PyReadonlyArray2<'py, f64>,
     weights: PyReadonlyArray1<'py, f64>,
-    p: usize,
-    fixed: Vec<usize>,
+    p: i64,
+    fixed: Vec<i64>,
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = PCenter::new(cost_matrix(cost)?, weights.as_array().to_vec(), p)
-        .py_err()?
-        .fixed_open(fixed)
-        .py_err()?;
+    let model = PCenter::new(
+        cost_matrix(cost)?,
+        weights.as_array().to_vec(),
+        count("p", p)?,
+    )
+    .py_err()?
+    .fixed_open(site_indices("fixed", fixed)?)
+    .py_err()?;
     solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
@@ -167,24 +220,31 @@ fn solve_p_center<'py>(
 #[allow(clippy::too_many_arguments)]
 fn solve_mclp<'py>(
     py: Python<'py>,
-    n_demand: usize,
+    n_demand: i64,
     indptr: PyReadonlyArray1<'py, i64>,
     indices: PyReadonlyArray1<'py, i64>,
     weights: PyReadonlyArray1<'py, f64>,
-    p: Option<usize>,
-    fixed: Vec<usize>,
+    p: Option<i64>,
+    fixed: Vec<i64>,
     costs: Option<Vec<f64>>,
     budget: Option<f64>,
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let cov = coverage_sets(n_demand, indptr.as_slice()?, indices.as_slice()?)?;
+    // Without a limit every site would open; costs without a budget would be ignored.
+    if p.is_none() && budget.is_none() {
+        return Err(invalid("p", "give p or a budget (or both)"));
+    }
+    if costs.is_some() && budget.is_none() {
+        return Err(invalid("costs", "site costs only count with a budget"));
+    }
+    let cov = coverage_sets(n_demand, indptr, indices)?;
     let mut model = MaxCoverage::new(cov, weights.as_array().to_vec())
         .py_err()?
-        .fixed_open(fixed)
+        .fixed_open(site_indices("fixed", fixed)?)
         .py_err()?;
     if let Some(p) = p {
-        model = model.new_sites(p).py_err()?;
+        model = model.new_sites(count("p", p)?).py_err()?;
     }
     if let Some(b) = budget {
         let n = model.coverage.n_sites();
@@ -201,16 +261,18 @@ fn solve_mclp<'py>(
 #[allow(clippy::too_many_arguments)]
 fn solve_lscp<'py>(
     py: Python<'py>,
-    n_demand: usize,
+    n_demand: i64,
     indptr: PyReadonlyArray1<'py, i64>,
     indices: PyReadonlyArray1<'py, i64>,
     costs: Option<Vec<f64>>,
-    fixed: Vec<usize>,
+    fixed: Vec<i64>,
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let cov = coverage_sets(n_demand, indptr.as_slice()?, indices.as_slice()?)?;
-    let mut model = SetCover::new(cov).fixed_open(fixed).py_err()?;
+    let cov = coverage_sets(n_demand, indptr, indices)?;
+    let mut model = SetCover::new(cov)
+        .fixed_open(site_indices("fixed", fixed)?)
+        .py_err()?;
     if let Some(c) = costs {
         model = model.costs(c).py_err()?;
     }
@@ -251,10 +313,21 @@ impl Network {
             || dst.len() != src.len()
             || lengths.as_ref().is_some_and(|l| l.len() != src.len())
         {
-            return Err(to_py(Error::InvalidParameter {
-                name: "network".into(),
-                message: "ids/lons/lats and sources/targets/lengths must have equal lengths".into(),
-            }));
+            return Err(invalid(
+                "network",
+                "ids/lons/lats and sources/targets/lengths must have equal lengths",
+            ));
+        }
+        // The builder keeps the first of two nodes with one id: a table with
+        // duplicates would lose coordinates without a word.
+        let mut seen = std::collections::HashMap::with_capacity(ids.len());
+        for (k, &id) in ids.iter().enumerate() {
+            if let Some(first) = seen.insert(id, k) {
+                return Err(invalid(
+                    "ids",
+                    format!("node id {id} appears twice (rows {first} and {k})"),
+                ));
+            }
         }
         let inner = py
             .detach(|| -> lifecircle::Result<network::Network> {
@@ -335,21 +408,22 @@ impl Network {
         lats: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<(Ints<'py>, Floats<'py>)> {
         let (lons, lats) = (lons.as_array().to_vec(), lats.as_array().to_vec());
+        same_len("points", lons.len(), lats.len())?;
         let snapper = Snapper::new(&self.inner);
-        let snapped: Vec<Option<Snapped>> = py.detach(|| {
-            lons.iter()
-                .zip(&lats)
-                .map(|(&x, &y)| snapper.nearest(x, y))
-                .collect()
-        });
-        let node = snapped
-            .iter()
-            .map(|s| s.map_or(-1, |s| s.node as i64))
-            .collect::<Vec<_>>();
-        let dist = snapped
-            .iter()
-            .map(|s| s.map_or(f64::INFINITY, |s| s.offset_m))
-            .collect::<Vec<_>>();
+        let snapped = py
+            .detach(|| -> lifecircle::Result<Vec<Snapped>> {
+                lons.iter()
+                    .zip(&lats)
+                    .enumerate()
+                    .map(|(i, (&x, &y))| {
+                        check_lon_lat(&format!("point {i}"), x, y)?;
+                        Ok(snapper.nearest(x, y).expect("a built network has nodes"))
+                    })
+                    .collect()
+            })
+            .py_err()?;
+        let node = snapped.iter().map(|s| s.node as i64).collect::<Vec<_>>();
+        let dist = snapped.iter().map(|s| s.offset_m).collect::<Vec<_>>();
         Ok((node.into_pyarray(py), dist.into_pyarray(py)))
     }
 
@@ -376,7 +450,8 @@ impl Network {
                     .zip(lats)
                     .enumerate()
                     .map(|(i, (&x, &y))| {
-                        snapper.attach_site(&format!("{what} {i}"), x, y, f64::INFINITY)
+                        check_lon_lat(&format!("{what} {i}"), x, y)?;
+                        Ok(snapper.attach(x, y, ATTACH_NODES, ATTACH_SLACK_M))
                     })
                     .collect()
             };
@@ -385,6 +460,8 @@ impl Network {
             demand_lons.as_array().to_vec(),
             demand_lats.as_array().to_vec(),
         );
+        same_len("sites", sl.len(), sa.len())?;
+        same_len("demand", dl.len(), da.len())?;
         let (rows, cols, secs) = py
             .detach(|| -> lifecircle::Result<_> {
                 let sites = snap_all(&sl, &sa, "site")?;
@@ -525,13 +602,8 @@ fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>
 #[pyfunction]
 fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
     use lifecircle::compare::{comparison_rows, VariantOutcome, VariantResult};
-    let scenario: lifecircle::scenario::Scenario =
-        serde_json::from_str(&scenario_json).map_err(|e| {
-            to_py(Error::InvalidParameter {
-                name: "scenario".into(),
-                message: format!("not a scenario in JSON: {e}"),
-            })
-        })?;
+    let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
+        .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
     let result = py.detach(|| match scenario.run() {
         Ok(report) => VariantResult::Plan(Box::new(report)),
         Err(e) => VariantResult::Error(e.to_string()),

@@ -130,11 +130,18 @@ impl MaxCoverage {
             check_costs(costs, n_sites)?;
         }
         if let Some(b) = self.budget {
+            if b.is_nan() || b < 0.0 {
+                return Err(Error::param(
+                    "budget",
+                    format!("must be a number >= 0, got {b}"),
+                ));
+            }
             let cheapest = (0..n_sites)
                 .filter(|j| !fixed.contains(j))
                 .map(|j| self.cost(j))
                 .fold(f64::INFINITY, f64::min);
-            if b.is_nan() || b < 0.0 || b < cheapest {
+            // With no site to open, a budget constrains nothing and is accepted (as in JointPlan).
+            if cheapest.is_finite() && b < cheapest {
                 return Err(Error::param(
                     "budget",
                     format!("{b} is below the cheapest candidate site ({cheapest})"),
@@ -361,5 +368,44 @@ pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
             ),
         )),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> MaxCoverage {
+        let cov = CoverageSets::from_sets(2, vec![vec![0], vec![1]]).unwrap();
+        MaxCoverage::new(cov, vec![1.0, 1.0]).unwrap()
+    }
+
+    #[test]
+    fn nan_or_negative_budget_is_named_as_such() {
+        for b in [f64::NAN, -1.0] {
+            let err = model().budget(vec![1.0, 1.0], b).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains(&format!("budget: must be a number >= 0, got {b}")),
+                "{err}"
+            );
+        }
+        let err = model().budget(vec![2.0, 3.0], 1.0).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("below the cheapest candidate site (2)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn budget_with_every_site_fixed_is_accepted() {
+        let m = model().fixed_open(vec![0, 1]).unwrap();
+        let sol = m
+            .budget(vec![2.0, 3.0], 1.0)
+            .unwrap()
+            .solve(&SolveOptions::new())
+            .unwrap();
+        assert_eq!((sol.sites, sol.objective), (vec![0, 1], 2.0));
     }
 }

@@ -20,6 +20,24 @@ pub struct Node {
     pub lat: f64,
 }
 
+/// Checks that `(lon, lat)` are WGS 84 degrees; `record` names the point in the error.
+///
+/// NaN would snap nowhere and projected metres read as degrees would snap to
+/// an arbitrary node at a nonsense distance, so both are refused up front.
+///
+/// # Errors
+/// [`Error::BadRecord`] naming the record and its coordinates.
+pub fn check_lon_lat(record: &str, lon: f64, lat: f64) -> Result<()> {
+    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+        return Ok(());
+    }
+    Err(Error::record(
+        "coordinates",
+        record,
+        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
+    ))
+}
+
 /// What [`NetworkBuilder::build`] kept and dropped.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ComponentReport {
@@ -112,8 +130,12 @@ impl NetworkBuilder {
     /// (Dijkstra takes the shorter).
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if no edge was added.
+    /// [`Error::EmptyNetwork`] if no edge was added, [`Error::BadRecord`] naming
+    /// a node whose coordinates are not WGS 84 degrees.
     pub fn build(self) -> Result<Network> {
+        for n in &self.nodes {
+            check_lon_lat(&format!("node {}", n.id), n.lon, n.lat)?;
+        }
         let edges: Vec<_> = self.edges.into_iter().filter(|e| e.0 != e.1).collect();
         if edges.is_empty() {
             return Err(Error::EmptyNetwork(format!(
@@ -330,5 +352,17 @@ mod tests {
         b.add_node(node(2, 24.1));
         assert!(b.add_edge_with_length(1, 2, -1.0).is_err());
         assert!(b.add_edge_with_length(1, 2, f64::NAN).is_err());
+    }
+
+    #[test]
+    fn node_coordinates_must_be_degrees() {
+        for (lon, lat) in [(f64::NAN, 60.0), (24.0, 95.0), (385_000.0, 6_672_000.0)] {
+            let mut b = NetworkBuilder::new();
+            b.add_node(node(1, 24.0));
+            b.add_node(Node { id: 2, lon, lat });
+            b.add_edge_with_length(1, 2, 10.0).unwrap();
+            let err = b.build().unwrap_err().to_string();
+            assert!(err.starts_with("coordinates, record node 2: ("), "{err}");
+        }
     }
 }

@@ -10,7 +10,7 @@ pub mod osm;
 pub mod snap;
 pub mod tables;
 
-pub use graph::{ComponentReport, Network, NetworkBuilder, Node};
+pub use graph::{check_lon_lat, ComponentReport, Network, NetworkBuilder, Node};
 pub use osm::{is_walkable, read_pbf, OsmData, OsmStats, Poi};
 pub use snap::{Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
 pub use tables::read_network_csv;

@@ -7,7 +7,7 @@
 
 use rstar::{primitives::GeomWithData, RTree};
 
-use super::Network;
+use super::{check_lon_lat, Network};
 use crate::error::{Error, Result};
 
 /// A point attached to the network: the node it joins and the straight-line
@@ -165,9 +165,11 @@ impl Snapper {
     /// Snaps a site that must be on the network.
     ///
     /// # Errors
-    /// [`Error::SiteNotSnapped`] naming the site if it is farther than `max_m`
-    /// metres from every node (or has non-finite coordinates).
+    /// [`Error::BadRecord`] naming the site if its coordinates are not WGS 84
+    /// degrees (see [`check_lon_lat`]), [`Error::SiteNotSnapped`] if it is
+    /// farther than `max_m` metres from every node.
     pub fn snap_site(&self, id: &str, lon: f64, lat: f64, max_m: f64) -> Result<Snapped> {
+        check_lon_lat(&format!("site {id}"), lon, lat)?;
         match self.nearest(lon, lat) {
             Some(s) if s.offset_m <= max_m => Ok(s),
             found => Err(Error::SiteNotSnapped {
@@ -234,6 +236,11 @@ mod tests {
         let s = Snapper::new(&b.build().unwrap());
         let err = s.snap_site("shop 7", 24.1, 60.0, 500.0).unwrap_err();
         assert!(err.to_string().contains("shop 7"), "{err}");
-        assert!(s.snap_site("nan", f64::NAN, 60.0, 500.0).is_err());
+        let err = s.snap_site("nan", f64::NAN, 60.0, 500.0).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("coordinates, record site nan: (NaN, 60)"),
+            "{err}"
+        );
     }
 }
