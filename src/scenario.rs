@@ -441,8 +441,10 @@ pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)>
         toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
     };
     // Absolute, so that a scenario shipped to another process (a Dask worker) still finds its files.
-    let dir = std::path::absolute(path.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| Error::io(path, e))?;
+    // A bare file name (`plan s.toml`) has the empty path as its parent.
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir =
+        std::path::absolute(parent.unwrap_or(Path::new("."))).map_err(|e| Error::io(path, e))?;
     Ok((table, dir))
 }
 

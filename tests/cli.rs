@@ -204,7 +204,9 @@ fn plan_reads_a_scenario_and_prints_the_table() {
         &data("helsinki.osm.pbf"),
         &data("population_grid_2020.csv"),
     );
-    let out = lifecircle(&["plan", s.to_str().unwrap()], dir.path());
+    assert_eq!(s, dir.path().join("s.toml"));
+    // A bare file name, as typed in the scenario's own folder.
+    let out = lifecircle(&["plan", "s.toml"], dir.path());
     assert!(
         out.status.success(),
         "{}",
