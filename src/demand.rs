@@ -17,6 +17,7 @@ use geo::Centroid;
 
 use crate::error::{Error, Result};
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
+use crate::tables::CsvTable;
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -376,34 +377,20 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
-    let name = path.display().to_string();
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv_open(path, e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::record(&name, "header", e.to_string()))?
-        .clone();
+    let table = CsvTable::read(path, &["id", "population"], &OPTIONAL_COLUMNS)?;
+    let (name, headers) = (table.source.as_str(), &table.headers);
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
-    for required in ["id", "population"] {
-        if col(required).is_none() {
-            return Err(Error::record(
-                &name,
-                "header",
-                format!("no `{required}` column"),
-            ));
-        }
-    }
     let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
     if !has_location {
         return Err(Error::record(
-            &name,
+            name,
             "header",
             "needs `lon` and `lat` columns or a `wkt` column",
         ));
     }
     let mut points = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = format!("line {}", n + 2);
-        let record = record.map_err(|e| Error::record(&name, &line, e.to_string()))?;
+    for (line, record) in &table.records {
+        let line = format!("line {line}");
         let field = |c: &str| {
             col(c)
                 .and_then(|i| record.get(i))
@@ -411,17 +398,17 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         let location = match (field("lon"), field("lat")) {
             (Some(lon), Some(lat)) => (
-                number(&name, &line, "lon", &lon)?,
-                number(&name, &line, "lat", &lat)?,
+                number(name, &line, "lon", &lon)?,
+                number(name, &line, "lat", &lat)?,
             ),
             _ => {
                 let wkt = field("wkt").unwrap_or_default();
                 wkt_centroid(&wkt).ok_or_else(|| {
-                    Error::record(&name, &line, "wkt is not a point or polygon with an area")
+                    Error::record(name, &line, "wkt is not a point or polygon with an area")
                 })?
             }
         };
-        points.push(point_from_fields(&name, &line, location, field)?);
+        points.push(point_from_fields(name, &line, location, field)?);
     }
     Ok(points)
 }
@@ -485,6 +472,19 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     }
     Ok(points)
 }
+
+/// Columns (and GeoJSON properties) a demand table may have besides `id` and `population`.
+const OPTIONAL_COLUMNS: [&str; 9] = [
+    "lon",
+    "lat",
+    "wkt",
+    "aged_60_plus",
+    "pop_60plus",
+    "under_6",
+    "aging_ratio",
+    "zone",
+    "community",
+];
 
 fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
     text.parse::<f64>()
@@ -648,6 +648,10 @@ mod tests {
             read_demand_csv("/no/such/file.csv"),
             Err(Error::Io { .. })
         ));
+        // A misspelt age column would leave the ages to the aging ratio.
+        let f = temp_file(".csv", "id,population,aged_60plus,lon,lat\na,10,2,24,60\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.contains("did you mean `aged_60_plus`"), "{e}");
     }
 
     #[test]

@@ -61,19 +61,24 @@ impl CandidateSite {
 /// missing column, an unparsable coordinate or a service the catalogue lacks.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
-    read_table(path.as_ref(), &["id", "service", "lon", "lat"], |rec| {
-        let service = rec.text("service")?;
-        catalogue
-            .get(&service)
-            .map_err(|e| rec.error(e.to_string()))?;
-        out.push(Facility {
-            id: rec.text("id")?,
-            service,
-            lon: rec.number("lon")?,
-            lat: rec.number("lat")?,
-        });
-        Ok(())
-    })?;
+    read_table(
+        path.as_ref(),
+        &["id", "service", "lon", "lat"],
+        &[],
+        |rec| {
+            let service = rec.text("service")?;
+            catalogue
+                .get(&service)
+                .map_err(|e| rec.error(e.to_string()))?;
+            out.push(Facility {
+                id: rec.text("id")?,
+                service,
+                lon: rec.number("lon")?,
+                lat: rec.number("lat")?,
+            });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -97,7 +102,8 @@ pub fn read_candidates_csv(
     default_cost: f64,
 ) -> Result<Vec<CandidateSite>> {
     let mut out = Vec::new();
-    read_table(path.as_ref(), &["id", "lon", "lat"], |rec| {
+    let optional = ["cost", "services", "capacity"];
+    read_table(path.as_ref(), &["id", "lon", "lat"], &optional, |rec| {
         let cost = match rec.get("cost") {
             Some(_) => rec.number("cost")?,
             None => default_cost,

@@ -26,7 +26,7 @@ use crate::tables::read_table;
 /// if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
     let mut builder = NetworkBuilder::new();
-    read_table(nodes.as_ref(), &["id", "lon", "lat"], |rec| {
+    read_table(nodes.as_ref(), &["id", "lon", "lat"], &[], |rec| {
         let id = rec.text("id")?;
         let id = id
             .parse::<i64>()
@@ -38,19 +38,24 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         });
         Ok(())
     })?;
-    read_table(edges.as_ref(), &["source", "target"], |rec| {
-        let end = |c: &str| -> Result<i64> {
-            let v = rec.text(c)?;
-            v.parse::<i64>()
-                .map_err(|_| rec.error(format!("{c} {v:?} is not an integer node id")))
-        };
-        let (a, b) = (end("source")?, end("target")?);
-        let added = match rec.get("length_m") {
-            Some(_) => builder.add_edge_with_length(a, b, rec.number("length_m")?),
-            None => builder.add_edge(a, b).map(|_| ()),
-        };
-        added.map_err(|e| rec.error(e.to_string()))
-    })?;
+    read_table(
+        edges.as_ref(),
+        &["source", "target"],
+        &["length_m"],
+        |rec| {
+            let end = |c: &str| -> Result<i64> {
+                let v = rec.text(c)?;
+                v.parse::<i64>()
+                    .map_err(|_| rec.error(format!("{c} {v:?} is not an integer node id")))
+            };
+            let (a, b) = (end("source")?, end("target")?);
+            let added = match rec.get("length_m") {
+                Some(_) => builder.add_edge_with_length(a, b, rec.number("length_m")?),
+                None => builder.add_edge(a, b).map(|_| ()),
+            };
+            added.map_err(|e| rec.error(e.to_string()))
+        },
+    )?;
     builder.build()
 }
 
@@ -89,6 +94,12 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2"), "{e}");
+        // OSMnx calls it `length`: taken silently, the lengths would be geodesic.
+        let edges = temp_file(".csv", "source,target,length\n1,2,400\n");
+        let e = read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `length_m`"), "{e}");
         let nodes = temp_file(".csv", "id,lon\n1,24.94\n");
         assert!(read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
