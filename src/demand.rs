@@ -17,7 +17,7 @@ use geo::Centroid;
 
 use crate::error::{Error, Result};
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
-use crate::tables::CsvTable;
+use crate::tables::{no_records, CsvTable, UniqueIds};
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -410,6 +410,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(name, &line, location, field)?);
     }
+    unique_and_some(name, &points, |k| format!("line {}", table.records[k].0))?;
     Ok(points)
 }
 
@@ -470,6 +471,7 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(&name, &label, (lon, lat), field)?);
     }
+    unique_and_some(&name, &points, |k| format!("feature {k}"))?;
     Ok(points)
 }
 
@@ -485,6 +487,25 @@ const OPTIONAL_COLUMNS: [&str; 9] = [
     "zone",
     "community",
 ];
+
+/// Checks that a table holds demand points and that their ids are unique:
+/// a point without its own zone is a zone of its id, so two with one id
+/// would be counted as one zone.
+fn unique_and_some(
+    source: &str,
+    points: &[DemandPoint],
+    record: impl Fn(usize) -> String,
+) -> Result<()> {
+    if points.is_empty() {
+        return Err(no_records(source));
+    }
+    let mut ids = UniqueIds::default();
+    for (k, p) in points.iter().enumerate() {
+        ids.insert(&p.id, &record(k))
+            .map_err(|m| Error::record(source, record(k), m))?;
+    }
+    Ok(())
+}
 
 fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
     text.parse::<f64>()
@@ -506,7 +527,9 @@ fn point_from_fields(
         }
         Ok(None)
     };
-    let id = field("id").unwrap_or_default();
+    let id = field("id")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Error::record(source, record, "empty `id`"))?;
     let population = match field("population") {
         Some(text) => number(source, record, "population", &text)?,
         None => return Err(Error::record(source, record, "no population")),
@@ -648,6 +671,27 @@ mod tests {
             read_demand_csv("/no/such/file.csv"),
             Err(Error::Io { .. })
         ));
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\na,1,24,60\nb,2,24,60\na,3,24,60\n",
+        );
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("line 4: duplicate id \"a\" (first on line 2)"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,population,lon,lat\n,1,24,60\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.contains("line 2: empty `id`"), "{e}");
+        let f = temp_file(".csv", "id,population,lon,lat\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
+        let f = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": []}"#,
+        );
+        let e = read_demand(f.path()).unwrap_err().to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
         // A misspelt age column would leave the ages to the aging ratio.
         let f = temp_file(".csv", "id,population,aged_60plus,lon,lat\na,10,2,24,60\n");
         let e = read_demand_csv(f.path()).unwrap_err().to_string();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::services::Catalogue;
-use crate::tables::read_table;
+use crate::tables::{no_records, read_table, UniqueIds};
 
 /// An existing facility from the user's table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -61,6 +61,7 @@ impl CandidateSite {
 /// missing column, an unparsable coordinate or a service the catalogue lacks.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
+    let mut ids = UniqueIds::default();
     read_table(
         path.as_ref(),
         &["id", "service", "lon", "lat"],
@@ -70,8 +71,11 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
             catalogue
                 .get(&service)
                 .map_err(|e| rec.error(e.to_string()))?;
+            // One building may host several services under one id.
+            let id = rec.text("id")?;
+            rec.unique(&mut ids, &format!("{id} ({service})"))?;
             out.push(Facility {
-                id: rec.text("id")?,
+                id,
                 service,
                 lon: rec.number("lon")?,
                 lat: rec.number("lat")?,
@@ -102,8 +106,12 @@ pub fn read_candidates_csv(
     default_cost: f64,
 ) -> Result<Vec<CandidateSite>> {
     let mut out = Vec::new();
+    let mut ids = UniqueIds::default();
     let optional = ["cost", "services", "capacity"];
-    read_table(path.as_ref(), &["id", "lon", "lat"], &optional, |rec| {
+    let path = path.as_ref();
+    let read = read_table(path, &["id", "lon", "lat"], &optional, |rec| {
+        let id = rec.text("id")?;
+        rec.unique(&mut ids, &id)?;
         let cost = match rec.get("cost") {
             Some(_) => rec.number("cost")?,
             None => default_cost,
@@ -118,6 +126,11 @@ pub fn read_candidates_csv(
                     .map(|k| k.trim().to_string())
                     .filter(|k| !k.is_empty())
                     .collect();
+                if keys.is_empty() {
+                    return Err(rec.error(format!(
+                        "services {list:?} names no service (leave it empty for any service)"
+                    )));
+                }
                 for k in &keys {
                     catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
                 }
@@ -136,7 +149,7 @@ pub fn read_candidates_csv(
             None => None,
         };
         out.push(CandidateSite {
-            id: rec.text("id")?,
+            id,
             lon: rec.number("lon")?,
             lat: rec.number("lat")?,
             cost,
@@ -145,6 +158,9 @@ pub fn read_candidates_csv(
         });
         Ok(())
     })?;
+    if read == 0 {
+        return Err(no_records(&path.display().to_string()));
+    }
     Ok(out)
 }
 
@@ -194,6 +210,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: cost must be"), "{e}");
+        let f = temp_file(
+            ".csv",
+            "id,service,lon,lat\nc1,pharmacy,24.9,60.1\nc1,clinic,24.9,60.1\nc1,pharmacy,24.8,60.1\n",
+        );
+        let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
+        assert!(
+            e.contains("line 4: duplicate id \"c1 (pharmacy)\" (first on line 2)"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,lon,lat\na,24.9,60.1\na,24.8,60.1\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3: duplicate id \"a\""), "{e}");
+        let f = temp_file(".csv", "id,lon,lat,services\na,24.9,60.1,;\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2: services \";\" names no service"), "{e}");
+        let f = temp_file(".csv", "id,lon,lat\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
         let f = temp_file(".csv", "id,lon\na,24.9\n");
         assert!(read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

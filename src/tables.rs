@@ -33,6 +33,43 @@ impl Record<'_> {
     pub(crate) fn error(&self, message: impl Into<String>) -> Error {
         Error::record(self.source, format!("line {}", self.line), message)
     }
+    /// Adds `key` (an id) to `ids`.
+    ///
+    /// # Errors
+    /// [`Error::BadRecord`] naming this line and the one that had it first.
+    pub(crate) fn unique(&self, ids: &mut UniqueIds, key: &str) -> Result<()> {
+        ids.insert(key, &format!("line {}", self.line))
+            .map_err(|m| self.error(m))
+    }
+}
+
+/// The ids of a table's records so far: a second record with the same id
+/// would be merged with the first (a zone) or make the report ambiguous.
+#[derive(Default)]
+pub(crate) struct UniqueIds(std::collections::HashMap<String, String>);
+
+impl UniqueIds {
+    /// Adds an id, with the record that holds it.
+    ///
+    /// # Errors
+    /// A message naming the record that had it first.
+    pub(crate) fn insert(&mut self, id: &str, record: &str) -> std::result::Result<(), String> {
+        use std::collections::hash_map::Entry;
+        match self.0.entry(id.to_string()) {
+            Entry::Occupied(first) => {
+                Err(format!("duplicate id {id:?} (first on {})", first.get()))
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(record.to_string());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A table with a header but no record, where the reader needs some.
+pub(crate) fn no_records(source: &str) -> Error {
+    Error::record(source, "file", "holds no record")
 }
 
 /// A CSV file read whole, each record with the line it starts on.
