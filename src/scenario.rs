@@ -649,6 +649,18 @@ impl Scenario {
         let people = read_demand(&self.population)?;
         let snapper = Snapper::new(net);
         let on_net = snap_demand(&people, net, &snapper, self.max_snap_m);
+        if on_net.inside.is_empty() {
+            // Every coverage figure would be 0 of 0 residents.
+            return Err(Error::record(
+                self.population.display().to_string(),
+                "file",
+                format!(
+                    "none of its {} demand points lies on the walking network (inside its extent, within max_snap_m = {} m of a node); coordinates are lon, lat in degrees (WGS 84)",
+                    people.len(),
+                    self.max_snap_m
+                ),
+            ));
+        }
         let ratios = self.ratios();
         let residents: Vec<Residents> = on_net
             .inside
