@@ -578,6 +578,17 @@ impl Scenario {
             for key in plan.new_sites.keys().chain(&plan.services) {
                 catalogue.get(key)?;
             }
+            // Listed in both, one of the two would be ignored.
+            if let Some(key) = plan
+                .services
+                .iter()
+                .find(|k| plan.new_sites.contains_key(*k))
+            {
+                return Err(Error::param(
+                    "plan.services",
+                    format!("{key:?} is also in new_sites: list it once (new_sites caps its count, services does not)"),
+                ));
+            }
             for (key, &cap) in &plan.capacity {
                 let mut svc = catalogue
                     .get(key)

@@ -455,6 +455,20 @@ fn bad_tables_fail_cleanly_naming_the_file_and_line() {
         one,
         "edges.csv, record header: the file is empty",
     );
+    grid_fails_with(
+        "plan",
+        &[],
+        "",
+        &format!("{one}\nservices = [\"pharmacy\"]"),
+        "plan.services: \"pharmacy\" is also in new_sites",
+    );
+    grid_fails_with(
+        "compare",
+        &[],
+        "variant = []",
+        one,
+        "s.toml, record variant: the list is empty",
+    );
 }
 
 fn solve_json(args: &[&str], dir: &Path) -> (Output, serde_json::Value) {
