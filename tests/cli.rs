@@ -595,6 +595,14 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("radius"));
+    let out = lifecircle(
+        &[
+            "solve", "--model", "mclp", "--costs", "c.csv", "--p", "1", "--radius", "-2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("radius"));
 }
 
 #[test]
@@ -738,6 +746,18 @@ fn generate_district_writes_a_scenario_that_plans_and_compares() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+    // Negative numbers reach the parameter checks, not clap's "unexpected argument".
+    for (args, needle) in [
+        (&["--block-m", "-5"][..], "block_m: must be > 0, got -5"),
+        (&["--candidates", "0"][..], "candidate_sites: must be >= 1"),
+    ] {
+        let mut all = vec!["generate-district", "--residents", "1000", "--out", "e"];
+        all.extend_from_slice(args);
+        let out = lifecircle(&all, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
 }
 
 #[test]
