@@ -125,14 +125,6 @@ impl Error {
         }
     }
 
-    /// An error opening a CSV file: I/O problems keep their path.
-    pub(crate) fn csv_open(path: &std::path::Path, e: csv::Error) -> Self {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io(path, io),
-            other => Error::record(path.display().to_string(), "file", format!("{other:?}")),
-        }
-    }
-
     pub(crate) fn param(name: &str, message: impl Into<String>) -> Self {
         Error::InvalidParameter {
             name: name.to_string(),

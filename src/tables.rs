@@ -87,14 +87,32 @@ impl CsvTable {
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the header as
     /// [`check_header`] does, or the line of a malformed record.
     pub(crate) fn read(path: &Path, required: &[&str], optional: &[&str]) -> Result<Self> {
+        Self::load(path, Some((required, optional)))
+    }
+
+    /// Reads a table without a header (`headers` is empty).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line of a
+    /// malformed record.
+    pub(crate) fn headless(path: &Path) -> Result<Self> {
+        Self::load(path, None)
+    }
+
+    fn load(path: &Path, columns: Option<(&[&str], &[&str])>) -> Result<Self> {
         let source = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = csv::Reader::from_reader(bytes.as_slice());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::record(&source, "header", e.to_string()))?
-            .clone();
-        check_header(&source, &headers, required, optional)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(columns.is_some())
+            .from_reader(bytes.as_slice());
+        let mut headers = csv::StringRecord::new();
+        if let Some((required, optional)) = columns {
+            headers = reader
+                .headers()
+                .map_err(|e| Error::record(&source, "header", e.to_string()))?
+                .clone();
+            check_header(&source, &headers, required, optional)?;
+        }
         // csv's own line count leaves out blank lines, and its record
         // positions point before the line ends and blank lines that precede
         // a record: skip those, then count newlines up to the record.
@@ -124,7 +142,7 @@ impl CsvTable {
                     let message = match e.kind() {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
-                        } => format!("{len} fields where the header has {expected_len}"),
+                        } => format!("{len} fields where the first line has {expected_len}"),
                         _ => e.to_string(),
                     };
                     return Err(Error::record(&source, at, message));
@@ -289,6 +307,9 @@ mod tests {
         let e = read_table(f.path(), &["id", "lon"], &[], |_| Ok(()))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("line 4: 3 fields where the header has 2"), "{e}");
+        assert!(
+            e.contains("line 4: 3 fields where the first line has 2"),
+            "{e}"
+        );
     }
 }

@@ -570,6 +570,28 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2, column 2"), "{err}");
+    for (text, needle) in [
+        (
+            "0,5\n\n1,x\n",
+            "c.csv, record line 3, column 2: \"x\" is not a number",
+        ),
+        ("", "c.csv, record file: holds no record"),
+        (
+            "0,5\n1\n",
+            "c.csv, record line 2: 1 fields where the first line has 2",
+        ),
+    ] {
+        std::fs::write(dir.path().join("c.csv"), text).unwrap();
+        let out = lifecircle(
+            &[
+                "solve", "--model", "p-median", "--costs", "c.csv", "--p", "1",
+            ],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,-2\n").unwrap();
     let out = lifecircle(
         &[
