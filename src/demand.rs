@@ -17,7 +17,7 @@ use geo::Centroid;
 
 use crate::error::{Error, Result};
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
-use crate::tables::{no_records, CsvTable, UniqueIds};
+use crate::tables::{misspelt, no_records, CsvTable, UniqueIds};
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -377,7 +377,7 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
-    let table = CsvTable::read(path, &["id", "population"], &OPTIONAL_COLUMNS)?;
+    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..])?;
     let (name, headers) = (table.source.as_str(), &table.headers);
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
     let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
@@ -447,6 +447,11 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             .and_then(|g| g.centroid())
             .map(|c| (c.x(), c.y()))
             .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
+        if let Some(properties) = &feature.properties {
+            if let Some(message) = misspelt(properties.keys().map(String::as_str), &COLUMNS) {
+                return Err(Error::record(&name, &label, message));
+            }
+        }
         let property = |key: &str| -> Option<String> {
             match feature.property(key)? {
                 serde_json::Value::Null => None,
@@ -475,8 +480,11 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     Ok(points)
 }
 
-/// Columns (and GeoJSON properties) a demand table may have besides `id` and `population`.
-const OPTIONAL_COLUMNS: [&str; 9] = [
+/// Every column (GeoJSON property) a demand table may have, the required
+/// ones (`id` and `population`) first.
+const COLUMNS: [&str; 11] = [
+    "id",
+    "population",
     "lon",
     "lat",
     "wkt",
@@ -767,6 +775,15 @@ mod tests {
         assert_eq!(
             (pts[1].id.as_str(), pts[1].lon, pts[1].lat),
             ("z", 1.0, 1.0)
+        );
+        let typo = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}, "properties": {"population": 1, "Aged_60_Plus": 1, "name": "x"}}]}"#,
+        );
+        let e = read_demand(typo.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("feature 0: unknown column `Aged_60_Plus`: did you mean `aged_60_plus`?"),
+            "{e}"
         );
         let bad = temp_file(
             ".geojson",

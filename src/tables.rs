@@ -200,16 +200,9 @@ pub(crate) fn check_header(
             required.join(", ")
         ));
     }
-    let known = || required.iter().chain(optional);
-    for h in headers.iter().map(str::trim) {
-        if known().any(|k| *k == h) {
-            continue;
-        }
-        if let Some(k) = known().find(|k| looks_like(h, k)) {
-            return bad(format!(
-                "unknown column `{h}`: did you mean `{k}`? (rename it; columns not known at all are ignored)"
-            ));
-        }
+    let known: Vec<&str> = required.iter().chain(optional).copied().collect();
+    if let Some(message) = misspelt(headers.iter().map(str::trim), &known) {
+        return bad(message);
     }
     match required
         .iter()
@@ -218,6 +211,23 @@ pub(crate) fn check_header(
         Some(missing) => bad(format!("no `{missing}` column")),
         None => Ok(()),
     }
+}
+
+/// The first of `names` (columns, properties) that is not `known` but looks
+/// like a misspelt known one, as a message saying so.
+pub(crate) fn misspelt<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+    known: &[&str],
+) -> Option<String> {
+    names
+        .into_iter()
+        .filter(|n| !known.contains(n))
+        .find_map(|n| {
+            let k = known.iter().find(|k| looks_like(n, k))?;
+            Some(format!(
+                "unknown column `{n}`: did you mean `{k}`? (rename it; columns not known at all are ignored)"
+            ))
+        })
 }
 
 /// Whether a column name is a likely misspelling of `known`: equal but for
