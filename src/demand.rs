@@ -372,9 +372,10 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// line for a missing column or unparsable value, or naming the point for an
-/// age group larger than its population; [`Error::InvalidPopulation`] for a NaN
-/// or negative population.
+/// line for a missing or misspelt column, an unparsable value, an empty or
+/// repeated id, or naming the point for an age group larger than its
+/// population, or the file if it holds no point; [`Error::InvalidPopulation`]
+/// for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..])?;
@@ -422,7 +423,8 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// feature for invalid GeoJSON, a missing geometry or an unparsable value;
+/// feature for invalid GeoJSON, a missing geometry, a misspelt property, an
+/// unparsable value or a repeated id, or the file if it holds no feature;
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();

@@ -58,7 +58,8 @@ impl CandidateSite {
 ///
 /// # Errors
 /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing column, an unparsable coordinate or a service the catalogue lacks.
+/// missing or misspelt column, an unparsable coordinate, a service the
+/// catalogue lacks or an id listed twice for one service.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
     let mut ids = UniqueIds::default();
@@ -98,8 +99,9 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 ///
 /// # Errors
 /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing column, a negative or unparsable cost, a capacity that is not
-/// positive, or an unknown service.
+/// missing or misspelt column, a negative or unparsable cost, a capacity that
+/// is not positive, an unknown service, a `services` field naming none or a
+/// repeated id, or naming the file if it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,

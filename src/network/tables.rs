@@ -21,9 +21,9 @@ use crate::tables::{no_records, read_table, UniqueIds};
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if a file is unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
-/// missing column, an unparsable number, or an edge to an unknown node or
-/// with a negative length; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork)
-/// if no edge is left.
+/// missing or misspelt column, an unparsable number, a repeated node id, or an
+/// edge to an unknown node or with a negative length, or naming a file with no
+/// record; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
     let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
     let mut builder = NetworkBuilder::new();
