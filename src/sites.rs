@@ -57,9 +57,10 @@ impl CandidateSite {
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing or misspelt column, an unparsable coordinate, a service the
-/// catalogue lacks or an id listed twice for one service.
+/// [`Error::Io`](crate::Error::Io) if unreadable;
+/// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
+/// or misspelt column, an unparsable coordinate, a service the catalogue lacks
+/// or an id listed twice for one service.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
     let mut ids = UniqueIds::default();
@@ -98,10 +99,11 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing or misspelt column, a negative or unparsable cost, a capacity that
-/// is not positive, an unknown service, a `services` field naming none or a
-/// repeated id, or naming the file if it holds no site.
+/// [`Error::Io`](crate::Error::Io) if unreadable;
+/// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
+/// or misspelt column, a negative or unparsable cost, a capacity that is not
+/// positive, an unknown service, a `services` field naming none or a repeated
+/// id, or naming the file if it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,
