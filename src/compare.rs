@@ -160,6 +160,13 @@ impl Comparison {
                 ))
             }
         };
+        if listed.is_empty() {
+            return Err(Error::record(
+                &source,
+                "variant",
+                "the list is empty: give [[variant]] tables, or no `variant` key to compare the base alone",
+            ));
+        }
         let grid = grid_points(&source, base.remove("grid"))?;
         let mut variants = Vec::with_capacity(listed.len() * grid.len());
         for entry in &listed {
@@ -450,6 +457,10 @@ mod tests {
                 .to_string()
         };
         assert!(err("\n[grid]\n\"plan.budget\" = []\n").contains("grid key plan.budget"));
+        let e = Comparison::from_file(temp_file(".toml", &format!("variant = []\n{BASE}")).path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("record variant: the list is empty"), "{e}");
         assert!(
             err("\n[[variant]]\nname = \"x\"\nplan = { colour = 1 }\n").contains("variant \"x\"")
         );

@@ -17,6 +17,7 @@ use geo::Centroid;
 
 use crate::error::{Error, Result};
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
+use crate::tables::{misspelt, no_records, CsvTable, UniqueIds};
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -371,39 +372,26 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// line for a missing column or unparsable value, or naming the point for an
-/// age group larger than its population; [`Error::InvalidPopulation`] for a NaN
-/// or negative population.
+/// line for a missing or misspelt column, an unparsable value, an empty or
+/// repeated id, or naming the point for an age group larger than its
+/// population, or the file if it holds no point; [`Error::InvalidPopulation`]
+/// for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
-    let name = path.display().to_string();
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv_open(path, e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::record(&name, "header", e.to_string()))?
-        .clone();
+    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..])?;
+    let (name, headers) = (table.source.as_str(), &table.headers);
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
-    for required in ["id", "population"] {
-        if col(required).is_none() {
-            return Err(Error::record(
-                &name,
-                "header",
-                format!("no `{required}` column"),
-            ));
-        }
-    }
     let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
     if !has_location {
         return Err(Error::record(
-            &name,
+            name,
             "header",
             "needs `lon` and `lat` columns or a `wkt` column",
         ));
     }
     let mut points = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = format!("line {}", n + 2);
-        let record = record.map_err(|e| Error::record(&name, &line, e.to_string()))?;
+    for (line, record) in &table.records {
+        let line = format!("line {line}");
         let field = |c: &str| {
             col(c)
                 .and_then(|i| record.get(i))
@@ -411,18 +399,19 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         let location = match (field("lon"), field("lat")) {
             (Some(lon), Some(lat)) => (
-                number(&name, &line, "lon", &lon)?,
-                number(&name, &line, "lat", &lat)?,
+                number(name, &line, "lon", &lon)?,
+                number(name, &line, "lat", &lat)?,
             ),
             _ => {
                 let wkt = field("wkt").unwrap_or_default();
                 wkt_centroid(&wkt).ok_or_else(|| {
-                    Error::record(&name, &line, "wkt is not a point or polygon with an area")
+                    Error::record(name, &line, "wkt is not a point or polygon with an area")
                 })?
             }
         };
-        points.push(point_from_fields(&name, &line, location, field)?);
+        points.push(point_from_fields(name, &line, location, field)?);
     }
+    unique_and_some(name, &points, |k| format!("line {}", table.records[k].0))?;
     Ok(points)
 }
 
@@ -434,7 +423,8 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// feature for invalid GeoJSON, a missing geometry or an unparsable value;
+/// feature for invalid GeoJSON, a missing geometry, a misspelt property, an
+/// unparsable value or a repeated id, or the file if it holds no feature;
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
@@ -459,6 +449,11 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             .and_then(|g| g.centroid())
             .map(|c| (c.x(), c.y()))
             .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
+        if let Some(properties) = &feature.properties {
+            if let Some(message) = misspelt(properties.keys().map(String::as_str), &COLUMNS) {
+                return Err(Error::record(&name, &label, message));
+            }
+        }
         let property = |key: &str| -> Option<String> {
             match feature.property(key)? {
                 serde_json::Value::Null => None,
@@ -483,7 +478,43 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(&name, &label, (lon, lat), field)?);
     }
+    unique_and_some(&name, &points, |k| format!("feature {k}"))?;
     Ok(points)
+}
+
+/// Every column (GeoJSON property) a demand table may have, the required
+/// ones (`id` and `population`) first.
+const COLUMNS: [&str; 11] = [
+    "id",
+    "population",
+    "lon",
+    "lat",
+    "wkt",
+    "aged_60_plus",
+    "pop_60plus",
+    "under_6",
+    "aging_ratio",
+    "zone",
+    "community",
+];
+
+/// Checks that a table holds demand points and that their ids are unique:
+/// a point without its own zone is a zone of its id, so two with one id
+/// would be counted as one zone.
+fn unique_and_some(
+    source: &str,
+    points: &[DemandPoint],
+    record: impl Fn(usize) -> String,
+) -> Result<()> {
+    if points.is_empty() {
+        return Err(no_records(source));
+    }
+    let mut ids = UniqueIds::default();
+    for (k, p) in points.iter().enumerate() {
+        ids.insert(&p.id, &record(k))
+            .map_err(|m| Error::record(source, record(k), m))?;
+    }
+    Ok(())
 }
 
 fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
@@ -506,7 +537,9 @@ fn point_from_fields(
         }
         Ok(None)
     };
-    let id = field("id").unwrap_or_default();
+    let id = field("id")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| Error::record(source, record, "empty `id`"))?;
     let population = match field("population") {
         Some(text) => number(source, record, "population", &text)?,
         None => return Err(Error::record(source, record, "no population")),
@@ -648,6 +681,31 @@ mod tests {
             read_demand_csv("/no/such/file.csv"),
             Err(Error::Io { .. })
         ));
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\na,1,24,60\nb,2,24,60\na,3,24,60\n",
+        );
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("line 4: duplicate id \"a\" (first on line 2)"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,population,lon,lat\n,1,24,60\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.contains("line 2: empty `id`"), "{e}");
+        let f = temp_file(".csv", "id,population,lon,lat\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
+        let f = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": []}"#,
+        );
+        let e = read_demand(f.path()).unwrap_err().to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
+        // A misspelt age column would leave the ages to the aging ratio.
+        let f = temp_file(".csv", "id,population,aged_60plus,lon,lat\na,10,2,24,60\n");
+        let e = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(e.contains("did you mean `aged_60_plus`"), "{e}");
     }
 
     #[test]
@@ -719,6 +777,15 @@ mod tests {
         assert_eq!(
             (pts[1].id.as_str(), pts[1].lon, pts[1].lat),
             ("z", 1.0, 1.0)
+        );
+        let typo = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}, "properties": {"population": 1, "Aged_60_Plus": 1, "name": "x"}}]}"#,
+        );
+        let e = read_demand(typo.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("feature 0: unknown column `Aged_60_Plus`: did you mean `aged_60_plus`?"),
+            "{e}"
         );
         let bad = temp_file(
             ".geojson",

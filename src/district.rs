@@ -330,6 +330,12 @@ impl DistrictParams {
                 format!("must lie in [0, 0.5], got {}", self.street_removal),
             ));
         }
+        if self.candidate_sites == Some(0) {
+            return Err(Error::param(
+                "candidate_sites",
+                "must be >= 1: the scenario plans on the candidate table",
+            ));
+        }
         let (nx, ny) = self.grid();
         if self.communities == 0 || self.communities > nx * ny {
             return Err(Error::param(
@@ -1275,6 +1281,8 @@ mod tests {
             "{e}"
         );
         assert!(err(DistrictParams::new(1000).lanes(0)).contains("lanes"));
+        assert!(err(DistrictParams::new(1000).candidate_sites(0))
+            .contains("candidate_sites: must be >= 1"));
         assert!(err(DistrictParams::new(1000).node_spacing_m(0.0)).contains("node_spacing_m"));
         assert!(District::generate(&DistrictParams::new(0)).is_err());
     }

@@ -58,7 +58,7 @@ pub enum Error {
     },
     /// A site lies farther from every walkable street than the snapping
     /// tolerance: move it, or raise the tolerance.
-    #[error("site {id} at ({lon:.6}, {lat:.6}) is {distance_m:.0} m from the nearest walkable node (tolerance {max_m:.0} m)")]
+    #[error("site {id} at ({lon:.6}, {lat:.6}) is {distance_m:.0} m from the nearest walkable node (tolerance {max_m:.0} m){}", cut_off_hint(.dropped_nodes))]
     SiteNotSnapped {
         /// The site's id.
         id: String,
@@ -70,6 +70,9 @@ pub enum Error {
         distance_m: f64,
         /// The tolerance in metres.
         max_m: f64,
+        /// Nodes of the input dropped in pieces cut off from the main network:
+        /// the site may lie on one.
+        dropped_nodes: usize,
     },
     /// More new sites were asked for than there are candidates.
     #[error("asked for {requested} new sites but only {available} candidate sites exist")]
@@ -105,19 +108,20 @@ pub enum Error {
     Map(String),
 }
 
+/// A site on a street that was dropped as cut off is "far from any walkable
+/// node" only because of the drop: say so, since moving it is not the fix.
+fn cut_off_hint(dropped_nodes: &usize) -> String {
+    match dropped_nodes {
+        0 => String::new(),
+        n => format!("; {n} nodes in pieces cut off from the main network were dropped, and the site may lie on one of them: connect it, or move the site"),
+    }
+}
+
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
-        }
-    }
-
-    /// An error opening a CSV file: I/O problems keep their path.
-    pub(crate) fn csv_open(path: &std::path::Path, e: csv::Error) -> Self {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io(path, io),
-            other => Error::record(path.display().to_string(), "file", format!("{other:?}")),
         }
     }
 

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::model::CostMatrix;
+use crate::tables::{no_records, CsvTable};
 
 /// An OR-Library p-median instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,25 +140,22 @@ pub fn parse_orlib(text: &str, name: &str) -> Result<OrlibInstance> {
 /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line and
 /// column of a value that is not a number, negative or NaN, or a ragged row.
 pub fn read_cost_csv(path: impl AsRef<Path>) -> Result<CostMatrix> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| Error::csv_open(path, e))?;
+    let table = CsvTable::headless(path.as_ref())?;
+    let name = table.source.clone();
+    if table.records.is_empty() {
+        return Err(no_records(&name));
+    }
     let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| Error::record(&name, format!("line {}", n + 1), e.to_string()))?;
+    for (line, record) in &table.records {
         let row = record
             .iter()
+            .map(str::trim)
             .enumerate()
             .map(|(j, v)| {
                 v.parse::<f64>().map_err(|_| {
                     Error::record(
                         &name,
-                        format!("line {}, column {}", n + 1, j + 1),
+                        format!("line {line}, column {}", j + 1),
                         format!("{v:?} is not a number"),
                     )
                 })

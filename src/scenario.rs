@@ -441,8 +441,10 @@ pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)>
         toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
     };
     // Absolute, so that a scenario shipped to another process (a Dask worker) still finds its files.
-    let dir = std::path::absolute(path.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| Error::io(path, e))?;
+    // A bare file name (`plan s.toml`) has the empty path as its parent.
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir =
+        std::path::absolute(parent.unwrap_or(Path::new("."))).map_err(|e| Error::io(path, e))?;
     Ok((table, dir))
 }
 
@@ -576,6 +578,17 @@ impl Scenario {
             for key in plan.new_sites.keys().chain(&plan.services) {
                 catalogue.get(key)?;
             }
+            // Listed in both, one of the two would be ignored.
+            if let Some(key) = plan
+                .services
+                .iter()
+                .find(|k| plan.new_sites.contains_key(*k))
+            {
+                return Err(Error::param(
+                    "plan.services",
+                    format!("{key:?} is also in new_sites: list it once (new_sites caps its count, services does not)"),
+                ));
+            }
             for (key, &cap) in &plan.capacity {
                 let mut svc = catalogue
                     .get(key)
@@ -647,6 +660,18 @@ impl Scenario {
         let people = read_demand(&self.population)?;
         let snapper = Snapper::new(net);
         let on_net = snap_demand(&people, net, &snapper, self.max_snap_m);
+        if on_net.inside.is_empty() {
+            // Every coverage figure would be 0 of 0 residents.
+            return Err(Error::record(
+                self.population.display().to_string(),
+                "file",
+                format!(
+                    "none of its {} demand points lies on the walking network (inside its extent, within max_snap_m = {} m of a node); coordinates are lon, lat in degrees (WGS 84)",
+                    people.len(),
+                    self.max_snap_m
+                ),
+            ));
+        }
         let ratios = self.ratios();
         let residents: Vec<Residents> = on_net
             .inside

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::services::Catalogue;
-use crate::tables::read_table;
+use crate::tables::{no_records, read_table, UniqueIds};
 
 /// An existing facility from the user's table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -57,23 +57,34 @@ impl CandidateSite {
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing column, an unparsable coordinate or a service the catalogue lacks.
+/// [`Error::Io`](crate::Error::Io) if unreadable;
+/// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
+/// or misspelt column, an unparsable coordinate, a service the catalogue lacks
+/// or an id listed twice for one service.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
-    read_table(path.as_ref(), &["id", "service", "lon", "lat"], |rec| {
-        let service = rec.text("service")?;
-        catalogue
-            .get(&service)
-            .map_err(|e| rec.error(e.to_string()))?;
-        out.push(Facility {
-            id: rec.text("id")?,
-            service,
-            lon: rec.number("lon")?,
-            lat: rec.number("lat")?,
-        });
-        Ok(())
-    })?;
+    let mut ids = UniqueIds::default();
+    read_table(
+        path.as_ref(),
+        &["id", "service", "lon", "lat"],
+        &[],
+        |rec| {
+            let service = rec.text("service")?;
+            catalogue
+                .get(&service)
+                .map_err(|e| rec.error(e.to_string()))?;
+            // One building may host several services under one id.
+            let id = rec.text("id")?;
+            rec.unique(&mut ids, &format!("{id} ({service})"))?;
+            out.push(Facility {
+                id,
+                service,
+                lon: rec.number("lon")?,
+                lat: rec.number("lat")?,
+            });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -88,16 +99,23 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line for a
-/// missing column, a negative or unparsable cost, a capacity that is not
-/// positive, or an unknown service.
+/// [`Error::Io`](crate::Error::Io) if unreadable;
+/// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
+/// or misspelt column, a negative or unparsable cost, a capacity that is not
+/// positive, an unknown service, a `services` field naming none or a repeated
+/// id, or naming the file if it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,
     default_cost: f64,
 ) -> Result<Vec<CandidateSite>> {
     let mut out = Vec::new();
-    read_table(path.as_ref(), &["id", "lon", "lat"], |rec| {
+    let mut ids = UniqueIds::default();
+    let optional = ["cost", "services", "capacity"];
+    let path = path.as_ref();
+    let read = read_table(path, &["id", "lon", "lat"], &optional, |rec| {
+        let id = rec.text("id")?;
+        rec.unique(&mut ids, &id)?;
         let cost = match rec.get("cost") {
             Some(_) => rec.number("cost")?,
             None => default_cost,
@@ -112,6 +130,11 @@ pub fn read_candidates_csv(
                     .map(|k| k.trim().to_string())
                     .filter(|k| !k.is_empty())
                     .collect();
+                if keys.is_empty() {
+                    return Err(rec.error(format!(
+                        "services {list:?} names no service (leave it empty for any service)"
+                    )));
+                }
                 for k in &keys {
                     catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
                 }
@@ -130,7 +153,7 @@ pub fn read_candidates_csv(
             None => None,
         };
         out.push(CandidateSite {
-            id: rec.text("id")?,
+            id,
             lon: rec.number("lon")?,
             lat: rec.number("lat")?,
             cost,
@@ -139,6 +162,9 @@ pub fn read_candidates_csv(
         });
         Ok(())
     })?;
+    if read == 0 {
+        return Err(no_records(&path.display().to_string()));
+    }
     Ok(out)
 }
 
@@ -188,6 +214,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: cost must be"), "{e}");
+        let f = temp_file(
+            ".csv",
+            "id,service,lon,lat\nc1,pharmacy,24.9,60.1\nc1,clinic,24.9,60.1\nc1,pharmacy,24.8,60.1\n",
+        );
+        let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
+        assert!(
+            e.contains("line 4: duplicate id \"c1 (pharmacy)\" (first on line 2)"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,lon,lat\na,24.9,60.1\na,24.8,60.1\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3: duplicate id \"a\""), "{e}");
+        let f = temp_file(".csv", "id,lon,lat,services\na,24.9,60.1,;\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2: services \";\" names no service"), "{e}");
+        let f = temp_file(".csv", "id,lon,lat\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
         let f = temp_file(".csv", "id,lon\na,24.9\n");
         assert!(read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

@@ -204,7 +204,9 @@ fn plan_reads_a_scenario_and_prints_the_table() {
         &data("helsinki.osm.pbf"),
         &data("population_grid_2020.csv"),
     );
-    let out = lifecircle(&["plan", s.to_str().unwrap()], dir.path());
+    assert_eq!(s, dir.path().join("s.toml"));
+    // A bare file name, as typed in the scenario's own folder.
+    let out = lifecircle(&["plan", "s.toml"], dir.path());
     assert!(
         out.status.success(),
         "{}",
@@ -320,6 +322,155 @@ fn unknown_service_lists_the_known_ones() {
     assert!(err.contains("spa") && err.contains("pharmacy"), "{err}");
 }
 
+/// A 3 x 3 street grid in central Helsinki as `nodes.csv` and `edges.csv` in
+/// `dir`, and a scenario on it with `pop.csv` and the plan `plan`: a network
+/// that needs no OSM reading, for the fast bad-input cases.
+fn grid_scenario(dir: &Path, top: &str, plan: &str) -> PathBuf {
+    let (mut nodes, mut edges) = (
+        String::from("id,lon,lat\n"),
+        String::from("source,target\n"),
+    );
+    for row in 0..3 {
+        for col in 0..3 {
+            let id = 3 * row + col + 1;
+            let (lon, lat) = (24.94 + 0.001 * col as f64, 60.17 + 0.0005 * row as f64);
+            nodes += &format!("{id},{lon},{lat}\n");
+            if col < 2 {
+                edges += &format!("{id},{}\n", id + 1);
+            }
+            if row < 2 {
+                edges += &format!("{id},{}\n", id + 3);
+            }
+        }
+    }
+    for (name, text) in [("nodes.csv", &nodes), ("edges.csv", &edges)] {
+        if !dir.join(name).exists() {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let path = dir.join("s.toml");
+    let text = format!("network = {{ nodes = \"nodes.csv\", edges = \"edges.csv\" }}\npopulation = \"pop.csv\"\n{top}\n[plan]\n{plan}\n");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `command` on a grid scenario whose files are written over the
+/// defaults (`pop.csv`: three residents' points on the grid); it must fail
+/// cleanly with `needle` in its message.
+fn grid_fails_with(command: &str, files: &[(&str, &str)], top: &str, plan: &str, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let pop = "id,population,aged_60_plus,lon,lat\na,100,20,24.9405,60.1702\nb,50,10,24.9415,60.1707\nc,80,30,24.9418,60.1709\n";
+    std::fs::write(dir.path().join("pop.csv"), pop).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    grid_scenario(dir.path(), top, plan);
+    let out = lifecircle(&[command, "s.toml"], dir.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{files:?} {top:?} {plan:?}: {err}"
+    );
+    assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_tables_fail_cleanly_naming_the_file_and_line() {
+    let one = "new_sites = { pharmacy = 1 }";
+    // The grid scenario itself plans.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pop.csv"),
+        "id,population,lon,lat\na,100,24.9405,60.1702\n",
+    )
+    .unwrap();
+    grid_scenario(dir.path(), "", one);
+    ok_json(&lifecircle(&["plan", "s.toml", "--json"], dir.path()));
+
+    let header = "id,population,lon,lat\n";
+    grid_fails_with(
+        "plan",
+        &[("pop.csv", header)],
+        "",
+        one,
+        "pop.csv, record file: holds no record",
+    );
+    grid_fails_with(
+        "gaps",
+        &[("pop.csv", &format!("{header}far,100,24.9405,61.5\n"))],
+        "",
+        one,
+        "pop.csv, record file: none of its 1 demand points lies on the walking network",
+    );
+    grid_fails_with(
+        "plan",
+        &[(
+            "pop.csv",
+            &format!("{header}a,100,24.9405,60.1702\na,50,24.9415,60.1707\n"),
+        )],
+        "",
+        one,
+        "pop.csv, record line 3: duplicate id \"a\" (first on line 2)",
+    );
+    grid_fails_with(
+        "plan",
+        &[(
+            "pop.csv",
+            "id,population,aged_60plus,lon,lat\na,100,20,24.9405,60.1702\n",
+        )],
+        "aging_ratio = 0.1",
+        one,
+        "pop.csv, record header: unknown column `aged_60plus`: did you mean `aged_60_plus`?",
+    );
+    grid_fails_with(
+        "plan",
+        &[("sites.csv", "id,lon,lat,costs\nx,24.941,60.1705,5\n")],
+        "",
+        &format!("{one}\ncandidate_sites = \"sites.csv\""),
+        "sites.csv, record header: unknown column `costs`: did you mean `cost`?",
+    );
+    grid_fails_with(
+        "plan",
+        &[("sites.csv", "id,lon,lat\n")],
+        "",
+        &format!("{one}\ncandidate_sites = \"sites.csv\""),
+        "sites.csv, record file: holds no record",
+    );
+    grid_fails_with(
+        "plan",
+        &[(
+            "nodes.csv",
+            "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n1,25.0,61.0\n",
+        )],
+        "",
+        one,
+        "nodes.csv, record line 4: duplicate id \"1\" (first on line 2)",
+    );
+    grid_fails_with(
+        "plan",
+        &[("edges.csv", "")],
+        "",
+        one,
+        "edges.csv, record header: the file is empty",
+    );
+    grid_fails_with(
+        "plan",
+        &[],
+        "",
+        &format!("{one}\nservices = [\"pharmacy\"]"),
+        "plan.services: \"pharmacy\" is also in new_sites",
+    );
+    grid_fails_with(
+        "compare",
+        &[],
+        "variant = []",
+        one,
+        "s.toml, record variant: the list is empty",
+    );
+}
+
 fn solve_json(args: &[&str], dir: &Path) -> (Output, serde_json::Value) {
     let mut all = vec!["solve", "--json"];
     all.extend_from_slice(args);
@@ -419,6 +570,28 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2, column 2"), "{err}");
+    for (text, needle) in [
+        (
+            "0,5\n\n1,x\n",
+            "c.csv, record line 3, column 2: \"x\" is not a number",
+        ),
+        ("", "c.csv, record file: holds no record"),
+        (
+            "0,5\n1\n",
+            "c.csv, record line 2: 1 fields where the first line has 2",
+        ),
+    ] {
+        std::fs::write(dir.path().join("c.csv"), text).unwrap();
+        let out = lifecircle(
+            &[
+                "solve", "--model", "p-median", "--costs", "c.csv", "--p", "1",
+            ],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,-2\n").unwrap();
     let out = lifecircle(
         &[
@@ -439,6 +612,14 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
     let out = lifecircle(
         &[
             "solve", "--model", "mclp", "--costs", "c.csv", "--p", "1", "--radius", "NaN",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("radius"));
+    let out = lifecircle(
+        &[
+            "solve", "--model", "mclp", "--costs", "c.csv", "--p", "1", "--radius", "-2",
         ],
         dir.path(),
     );
@@ -587,6 +768,18 @@ fn generate_district_writes_a_scenario_that_plans_and_compares() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+    // Negative numbers reach the parameter checks, not clap's "unexpected argument".
+    for (args, needle) in [
+        (&["--block-m", "-5"][..], "block_m: must be > 0, got -5"),
+        (&["--candidates", "0"][..], "candidate_sites: must be >= 1"),
+    ] {
+        let mut all = vec!["generate-district", "--residents", "1000", "--out", "e"];
+        all.extend_from_slice(args);
+        let out = lifecircle(&all, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
 }
 
 #[test]

@@ -81,10 +81,10 @@ struct DistrictArgs {
     #[arg(long, allow_negative_numbers = true, default_value_t = lifecircle::district::YANHU_RESIDENTS)]
     residents: i64,
     /// Share aged 60+ (default 0.1471).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     aging_ratio: Option<f64>,
     /// Share under 6 (default 0.072).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     under_6_ratio: Option<f64>,
     /// Communities (default: one per 12,215 residents).
     #[arg(long)]
@@ -96,19 +96,19 @@ struct DistrictArgs {
     #[arg(long)]
     out: PathBuf,
     /// Mean block side in metres (default 200).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     block_m: Option<f64>,
     /// Residents per km² of built-up area (default 15000).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     density: Option<f64>,
     /// Metres between nodes along streets and footpaths (default 25; smaller: a denser graph).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     node_spacing_m: Option<f64>,
     /// Inner footpaths per block (default 2).
     #[arg(long)]
     lanes: Option<usize>,
     /// Mean residents per building, i.e. per demand point (default 150).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     residents_per_building: Option<f64>,
     /// Candidate sites (default: one per 100 residents).
     #[arg(long)]
@@ -183,16 +183,16 @@ struct SolveArgs {
     #[arg(long)]
     p: Option<usize>,
     /// Coverage radius for mclp and lscp, in the cost unit.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     radius: Option<f64>,
     /// Sites forced open, 0-based column indices: --fixed 3,7
     #[arg(long, value_delimiter = ',')]
     fixed: Vec<usize>,
     /// Time limit in seconds.
-    #[arg(long, default_value_t = 600.0)]
+    #[arg(long, default_value_t = 600.0, allow_negative_numbers = true)]
     time_limit: f64,
     /// Relative gap at which to stop (default 0: prove optimality).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     mip_gap: f64,
     /// Print one JSON object.
     #[arg(long)]

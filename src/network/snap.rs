@@ -87,6 +87,7 @@ pub const ATTACH_SLACK_M: f64 = 50.0;
 pub struct Snapper {
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     projection: LocalProjection,
+    dropped_nodes: usize,
 }
 
 impl Snapper {
@@ -102,6 +103,7 @@ impl Snapper {
         Self {
             tree: RTree::bulk_load(points),
             projection,
+            dropped_nodes: network.component_report().dropped_nodes,
         }
     }
 
@@ -178,6 +180,7 @@ impl Snapper {
                 lat,
                 distance_m: found.map_or(f64::INFINITY, |s| s.offset_m),
                 max_m,
+                dropped_nodes: self.dropped_nodes,
             }),
         }
     }
@@ -236,10 +239,31 @@ mod tests {
         let s = Snapper::new(&b.build().unwrap());
         let err = s.snap_site("shop 7", 24.1, 60.0, 500.0).unwrap_err();
         assert!(err.to_string().contains("shop 7"), "{err}");
+        assert!(!err.to_string().contains("cut off"), "{err}");
         let err = s.snap_site("nan", f64::NAN, 60.0, 500.0).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("coordinates, record site nan: (NaN, 60)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn site_on_a_cut_off_piece_says_so() {
+        let mut b = NetworkBuilder::new();
+        for (id, lon) in [(1, 24.0), (2, 24.001), (3, 24.002), (4, 24.1), (5, 24.101)] {
+            b.add_node(Node { id, lon, lat: 60.0 });
+        }
+        for (a, c) in [(1, 2), (2, 3), (4, 5)] {
+            b.add_edge(a, c).unwrap();
+        }
+        let s = Snapper::new(&b.build().unwrap());
+        let err = s
+            .snap_site("shop 8", 24.1, 60.0, 500.0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2 nodes in pieces cut off from the main network were dropped"),
             "{err}"
         );
     }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::{Network, NetworkBuilder, Node};
 use crate::error::Result;
-use crate::tables::read_table;
+use crate::tables::{no_records, read_table, UniqueIds};
 
 /// Reads a network from a node table and an edge table (format in the module docs);
 /// like every [`Network`], only its largest connected component is kept.
@@ -21,16 +21,20 @@ use crate::tables::read_table;
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if a file is unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
-/// missing column, an unparsable number, or an edge to an unknown node or
-/// with a negative length; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork)
-/// if no edge is left.
+/// missing or misspelt column, an unparsable number, a repeated node id, or an
+/// edge to an unknown node or with a negative length, or naming a file with no
+/// record; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
+    let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
     let mut builder = NetworkBuilder::new();
-    read_table(nodes.as_ref(), &["id", "lon", "lat"], |rec| {
+    let mut ids = UniqueIds::default();
+    let read = read_table(nodes, &["id", "lon", "lat"], &[], |rec| {
         let id = rec.text("id")?;
         let id = id
             .parse::<i64>()
             .map_err(|_| rec.error(format!("node id {id:?} is not an integer")))?;
+        // The builder would keep the first coordinates and drop these unseen.
+        rec.unique(&mut ids, &id.to_string())?;
         builder.add_node(Node {
             id,
             lon: rec.number("lon")?,
@@ -38,7 +42,11 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         });
         Ok(())
     })?;
-    read_table(edges.as_ref(), &["source", "target"], |rec| {
+    let empty = |path: &Path| Err(no_records(&path.display().to_string()));
+    if read == 0 {
+        return empty(nodes);
+    }
+    let read = read_table(edges, &["source", "target"], &["length_m"], |rec| {
         let end = |c: &str| -> Result<i64> {
             let v = rec.text(c)?;
             v.parse::<i64>()
@@ -51,6 +59,9 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         };
         added.map_err(|e| rec.error(e.to_string()))
     })?;
+    if read == 0 {
+        return empty(edges);
+    }
     builder.build()
 }
 
@@ -89,6 +100,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2"), "{e}");
+        let twice = temp_file(
+            ".csv",
+            "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n01,25,61\n",
+        );
+        let e = read_network_csv(twice.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 4: duplicate id \"1\" (first on line 2)"),
+            "{e}"
+        );
+        let header_only = temp_file(".csv", "source,target\n");
+        let e = read_network_csv(nodes.path(), header_only.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("record file: holds no record"), "{e}");
+        // OSMnx calls it `length`: taken silently, the lengths would be geodesic.
+        let edges = temp_file(".csv", "source,target,length\n1,2,400\n");
+        let e = read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `length_m`"), "{e}");
         let nodes = temp_file(".csv", "id,lon\n1,24.94\n");
         assert!(read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
