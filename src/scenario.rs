@@ -55,7 +55,7 @@ use crate::model::{CoverageSets, JointObjective, JointPlan, JointService, JointS
 use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Snapped, Snapper};
 use crate::services::{Catalogue, Service};
 use crate::sites::{read_candidates_csv, read_facilities_csv, CandidateSite};
-use crate::solve::{PresolveStats, SolveOptions, SolveStatus};
+use crate::solve::{total, PresolveStats, SolveOptions, SolveStatus};
 use crate::travel::TravelTimes;
 
 /// Where new facilities may be placed when no candidate table is given.
@@ -1274,14 +1274,10 @@ impl Prepared {
         DemandSummary {
             points: self.people.len(),
             on_network: self.inside.len(),
-            residents: self.residents.iter().map(|r| r.total).sum(),
+            residents: total(self.residents.iter().map(|r| r.total)),
             residents_60plus: self.residents.iter().map(|r| r.aged_60_plus).sum(),
             outside: self.outside.len(),
-            residents_outside: self
-                .outside
-                .iter()
-                .map(|&i| self.people[i].population)
-                .sum(),
+            residents_outside: total(self.outside.iter().map(|&i| self.people[i].population)),
             zones: self.zones.len(),
         }
     }

@@ -68,7 +68,9 @@ use super::max_coverage::{check_costs, MaxCoverage};
 use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
-use crate::solve::{relative_gap, seconds, PresolveStats, SolveOptions, SolveStatus, Timings};
+use crate::solve::{
+    relative_gap, seconds, total, PresolveStats, SolveOptions, SolveStatus, Timings,
+};
 
 /// One service of a [`JointPlan`]: its demand rows, existing facilities and limits.
 ///
@@ -525,7 +527,7 @@ impl JointPlan {
             .collect();
         sites_opened.sort_unstable();
         sites_opened.dedup();
-        let cost = sites_opened.iter().map(|&j| self.cost(j)).sum();
+        let cost = total(sites_opened.iter().map(|&j| self.cost(j)));
         let (objective, bound) = match self.objective {
             JointObjective::Coverage => {
                 let objective: f64 = services.iter().map(|p| p.covered).sum();
@@ -589,7 +591,7 @@ impl JointPlan {
         let open = coverage.covered(&sol.sites);
         let served: Vec<f64> = open.iter().map(|&c| f64::from(u8::from(c))).collect();
         let reachable = coverage.covered(&(0..n).collect::<Vec<_>>());
-        let cost = new_sites.iter().map(|&j| self.cost(j)).sum();
+        let cost = total(new_sites.iter().map(|&j| self.cost(j)));
         Ok(Some(JointSolution {
             services: vec![ServicePlan {
                 name: s.name.clone(),

@@ -9,5 +9,5 @@ pub mod presolve;
 mod solution;
 
 pub use presolve::PresolveStats;
-pub(crate) use solution::{relative_gap, seconds};
+pub(crate) use solution::{relative_gap, seconds, total};
 pub use solution::{Solution, SolveOptions, SolveStatus, Timings};

@@ -164,6 +164,12 @@ impl Solution {
     }
 }
 
+/// The sum of `values`, starting from +0.0: Rust's float `Sum` starts from
+/// -0.0, so an empty sum would be reported as "-0" (no cost, nobody outside).
+pub(crate) fn total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |a, b| a + b)
+}
+
 /// Relative gap between an objective and a bound, as HiGHS defines it.
 pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     let diff = (bound - objective).abs();
@@ -176,4 +182,20 @@ pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
 
 pub(crate) fn seconds(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_total_is_plus_zero() {
+        let none: [f64; 0] = [];
+        assert!(total(none).is_sign_positive());
+        assert!(
+            none.iter().sum::<f64>().is_sign_negative(),
+            "Rust's Sum starts at -0.0"
+        );
+        assert_eq!(total([1.5, 2.0]), 3.5);
+    }
 }
