@@ -120,7 +120,8 @@ impl Comparison {
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the variant for a
-    /// malformed `[[variant]]` or `[grid]` entry or a key the scenario rejects.
+    /// malformed `[[variant]]` or `[grid]` entry, an empty `variant` list or a
+    /// key the scenario rejects.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let source = path.display().to_string();

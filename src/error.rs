@@ -57,7 +57,9 @@ pub enum Error {
         id: String,
     },
     /// A site lies farther from every walkable street than the snapping
-    /// tolerance: move it, or raise the tolerance.
+    /// tolerance: move it, or raise the tolerance. When pieces of the network
+    /// were cut off (only the largest connected one is kept), the message says
+    /// so: the site may lie on one, and connecting it is the fix.
     #[error("site {id} at ({lon:.6}, {lat:.6}) is {distance_m:.0} m from the nearest walkable node (tolerance {max_m:.0} m){}", cut_off_hint(.dropped_nodes))]
     SiteNotSnapped {
         /// The site's id.

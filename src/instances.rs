@@ -138,7 +138,8 @@ pub fn parse_orlib(text: &str, name: &str) -> Result<OrlibInstance> {
 ///
 /// # Errors
 /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line and
-/// column of a value that is not a number, negative or NaN, or a ragged row.
+/// column of a value that is not a number, negative or NaN, or a ragged row,
+/// or naming the file if it holds no row.
 pub fn read_cost_csv(path: impl AsRef<Path>) -> Result<CostMatrix> {
     let table = CsvTable::headless(path.as_ref())?;
     let name = table.source.clone();

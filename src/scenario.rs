@@ -772,6 +772,7 @@ impl Scenario {
     ///
     /// # Errors
     /// Any error of the stages: unreadable files, invalid population, a
+    /// residents table none of whose points lies on the walking network, a
     /// facility that cannot be snapped, a service needing an age group the
     /// residents table lacks.
     pub fn gaps(&self) -> Result<GapsReport> {

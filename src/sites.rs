@@ -59,8 +59,9 @@ impl CandidateSite {
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
-/// or misspelt column, an unparsable coordinate, a service the catalogue lacks
-/// or an id listed twice for one service.
+/// or misspelt column, an empty id, an unparsable coordinate, a service the
+/// catalogue lacks or an id listed twice for one service. A table with a
+/// header and no record is no facility.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
     let mut ids = UniqueIds::default();
@@ -102,7 +103,7 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
 /// or misspelt column, a negative or unparsable cost, a capacity that is not
-/// positive, an unknown service, a `services` field naming none or a repeated
+/// positive, an unknown service, a `services` field naming none, an empty or repeated
 /// id, or naming the file if it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,

@@ -37,7 +37,9 @@ class Network:
     @classmethod
     def from_edges(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> Network:
         """From a node table (``id``, ``lon``, ``lat``) and an edge table
-        (``source``, ``target``, optional ``length`` in metres; geodesic by default)."""
+        (``source``, ``target``, optional ``length`` in metres; geodesic by default).
+        Node ids must be unique integers and coordinates WGS 84 degrees, else
+        :class:`~lifecircle.errors.InvalidInputError` names the offending node."""
         for name, table, cols in (("nodes", nodes, ["id", "lon", "lat"]), ("edges", edges, ["source", "target"])):
             if not isinstance(table, pd.DataFrame):
                 raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
@@ -78,7 +80,9 @@ class Network:
         return pd.DataFrame({"source": a, "target": b, "length": length})
 
     def snap(self, points) -> pd.DataFrame:
-        """Nearest node (index) and distance in metres for each row of a (Geo)DataFrame."""
+        """Nearest node (index) and distance in metres for each row of a (Geo)DataFrame
+        (points in WGS 84 degrees, see :func:`lon_lat`; others raise
+        :class:`~lifecircle.errors.InvalidInputError`)."""
         lon, lat = lon_lat(points)
         node, dist = self._core.snap(lon, lat)
         return pd.DataFrame({"node": node, "distance_m": dist}, index=getattr(points, "index", None))

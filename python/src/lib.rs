@@ -289,7 +289,8 @@ struct Network {
 impl Network {
     /// Builds a network from node ids with coordinates and edges between ids;
     /// `lengths` (metres) default to geodesic distances. Only the largest
-    /// connected component is kept.
+    /// connected component is kept. Ids must be unique and coordinates WGS 84
+    /// degrees.
     #[staticmethod]
     #[pyo3(signature = (ids, lons, lats, sources, targets, lengths=None))]
     fn from_edges(
@@ -400,7 +401,7 @@ impl Network {
         (a.into_pyarray(py), b.into_pyarray(py), l.into_pyarray(py))
     }
 
-    /// Nearest node index and distance in metres for each point.
+    /// Nearest node index and distance in metres for each point (WGS 84 degrees).
     fn snap<'py>(
         &self,
         py: Python<'py>,
@@ -428,9 +429,9 @@ impl Network {
     }
 
     /// Walking seconds from sites to demand points up to `limit_s`, as COO
-    /// arrays (site row, demand column, seconds). Points are attached to their
-    /// nearest nodes (as in the Rust pipeline) and the straight-line distance to
-    /// the node is walked too.
+    /// arrays (site row, demand column, seconds). Points (WGS 84 degrees) are
+    /// attached to their nearest nodes (as in the Rust pipeline) and the
+    /// straight-line distance to the node is walked too.
     #[pyo3(signature = (site_lons, site_lats, demand_lons, demand_lats, speed_m_s, limit_s))]
     #[allow(clippy::too_many_arguments)]
     fn travel_times<'py>(

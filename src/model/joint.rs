@@ -399,7 +399,8 @@ impl JointPlan {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a cost count mismatch, a negative or NaN
-    /// cost, or a budget below the cheapest site that may host a new facility.
+    /// cost, a negative or NaN budget, or a budget below the cheapest site that
+    /// may host a new facility.
     pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> Result<Self> {
         self.site_costs = Some(costs);
         self.budget = Some(budget);

@@ -103,7 +103,8 @@ impl MaxCoverage {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a cost count mismatch, a negative or NaN
-    /// cost, or a budget below the cheapest site.
+    /// cost, a negative or NaN budget, or a budget below the cheapest site that
+    /// is not fixed open (with every site fixed open, any budget is accepted).
     pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> Result<Self> {
         self.costs = Some(costs);
         self.budget = Some(budget);

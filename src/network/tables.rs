@@ -23,7 +23,9 @@ use crate::tables::{no_records, read_table, UniqueIds};
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
 /// missing or misspelt column, an unparsable number, a repeated node id, or an
 /// edge to an unknown node or with a negative length, or naming a file with no
-/// record; [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
+/// record, or naming a node whose coordinates are not WGS 84 degrees
+/// ([`check_lon_lat`](super::check_lon_lat));
+/// [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
     let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
     let mut builder = NetworkBuilder::new();
