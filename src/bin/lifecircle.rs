@@ -512,6 +512,13 @@ fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> 
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so `lifecircle gaps --json | head` would panic on
+    // the closed pipe; end quietly instead, as other Unix tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action for one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
