@@ -20,7 +20,8 @@ The rules, from the docs (README, ``lifecircle::scenario``, ``coverage``,
 - percentiles are weighted by the residents the service serves (two weights
   per cell: the 60+ at their pace, the rest at theirs); the q-th is the
   smallest time t such that those walking at most t make up at least q of the
-  served residents, residents beyond the search counting as farthest.
+  served residents, residents beyond the search counting as farthest; the
+  max is the longest walk of anyone served, however few they are.
 """
 
 from __future__ import annotations
