@@ -265,12 +265,20 @@ pub struct GapRow {
     pub served: f64,
     /// Share of `served` within the limit (1 when `served` is 0).
     pub share: f64,
-    /// Walking minutes to the nearest facility, resident-weighted median over
-    /// the served residents (`None`: beyond the distance searched).
+    /// Walking minutes to the nearest facility, median over the served
+    /// residents, each weighing what the service counts them (those aged 60+ at
+    /// their pace): the shortest time `t` such that the residents walking at
+    /// most `t` make up at least half of the served weight, with no
+    /// interpolation. A cumulative weight short of half by at most 1e-9 of
+    /// the total counts as reaching it, so that rounding cannot move it.
+    /// Residents with no facility within the search count as the farthest;
+    /// `None` when the median falls among them (or nobody is served).
     pub nearest_minutes_p50: Option<f64>,
-    /// 90th percentile.
+    /// 90th percentile, as the median with 0.9 for one half.
     pub nearest_minutes_p90: Option<f64>,
-    /// Largest.
+    /// The longest walk of any served resident, however small their weight
+    /// (`None`: someone served has no facility within the search, or nobody
+    /// is served).
     pub nearest_minutes_max: Option<f64>,
     /// Ids of demand points with served residents beyond the limit.
     pub uncovered_ids: Vec<String>,
@@ -558,7 +566,7 @@ fn gap_row(
         },
         nearest_minutes_p50: quantile(0.5),
         nearest_minutes_p90: quantile(0.9),
-        nearest_minutes_max: quantile(1.0),
+        nearest_minutes_max: times.last().and_then(|t| t.0),
         uncovered_ids,
     }
 }
@@ -663,6 +671,34 @@ mod tests {
 
         let all = row("(all)", "pharmacy");
         assert_eq!((all.residents, all.covered), (250.0, 100.0));
+    }
+
+    #[test]
+    fn the_largest_walk_counts_however_few_walk_it() {
+        // A city of 5 million and a cell of 0.004 residents (grids spread
+        // people fractionally) with no pharmacy within the search: the slack
+        // that keeps rounding from moving a percentile must not hide them.
+        let cat = Catalogue::default();
+        let points = vec![
+            point("city", 0, 5_000_000.0, 0.0),
+            point("far", 0, 0.004, 0.0),
+        ];
+        let reach = vec![ServiceReach {
+            service: cat.get("pharmacy").unwrap(),
+            nearest_m: vec![Some(66.0), None],
+            facilities: 1,
+        }];
+        let r = GapReport::compute(
+            &["z".into()],
+            &points,
+            &reach,
+            Speeds::default(),
+            &RatingRules::default(),
+            30.0,
+        )
+        .unwrap();
+        assert_eq!(r.rows[0].nearest_minutes_p90, Some(66.0 / 1.1 / 60.0));
+        assert_eq!(r.rows[0].nearest_minutes_max, None);
     }
 
     #[test]
