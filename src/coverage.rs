@@ -488,6 +488,14 @@ impl GapReport {
     }
 }
 
+/// Whether a walk of `d_m` metres at `speed_m_s` fits in `minutes`. Compared
+/// in metres, as the plans' coverage sets are, so that a point at the limit
+/// counts the same in the gap table and in a plan (dividing instead can round
+/// the other way).
+pub(crate) fn within_limit(d_m: f64, minutes: f64, speed_m_s: f64) -> bool {
+    d_m <= minutes * 60.0 * speed_m_s
+}
+
 /// The gap row of one service over the points `idx`.
 fn gap_row(
     zone: &str,
@@ -498,9 +506,10 @@ fn gap_row(
     speeds: Speeds,
 ) -> GapRow {
     let s = reach.service;
-    let limit_s = s.walking_limit_min * 60.0;
     let minutes = |i: usize, speed: f64| reach.nearest_m[i].map(|d| d / speed / 60.0);
-    let within = |i: usize, speed: f64| reach.nearest_m[i].is_some_and(|d| d / speed <= limit_s);
+    let within = |i: usize, speed: f64| {
+        reach.nearest_m[i].is_some_and(|d| within_limit(d, s.walking_limit_min, speed))
+    };
     let mut residents = 0.0;
     let mut old_total = Some(0.0);
     let (mut covered, mut old_covered) = (0.0, Some(0.0));
@@ -699,6 +708,31 @@ mod tests {
         .unwrap();
         assert_eq!(r.rows[0].nearest_minutes_p90, Some(66.0 / 1.1 / 60.0));
         assert_eq!(r.rows[0].nearest_minutes_max, None);
+    }
+
+    #[test]
+    fn a_walk_one_ulp_past_the_limit_is_not_covered() {
+        // 10 minutes at 1.1 m/s is 660 m; one ulp more divided by 1.1 rounds
+        // back to 600 s, so a test in seconds would call it covered while the
+        // plan's coverage sets (in metres) would not.
+        let d = f64::from_bits(660.0f64.to_bits() + 1);
+        assert!(d / 1.1 <= 600.0 && !within_limit(d, 10.0, 1.1));
+        let cat = Catalogue::default();
+        let reach = vec![ServiceReach {
+            service: cat.get("parcel").unwrap(), // 10 minutes, everyone
+            nearest_m: vec![Some(d)],
+            facilities: 1,
+        }];
+        let r = GapReport::compute(
+            &["z".into()],
+            &[point("a", 0, 100.0, 0.0)],
+            &reach,
+            Speeds::default(),
+            &RatingRules::default(),
+            30.0,
+        )
+        .unwrap();
+        assert_eq!(r.rows[0].covered, 0.0);
     }
 
     #[test]

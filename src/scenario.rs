@@ -48,7 +48,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::coverage::{GapPoint, GapReport, GapRow, RatingRules, ServiceReach, Speeds, ZoneScore};
+use crate::coverage::{
+    within_limit, GapPoint, GapReport, GapRow, RatingRules, ServiceReach, Speeds, ZoneScore,
+};
 use crate::demand::{read_demand, snap_demand, AgeRatios, DemandPoint, Residents};
 use crate::error::{Error, Result};
 use crate::model::{CoverageSets, JointObjective, JointPlan, JointService, JointSolution};
@@ -893,10 +895,10 @@ impl Scenario {
                 // Row 2i: the residents aged 60+ of point i; row 2i+1: the others.
                 let mut rows = Vec::new();
                 for (i, d) in dists {
-                    if d <= svc.walking_limit_min * 60.0 * speeds.elderly_m_s {
+                    if within_limit(d, svc.walking_limit_min, speeds.elderly_m_s) {
                         rows.push(2 * i);
                     }
-                    if d <= svc.walking_limit_min * 60.0 * speeds.adult_m_s {
+                    if within_limit(d, svc.walking_limit_min, speeds.adult_m_s) {
                         rows.push(2 * i + 1);
                     }
                 }
