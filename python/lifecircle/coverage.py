@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidInputError
-from .network import Network, as_floats, travel_times
+from .network import Network, as_floats, plain, travel_times
 
 
 def current_coverage(
@@ -30,7 +30,7 @@ def current_coverage(
     bad = np.flatnonzero(~np.isfinite(population) | (population < 0))
     if bad.size:
         raise InvalidInputError(
-            f"demand row {demand.index[bad[0]]!r}: population must be finite and >= 0, got {population[bad[0]]}"
+            f"demand row {plain(demand.index[bad[0]])!r}: population must be finite and >= 0, got {population[bad[0]]}"
         )
     nearest = np.full(len(demand), np.nan)
     if len(facilities):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError
-from .network import Network, as_floats, travel_matrix, travel_times
+from .network import Network, as_floats, plain, travel_matrix, travel_times
 
 
 @dataclass
@@ -61,32 +61,38 @@ class Result:
             raise InvalidInputError("to_geojson needs sites with geometries (build the model from_geodataframe)")
         features = []
         for idx, (_, row) in zip(self.selected, self.sites.iterrows()):
-            props = {k: _plain(v) for k, v in row.items() if k != self.sites.geometry.name}
+            props = {k: plain(v) for k, v in row.items() if k != self.sites.geometry.name}
             props["site_index"] = int(idx)
             props["served"] = len(self.fac2cli[idx])
             features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props})
         return {"type": "FeatureCollection", "features": features}
 
 
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
-
-
 def _weights(weights, n: int) -> np.ndarray:
     if weights is None:
         return np.ones(n)
     w = as_floats(weights, "weights")
+    if w.ndim == 2 and w.shape[1] == 1:
+        w = w.ravel()  # a one-column frame or column vector, e.g. df[["pop"]]
     if w.shape != (n,):
         raise InvalidInputError(f"weights: need one value per demand point, shape ({n},), got shape {w.shape}")
     return np.ascontiguousarray(w)
 
 
 def _count(value, name: str) -> int:
-    """An integer count; 1.7 or "2" are refused rather than truncated or parsed."""
+    """A non-negative integer count. A whole float such as ``np.ceil(n / k)``
+    counts; 1.7, "2" and True are refused rather than truncated or parsed."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
     try:
-        return operator.index(value)
+        count = operator.index(value)
     except TypeError:
-        raise TypeError(f"{name} must be an integer, got {value!r}") from None
+        if not (isinstance(value, (float, np.floating)) and float(value).is_integer()):
+            raise TypeError(f"{name} must be an integer, got {value!r}") from None
+        count = int(value)
+    if count < 0:
+        raise InvalidInputError(f"{name} must be >= 0, got {count}")
+    return count
 
 
 def _fixed(fixed, n_sites: int) -> list[int]:
@@ -103,6 +109,9 @@ def _fixed(fixed, n_sites: int) -> list[int]:
         return np.flatnonzero(a).tolist()
     if a.size and not np.issubdtype(a.dtype, np.integer):
         raise TypeError(f"fixed: site indices must be integers (or a boolean mask), got {a.dtype} values")
+    for j in a:
+        if j < 0 or j >= n_sites:
+            raise InvalidInputError(f"fixed: site {j} does not exist (site indices are 0 to {n_sites - 1})")
     return a.astype(np.int64).tolist()
 
 
@@ -118,7 +127,7 @@ def _mask_column(frame, col: str) -> np.ndarray:
         k = np.flatnonzero(~ok)[0]
         value = column.iloc[k]
         shown = repr(value) if isinstance(value, str) else value
-        raise InvalidInputError(f"column {col!r}, row {frame.index[k]!r}: {shown} is not True/False (or 1/0)")
+        raise InvalidInputError(f"column {col!r}, row {plain(frame.index[k])!r}: {shown} is not True/False (or 1/0)")
     return column.to_numpy().astype(bool)
 
 
@@ -141,7 +150,8 @@ def _dense(cost) -> np.ndarray:
             i, j = np.argwhere(~stored)[0]
             raise InvalidInputError(
                 f"sparse cost matrix, row {i}, column {j}: no entry; this model needs every demand x site cost"
-                " (an absent pair would cost 0, though for the coverage models it means out of reach)"
+                " (an absent pair would cost 0, though for the coverage models it means out of reach)."
+                " A matrix made by scipy.sparse.csr_matrix(dense) drops zero costs: pass the dense array"
             )
         cost = cost.toarray()
     a = np.ascontiguousarray(as_floats(cost, "cost matrix"))
@@ -332,7 +342,10 @@ class _CoverageModel(_Model):
 class MCLP(_CoverageModel):
     """Maximal coverage: open at most ``p_facilities`` new sites (or stay within
     ``budget`` given ``site_costs``) to cover the most demand weight within
-    ``service_radius`` (cost units; minutes for ``from_geodataframe``).
+    ``service_radius`` (cost units; minutes for ``from_geodataframe``). The
+    budget pays for new sites only: ``fixed`` sites are open whatever they cost.
+    ``fixed`` takes site indices or a boolean mask (a list of 0/1 integers is
+    read as indices).
 
     >>> import numpy as np, lifecircle
     >>> cost = np.array([[0.0, 5.0], [1.0, 4.0], [5.0, 0.0]])
@@ -357,6 +370,8 @@ class MCLP(_CoverageModel):
         if p_facilities is None and budget is None:
             raise InvalidInputError("MCLP needs p_facilities or a budget")
         self.p_facilities = None if p_facilities is None else _count(p_facilities, "p_facilities")
+        if site_costs is not None and budget is None:
+            raise InvalidInputError("site_costs only count with a budget")
         self.site_costs = _site_costs(site_costs)
         self.budget = None if budget is None else float(budget)
 

@@ -37,8 +37,9 @@ class Network:
     @classmethod
     def from_edges(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> Network:
         """From a node table (``id``, ``lon``, ``lat``) and an edge table
-        (``source``, ``target``, optional ``length`` in metres; geodesic by default).
-        Node ids must be unique integers and coordinates WGS 84 degrees, else
+        (``source``, ``target``, optional ``length`` or ``length_m`` in metres;
+        geodesic by default). Node ids must be unique integers (numeric strings
+        are read as numbers) and coordinates WGS 84 degrees, else
         :class:`~lifecircle.errors.InvalidInputError` names the offending node."""
         for name, table, cols in (("nodes", nodes, ["id", "lon", "lat"]), ("edges", edges, ["source", "target"])):
             if not isinstance(table, pd.DataFrame):
@@ -46,13 +47,24 @@ class Network:
             missing = [c for c in cols if c not in table.columns]
             if missing:
                 raise InvalidInputError(f"{name}: missing column(s) {missing}; have {list(table.columns)}")
-        lengths = as_floats(edges["length"], "edges column 'length'") if "length" in edges.columns else None
+        # OSMnx and .edges() write `length`, the CSV tables `length_m`: both mean metres.
+        given = [c for c in ("length", "length_m") if c in edges.columns]
+        if len(given) > 1:
+            raise InvalidInputError("edges: both 'length' and 'length_m' columns; keep one (metres)")
+        lengths = as_floats(edges[given[0]], f"edges column {given[0]!r}") if given else None
+        ids = _node_ids(nodes, "id", "nodes")
+        repeated = np.flatnonzero(pd.Index(ids).duplicated())
+        if repeated.size:
+            k = repeated[0]
+            first = np.flatnonzero(ids == ids[k])[0]
+            rows = [plain(nodes.index[r]) for r in (first, k)]
+            raise InvalidInputError(f"nodes: node id {ids[k]} appears twice (rows {rows[0]!r} and {rows[1]!r})")
         core = _core.Network.from_edges(
-            _node_ids(nodes, "id"),
+            ids,
             as_floats(nodes["lon"], "nodes column 'lon'"),
             as_floats(nodes["lat"], "nodes column 'lat'"),
-            _node_ids(edges, "source"),
-            _node_ids(edges, "target"),
+            _node_ids(edges, "source", "edges"),
+            _node_ids(edges, "target", "edges"),
             lengths,
         )
         return cls(core)
@@ -99,9 +111,22 @@ def as_floats(values, name: str) -> np.ndarray:
         raise InvalidInputError(f"{name}: {e}") from None
 
 
-def _node_ids(table: pd.DataFrame, col: str) -> np.ndarray:
-    """Integer node ids; floats must be whole (a cast would turn 1.5 into node 1 and NaN into a huge negative id)."""
+def plain(value):
+    """A numpy scalar as its Python value: JSON needs it, and messages show 0, not np.int64(0)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _node_ids(table: pd.DataFrame, col: str, name: str) -> np.ndarray:
+    """Integer node ids; floats must be whole (a cast would turn 1.5 into node 1 and NaN into a huge negative id).
+    Numeric strings (ids read with ``dtype=str``) count as their numbers."""
     values = table[col].to_numpy()
+    if values.dtype == object:
+        try:
+            values = pd.to_numeric(table[col]).to_numpy()
+        except (TypeError, ValueError):
+            raise InvalidInputError(
+                f"{name} column {col!r} must hold integer node ids, got non-numeric values"
+            ) from None
     if np.issubdtype(values.dtype, np.integer):
         return values.astype(np.int64)
     if np.issubdtype(values.dtype, np.floating):
@@ -109,8 +134,10 @@ def _node_ids(table: pd.DataFrame, col: str) -> np.ndarray:
         if not bad.size:
             return values.astype(np.int64)
         k = bad[0]
-        raise InvalidInputError(f"column {col!r}, row {table.index[k]!r}: {values[k]} is not an integer node id")
-    raise InvalidInputError(f"column {col!r} must hold integer node ids, got {values.dtype} values")
+        raise InvalidInputError(
+            f"{name} column {col!r}, row {plain(table.index[k])!r}: {values[k]} is not an integer node id"
+        )
+    raise InvalidInputError(f"{name} column {col!r} must hold integer node ids, got {values.dtype} values")
 
 
 def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +149,7 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
 
         missing = np.flatnonzero((geometry.isna() | geometry.is_empty).to_numpy())
         if missing.size:
-            raise InvalidInputError(f"row {frame.index[missing[0]]!r}: missing or empty geometry")
+            raise InvalidInputError(f"row {plain(frame.index[missing[0]])!r}: missing or empty geometry")
         if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
             geometry = geometry.to_crs(4326)
         points = shapely.centroid(np.asarray(geometry.values))

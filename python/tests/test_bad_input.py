@@ -91,8 +91,9 @@ CASES = {
     ),
     # p
     "p zero, p-median": (lambda: pmedian(p_facilities=0), InvalidInputError, "p: must be at least 1"),
-    "p negative": (lambda: pmedian(p_facilities=-1), InvalidInputError, "p: must be >= 0, got -1"),
-    "p negative, MCLP": (lambda: mclp(p_facilities=-2), InvalidInputError, "p: must be >= 0, got -2"),
+    "p negative": (lambda: pmedian(p_facilities=-1), InvalidInputError, "p_facilities must be >= 0, got -1"),
+    "p negative, MCLP": (lambda: mclp(p_facilities=-2), InvalidInputError, "p_facilities must be >= 0, got -2"),
+    "p boolean": (lambda: pmedian(p_facilities=True), TypeError, "p_facilities must be an integer, got True"),
     "p too large": (lambda: pmedian(p_facilities=4), InvalidInputError, "asked for 4 new sites but only 3"),
     "p too large, MCLP": (lambda: mclp(p_facilities=10), InvalidInputError, "asked for 10 new sites but only 3"),
     "p fractional": (lambda: pmedian(p_facilities=1.7), TypeError, "p_facilities must be an integer, got 1.7"),
@@ -105,11 +106,11 @@ CASES = {
         "needs p_facilities or a budget",
     ),
     # fixed sites
-    "fixed negative": (lambda: pmedian(fixed=[-1]), InvalidInputError, "fixed: site index -1 is negative"),
+    "fixed negative": (lambda: pmedian(fixed=[-1]), InvalidInputError, "fixed: site -1 does not exist"),
     "fixed negative, LSCP": (
         lambda: lifecircle.LSCP.from_cost_matrix(COST, 1, fixed=[-1]).solve(),
         InvalidInputError,
-        "fixed: site index -1 is negative",
+        r"fixed: site -1 does not exist \(site indices are 0 to 2\)",
     ),
     "fixed out of range": (lambda: mclp(fixed=[3]), InvalidInputError, "site 3 does not exist"),
     "fixed fractional": (lambda: pmedian(fixed=[0.5]), TypeError, "fixed: site indices must be integers"),
@@ -147,9 +148,9 @@ CASES = {
         r"below the cheapest candidate site \(2\)",
     ),
     "site costs without a budget": (
-        lambda: mclp(site_costs=[1, 5, 1]),
+        lambda: lifecircle.MCLP.from_cost_matrix(COST, W, 1, p_facilities=1, site_costs=[1, 5, 1]),
         InvalidInputError,
-        "costs: site costs only count with a budget",
+        "site_costs only count with a budget",
     ),
     "site costs too few": (
         lambda: mclp(p_facilities=None, site_costs=[1, 1], budget=2),
@@ -236,22 +237,22 @@ CASES = {
             pd.DataFrame({"id": [1, 1, 2, 3], "lon": [24.0, 24.5, 24.001, 24.002], "lat": [60.0] * 4}), EDGES
         ),
         InvalidInputError,
-        r"node id 1 appears twice \(rows 0 and 1\)",
+        r"nodes: node id 1 appears twice \(rows 0 and 1\)",
     ),
     "node ids fractional": (
         lambda: lifecircle.Network.from_edges(NODES.assign(id=[1.5, 2.0, 3.0]), EDGES),
         InvalidInputError,
-        "column 'id', row 0: 1.5 is not an integer node id",
+        "nodes column 'id', row 0: 1.5 is not an integer node id",
     ),
     "edge source NaN": (
         lambda: lifecircle.Network.from_edges(NODES, pd.DataFrame({"source": [1.0, np.nan], "target": [2.0, 3.0]})),
         InvalidInputError,
-        "column 'source', row 1: nan is not an integer node id",
+        "edges column 'source', row 1: nan is not an integer node id",
     ),
     "node ids strings": (
         lambda: lifecircle.Network.from_edges(NODES.assign(id=["a", "b", "c"]), EDGES),
         InvalidInputError,
-        "column 'id' must hold integer node ids",
+        "nodes column 'id' must hold integer node ids, got non-numeric values",
     ),
     "node longitude strings": (
         lambda: lifecircle.Network.from_edges(NODES.assign(lon=["x", "y", "z"]), EDGES),
@@ -492,3 +493,28 @@ def test_geodataframes_with_missing_geometry_or_projected_coordinates():
     assert lifecircle.current_coverage(net(), projected, points, 15)["covered"].all()
     with pytest.raises(InvalidInputError, match=r"record demand point 0: \(3\d{5}\.\d+, 66\d{5}"):
         lifecircle.current_coverage(net(), projected.set_crs(None, allow_override=True), points, 15)
+
+
+def test_common_shapes_of_valid_input_are_accepted():
+    # p from a computation (np.ceil gives a float), weights as a one-column frame.
+    by_int = pmedian(p_facilities=2)
+    assert list(pmedian(p_facilities=np.ceil(1.2)).selected) == list(by_int.selected)
+    with_frame = pmedian(p_facilities=2.0, weights=pd.DataFrame({"w": [1.0, 1.0, 1.0]}))
+    assert list(with_frame.selected) == list(by_int.selected)
+    # Node ids read as strings (dtype=str), and OSMnx's or the CSV tables' length column.
+    as_text = NODES.assign(id=NODES["id"].astype(str))
+    edges = EDGES.assign(source=EDGES["source"].astype(str), target=EDGES["target"].astype(str))
+    assert lifecircle.Network.from_edges(as_text, edges).total_length_m == pytest.approx(150.0)
+    renamed = EDGES.rename(columns={"length": "length_m"})
+    assert lifecircle.Network.from_edges(NODES, renamed).total_length_m == pytest.approx(150.0)
+
+
+def test_ambiguous_or_lossy_tables_are_named():
+    with pytest.raises(InvalidInputError, match="both 'length' and 'length_m'"):
+        lifecircle.Network.from_edges(NODES, EDGES.assign(length_m=1.0))
+    # After pd.concat the duplicate's label repeats: the message gives labels, not positions.
+    twice = pd.concat([NODES, NODES.iloc[[0]]])
+    with pytest.raises(InvalidInputError, match=r"node id 1 appears twice \(rows 0 and 0\)"):
+        lifecircle.Network.from_edges(twice, EDGES)
+    with pytest.raises(InvalidInputError, match=r"csr_matrix\(dense\) drops zero costs"):
+        pmedian(cost_matrix=sparse(COST))
