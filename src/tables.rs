@@ -99,6 +99,30 @@ impl CsvTable {
         Self::load(path, None)
     }
 
+    /// Whether the header has this column.
+    pub(crate) fn has(&self, column: &str) -> bool {
+        self.headers.iter().any(|h| h.trim() == column)
+    }
+
+    /// Calls `each` on every record; returns the number of records.
+    ///
+    /// # Errors
+    /// Whatever `each` rejects.
+    pub(crate) fn for_each(
+        &self,
+        mut each: impl FnMut(&Record<'_>) -> Result<()>,
+    ) -> Result<usize> {
+        for (line, record) in &self.records {
+            each(&Record {
+                source: &self.source,
+                line: *line,
+                headers: &self.headers,
+                record,
+            })?;
+        }
+        Ok(self.records.len())
+    }
+
     fn load(path: &Path, columns: Option<(&[&str], &[&str])>) -> Result<Self> {
         let source = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -166,18 +190,9 @@ pub(crate) fn read_table(
     path: &Path,
     required: &[&str],
     optional: &[&str],
-    mut each: impl FnMut(&Record<'_>) -> Result<()>,
+    each: impl FnMut(&Record<'_>) -> Result<()>,
 ) -> Result<usize> {
-    let table = CsvTable::read(path, required, optional)?;
-    for (line, record) in &table.records {
-        each(&Record {
-            source: &table.source,
-            line: *line,
-            headers: &table.headers,
-            record,
-        })?;
-    }
-    Ok(table.records.len())
+    CsvTable::read(path, required, optional)?.for_each(each)
 }
 
 /// Checks a header against the columns a reader knows. Unknown columns are

@@ -7,13 +7,16 @@
 //! 1,24.9400,60.1700                1,2,112.5
 //! 2,24.9418,60.1702                2,3,
 //! ```
-//! An edge without a length gets the geodesic distance between its ends.
+//! An edge without a length gets the geodesic distance between its ends. The
+//! length column may be called `length`, as OSMnx writes it (metres too); a
+//! table with both `length` and `length_m` is refused rather than one of them
+//! silently ignored.
 
 use std::path::Path;
 
 use super::{Network, NetworkBuilder, Node};
-use crate::error::Result;
-use crate::tables::{no_records, read_table, UniqueIds};
+use crate::error::{Error, Result};
+use crate::tables::{no_records, read_table, CsvTable, UniqueIds};
 
 /// Reads a network from a node table and an edge table (format in the module docs);
 /// like every [`Network`], only its largest connected component is kept.
@@ -23,7 +26,7 @@ use crate::tables::{no_records, read_table, UniqueIds};
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
 /// missing or misspelt column, an unparsable number, a repeated node id, or an
 /// edge to an unknown node or with a negative length, or naming a file with no
-/// record, or naming a node whose coordinates are not WGS 84 degrees
+/// record, or naming the edge table if it has both `length` and `length_m`, or naming a node whose coordinates are not WGS 84 degrees
 /// ([`check_lon_lat`](super::check_lon_lat));
 /// [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
@@ -48,15 +51,24 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
     if read == 0 {
         return empty(nodes);
     }
-    let read = read_table(edges, &["source", "target"], &["length_m"], |rec| {
+    let lengths = ["length_m", "length"];
+    let table = CsvTable::read(edges, &["source", "target"], &lengths)?;
+    if lengths.iter().all(|c| table.has(c)) {
+        return Err(Error::record(
+            &table.source,
+            "header",
+            "both `length_m` and `length` give edge lengths: keep one",
+        ));
+    }
+    let read = table.for_each(|rec| {
         let end = |c: &str| -> Result<i64> {
             let v = rec.text(c)?;
             v.parse::<i64>()
                 .map_err(|_| rec.error(format!("{c} {v:?} is not an integer node id")))
         };
         let (a, b) = (end("source")?, end("target")?);
-        let added = match rec.get("length_m") {
-            Some(_) => builder.add_edge_with_length(a, b, rec.number("length_m")?),
+        let added = match lengths.into_iter().find(|c| rec.get(c).is_some()) {
+            Some(c) => builder.add_edge_with_length(a, b, rec.number(c)?),
             None => builder.add_edge(a, b).map(|_| ()),
         };
         added.map_err(|e| rec.error(e.to_string()))
@@ -90,6 +102,19 @@ mod tests {
     }
 
     #[test]
+    fn osmnx_length_is_length_m() {
+        let nodes = temp_file(".csv", "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n");
+        let edges = temp_file(".csv", "source,target,length\n1,2,400\n");
+        let net = read_network_csv(nodes.path(), edges.path()).unwrap();
+        assert_eq!(net.total_length_m(), 400.0);
+        let edges = temp_file(".csv", "source,target,length\n1,2,-4\n");
+        let e = read_network_csv(nodes.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2: invalid parameter length_m"), "{e}");
+    }
+
+    #[test]
     fn bad_edges_name_the_line() {
         let nodes = temp_file(".csv", "id,lon,lat\n1,24.94,60.17\n2,24.941,60.17\n");
         let edges = temp_file(".csv", "source,target\n1,2\n2,9\n");
@@ -118,12 +143,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.ends_with("record file: holds no record"), "{e}");
-        // OSMnx calls it `length`: taken silently, the lengths would be geodesic.
-        let edges = temp_file(".csv", "source,target,length\n1,2,400\n");
-        let e = read_network_csv(nodes.path(), edges.path())
+        let both = temp_file(".csv", "source,target,length_m,length\n1,2,400,400\n");
+        let e = read_network_csv(nodes.path(), both.path())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("did you mean `length_m`"), "{e}");
+        assert_eq!(
+            e,
+            format!(
+                "{}, record header: both `length_m` and `length` give edge lengths: keep one",
+                both.path().display()
+            )
+        );
         let nodes = temp_file(".csv", "id,lon\n1,24.94\n");
         assert!(read_network_csv(nodes.path(), edges.path())
             .unwrap_err()
