@@ -450,7 +450,9 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             .map(|c| (c.x(), c.y()))
             .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
         if let Some(properties) = &feature.properties {
-            if let Some(message) = misspelt(properties.keys().map(String::as_str), &COLUMNS) {
+            if let Some(message) =
+                misspelt("column", properties.keys().map(String::as_str), &COLUMNS)
+            {
                 return Err(Error::record(&name, &label, message));
             }
         }

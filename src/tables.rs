@@ -197,8 +197,8 @@ pub(crate) fn read_table(
 
 /// Checks a header against the columns a reader knows. Unknown columns are
 /// allowed (exports carry many), except one that looks like a misspelt known
-/// column — `aged_60plus`, `Cost`, `costs`, `length` — which would otherwise be
-/// ignored and its values silently replaced by defaults.
+/// column — `aged_60plus`, `Cost`, `costs` — which would otherwise be ignored
+/// and its values silently replaced by defaults.
 ///
 /// # Errors
 /// [`Error::BadRecord`] naming `source` and the header.
@@ -216,7 +216,7 @@ pub(crate) fn check_header(
         ));
     }
     let known: Vec<&str> = required.iter().chain(optional).copied().collect();
-    if let Some(message) = misspelt(headers.iter().map(str::trim), &known) {
+    if let Some(message) = misspelt("column", headers.iter().map(str::trim), &known) {
         return bad(message);
     }
     match required
@@ -228,46 +228,40 @@ pub(crate) fn check_header(
     }
 }
 
-/// The first of `names` (columns, properties) that is not `known` but looks
-/// like a misspelt known one, as a message saying so.
+/// The first of `names` (a header's columns or a feature's properties, as
+/// `what` says) that is not `known` but looks like a misspelt known one that
+/// `names` lacks, as a message saying so.
+///
+/// Only a difference of case or separators (`Population`, `aged60plus`) or a
+/// trailing `s` (`costs`) counts: census columns one letter or digit apart
+/// are other columns (`pop_65plus`, `under_5`, `length_km`), and a known
+/// column that is present means its look-alike is another column too
+/// (`population_m` next to `population`).
 pub(crate) fn misspelt<'n>(
+    what: &str,
     names: impl IntoIterator<Item = &'n str>,
     known: &[&str],
 ) -> Option<String> {
-    names
-        .into_iter()
-        .filter(|n| !known.contains(n))
-        .find_map(|n| {
-            let k = known.iter().find(|k| looks_like(n, k))?;
-            Some(format!(
-                "unknown column `{n}`: did you mean `{k}`? (rename it; columns not known at all are ignored)"
-            ))
-        })
-}
-
-/// Whether a column name is a likely misspelling of `known`: equal but for
-/// case and separators, a plural, or (for names long enough that this is not
-/// chance) one letter off.
-fn looks_like(name: &str, known: &str) -> bool {
-    let norm = |s: &str| -> Vec<char> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let norm = |s: &str| -> String {
         s.chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect()
     };
-    let (a, b) = (norm(name), norm(known));
-    a == b || a.strip_suffix(&['s']) == Some(&b[..]) || (b.len() >= 5 && one_edit_apart(&a, &b))
-}
-
-/// Whether one insertion, deletion or substitution turns `a` into `b`.
-fn one_edit_apart(a: &[char], b: &[char]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 || a == b {
-        return false;
-    }
-    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    let skip_short = usize::from(short.len() == long.len());
-    short[prefix + skip_short..] == long[prefix + 1..]
+    names
+        .iter()
+        .filter(|n| !known.contains(n))
+        .find_map(|n| {
+            let a = norm(n);
+            let k = known.iter().filter(|k| !names.contains(k)).find(|k| {
+                let b = norm(k);
+                a == b || a.strip_suffix('s') == Some(&b)
+            })?;
+            Some(format!(
+                "unknown {what} `{n}`: did you mean `{k}`? (rename it; {what}s not known at all are ignored)"
+            ))
+        })
 }
 
 /// A temporary file holding `text`, its name ending in `suffix` (readers pick
@@ -297,7 +291,6 @@ mod tests {
         for (header, wrong, meant) in [
             ("id,lon,lat,costs", "costs", "cost"),
             ("id,lon,lat,Cost", "Cost", "cost"),
-            ("id,lon,lat,capcity", "capcity", "capacity"),
             ("id,Lon,lat", "Lon", "lon"),
         ] {
             let e = header_error(header, req, opt).unwrap();
@@ -309,9 +302,44 @@ mod tests {
             );
         }
         assert_eq!(header_error("fid,id,lon,lat,name,code", req, opt), None);
+        // `Cost` is another column when `cost` is there too.
+        assert_eq!(header_error("id,lon,lat,cost,Cost,costs", req, opt), None);
         assert!(header_error("id,lat", req, opt)
             .unwrap()
             .contains("no `lon` column"));
+    }
+
+    #[test]
+    fn census_columns_near_known_names_are_not_misspelt() {
+        let demand = [
+            "population",
+            "aged_60_plus",
+            "pop_60plus",
+            "under_6",
+            "zone",
+        ];
+        for header in [
+            "id,pop_65plus,population,aged_65_plus,aged_80_plus",
+            "id,population,under_5,under_16,under_65",
+            "id,population,population_m,population_f,population1",
+        ] {
+            assert_eq!(header_error(header, &["id"], &demand), None, "{header}");
+        }
+        assert_eq!(header_error("id,length_km", &["id"], &["length_m"]), None);
+        for (header, wrong, meant) in [
+            ("id,Population", "Population", "population"),
+            ("id,AGED_60_PLUS", "AGED_60_PLUS", "aged_60_plus"),
+            ("id,aged60plus", "aged60plus", "aged_60_plus"),
+            ("id,zones", "zones", "zone"),
+        ] {
+            let e = header_error(header, &["id"], &demand).unwrap();
+            assert!(
+                e.contains(&format!(
+                    "unknown column `{wrong}`: did you mean `{meant}`? (rename it; columns not known at all are ignored)"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]
