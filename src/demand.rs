@@ -440,6 +440,12 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
                 format!("not a GeoJSON FeatureCollection: {e}"),
             )
         })?;
+    // The location comes from the geometry alone: `lon`, `lat` or `wkt`
+    // properties are the user's own data, not misspellings of a location.
+    let known: Vec<&str> = COLUMNS
+        .into_iter()
+        .filter(|c| !["lon", "lat", "wkt"].contains(c))
+        .collect();
     let mut points = Vec::new();
     for (n, feature) in collection.features.iter().enumerate() {
         let label = format!("feature {n}");
@@ -450,9 +456,11 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             .map(|c| (c.x(), c.y()))
             .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
         if let Some(properties) = &feature.properties {
-            if let Some(message) =
-                misspelt("column", properties.keys().map(String::as_str), &COLUMNS)
-            {
+            if let Some(message) = misspelt(
+                ("property", "properties"),
+                properties.keys().map(String::as_str),
+                &known,
+            ) {
                 return Err(Error::record(&name, &label, message));
             }
         }
@@ -484,8 +492,9 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     Ok(points)
 }
 
-/// Every column (GeoJSON property) a demand table may have, the required
-/// ones (`id` and `population`) first.
+/// Every column a demand table may have, the required ones (`id` and
+/// `population`) first; a GeoJSON feature's properties are the same but for
+/// the location (`lon`, `lat`, `wkt`), which its geometry gives.
 const COLUMNS: [&str; 11] = [
     "id",
     "population",
@@ -786,9 +795,15 @@ mod tests {
         );
         let e = read_demand(typo.path()).unwrap_err().to_string();
         assert!(
-            e.contains("feature 0: unknown column `Aged_60_Plus`: did you mean `aged_60_plus`?"),
+            e.contains("feature 0: unknown property `Aged_60_Plus`: did you mean `aged_60_plus`? (rename it; properties not known at all"),
             "{e}"
         );
+        let located = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}, "properties": {"population": 1, "LON": 24.9, "LAT": 60.1, "WKT": "POINT (24.9 60.1)"}}]}"#,
+        );
+        let pts = read_demand(located.path()).unwrap();
+        assert_eq!((pts[0].lon, pts[0].lat), (24.9, 60.1));
         let bad = temp_file(
             ".geojson",
             r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"population": 1}}]}"#,

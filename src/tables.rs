@@ -216,7 +216,7 @@ pub(crate) fn check_header(
         ));
     }
     let known: Vec<&str> = required.iter().chain(optional).copied().collect();
-    if let Some(message) = misspelt("column", headers.iter().map(str::trim), &known) {
+    if let Some(message) = misspelt(("column", "columns"), headers.iter().map(str::trim), &known) {
         return bad(message);
     }
     match required
@@ -229,7 +229,7 @@ pub(crate) fn check_header(
 }
 
 /// The first of `names` (a header's columns or a feature's properties, as
-/// `what` says) that is not `known` but looks like a misspelt known one that
+/// `what` says in the singular and the plural) that is not `known` but looks like a misspelt known one that
 /// `names` lacks, as a message saying so.
 ///
 /// Only a difference of case or separators (`Population`, `aged60plus`) or a
@@ -238,7 +238,7 @@ pub(crate) fn check_header(
 /// column that is present means its look-alike is another column too
 /// (`population_m` next to `population`).
 pub(crate) fn misspelt<'n>(
-    what: &str,
+    (what, whats): (&str, &str),
     names: impl IntoIterator<Item = &'n str>,
     known: &[&str],
 ) -> Option<String> {
@@ -259,7 +259,7 @@ pub(crate) fn misspelt<'n>(
                 a == b || a.strip_suffix('s') == Some(&b)
             })?;
             Some(format!(
-                "unknown {what} `{n}`: did you mean `{k}`? (rename it; {what}s not known at all are ignored)"
+                "unknown {what} `{n}`: did you mean `{k}`? (rename it; {whats} not known at all are ignored)"
             ))
         })
 }
