@@ -16,6 +16,7 @@ use std::path::Path;
 use geo::Centroid;
 
 use crate::error::{Error, Result};
+use crate::network::graph::not_lon_lat;
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
 use crate::tables::{misspelt, no_records, CsvTable, UniqueIds};
 
@@ -372,8 +373,8 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// line for a missing or misspelt column, an unparsable value, an empty or
-/// repeated id, or naming the point for an age group larger than its
+/// line for a missing or misspelt column, an unparsable value, a location that
+/// is not WGS 84 degrees, an empty or repeated id, or naming the point for an age group larger than its
 /// population, or the file if it holds no point; [`Error::InvalidPopulation`]
 /// for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
@@ -423,8 +424,9 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// feature for invalid GeoJSON, a missing geometry, a misspelt property, an
-/// unparsable value or a repeated id, or the file if it holds no feature;
+/// feature for invalid GeoJSON, a missing geometry or one not in WGS 84
+/// degrees, a misspelt property, an unparsable value or a repeated id, or the
+/// file if it holds no feature;
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
@@ -548,6 +550,10 @@ fn point_from_fields(
         }
         Ok(None)
     };
+    // Projected metres would not snap at all: say so here, naming the record.
+    if let Some(message) = not_lon_lat(lon, lat) {
+        return Err(Error::record(source, record, message));
+    }
     let id = field("id")
         .filter(|id| !id.is_empty())
         .ok_or_else(|| Error::record(source, record, "empty `id`"))?;
@@ -679,6 +685,30 @@ mod tests {
         let f = temp_file(".csv", "id,population,lon,lat\ncell-9,many,24,60\n");
         let err = read_demand_csv(f.path()).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+        let f = temp_file(
+            ".csv",
+            "id,population,wkt\na,10,\"POINT (385000 6672000)\"\n",
+        );
+        let err = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            err.ends_with("record line 2: (385000, 6672000) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
+            "{err}"
+        );
+        let f = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, -95]}, "properties": {"population": 1}}]}"#,
+        );
+        let err = read_demand(f.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("record feature 0: (24.9, -95) must be WGS 84"),
+            "{err}"
+        );
+        let f = temp_file(".csv", "id,population,lon,lat\ncell-9,5,24,NaN\n");
+        let err = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("record line 2: (24, NaN) must be WGS 84"),
+            "{err}"
+        );
     }
 
     #[test]

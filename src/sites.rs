@@ -59,8 +59,9 @@ impl CandidateSite {
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
-/// or misspelt column, an empty id, an unparsable coordinate, a service the
-/// catalogue lacks or an id listed twice for one service. A table with a
+/// or misspelt column, an empty id, an unparsable coordinate or one that is not
+/// WGS 84 degrees, a service the catalogue lacks or an id listed twice for one
+/// service. A table with a
 /// header and no record is no facility.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
@@ -77,11 +78,12 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
             // One building may host several services under one id.
             let id = rec.text("id")?;
             rec.unique(&mut ids, &format!("{id} ({service})"))?;
+            let (lon, lat) = rec.lon_lat()?;
             out.push(Facility {
                 id,
                 service,
-                lon: rec.number("lon")?,
-                lat: rec.number("lat")?,
+                lon,
+                lat,
             });
             Ok(())
         },
@@ -103,8 +105,9 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
 /// or misspelt column, a negative or unparsable cost, a capacity that is not
-/// positive, an unknown service, a `services` field naming none, an empty or repeated
-/// id, or naming the file if it holds no site.
+/// positive, an unknown service, a `services` field naming none, an empty or
+/// repeated id, coordinates that are not WGS 84 degrees, or naming the file if
+/// it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,
@@ -153,10 +156,11 @@ pub fn read_candidates_csv(
             }
             None => None,
         };
+        let (lon, lat) = rec.lon_lat()?;
         out.push(CandidateSite {
             id,
-            lon: rec.number("lon")?,
-            lat: rec.number("lat")?,
+            lon,
+            lat,
             cost,
             services,
             capacity,
@@ -239,6 +243,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.ends_with("record file: holds no record"), "{e}");
+        let f = temp_file(".csv", "id,service,lon,lat\nc1,pharmacy,385000,6672000\n");
+        let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
+        assert!(
+            e.ends_with("record line 2: (385000, 6672000) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,lon,lat\na,24.9,60.1\nb,24.9,91\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("record line 3: (24.9, 91) must be WGS 84"),
+            "{e}"
+        );
         let f = temp_file(".csv", "id,lon\na,24.9\n");
         assert!(read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

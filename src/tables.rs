@@ -30,6 +30,16 @@ impl Record<'_> {
             .filter(|v| v.is_finite())
             .ok_or_else(|| self.error(format!("{column} {text:?} is not a finite number")))
     }
+    /// The `lon` and `lat` columns, which must be WGS 84 degrees: projected
+    /// metres would otherwise reach the network builder or the snapping,
+    /// whose errors cannot name the file and line.
+    pub(crate) fn lon_lat(&self) -> Result<(f64, f64)> {
+        let (lon, lat) = (self.number("lon")?, self.number("lat")?);
+        match crate::network::graph::not_lon_lat(lon, lat) {
+            Some(message) => Err(self.error(message)),
+            None => Ok((lon, lat)),
+        }
+    }
     pub(crate) fn error(&self, message: impl Into<String>) -> Error {
         Error::record(self.source, format!("line {}", self.line), message)
     }

@@ -28,14 +28,19 @@ pub struct Node {
 /// # Errors
 /// [`Error::BadRecord`] naming the record and its coordinates.
 pub fn check_lon_lat(record: &str, lon: f64, lat: f64) -> Result<()> {
-    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
-        return Ok(());
+    match not_lon_lat(lon, lat) {
+        Some(message) => Err(Error::record("coordinates", record, message)),
+        None => Ok(()),
     }
-    Err(Error::record(
-        "coordinates",
-        record,
-        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
-    ))
+}
+
+/// What is wrong with `(lon, lat)` as WGS 84 degrees, if anything: the
+/// message of [`check_lon_lat`], for readers that name the file and line.
+pub(crate) fn not_lon_lat(lon: f64, lat: f64) -> Option<String> {
+    let degrees = lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0;
+    (!degrees).then(|| {
+        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]")
+    })
 }
 
 /// What [`NetworkBuilder::build`] kept and dropped.

@@ -24,10 +24,11 @@ use crate::tables::{no_records, read_table, CsvTable, UniqueIds};
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if a file is unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
-/// missing or misspelt column, an unparsable number, a repeated node id, or an
-/// edge to an unknown node or with a negative length, or naming a file with no
-/// record, or naming the edge table if it has both `length` and `length_m`, or naming a node whose coordinates are not WGS 84 degrees
-/// ([`check_lon_lat`](super::check_lon_lat));
+/// missing or misspelt column, an unparsable number, a node whose coordinates
+/// are not WGS 84 degrees (as [`check_lon_lat`](super::check_lon_lat) says), a
+/// repeated node id, or an edge to an unknown node or with a negative length,
+/// or naming a file with no record or an edge table with both `length` and
+/// `length_m`;
 /// [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
     let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
@@ -40,11 +41,8 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
             .map_err(|_| rec.error(format!("node id {id:?} is not an integer")))?;
         // The builder would keep the first coordinates and drop these unseen.
         rec.unique(&mut ids, &id.to_string())?;
-        builder.add_node(Node {
-            id,
-            lon: rec.number("lon")?,
-            lat: rec.number("lat")?,
-        });
+        let (lon, lat) = rec.lon_lat()?;
+        builder.add_node(Node { id, lon, lat });
         Ok(())
     })?;
     let empty = |path: &Path| Err(no_records(&path.display().to_string()));
@@ -152,6 +150,17 @@ mod tests {
             format!(
                 "{}, record header: both `length_m` and `length` give edge lengths: keep one",
                 both.path().display()
+            )
+        );
+        let projected = temp_file(".csv", "id,lon,lat\n1,24.94,60.17\n\n2,385000,6672000\n");
+        let e = read_network_csv(projected.path(), edges.path())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}, record line 4: (385000, 6672000) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]",
+                projected.path().display()
             )
         );
         let nodes = temp_file(".csv", "id,lon\n1,24.94\n");
