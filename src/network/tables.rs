@@ -39,7 +39,8 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         let id = id
             .parse::<i64>()
             .map_err(|_| rec.error(format!("node id {id:?} is not an integer")))?;
-        // The builder would keep the first coordinates and drop these unseen.
+        // A repeat is refused by line here: the builder names only the id,
+        // and takes a repeat with the same coordinates without a word.
         rec.unique(&mut ids, &id.to_string())?;
         let (lon, lat) = rec.lon_lat()?;
         builder.add_node(Node { id, lon, lat });
