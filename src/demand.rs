@@ -18,7 +18,7 @@ use geo::Centroid;
 use crate::error::{Error, Result};
 use crate::network::graph::not_lon_lat;
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
-use crate::tables::{misspelt, no_records, CsvTable, UniqueIds};
+use crate::tables::{misspelt, no_records, CsvTable, Records, UniqueIds};
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -379,7 +379,7 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
-    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..])?;
+    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..], Records::Needed)?;
     let (name, headers) = (table.source.as_str(), &table.headers);
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
     let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
@@ -412,7 +412,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(name, &line, location, field)?);
     }
-    unique_and_some(name, &points, |k| format!("line {}", table.records[k].0))?;
+    unique_ids(name, &points, |k| format!("line {}", table.records[k].0))?;
     Ok(points)
 }
 
@@ -448,6 +448,9 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         .into_iter()
         .filter(|c| !["lon", "lat", "wkt"].contains(c))
         .collect();
+    if collection.features.is_empty() {
+        return Err(no_records(&name));
+    }
     let mut points = Vec::new();
     for (n, feature) in collection.features.iter().enumerate() {
         let label = format!("feature {n}");
@@ -490,7 +493,7 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(&name, &label, (lon, lat), field)?);
     }
-    unique_and_some(&name, &points, |k| format!("feature {k}"))?;
+    unique_ids(&name, &points, |k| format!("feature {k}"))?;
     Ok(points)
 }
 
@@ -511,17 +514,14 @@ const COLUMNS: [&str; 11] = [
     "community",
 ];
 
-/// Checks that a table holds demand points and that their ids are unique:
-/// a point without its own zone is a zone of its id, so two with one id
-/// would be counted as one zone.
-fn unique_and_some(
+/// Checks that the ids of a table's demand points are unique: a point
+/// without its own zone is a zone of its id, so two with one id would be
+/// counted as one zone.
+fn unique_ids(
     source: &str,
     points: &[DemandPoint],
     record: impl Fn(usize) -> String,
 ) -> Result<()> {
-    if points.is_empty() {
-        return Err(no_records(source));
-    }
     let mut ids = UniqueIds::default();
     for (k, p) in points.iter().enumerate() {
         ids.insert(&p.id, &record(k))

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::services::Catalogue;
-use crate::tables::{no_records, read_table, UniqueIds};
+use crate::tables::{read_table, Records, UniqueIds};
 
 /// An existing facility from the user's table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -70,6 +70,7 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
         path.as_ref(),
         &["id", "service", "lon", "lat"],
         &[],
+        Records::MayBeNone,
         |rec| {
             let service = rec.text("service")?;
             catalogue
@@ -117,59 +118,62 @@ pub fn read_candidates_csv(
     let mut ids = UniqueIds::default();
     let optional = ["cost", "services", "capacity"];
     let path = path.as_ref();
-    let read = read_table(path, &["id", "lon", "lat"], &optional, |rec| {
-        let id = rec.text("id")?;
-        rec.unique(&mut ids, &id)?;
-        let cost = match rec.get("cost") {
-            Some(_) => rec.number("cost")?,
-            None => default_cost,
-        };
-        if !(cost.is_finite() && cost >= 0.0) {
-            return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
-        }
-        let services = match rec.get("services") {
-            Some(list) => {
-                let keys: Vec<String> = list
-                    .split(';')
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty())
-                    .collect();
-                if keys.is_empty() {
-                    return Err(rec.error(format!(
-                        "services {list:?} names no service (leave it empty for any service)"
-                    )));
-                }
-                for k in &keys {
-                    catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
-                }
-                Some(keys)
+    read_table(
+        path,
+        &["id", "lon", "lat"],
+        &optional,
+        Records::Needed,
+        |rec| {
+            let id = rec.text("id")?;
+            rec.unique(&mut ids, &id)?;
+            let cost = match rec.get("cost") {
+                Some(_) => rec.number("cost")?,
+                None => default_cost,
+            };
+            if !(cost.is_finite() && cost >= 0.0) {
+                return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
             }
-            None => None,
-        };
-        let capacity = match rec.get("capacity") {
-            Some(_) => {
-                let c = rec.number("capacity")?;
-                if c <= 0.0 {
-                    return Err(rec.error(format!("capacity must be > 0, got {c}")));
+            let services = match rec.get("services") {
+                Some(list) => {
+                    let keys: Vec<String> = list
+                        .split(';')
+                        .map(|k| k.trim().to_string())
+                        .filter(|k| !k.is_empty())
+                        .collect();
+                    if keys.is_empty() {
+                        return Err(rec.error(format!(
+                            "services {list:?} names no service (leave it empty for any service)"
+                        )));
+                    }
+                    for k in &keys {
+                        catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
+                    }
+                    Some(keys)
                 }
-                Some(c)
-            }
-            None => None,
-        };
-        let (lon, lat) = rec.lon_lat()?;
-        out.push(CandidateSite {
-            id,
-            lon,
-            lat,
-            cost,
-            services,
-            capacity,
-        });
-        Ok(())
-    })?;
-    if read == 0 {
-        return Err(no_records(&path.display().to_string()));
-    }
+                None => None,
+            };
+            let capacity = match rec.get("capacity") {
+                Some(_) => {
+                    let c = rec.number("capacity")?;
+                    if c <= 0.0 {
+                        return Err(rec.error(format!("capacity must be > 0, got {c}")));
+                    }
+                    Some(c)
+                }
+                None => None,
+            };
+            let (lon, lat) = rec.lon_lat()?;
+            out.push(CandidateSite {
+                id,
+                lon,
+                lat,
+                cost,
+                services,
+                capacity,
+            });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -238,6 +242,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: services \";\" names no service"), "{e}");
+        let f = temp_file(".csv", "id,service,lon,lat\n");
+        assert_eq!(read_facilities_csv(f.path(), &cat).unwrap(), []);
         let f = temp_file(".csv", "id,lon,lat\n");
         let e = read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

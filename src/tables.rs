@@ -77,7 +77,17 @@ impl UniqueIds {
     }
 }
 
-/// A table with a header but no record, where the reader needs some.
+/// Whether a table may hold no record: what [`CsvTable`] checks, so that
+/// every reader refuses an empty table the same way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Records {
+    /// None is a valid answer (a district may have no such facility).
+    MayBeNone,
+    /// The reader has nothing to work on without one.
+    Needed,
+}
+
+/// A table with no record (a header at most), where the reader needs some.
 pub(crate) fn no_records(source: &str) -> Error {
     Error::record(source, "file", "holds no record")
 }
@@ -95,18 +105,25 @@ impl CsvTable {
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the header as
-    /// [`check_header`] does, or the line of a malformed record.
-    pub(crate) fn read(path: &Path, required: &[&str], optional: &[&str]) -> Result<Self> {
-        Self::load(path, Some((required, optional)))
+    /// [`check_header`] does, the line of a malformed record, or the file if
+    /// it holds no record and `records` says some are needed.
+    pub(crate) fn read(
+        path: &Path,
+        required: &[&str],
+        optional: &[&str],
+        records: Records,
+    ) -> Result<Self> {
+        Self::load(path, Some((required, optional)), records)
     }
 
     /// Reads a table without a header (`headers` is empty).
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line of a
-    /// malformed record.
-    pub(crate) fn headless(path: &Path) -> Result<Self> {
-        Self::load(path, None)
+    /// malformed record, or the file if it holds no record and `records` says
+    /// some are needed.
+    pub(crate) fn headless(path: &Path, records: Records) -> Result<Self> {
+        Self::load(path, None, records)
     }
 
     /// Whether the header has this column.
@@ -114,14 +131,11 @@ impl CsvTable {
         self.headers.iter().any(|h| h.trim() == column)
     }
 
-    /// Calls `each` on every record; returns the number of records.
+    /// Calls `each` on every record.
     ///
     /// # Errors
     /// Whatever `each` rejects.
-    pub(crate) fn for_each(
-        &self,
-        mut each: impl FnMut(&Record<'_>) -> Result<()>,
-    ) -> Result<usize> {
+    pub(crate) fn for_each(&self, mut each: impl FnMut(&Record<'_>) -> Result<()>) -> Result<()> {
         for (line, record) in &self.records {
             each(&Record {
                 source: &self.source,
@@ -130,10 +144,10 @@ impl CsvTable {
                 record,
             })?;
         }
-        Ok(self.records.len())
+        Ok(())
     }
 
-    fn load(path: &Path, columns: Option<(&[&str], &[&str])>) -> Result<Self> {
+    fn load(path: &Path, columns: Option<(&[&str], &[&str])>, needs: Records) -> Result<Self> {
         let source = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let mut reader = csv::ReaderBuilder::new()
@@ -183,6 +197,9 @@ impl CsvTable {
                 }
             }
         }
+        if needs == Records::Needed && records.is_empty() {
+            return Err(no_records(&source));
+        }
         Ok(Self {
             source,
             headers,
@@ -192,7 +209,7 @@ impl CsvTable {
 }
 
 /// Reads a CSV table with a header ([`CsvTable::read`]), calling `each` on
-/// every record; returns the number of records.
+/// every record.
 ///
 /// # Errors
 /// As [`CsvTable::read`], and whatever `each` rejects.
@@ -200,9 +217,10 @@ pub(crate) fn read_table(
     path: &Path,
     required: &[&str],
     optional: &[&str],
+    records: Records,
     each: impl FnMut(&Record<'_>) -> Result<()>,
-) -> Result<usize> {
-    CsvTable::read(path, required, optional)?.for_each(each)
+) -> Result<()> {
+    CsvTable::read(path, required, optional, records)?.for_each(each)
 }
 
 /// Checks a header against the columns a reader knows. Unknown columns are
@@ -290,7 +308,7 @@ mod tests {
 
     fn header_error(header: &str, required: &[&str], optional: &[&str]) -> Option<String> {
         let f = temp_file(".csv", &format!("{header}\n"));
-        read_table(f.path(), required, optional, |_| Ok(()))
+        read_table(f.path(), required, optional, Records::MayBeNone, |_| Ok(()))
             .err()
             .map(|e| e.to_string())
     }
@@ -360,14 +378,14 @@ mod tests {
             "{e}"
         );
         let f = temp_file(".csv", "id,lon\r\na,1\r\n\r\n\r\nb,x\r\n");
-        let e = read_table(f.path(), &["id", "lon"], &[], |r| {
+        let e = read_table(f.path(), &["id", "lon"], &[], Records::Needed, |r| {
             r.number("lon").map(|_| ())
         })
         .unwrap_err()
         .to_string();
         assert!(e.contains("line 5: lon \"x\""), "{e}");
         let f = temp_file(".csv", "id,lon\na,1\n\nb,2,3\n");
-        let e = read_table(f.path(), &["id", "lon"], &[], |_| Ok(()))
+        let e = read_table(f.path(), &["id", "lon"], &[], Records::Needed, |_| Ok(()))
             .unwrap_err()
             .to_string();
         assert!(

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use super::{Network, NetworkBuilder, Node};
 use crate::error::{Error, Result};
-use crate::tables::{no_records, read_table, CsvTable, UniqueIds};
+use crate::tables::{read_table, CsvTable, Records, UniqueIds};
 
 /// Reads a network from a node table and an edge table (format in the module docs);
 /// like every [`Network`], only its largest connected component is kept.
@@ -34,7 +34,7 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
     let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
     let mut builder = NetworkBuilder::new();
     let mut ids = UniqueIds::default();
-    let read = read_table(nodes, &["id", "lon", "lat"], &[], |rec| {
+    read_table(nodes, &["id", "lon", "lat"], &[], Records::Needed, |rec| {
         let id = rec.text("id")?;
         let id = id
             .parse::<i64>()
@@ -46,12 +46,8 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         builder.add_node(Node { id, lon, lat });
         Ok(())
     })?;
-    let empty = |path: &Path| Err(no_records(&path.display().to_string()));
-    if read == 0 {
-        return empty(nodes);
-    }
     let lengths = ["length_m", "length"];
-    let table = CsvTable::read(edges, &["source", "target"], &lengths)?;
+    let table = CsvTable::read(edges, &["source", "target"], &lengths, Records::Needed)?;
     if lengths.iter().all(|c| table.has(c)) {
         return Err(Error::record(
             &table.source,
@@ -59,7 +55,7 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
             "both `length_m` and `length` give edge lengths: keep one",
         ));
     }
-    let read = table.for_each(|rec| {
+    table.for_each(|rec| {
         let end = |c: &str| -> Result<i64> {
             let v = rec.text(c)?;
             v.parse::<i64>()
@@ -72,9 +68,6 @@ pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Res
         };
         added.map_err(|e| rec.error(e.to_string()))
     })?;
-    if read == 0 {
-        return empty(edges);
-    }
     builder.build()
 }
 
@@ -137,11 +130,17 @@ mod tests {
             e.contains("line 4: duplicate id \"1\" (first on line 2)"),
             "{e}"
         );
-        let header_only = temp_file(".csv", "source,target\n");
-        let e = read_network_csv(nodes.path(), header_only.path())
-            .unwrap_err()
-            .to_string();
-        assert!(e.ends_with("record file: holds no record"), "{e}");
+        let no_nodes = temp_file(".csv", "id,lon,lat\n");
+        let no_edges = temp_file(".csv", "source,target\n");
+        for (n, e, empty) in [
+            (no_nodes.path(), edges.path(), no_nodes.path()),
+            (nodes.path(), no_edges.path(), no_edges.path()),
+        ] {
+            assert_eq!(
+                read_network_csv(n, e).unwrap_err().to_string(),
+                format!("{}, record file: holds no record", empty.display())
+            );
+        }
         let both = temp_file(".csv", "source,target,length_m,length\n1,2,400,400\n");
         let e = read_network_csv(nodes.path(), both.path())
             .unwrap_err()
