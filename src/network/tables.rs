@@ -22,14 +22,14 @@ use crate::tables::{read_table, CsvTable, Records, UniqueIds};
 /// like every [`Network`], only its largest connected component is kept.
 ///
 /// # Errors
-/// [`Error::Io`](crate::Error::Io) if a file is unreadable;
-/// [`Error::BadRecord`](crate::Error::BadRecord) naming the file and line for a
+/// [`Error::Io`] if a file is unreadable;
+/// [`Error::BadRecord`] naming the file and line for a
 /// missing or misspelt column, an unparsable number, a node whose coordinates
 /// are not WGS 84 degrees (as [`check_lon_lat`](super::check_lon_lat) says), a
 /// repeated node id, or an edge to an unknown node or with a negative length,
 /// or naming a file with no record or an edge table with both `length` and
 /// `length_m`;
-/// [`Error::EmptyNetwork`](crate::Error::EmptyNetwork) if no edge is left.
+/// [`Error::EmptyNetwork`] if no edge is left.
 pub fn read_network_csv(nodes: impl AsRef<Path>, edges: impl AsRef<Path>) -> Result<Network> {
     let (nodes, edges) = (nodes.as_ref(), edges.as_ref());
     let mut builder = NetworkBuilder::new();
