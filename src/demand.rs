@@ -16,8 +16,9 @@ use std::path::Path;
 use geo::Centroid;
 
 use crate::error::{Error, Result};
+use crate::network::graph::not_lon_lat;
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
-use crate::tables::{misspelt, no_records, CsvTable, UniqueIds};
+use crate::tables::{misspelt, no_records, CsvTable, Records, UniqueIds};
 
 /// How much one resident of each group weighs for a service: the weight of a
 /// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
@@ -372,13 +373,13 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// line for a missing or misspelt column, an unparsable value, an empty or
-/// repeated id, or naming the point for an age group larger than its
+/// line for a missing or misspelt column, an unparsable value, a location that
+/// is not WGS 84 degrees, an empty or repeated id, or naming the point for an age group larger than its
 /// population, or the file if it holds no point; [`Error::InvalidPopulation`]
 /// for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
-    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..])?;
+    let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..], Records::Needed)?;
     let (name, headers) = (table.source.as_str(), &table.headers);
     let col = |c: &str| headers.iter().position(|h| h.trim() == c);
     let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
@@ -411,7 +412,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(name, &line, location, field)?);
     }
-    unique_and_some(name, &points, |k| format!("line {}", table.records[k].0))?;
+    unique_ids(name, &points, |k| format!("line {}", table.records[k].0))?;
     Ok(points)
 }
 
@@ -423,8 +424,9 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 ///
 /// # Errors
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
-/// feature for invalid GeoJSON, a missing geometry, a misspelt property, an
-/// unparsable value or a repeated id, or the file if it holds no feature;
+/// feature for invalid GeoJSON, a missing geometry or one not in WGS 84
+/// degrees, a misspelt property, an unparsable value or a repeated id, or the
+/// file if it holds no feature;
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
@@ -440,6 +442,15 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
                 format!("not a GeoJSON FeatureCollection: {e}"),
             )
         })?;
+    // The location comes from the geometry alone: `lon`, `lat` or `wkt`
+    // properties are the user's own data, not misspellings of a location.
+    let known: Vec<&str> = COLUMNS
+        .into_iter()
+        .filter(|c| !["lon", "lat", "wkt"].contains(c))
+        .collect();
+    if collection.features.is_empty() {
+        return Err(no_records(&name));
+    }
     let mut points = Vec::new();
     for (n, feature) in collection.features.iter().enumerate() {
         let label = format!("feature {n}");
@@ -450,7 +461,11 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             .map(|c| (c.x(), c.y()))
             .ok_or_else(|| Error::record(&name, &label, "needs a point or polygon geometry"))?;
         if let Some(properties) = &feature.properties {
-            if let Some(message) = misspelt(properties.keys().map(String::as_str), &COLUMNS) {
+            if let Some(message) = misspelt(
+                ("property", "properties"),
+                properties.keys().map(String::as_str),
+                &known,
+            ) {
                 return Err(Error::record(&name, &label, message));
             }
         }
@@ -478,12 +493,13 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         };
         points.push(point_from_fields(&name, &label, (lon, lat), field)?);
     }
-    unique_and_some(&name, &points, |k| format!("feature {k}"))?;
+    unique_ids(&name, &points, |k| format!("feature {k}"))?;
     Ok(points)
 }
 
-/// Every column (GeoJSON property) a demand table may have, the required
-/// ones (`id` and `population`) first.
+/// Every column a demand table may have, the required ones (`id` and
+/// `population`) first; a GeoJSON feature's properties are the same but for
+/// the location (`lon`, `lat`, `wkt`), which its geometry gives.
 const COLUMNS: [&str; 11] = [
     "id",
     "population",
@@ -498,17 +514,14 @@ const COLUMNS: [&str; 11] = [
     "community",
 ];
 
-/// Checks that a table holds demand points and that their ids are unique:
-/// a point without its own zone is a zone of its id, so two with one id
-/// would be counted as one zone.
-fn unique_and_some(
+/// Checks that the ids of a table's demand points are unique: a point
+/// without its own zone is a zone of its id, so two with one id would be
+/// counted as one zone.
+fn unique_ids(
     source: &str,
     points: &[DemandPoint],
     record: impl Fn(usize) -> String,
 ) -> Result<()> {
-    if points.is_empty() {
-        return Err(no_records(source));
-    }
     let mut ids = UniqueIds::default();
     for (k, p) in points.iter().enumerate() {
         ids.insert(&p.id, &record(k))
@@ -537,6 +550,10 @@ fn point_from_fields(
         }
         Ok(None)
     };
+    // Projected metres would not snap at all: say so here, naming the record.
+    if let Some(message) = not_lon_lat(lon, lat) {
+        return Err(Error::record(source, record, message));
+    }
     let id = field("id")
         .filter(|id| !id.is_empty())
         .ok_or_else(|| Error::record(source, record, "empty `id`"))?;
@@ -668,6 +685,30 @@ mod tests {
         let f = temp_file(".csv", "id,population,lon,lat\ncell-9,many,24,60\n");
         let err = read_demand_csv(f.path()).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+        let f = temp_file(
+            ".csv",
+            "id,population,wkt\na,10,\"POINT (385000 6672000)\"\n",
+        );
+        let err = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            err.ends_with("record line 2: (385000, 6672000) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
+            "{err}"
+        );
+        let f = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, -95]}, "properties": {"population": 1}}]}"#,
+        );
+        let err = read_demand(f.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("record feature 0: (24.9, -95) must be WGS 84"),
+            "{err}"
+        );
+        let f = temp_file(".csv", "id,population,lon,lat\ncell-9,5,24,NaN\n");
+        let err = read_demand_csv(f.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("record line 2: (24, NaN) must be WGS 84"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -784,9 +825,15 @@ mod tests {
         );
         let e = read_demand(typo.path()).unwrap_err().to_string();
         assert!(
-            e.contains("feature 0: unknown column `Aged_60_Plus`: did you mean `aged_60_plus`?"),
+            e.contains("feature 0: unknown property `Aged_60_Plus`: did you mean `aged_60_plus`? (rename it; properties not known at all"),
             "{e}"
         );
+        let located = temp_file(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}, "properties": {"population": 1, "LON": 24.9, "LAT": 60.1, "WKT": "POINT (24.9 60.1)"}}]}"#,
+        );
+        let pts = read_demand(located.path()).unwrap();
+        assert_eq!((pts[0].lon, pts[0].lat), (24.9, 60.1));
         let bad = temp_file(
             ".geojson",
             r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {"population": 1}}]}"#,

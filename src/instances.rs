@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::model::CostMatrix;
-use crate::tables::{no_records, CsvTable};
+use crate::tables::{CsvTable, Records};
 
 /// An OR-Library p-median instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,11 +141,8 @@ pub fn parse_orlib(text: &str, name: &str) -> Result<OrlibInstance> {
 /// column of a value that is not a number, negative or NaN, or a ragged row,
 /// or naming the file if it holds no row.
 pub fn read_cost_csv(path: impl AsRef<Path>) -> Result<CostMatrix> {
-    let table = CsvTable::headless(path.as_ref())?;
+    let table = CsvTable::headless(path.as_ref(), Records::Needed)?;
     let name = table.source.clone();
-    if table.records.is_empty() {
-        return Err(no_records(&name));
-    }
     let mut rows = Vec::new();
     for (line, record) in &table.records {
         let row = record

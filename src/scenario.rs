@@ -1278,7 +1278,12 @@ impl Prepared {
             points: self.people.len(),
             on_network: self.inside.len(),
             residents: total(self.residents.iter().map(|r| r.total)),
-            residents_60plus: self.residents.iter().map(|r| r.aged_60_plus).sum(),
+            residents_60plus: self
+                .residents
+                .iter()
+                .map(|r| r.aged_60_plus)
+                .collect::<Option<Vec<f64>>>()
+                .map(total),
             outside: self.outside.len(),
             residents_outside: total(self.outside.iter().map(|&i| self.people[i].population)),
             zones: self.zones.len(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::services::Catalogue;
-use crate::tables::{no_records, read_table, UniqueIds};
+use crate::tables::{read_table, Records, UniqueIds};
 
 /// An existing facility from the user's table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -59,8 +59,9 @@ impl CandidateSite {
 /// # Errors
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
-/// or misspelt column, an empty id, an unparsable coordinate, a service the
-/// catalogue lacks or an id listed twice for one service. A table with a
+/// or misspelt column, an empty id, an unparsable coordinate or one that is not
+/// WGS 84 degrees, a service the catalogue lacks or an id listed twice for one
+/// service. A table with a
 /// header and no record is no facility.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
@@ -69,6 +70,7 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
         path.as_ref(),
         &["id", "service", "lon", "lat"],
         &[],
+        Records::MayBeNone,
         |rec| {
             let service = rec.text("service")?;
             catalogue
@@ -77,11 +79,12 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
             // One building may host several services under one id.
             let id = rec.text("id")?;
             rec.unique(&mut ids, &format!("{id} ({service})"))?;
+            let (lon, lat) = rec.lon_lat()?;
             out.push(Facility {
                 id,
                 service,
-                lon: rec.number("lon")?,
-                lat: rec.number("lat")?,
+                lon,
+                lat,
             });
             Ok(())
         },
@@ -103,8 +106,9 @@ pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Res
 /// [`Error::Io`](crate::Error::Io) if unreadable;
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
 /// or misspelt column, a negative or unparsable cost, a capacity that is not
-/// positive, an unknown service, a `services` field naming none, an empty or repeated
-/// id, or naming the file if it holds no site.
+/// positive, an unknown service, a `services` field naming none, an empty or
+/// repeated id, coordinates that are not WGS 84 degrees, or naming the file if
+/// it holds no site.
 pub fn read_candidates_csv(
     path: impl AsRef<Path>,
     catalogue: &Catalogue,
@@ -114,58 +118,62 @@ pub fn read_candidates_csv(
     let mut ids = UniqueIds::default();
     let optional = ["cost", "services", "capacity"];
     let path = path.as_ref();
-    let read = read_table(path, &["id", "lon", "lat"], &optional, |rec| {
-        let id = rec.text("id")?;
-        rec.unique(&mut ids, &id)?;
-        let cost = match rec.get("cost") {
-            Some(_) => rec.number("cost")?,
-            None => default_cost,
-        };
-        if !(cost.is_finite() && cost >= 0.0) {
-            return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
-        }
-        let services = match rec.get("services") {
-            Some(list) => {
-                let keys: Vec<String> = list
-                    .split(';')
-                    .map(|k| k.trim().to_string())
-                    .filter(|k| !k.is_empty())
-                    .collect();
-                if keys.is_empty() {
-                    return Err(rec.error(format!(
-                        "services {list:?} names no service (leave it empty for any service)"
-                    )));
-                }
-                for k in &keys {
-                    catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
-                }
-                Some(keys)
+    read_table(
+        path,
+        &["id", "lon", "lat"],
+        &optional,
+        Records::Needed,
+        |rec| {
+            let id = rec.text("id")?;
+            rec.unique(&mut ids, &id)?;
+            let cost = match rec.get("cost") {
+                Some(_) => rec.number("cost")?,
+                None => default_cost,
+            };
+            if !(cost.is_finite() && cost >= 0.0) {
+                return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
             }
-            None => None,
-        };
-        let capacity = match rec.get("capacity") {
-            Some(_) => {
-                let c = rec.number("capacity")?;
-                if c <= 0.0 {
-                    return Err(rec.error(format!("capacity must be > 0, got {c}")));
+            let services = match rec.get("services") {
+                Some(list) => {
+                    let keys: Vec<String> = list
+                        .split(';')
+                        .map(|k| k.trim().to_string())
+                        .filter(|k| !k.is_empty())
+                        .collect();
+                    if keys.is_empty() {
+                        return Err(rec.error(format!(
+                            "services {list:?} names no service (leave it empty for any service)"
+                        )));
+                    }
+                    for k in &keys {
+                        catalogue.get(k).map_err(|e| rec.error(e.to_string()))?;
+                    }
+                    Some(keys)
                 }
-                Some(c)
-            }
-            None => None,
-        };
-        out.push(CandidateSite {
-            id,
-            lon: rec.number("lon")?,
-            lat: rec.number("lat")?,
-            cost,
-            services,
-            capacity,
-        });
-        Ok(())
-    })?;
-    if read == 0 {
-        return Err(no_records(&path.display().to_string()));
-    }
+                None => None,
+            };
+            let capacity = match rec.get("capacity") {
+                Some(_) => {
+                    let c = rec.number("capacity")?;
+                    if c <= 0.0 {
+                        return Err(rec.error(format!("capacity must be > 0, got {c}")));
+                    }
+                    Some(c)
+                }
+                None => None,
+            };
+            let (lon, lat) = rec.lon_lat()?;
+            out.push(CandidateSite {
+                id,
+                lon,
+                lat,
+                cost,
+                services,
+                capacity,
+            });
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -234,11 +242,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2: services \";\" names no service"), "{e}");
+        let f = temp_file(".csv", "id,service,lon,lat\n");
+        assert_eq!(read_facilities_csv(f.path(), &cat).unwrap(), []);
         let f = temp_file(".csv", "id,lon,lat\n");
         let e = read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()
             .to_string();
         assert!(e.ends_with("record file: holds no record"), "{e}");
+        let f = temp_file(".csv", "id,service,lon,lat\nc1,pharmacy,385000,6672000\n");
+        let e = read_facilities_csv(f.path(), &cat).unwrap_err().to_string();
+        assert!(
+            e.ends_with("record line 2: (385000, 6672000) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
+            "{e}"
+        );
+        let f = temp_file(".csv", "id,lon,lat\na,24.9,60.1\nb,24.9,91\n");
+        let e = read_candidates_csv(f.path(), &cat, 1.0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("record line 3: (24.9, 91) must be WGS 84"),
+            "{e}"
+        );
         let f = temp_file(".csv", "id,lon\na,24.9\n");
         assert!(read_candidates_csv(f.path(), &cat, 1.0)
             .unwrap_err()

@@ -30,6 +30,16 @@ impl Record<'_> {
             .filter(|v| v.is_finite())
             .ok_or_else(|| self.error(format!("{column} {text:?} is not a finite number")))
     }
+    /// The `lon` and `lat` columns, which must be WGS 84 degrees: projected
+    /// metres would otherwise reach the network builder or the snapping,
+    /// whose errors cannot name the file and line.
+    pub(crate) fn lon_lat(&self) -> Result<(f64, f64)> {
+        let (lon, lat) = (self.number("lon")?, self.number("lat")?);
+        match crate::network::graph::not_lon_lat(lon, lat) {
+            Some(message) => Err(self.error(message)),
+            None => Ok((lon, lat)),
+        }
+    }
     pub(crate) fn error(&self, message: impl Into<String>) -> Error {
         Error::record(self.source, format!("line {}", self.line), message)
     }
@@ -67,7 +77,17 @@ impl UniqueIds {
     }
 }
 
-/// A table with a header but no record, where the reader needs some.
+/// Whether a table may hold no record: what [`CsvTable`] checks, so that
+/// every reader refuses an empty table the same way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Records {
+    /// None is a valid answer (a district may have no such facility).
+    MayBeNone,
+    /// The reader has nothing to work on without one.
+    Needed,
+}
+
+/// A table with no record (a header at most), where the reader needs some.
 pub(crate) fn no_records(source: &str) -> Error {
     Error::record(source, "file", "holds no record")
 }
@@ -85,21 +105,49 @@ impl CsvTable {
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the header as
-    /// [`check_header`] does, or the line of a malformed record.
-    pub(crate) fn read(path: &Path, required: &[&str], optional: &[&str]) -> Result<Self> {
-        Self::load(path, Some((required, optional)))
+    /// [`check_header`] does, the line of a malformed record, or the file if
+    /// it holds no record and `records` says some are needed.
+    pub(crate) fn read(
+        path: &Path,
+        required: &[&str],
+        optional: &[&str],
+        records: Records,
+    ) -> Result<Self> {
+        Self::load(path, Some((required, optional)), records)
     }
 
     /// Reads a table without a header (`headers` is empty).
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line of a
-    /// malformed record.
-    pub(crate) fn headless(path: &Path) -> Result<Self> {
-        Self::load(path, None)
+    /// malformed record, or the file if it holds no record and `records` says
+    /// some are needed.
+    pub(crate) fn headless(path: &Path, records: Records) -> Result<Self> {
+        Self::load(path, None, records)
     }
 
-    fn load(path: &Path, columns: Option<(&[&str], &[&str])>) -> Result<Self> {
+    /// Whether the header has this column.
+    pub(crate) fn has(&self, column: &str) -> bool {
+        self.headers.iter().any(|h| h.trim() == column)
+    }
+
+    /// Calls `each` on every record.
+    ///
+    /// # Errors
+    /// Whatever `each` rejects.
+    pub(crate) fn for_each(&self, mut each: impl FnMut(&Record<'_>) -> Result<()>) -> Result<()> {
+        for (line, record) in &self.records {
+            each(&Record {
+                source: &self.source,
+                line: *line,
+                headers: &self.headers,
+                record,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn load(path: &Path, columns: Option<(&[&str], &[&str])>, needs: Records) -> Result<Self> {
         let source = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let mut reader = csv::ReaderBuilder::new()
@@ -149,6 +197,9 @@ impl CsvTable {
                 }
             }
         }
+        if needs == Records::Needed && records.is_empty() {
+            return Err(no_records(&source));
+        }
         Ok(Self {
             source,
             headers,
@@ -158,7 +209,7 @@ impl CsvTable {
 }
 
 /// Reads a CSV table with a header ([`CsvTable::read`]), calling `each` on
-/// every record; returns the number of records.
+/// every record.
 ///
 /// # Errors
 /// As [`CsvTable::read`], and whatever `each` rejects.
@@ -166,24 +217,16 @@ pub(crate) fn read_table(
     path: &Path,
     required: &[&str],
     optional: &[&str],
-    mut each: impl FnMut(&Record<'_>) -> Result<()>,
-) -> Result<usize> {
-    let table = CsvTable::read(path, required, optional)?;
-    for (line, record) in &table.records {
-        each(&Record {
-            source: &table.source,
-            line: *line,
-            headers: &table.headers,
-            record,
-        })?;
-    }
-    Ok(table.records.len())
+    records: Records,
+    each: impl FnMut(&Record<'_>) -> Result<()>,
+) -> Result<()> {
+    CsvTable::read(path, required, optional, records)?.for_each(each)
 }
 
 /// Checks a header against the columns a reader knows. Unknown columns are
 /// allowed (exports carry many), except one that looks like a misspelt known
-/// column — `aged_60plus`, `Cost`, `costs`, `length` — which would otherwise be
-/// ignored and its values silently replaced by defaults.
+/// column — `aged_60plus`, `Cost`, `costs` — which would otherwise be ignored
+/// and its values silently replaced by defaults.
 ///
 /// # Errors
 /// [`Error::BadRecord`] naming `source` and the header.
@@ -201,7 +244,7 @@ pub(crate) fn check_header(
         ));
     }
     let known: Vec<&str> = required.iter().chain(optional).copied().collect();
-    if let Some(message) = misspelt(headers.iter().map(str::trim), &known) {
+    if let Some(message) = misspelt(("column", "columns"), headers.iter().map(str::trim), &known) {
         return bad(message);
     }
     match required
@@ -213,46 +256,40 @@ pub(crate) fn check_header(
     }
 }
 
-/// The first of `names` (columns, properties) that is not `known` but looks
-/// like a misspelt known one, as a message saying so.
+/// The first of `names` (a header's columns or a feature's properties, as
+/// `what` says in the singular and the plural) that is not `known` but looks like a misspelt known one that
+/// `names` lacks, as a message saying so.
+///
+/// Only a difference of case or separators (`Population`, `aged60plus`) or a
+/// trailing `s` (`costs`) counts: census columns one letter or digit apart
+/// are other columns (`pop_65plus`, `under_5`, `length_km`), and a known
+/// column that is present means its look-alike is another column too
+/// (`population_m` next to `population`).
 pub(crate) fn misspelt<'n>(
+    (what, whats): (&str, &str),
     names: impl IntoIterator<Item = &'n str>,
     known: &[&str],
 ) -> Option<String> {
-    names
-        .into_iter()
-        .filter(|n| !known.contains(n))
-        .find_map(|n| {
-            let k = known.iter().find(|k| looks_like(n, k))?;
-            Some(format!(
-                "unknown column `{n}`: did you mean `{k}`? (rename it; columns not known at all are ignored)"
-            ))
-        })
-}
-
-/// Whether a column name is a likely misspelling of `known`: equal but for
-/// case and separators, a plural, or (for names long enough that this is not
-/// chance) one letter off.
-fn looks_like(name: &str, known: &str) -> bool {
-    let norm = |s: &str| -> Vec<char> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let norm = |s: &str| -> String {
         s.chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect()
     };
-    let (a, b) = (norm(name), norm(known));
-    a == b || a.strip_suffix(&['s']) == Some(&b[..]) || (b.len() >= 5 && one_edit_apart(&a, &b))
-}
-
-/// Whether one insertion, deletion or substitution turns `a` into `b`.
-fn one_edit_apart(a: &[char], b: &[char]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 || a == b {
-        return false;
-    }
-    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-    let skip_short = usize::from(short.len() == long.len());
-    short[prefix + skip_short..] == long[prefix + 1..]
+    names
+        .iter()
+        .filter(|n| !known.contains(n))
+        .find_map(|n| {
+            let a = norm(n);
+            let k = known.iter().filter(|k| !names.contains(k)).find(|k| {
+                let b = norm(k);
+                a == b || a.strip_suffix('s') == Some(&b)
+            })?;
+            Some(format!(
+                "unknown {what} `{n}`: did you mean `{k}`? (rename it; {whats} not known at all are ignored)"
+            ))
+        })
 }
 
 /// A temporary file holding `text`, its name ending in `suffix` (readers pick
@@ -271,7 +308,7 @@ mod tests {
 
     fn header_error(header: &str, required: &[&str], optional: &[&str]) -> Option<String> {
         let f = temp_file(".csv", &format!("{header}\n"));
-        read_table(f.path(), required, optional, |_| Ok(()))
+        read_table(f.path(), required, optional, Records::MayBeNone, |_| Ok(()))
             .err()
             .map(|e| e.to_string())
     }
@@ -282,7 +319,6 @@ mod tests {
         for (header, wrong, meant) in [
             ("id,lon,lat,costs", "costs", "cost"),
             ("id,lon,lat,Cost", "Cost", "cost"),
-            ("id,lon,lat,capcity", "capcity", "capacity"),
             ("id,Lon,lat", "Lon", "lon"),
         ] {
             let e = header_error(header, req, opt).unwrap();
@@ -294,9 +330,44 @@ mod tests {
             );
         }
         assert_eq!(header_error("fid,id,lon,lat,name,code", req, opt), None);
+        // `Cost` is another column when `cost` is there too.
+        assert_eq!(header_error("id,lon,lat,cost,Cost,costs", req, opt), None);
         assert!(header_error("id,lat", req, opt)
             .unwrap()
             .contains("no `lon` column"));
+    }
+
+    #[test]
+    fn census_columns_near_known_names_are_not_misspelt() {
+        let demand = [
+            "population",
+            "aged_60_plus",
+            "pop_60plus",
+            "under_6",
+            "zone",
+        ];
+        for header in [
+            "id,pop_65plus,population,aged_65_plus,aged_80_plus",
+            "id,population,under_5,under_16,under_65",
+            "id,population,population_m,population_f,population1",
+        ] {
+            assert_eq!(header_error(header, &["id"], &demand), None, "{header}");
+        }
+        assert_eq!(header_error("id,length_km", &["id"], &["length_m"]), None);
+        for (header, wrong, meant) in [
+            ("id,Population", "Population", "population"),
+            ("id,AGED_60_PLUS", "AGED_60_PLUS", "aged_60_plus"),
+            ("id,aged60plus", "aged60plus", "aged_60_plus"),
+            ("id,zones", "zones", "zone"),
+        ] {
+            let e = header_error(header, &["id"], &demand).unwrap();
+            assert!(
+                e.contains(&format!(
+                    "unknown column `{wrong}`: did you mean `{meant}`? (rename it; columns not known at all are ignored)"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]
@@ -307,14 +378,14 @@ mod tests {
             "{e}"
         );
         let f = temp_file(".csv", "id,lon\r\na,1\r\n\r\n\r\nb,x\r\n");
-        let e = read_table(f.path(), &["id", "lon"], &[], |r| {
+        let e = read_table(f.path(), &["id", "lon"], &[], Records::Needed, |r| {
             r.number("lon").map(|_| ())
         })
         .unwrap_err()
         .to_string();
         assert!(e.contains("line 5: lon \"x\""), "{e}");
         let f = temp_file(".csv", "id,lon\na,1\n\nb,2,3\n");
-        let e = read_table(f.path(), &["id", "lon"], &[], |_| Ok(()))
+        let e = read_table(f.path(), &["id", "lon"], &[], Records::Needed, |_| Ok(()))
             .unwrap_err()
             .to_string();
         assert!(

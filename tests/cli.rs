@@ -448,6 +448,22 @@ fn bad_tables_fail_cleanly_naming_the_file_and_line() {
         one,
         "nodes.csv, record line 4: duplicate id \"1\" (first on line 2)",
     );
+    // Projected metres name the file and line, not just "coordinates".
+    let degrees = "must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]";
+    grid_fails_with(
+        "plan",
+        &[("nodes.csv", "id,lon,lat\n1,24.94,60.17\n2,385000,6672000\n")],
+        "",
+        one,
+        &format!("nodes.csv, record line 3: (385000, 6672000) {degrees}"),
+    );
+    grid_fails_with(
+        "plan",
+        &[("sites.csv", "id,lon,lat\nx,385000,6672000\n")],
+        "",
+        &format!("{one}\ncandidate_sites = \"sites.csv\""),
+        &format!("sites.csv, record line 2: (385000, 6672000) {degrees}"),
+    );
     grid_fails_with(
         "plan",
         &[("edges.csv", "")],

@@ -28,14 +28,19 @@ pub struct Node {
 /// # Errors
 /// [`Error::BadRecord`] naming the record and its coordinates.
 pub fn check_lon_lat(record: &str, lon: f64, lat: f64) -> Result<()> {
-    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
-        return Ok(());
+    match not_lon_lat(lon, lat) {
+        Some(message) => Err(Error::record("coordinates", record, message)),
+        None => Ok(()),
     }
-    Err(Error::record(
-        "coordinates",
-        record,
-        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]"),
-    ))
+}
+
+/// What is wrong with `(lon, lat)` as WGS 84 degrees, if anything: the
+/// message of [`check_lon_lat`], for readers that name the file and line.
+pub(crate) fn not_lon_lat(lon: f64, lat: f64) -> Option<String> {
+    let degrees = lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0;
+    (!degrees).then(|| {
+        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]")
+    })
 }
 
 /// What [`NetworkBuilder::build`] kept and dropped.
@@ -71,6 +76,8 @@ pub struct NetworkBuilder {
     nodes: Vec<Node>,
     index: HashMap<i64, usize>,
     edges: Vec<(usize, usize, f64)>,
+    /// The first id added again with other coordinates, and both nodes.
+    conflict: Option<(Node, Node)>,
 }
 
 impl NetworkBuilder {
@@ -79,13 +86,23 @@ impl NetworkBuilder {
         Self::default()
     }
 
-    /// Adds a node; adding the same id twice keeps the first coordinates.
+    /// Adds a node. Adding the same node again does nothing (ways share
+    /// nodes); adding its id with other coordinates makes [`build`](Self::build)
+    /// fail naming the id, since one of the two places would be lost.
     pub fn add_node(&mut self, node: Node) {
-        let next = self.nodes.len();
-        self.index.entry(node.id).or_insert_with(|| {
-            self.nodes.push(node);
-            next
-        });
+        use std::collections::hash_map::Entry;
+        match self.index.entry(node.id) {
+            Entry::Vacant(slot) => {
+                slot.insert(self.nodes.len());
+                self.nodes.push(node);
+            }
+            Entry::Occupied(first) => {
+                let first = self.nodes[*first.get()];
+                if first != node && self.conflict.is_none() {
+                    self.conflict = Some((first, node));
+                }
+            }
+        }
     }
 
     /// Adds an undirected edge whose length is the geodesic distance between its
@@ -131,10 +148,21 @@ impl NetworkBuilder {
     ///
     /// # Errors
     /// [`Error::EmptyNetwork`] if no edge was added, [`Error::BadRecord`] naming
-    /// a node whose coordinates are not WGS 84 degrees.
+    /// a node whose coordinates are not WGS 84 degrees or an id added with two
+    /// different coordinates.
     pub fn build(self) -> Result<Network> {
         for n in &self.nodes {
             check_lon_lat(&format!("node {}", n.id), n.lon, n.lat)?;
+        }
+        if let Some((first, again)) = self.conflict {
+            return Err(Error::record(
+                "network",
+                format!("node {}", first.id),
+                format!(
+                    "id added twice with different coordinates, ({}, {}) and ({}, {}): node ids must be unique",
+                    first.lon, first.lat, again.lon, again.lat
+                ),
+            ));
         }
         let edges: Vec<_> = self.edges.into_iter().filter(|e| e.0 != e.1).collect();
         if edges.is_empty() {
@@ -352,6 +380,22 @@ mod tests {
         b.add_node(node(2, 24.1));
         assert!(b.add_edge_with_length(1, 2, -1.0).is_err());
         assert!(b.add_edge_with_length(1, 2, f64::NAN).is_err());
+    }
+
+    #[test]
+    fn an_id_with_two_places_is_an_error() {
+        let mut b = NetworkBuilder::new();
+        b.add_node(node(1, 24.0));
+        b.add_node(node(2, 24.001));
+        // The same node again, as where two ways meet, is no conflict.
+        b.add_node(node(2, 24.001));
+        b.add_edge(1, 2).unwrap();
+        b.add_node(node(1, 24.5));
+        let err = b.build().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "network, record node 1: id added twice with different coordinates, (24, 60) and (24.5, 60): node ids must be unique"
+        );
     }
 
     #[test]
