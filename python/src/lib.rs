@@ -319,17 +319,6 @@ impl Network {
                 "ids/lons/lats and sources/targets/lengths must have equal lengths",
             ));
         }
-        // The builder keeps the first of two nodes with one id: a table with
-        // duplicates would lose coordinates without a word.
-        let mut seen = std::collections::HashMap::with_capacity(ids.len());
-        for (k, &id) in ids.iter().enumerate() {
-            if let Some(first) = seen.insert(id, k) {
-                return Err(invalid(
-                    "ids",
-                    format!("node id {id} appears twice (rows {first} and {k})"),
-                ));
-            }
-        }
         let inner = py
             .detach(|| -> lifecircle::Result<network::Network> {
                 let mut b = NetworkBuilder::new();
