@@ -257,8 +257,8 @@ pub(crate) fn check_header(
 }
 
 /// The first of `names` (a header's columns or a feature's properties, as
-/// `what` says in the singular and the plural) that is not `known` but looks like a misspelt known one that
-/// `names` lacks, as a message saying so.
+/// `what` says in the singular and the plural) that is not `known` but looks
+/// like a misspelt known one that `names` lacks, as a message saying so.
 ///
 /// Only a difference of case or separators (`Population`, `aged60plus`) or a
 /// trailing `s` (`costs`) counts: census columns one letter or digit apart
