@@ -75,7 +75,9 @@ pub enum Candidates {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {
-    /// Most residents newly covered (weighted by `elderly_weight`).
+    /// Most residents covered once the plan is built, those the existing
+    /// facilities already cover included (weighted by `elderly_weight`;
+    /// summed over the planned services).
     #[default]
     Coverage,
     /// The best worst-off zone: maximise the smallest covered share over zones
