@@ -61,8 +61,7 @@ impl CandidateSite {
 /// [`Error::BadRecord`](crate::Error::BadRecord) naming the line for a missing
 /// or misspelt column, an empty id, an unparsable coordinate or one that is not
 /// WGS 84 degrees, a service the catalogue lacks or an id listed twice for one
-/// service. A table with a
-/// header and no record is no facility.
+/// service. A table with a header and no record is no facility.
 pub fn read_facilities_csv(path: impl AsRef<Path>, catalogue: &Catalogue) -> Result<Vec<Facility>> {
     let mut out = Vec::new();
     let mut ids = UniqueIds::default();

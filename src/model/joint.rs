@@ -64,7 +64,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use super::max_coverage::{check_costs, MaxCoverage};
+use super::max_coverage::{check_budget, check_costs, MaxCoverage};
 use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
@@ -432,12 +432,6 @@ impl JointPlan {
             check_costs(costs, self.n_sites)?;
         }
         if let Some(b) = self.budget {
-            if b.is_nan() || b < 0.0 {
-                return Err(Error::param(
-                    "budget",
-                    format!("must be a number >= 0, got {b}"),
-                ));
-            }
             let masks: Vec<Vec<bool>> = self
                 .services
                 .iter()
@@ -447,13 +441,7 @@ impl JointPlan {
                 .filter(|&j| masks.iter().any(|m| m[j]))
                 .map(|j| self.cost(j))
                 .fold(f64::INFINITY, f64::min);
-            // With no site to open, a budget constrains nothing and is accepted.
-            if cheapest.is_finite() && b < cheapest {
-                return Err(Error::param(
-                    "budget",
-                    format!("{b} is below the cheapest candidate site ({cheapest})"),
-                ));
-            }
+            check_budget(b, cheapest)?;
         }
         Ok(())
     }

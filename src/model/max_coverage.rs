@@ -131,23 +131,11 @@ impl MaxCoverage {
             check_costs(costs, n_sites)?;
         }
         if let Some(b) = self.budget {
-            if b.is_nan() || b < 0.0 {
-                return Err(Error::param(
-                    "budget",
-                    format!("must be a number >= 0, got {b}"),
-                ));
-            }
             let cheapest = (0..n_sites)
                 .filter(|j| !fixed.contains(j))
                 .map(|j| self.cost(j))
                 .fold(f64::INFINITY, f64::min);
-            // With no site to open, a budget constrains nothing and is accepted (as in JointPlan).
-            if cheapest.is_finite() && b < cheapest {
-                return Err(Error::param(
-                    "budget",
-                    format!("{b} is below the cheapest candidate site ({cheapest})"),
-                ));
-            }
+            check_budget(b, cheapest)?;
         }
         Ok(())
     }
@@ -350,6 +338,25 @@ fn coverage_mip(
     )?;
     let chosen = (0..n).filter(|&s| result.values[s] > 0.5).collect();
     Ok((chosen, result.bound, result.status))
+}
+
+/// Checks a budget: a number >= 0 that pays for the `cheapest` site that can
+/// open. With no site to open (`cheapest` infinite) a budget constrains
+/// nothing and is accepted.
+pub(crate) fn check_budget(budget: f64, cheapest: f64) -> Result<()> {
+    if budget.is_nan() || budget < 0.0 {
+        return Err(Error::param(
+            "budget",
+            format!("must be a number >= 0, got {budget}"),
+        ));
+    }
+    if cheapest.is_finite() && budget < cheapest {
+        return Err(Error::param(
+            "budget",
+            format!("{budget} is below the cheapest candidate site ({cheapest})"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks site costs: one per site, finite, non-negative.
