@@ -536,6 +536,17 @@ fn header(o: &mut String, cells: &[&str]) {
     o.push_str("</tr>\n");
 }
 
+/// Headers of [`solver_cells`].
+const SOLVER_COLUMNS: [&str; 7] = [
+    "objective",
+    "value",
+    "bound",
+    "gap",
+    "status",
+    "cost",
+    "budget",
+];
+
 fn solver_cells(r: &PlanReport) -> Vec<Cell> {
     vec![
         Cell::Text(objective_name(r.objective_kind).into()),
@@ -571,20 +582,11 @@ pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
         residents decide); black squares: existing facilities; orange stars: new sites.</p>\n");
 
     o.push_str("<h2>Variants</h2>\n<table>\n");
-    header(
-        &mut o,
-        &[
-            "variant",
-            "objective",
-            "value",
-            "bound",
-            "gap",
-            "status",
-            "cost",
-            "budget",
-            "services: new sites, covered before → after",
-        ],
-    );
+    let columns: Vec<&str> = std::iter::once("variant")
+        .chain(SOLVER_COLUMNS)
+        .chain(["services: new sites, covered before → after"])
+        .collect();
+    header(&mut o, &columns);
     for (name, r, _) in variants {
         let mut cells = vec![Cell::Text(name.clone())];
         cells.extend(solver_cells(r));
@@ -610,18 +612,7 @@ pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
     for (name, r, maps) in variants {
         let _ = writeln!(o, "<section class=\"variant\">\n<h2>{}</h2>", escape(name));
         o.push_str("<table>\n");
-        header(
-            &mut o,
-            &[
-                "objective",
-                "value",
-                "bound",
-                "gap",
-                "status",
-                "cost",
-                "budget",
-            ],
-        );
+        header(&mut o, &SOLVER_COLUMNS);
         row(&mut o, &solver_cells(r));
         o.push_str("</table>\n");
         let _ = writeln!(
