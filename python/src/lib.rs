@@ -166,6 +166,21 @@ fn coverage_sets(
     CoverageSets::from_sets(n_demand, sets).py_err()
 }
 
+/// The inputs of the dense models (p-median, p-center) as the models take them.
+fn dense_inputs(
+    cost: PyReadonlyArray2<'_, f64>,
+    weights: PyReadonlyArray1<'_, f64>,
+    p: i64,
+    fixed: Vec<i64>,
+) -> PyResult<(CostMatrix, Vec<f64>, usize, Vec<usize>)> {
+    Ok((
+        cost_matrix(cost)?,
+        weights.as_array().to_vec(),
+        count("p", p)?,
+        site_indices("fixed", fixed)?,
+    ))
+}
+
 /// p-median on a dense demand × site cost matrix. Returns a dict with
 /// objective, bound, gap, status, sites, timings, presolve.
 #[pyfunction]
@@ -179,14 +194,11 @@ fn solve_p_median<'py>(
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = PMedian::new(
-        cost_matrix(cost)?,
-        weights.as_array().to_vec(),
-        count("p", p)?,
-    )
-    .py_err()?
-    .fixed_open(site_indices("fixed", fixed)?)
-    .py_err()?;
+    let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
+    let model = PMedian::new(cost, weights, p)
+        .py_err()?
+        .fixed_open(fixed)
+        .py_err()?;
     solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
@@ -202,14 +214,11 @@ fn solve_p_center<'py>(
     time_limit: Option<f64>,
     mip_gap: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let model = PCenter::new(
-        cost_matrix(cost)?,
-        weights.as_array().to_vec(),
-        count("p", p)?,
-    )
-    .py_err()?
-    .fixed_open(site_indices("fixed", fixed)?)
-    .py_err()?;
+    let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
+    let model = PCenter::new(cost, weights, p)
+        .py_err()?
+        .fixed_open(fixed)
+        .py_err()?;
     solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
 
