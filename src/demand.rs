@@ -380,9 +380,8 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..], Records::Needed)?;
-    let (name, headers) = (table.source.as_str(), &table.headers);
-    let col = |c: &str| headers.iter().position(|h| h.trim() == c);
-    let has_location = (col("lon").is_some() && col("lat").is_some()) || col("wkt").is_some();
+    let name = table.source.as_str();
+    let has_location = (table.has("lon") && table.has("lat")) || table.has("wkt");
     if !has_location {
         return Err(Error::record(
             name,
@@ -390,14 +389,10 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             "needs `lon` and `lat` columns or a `wkt` column",
         ));
     }
-    let mut points = Vec::new();
-    for (line, record) in &table.records {
-        let line = format!("line {line}");
-        let field = |c: &str| {
-            col(c)
-                .and_then(|i| record.get(i))
-                .map(|v| v.trim().to_string())
-        };
+    let (mut points, mut lines) = (Vec::new(), Vec::new());
+    table.for_each(|record| {
+        let line = format!("line {}", record.line());
+        let field = |c: &str| record.field(c).map(str::to_string);
         let location = match (field("lon"), field("lat")) {
             (Some(lon), Some(lat)) => (
                 number(name, &line, "lon", &lon)?,
@@ -411,8 +406,10 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             }
         };
         points.push(point_from_fields(name, &line, location, field)?);
-    }
-    unique_ids(name, &points, |k| format!("line {}", table.records[k].0))?;
+        lines.push(line);
+        Ok(())
+    })?;
+    unique_ids(name, &points, |k| lines[k].clone())?;
     Ok(points)
 }
 

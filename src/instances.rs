@@ -142,35 +142,31 @@ pub fn parse_orlib(text: &str, name: &str) -> Result<OrlibInstance> {
 /// or naming the file if it holds no row.
 pub fn read_cost_csv(path: impl AsRef<Path>) -> Result<CostMatrix> {
     let table = CsvTable::headless(path.as_ref(), Records::Needed)?;
-    let name = table.source.clone();
-    let mut rows = Vec::new();
-    for (line, record) in &table.records {
-        let row = record
-            .iter()
-            .map(str::trim)
-            .enumerate()
-            .map(|(j, v)| {
-                v.parse::<f64>().map_err(|_| {
-                    Error::record(
-                        &name,
-                        format!("line {line}, column {}", j + 1),
-                        format!("{v:?} is not a number"),
-                    )
-                })
-            })
-            .collect::<Result<Vec<f64>>>()?;
-        rows.push(row);
-    }
-    CostMatrix::from_rows(rows).map_err(|e| match e {
-        Error::BadRecord {
-            record, message, ..
-        } => Error::BadRecord {
-            source_name: name.clone(),
-            record,
-            message,
-        },
-        other => other,
-    })
+    // Rows go straight into one flat buffer: a matrix of millions of cells
+    // is never held as strings or as one `Vec` per row.
+    let (mut data, mut n_demand) = (Vec::new(), 0);
+    table.for_each(|record| {
+        for (j, v) in record.values().enumerate() {
+            let bad = |message: String| {
+                Error::record(
+                    &table.source,
+                    format!("line {}, column {}", record.line(), j + 1),
+                    message,
+                )
+            };
+            let cost = v
+                .parse::<f64>()
+                .map_err(|_| bad(format!("{v:?} is not a number")))?;
+            if !(cost.is_finite() && cost >= 0.0) {
+                return Err(bad(format!("cost {v} must be finite and >= 0")));
+            }
+            data.push(cost);
+        }
+        n_demand += 1;
+        Ok(())
+    })?;
+    // csv refuses ragged rows, so every row is as wide as the first.
+    CostMatrix::new(n_demand, data.len() / n_demand, data)
 }
 
 /// Reads one number per line (blank lines ignored), e.g. demand weights.

@@ -13,10 +13,22 @@ pub(crate) struct Record<'a> {
 }
 
 impl Record<'_> {
+    /// A field, trimmed and possibly empty; `None` if the header lacks the column.
+    pub(crate) fn field(&self, column: &str) -> Option<&str> {
+        let i = self.headers.iter().position(|h| h.trim() == column)?;
+        self.record.get(i).map(str::trim)
+    }
     /// A non-empty field.
     pub(crate) fn get(&self, column: &str) -> Option<&str> {
-        let i = self.headers.iter().position(|h| h.trim() == column)?;
-        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+        self.field(column).filter(|v| !v.is_empty())
+    }
+    /// The fields in file order, trimmed: a headless table's values.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &str> {
+        self.record.iter().map(str::trim)
+    }
+    /// The line the record starts on, counting from 1.
+    pub(crate) fn line(&self) -> usize {
+        self.line
     }
     pub(crate) fn text(&self, column: &str) -> Result<String> {
         self.get(column)
@@ -92,12 +104,16 @@ pub(crate) fn no_records(source: &str) -> Error {
     Error::record(source, "file", "holds no record")
 }
 
-/// A CSV file read whole, each record with the line it starts on.
+/// A CSV file whose records are parsed one at a time by [`CsvTable::for_each`]:
+/// a cost matrix of millions of cells is held as its bytes, not as strings
+/// per field.
 pub(crate) struct CsvTable {
     /// The file, as named in errors.
     pub(crate) source: String,
     pub(crate) headers: csv::StringRecord,
-    pub(crate) records: Vec<(usize, csv::StringRecord)>,
+    headed: bool,
+    bytes: Vec<u8>,
+    needs: Records,
 }
 
 impl CsvTable {
@@ -105,25 +121,46 @@ impl CsvTable {
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the header as
-    /// [`check_header`] does, the line of a malformed record, or the file if
-    /// it holds no record and `records` says some are needed.
+    /// [`check_header`] does.
     pub(crate) fn read(
         path: &Path,
         required: &[&str],
         optional: &[&str],
         records: Records,
     ) -> Result<Self> {
-        Self::load(path, Some((required, optional)), records)
+        let mut table = Self::load(path, records)?;
+        table.headed = true;
+        table.headers = table
+            .reader()
+            .headers()
+            .map_err(|e| Error::record(&table.source, "header", e.to_string()))?
+            .clone();
+        check_header(&table.source, &table.headers, required, optional)?;
+        Ok(table)
     }
 
     /// Reads a table without a header (`headers` is empty).
     ///
     /// # Errors
-    /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line of a
-    /// malformed record, or the file if it holds no record and `records` says
-    /// some are needed.
+    /// [`Error::Io`] if unreadable.
     pub(crate) fn headless(path: &Path, records: Records) -> Result<Self> {
-        Self::load(path, None, records)
+        Self::load(path, records)
+    }
+
+    fn load(path: &Path, needs: Records) -> Result<Self> {
+        Ok(Self {
+            source: path.display().to_string(),
+            headers: csv::StringRecord::new(),
+            headed: false,
+            bytes: std::fs::read(path).map_err(|e| Error::io(path, e))?,
+            needs,
+        })
+    }
+
+    fn reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .has_headers(self.headed)
+            .from_reader(self.bytes.as_slice())
     }
 
     /// Whether the header has this column.
@@ -131,36 +168,14 @@ impl CsvTable {
         self.headers.iter().any(|h| h.trim() == column)
     }
 
-    /// Calls `each` on every record.
+    /// Calls `each` on every record, in file order, parsing as it goes.
     ///
     /// # Errors
-    /// Whatever `each` rejects.
+    /// [`Error::BadRecord`] naming the line of a malformed record, or the
+    /// file if it holds no record and the table needs some; whatever `each`
+    /// rejects.
     pub(crate) fn for_each(&self, mut each: impl FnMut(&Record<'_>) -> Result<()>) -> Result<()> {
-        for (line, record) in &self.records {
-            each(&Record {
-                source: &self.source,
-                line: *line,
-                headers: &self.headers,
-                record,
-            })?;
-        }
-        Ok(())
-    }
-
-    fn load(path: &Path, columns: Option<(&[&str], &[&str])>, needs: Records) -> Result<Self> {
-        let source = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(columns.is_some())
-            .from_reader(bytes.as_slice());
-        let mut headers = csv::StringRecord::new();
-        if let Some((required, optional)) = columns {
-            headers = reader
-                .headers()
-                .map_err(|e| Error::record(&source, "header", e.to_string()))?
-                .clone();
-            check_header(&source, &headers, required, optional)?;
-        }
+        let bytes = self.bytes.as_slice();
         // csv's own line count leaves out blank lines, and its record
         // positions point before the line ends and blank lines that precede
         // a record: skip those, then count newlines up to the record.
@@ -178,10 +193,21 @@ impl CsvTable {
             counted = start;
             line
         };
-        let mut records = Vec::new();
-        for record in reader.records() {
-            match record {
-                Ok(r) => records.push((line_at(r.position().map_or(0, csv::Position::byte)), r)),
+        let mut reader = self.reader();
+        let mut record = csv::StringRecord::new();
+        let mut any = false;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    any = true;
+                    each(&Record {
+                        source: &self.source,
+                        line: line_at(record.position().map_or(0, csv::Position::byte)),
+                        headers: &self.headers,
+                        record: &record,
+                    })?;
+                }
                 Err(e) => {
                     let at = format!(
                         "line {}",
@@ -193,18 +219,14 @@ impl CsvTable {
                         } => format!("{len} fields where the first line has {expected_len}"),
                         _ => e.to_string(),
                     };
-                    return Err(Error::record(&source, at, message));
+                    return Err(Error::record(&self.source, at, message));
                 }
             }
         }
-        if needs == Records::Needed && records.is_empty() {
-            return Err(no_records(&source));
+        if self.needs == Records::Needed && !any {
+            return Err(no_records(&self.source));
         }
-        Ok(Self {
-            source,
-            headers,
-            records,
-        })
+        Ok(())
     }
 }
 

@@ -615,7 +615,11 @@ fn solve_rejects_bad_matrices_naming_the_cell() {
         ],
         dir.path(),
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 1, column 1"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2, column 2: cost -2 must be finite and >= 0"),
+        "{err}"
+    );
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,2\n").unwrap();
     let out = lifecircle(
         &[
