@@ -122,7 +122,7 @@ proptest! {
         let sol = center.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);
-        prop_assert!(sol.sites.len() <= fixed.len() + p);
+        prop_assert_eq!(sol.sites.len(), fixed.len() + p);
         prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
     }
 }

@@ -55,6 +55,40 @@ fn p_center_optima_pmed1_to_pmed5() {
     }
 }
 
+/// Stopped at the caller's gap, a plan is `GapLimit` unless its gap is 0:
+/// "optimal" would tell a planner it was proven. p-center's radius search
+/// once reported `TimeLimit` here (its sub-MIPs, stopped at a gap, answered
+/// neither yes nor no); p-median reported `Optimal` with a gap of 0.3 %.
+#[test]
+fn a_gap_limit_is_reported_as_such() {
+    for (name, gap) in [("pmed6", 0.2), ("pmed2", 0.05)] {
+        let inst = instance(name);
+        let options = SolveOptions::new().mip_gap(gap).unwrap();
+        let center = PCenter::new(inst.costs.clone(), vec![1.0; inst.n], inst.p)
+            .unwrap()
+            .solve(&options)
+            .unwrap();
+        let median = PMedian::new(inst.costs.clone(), vec![1.0; inst.n], inst.p)
+            .unwrap()
+            .solve(&options)
+            .unwrap();
+        let optima = [
+            known("pcenter_optimal.csv", 2, name),
+            known("pmed_optimal.csv", 4, name),
+        ];
+        for (sol, optimum) in [(center, optima[0]), (median, optima[1])] {
+            assert!(sol.bound <= optimum && optimum <= sol.objective, "{name}");
+            assert!(sol.gap <= gap, "{name}: {}", sol.gap);
+            let want = if sol.gap > 0.0 {
+                SolveStatus::GapLimit
+            } else {
+                SolveStatus::Optimal
+            };
+            assert_eq!(sol.status, want, "{name}: gap {}", sol.gap);
+        }
+    }
+}
+
 #[test]
 fn last_duplicate_edge_wins() {
     // pmed1 lists some vertex pairs twice with different costs; the published

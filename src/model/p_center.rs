@@ -8,6 +8,8 @@
 //! a radius `r` is feasible when the fewest sites covering everyone within `r`
 //! ([`SetCover`], with presolve and a greedy start) is at most `p` plus the
 //! fixed sites. A greedy cover of size ≤ p proves feasibility without a MIP.
+//! An optimal cover with fewer than `p` new sites is topped up farthest-first,
+//! so the plan always opens `p` (the radius cannot grow).
 //!
 //! Demand points with weight 0 are ignored; other weights do not scale the
 //! radius (the plain vertex p-center).
@@ -20,7 +22,7 @@ use super::p_median::{check_some_open, validate_counts};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
 use crate::solve::{
-    heuristic, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
 };
 
 /// A p-center problem on plain data.
@@ -146,6 +148,10 @@ impl PCenter {
         // Invariant: radii[..lo] are infeasible (below the optimum), radii[hi..] are not needed.
         (lo, hi) = (0, radii.len());
         while lo < hi {
+            // Left with a gap > 0, the status becomes `GapLimit` (`Solution::new`).
+            if relative_gap(upper, lower) <= options.mip_gap {
+                break;
+            }
             let left = options.time_limit_s - t0.elapsed().as_secs_f64();
             if left <= 0.0 {
                 status = SolveStatus::TimeLimit;
@@ -157,8 +163,11 @@ impl PCenter {
                 r,
                 &clients,
                 limit,
+                // Each radius is a yes-or-no question: a sub-MIP stopped at a
+                // gap would answer neither.
                 &SolveOptions {
                     time_limit_s: left,
+                    mip_gap: 0.0,
                     ..options.clone()
                 },
             )? {
@@ -177,9 +186,12 @@ impl PCenter {
                 }
             }
         }
-        if status == SolveStatus::Optimal {
+        if lo >= hi {
             lower = upper;
         }
+        // A cover may need fewer sites than the planner asked for; the others
+        // go where they shorten the longest walks (the radius cannot grow).
+        best = heuristic::p_center(&self.costs, &clients, limit - best.len(), &best);
         let t2 = Instant::now();
         Ok(Solution::new(
             best,

@@ -236,10 +236,6 @@ impl PMedian {
         best.sort_unstable();
         let objective = best_cost;
         let bound = bound.min(objective);
-        let gap = relative_gap(objective, bound);
-        if status == SolveStatus::Optimal && gap > tolerance {
-            status = SolveStatus::GapLimit;
-        }
         Ok(Solution::new(
             best,
             objective,

@@ -341,8 +341,9 @@ pub fn interchange(
     open
 }
 
-/// p-center upper bound: farthest-first (Gonzalez) — repeatedly open the site
-/// nearest to the demand point that is worst off. Returns open sites, sorted.
+/// p-center upper bound: farthest-first (Gonzalez) — starting from the open
+/// sites `fixed`, `p` times open the site nearest to the demand point that is
+/// worst off. Returns all open sites, sorted.
 pub fn p_center(costs: &CostMatrix, clients: &[usize], p: usize, fixed: &[usize]) -> Vec<usize> {
     let m = costs.n_sites();
     let mut open: Vec<usize> = fixed.to_vec();
@@ -350,18 +351,15 @@ pub fn p_center(costs: &CostMatrix, clients: &[usize], p: usize, fixed: &[usize]
     open.iter().for_each(|&j| is_open[j] = true);
     let mut reach = nearest_costs(costs, clients, &open);
     for _ in 0..p {
-        let Some(worst) =
-            (0..clients.len()).max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)))
+        let worst =
+            (0..clients.len()).max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)));
+        // With no client every plan is optimal, but it still opens p sites:
+        // the lowest-numbered ones.
+        let cost = |j: usize| worst.map_or(0.0, |w| costs.cost(clients[w], j));
+        let Some(j) = (0..m)
+            .filter(|&j| !is_open[j])
+            .min_by(|&a, &b| cost(a).total_cmp(&cost(b)).then(a.cmp(&b)))
         else {
-            break;
-        };
-        let i = clients[worst];
-        let Some(j) = (0..m).filter(|&j| !is_open[j]).min_by(|&a, &b| {
-            costs
-                .cost(i, a)
-                .total_cmp(&costs.cost(i, b))
-                .then(a.cmp(&b))
-        }) else {
             break;
         };
         is_open[j] = true;

@@ -152,11 +152,18 @@ impl Solution {
     ) -> Self {
         // An empty float sum is -0.0 in Rust; a plan covering nothing reports 0.
         let (objective, bound) = (objective + 0.0, bound + 0.0);
+        let gap = relative_gap(objective, bound);
+        // A model that stopped at the caller's gap may say "optimal" when
+        // nothing ran out: only a gap of 0 is proven.
+        let status = match status {
+            SolveStatus::Optimal if gap > 0.0 => SolveStatus::GapLimit,
+            other => other,
+        };
         Self {
             sites,
             objective,
             bound,
-            gap: relative_gap(objective, bound),
+            gap,
             status,
             presolve,
             timings,
