@@ -536,7 +536,7 @@ impl JointPlan {
             objective,
             bound,
             gap: relative_gap(objective, bound),
-            status: result.status,
+            status: result.status.at_gap(relative_gap(objective, bound)),
             presolve: prep.stats,
             timings: Timings {
                 presolve_s: seconds(t1 - t0),

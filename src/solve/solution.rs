@@ -98,6 +98,18 @@ pub enum SolveStatus {
     TimeLimit,
 }
 
+impl SolveStatus {
+    /// The status of a plan with this gap: a model that stopped at the
+    /// caller's gap may say "optimal" when nothing ran out, but only a gap of
+    /// 0 is proven.
+    pub(crate) fn at_gap(self, gap: f64) -> Self {
+        match self {
+            SolveStatus::Optimal if gap > 0.0 => SolveStatus::GapLimit,
+            other => other,
+        }
+    }
+}
+
 impl std::fmt::Display for SolveStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -153,18 +165,12 @@ impl Solution {
         // An empty float sum is -0.0 in Rust; a plan covering nothing reports 0.
         let (objective, bound) = (objective + 0.0, bound + 0.0);
         let gap = relative_gap(objective, bound);
-        // A model that stopped at the caller's gap may say "optimal" when
-        // nothing ran out: only a gap of 0 is proven.
-        let status = match status {
-            SolveStatus::Optimal if gap > 0.0 => SolveStatus::GapLimit,
-            other => other,
-        };
         Self {
             sites,
             objective,
             bound,
             gap,
-            status,
+            status: status.at_gap(gap),
             presolve,
             timings,
         }
