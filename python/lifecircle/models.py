@@ -380,14 +380,19 @@ class MCLP(_CoverageModel):
         cls,
         cost_matrix,
         weights=None,
-        service_radius: float = 0.0,
+        service_radius: float | None = None,
         p_facilities=None,
         fixed=None,
         site_costs=None,
         budget=None,
     ):
         """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
-        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
+        absent pairs are out of reach). ``service_radius`` is required; it keeps
+        spopt's place after the optional ``weights``. ``fixed``: site indices, or
+        a boolean mask over the sites."""
+        # A default radius of 0 would count only zero-cost pairs and still look like a plausible optimum.
+        if service_radius is None:
+            raise TypeError("MCLP.from_cost_matrix() missing required argument: 'service_radius'")
         return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
 
     @classmethod
@@ -448,7 +453,7 @@ class LSCP(_CoverageModel):
         self.site_costs = _site_costs(site_costs)
 
     @classmethod
-    def from_cost_matrix(cls, cost_matrix, service_radius: float = 0.0, fixed=None, site_costs=None):
+    def from_cost_matrix(cls, cost_matrix, service_radius: float, fixed=None, site_costs=None):
         """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
         absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, fixed, site_costs)

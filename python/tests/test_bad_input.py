@@ -121,6 +121,16 @@ CASES = {
         "boolean mask of 2 values for 3 sites",
     ),
     # radius, budget, costs
+    "radius forgotten, MCLP": (
+        lambda: lifecircle.MCLP.from_cost_matrix(COST, W, p_facilities=1),
+        TypeError,
+        "missing required argument: 'service_radius'",
+    ),
+    "radius forgotten, LSCP": (
+        lambda: lifecircle.LSCP.from_cost_matrix(COST),
+        TypeError,
+        "missing 1 required positional argument: 'service_radius'",
+    ),
     "radius NaN": (lambda: mclp(service_radius=float("nan")), InvalidInputError, "service_radius must be .* got nan"),
     "radius negative, sparse": (
         lambda: mclp(sparse(COST), service_radius=-1),
