@@ -252,6 +252,7 @@ class _DenseModel(_Model):
         demand,
         sites,
         network: Network,
+        *,
         weights_col: str | None = None,
         p_facilities: int = 1,
         fixed_col: str | None = None,
@@ -262,7 +263,7 @@ class _DenseModel(_Model):
         """A model on walking minutes over ``network`` between the points (or
         polygon centroids) of two (Geo)DataFrames. Pairs farther than
         ``limit_minutes`` cost ``unreachable_minutes`` (default 3 x the limit)."""
-        d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
+        d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         unreachable = 3 * limit_minutes if unreachable_minutes is None else unreachable_minutes
         # Cheaper than the limit, an unreachable pair would be preferred to a reachable one.
         if np.isnan(unreachable) or unreachable < limit_minutes:
@@ -325,7 +326,7 @@ class _CoverageModel(_Model):
 
     @classmethod
     def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
-        cost = travel_matrix(network, demand, sites, speed_m_s, limit_minutes)
+        cost = travel_matrix(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         if weights is not None:  # LSCP takes no weights
             kw["weights"] = weights
@@ -401,6 +402,7 @@ class MCLP(_CoverageModel):
         demand,
         sites,
         network: Network,
+        *,
         weights_col=None,
         limit_minutes: float = 15.0,
         p_facilities=None,
@@ -464,6 +466,7 @@ class LSCP(_CoverageModel):
         demand,
         sites,
         network: Network,
+        *,
         limit_minutes: float = 15.0,
         fixed_col=None,
         speed_m_s: float = 1.1,

@@ -161,7 +161,7 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
     raise InvalidInputError("points need a geometry column or lon and lat columns")
 
 
-def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
+def travel_times(network: Network, demand, sites, *, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
     """Walking minutes from every site to every demand point within the limit.
 
     Returns ``(demand_index, site_index, minutes)`` arrays (pairs beyond the
@@ -176,12 +176,12 @@ def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_
     return cols, rows, secs / 60.0
 
 
-def travel_matrix(network: Network, demand, sites, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
+def travel_matrix(network: Network, demand, sites, *, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
     """:func:`travel_times` as a ``scipy.sparse.csr_matrix`` (demand x sites, minutes;
     zero-minute pairs are stored explicitly, absent pairs are out of reach)."""
     from scipy.sparse import csr_matrix
 
-    d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
+    d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
     return csr_matrix((minutes, (d, s)), shape=(len(demand), len(sites)))
 
 
