@@ -231,7 +231,8 @@ class _Model:
 
 
 class _DenseModel(_Model):
-    """Models on a dense cost matrix: every demand point is served by its nearest open site."""
+    """Models on a dense cost matrix: every demand point is served by its nearest open site,
+    whatever its weight (the weight counts in the objective, not in who walks where)."""
 
     def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None):
         self.cost = _dense(cost)
@@ -280,9 +281,7 @@ class _DenseModel(_Model):
             return [[] for _ in range(self.n_demand)]
         sub = self.cost[:, selected]
         best = np.asarray(selected)[np.argmin(sub, axis=1)]
-        return [
-            [(int(best[i]), float(self.cost[i, best[i]]))] if self.weights[i] > 0 else [] for i in range(self.n_demand)
-        ]
+        return [[(int(best[i]), float(self.cost[i, best[i]]))] for i in range(self.n_demand)]
 
 
 class PMedian(_DenseModel):
@@ -306,7 +305,8 @@ class PMedian(_DenseModel):
 
 class PCenter(_DenseModel):
     """p-center: open ``p_facilities`` sites minimising the largest cost from a
-    demand point (with positive weight) to its nearest open site."""
+    demand point with positive weight to its nearest open site (points of zero
+    weight are assigned too, but their cost does not count)."""
 
     name = "p-center"
 

@@ -130,3 +130,13 @@ def test_plain_array_layer_is_documented_and_weights_can_be_an_age_group():
     result = lifecircle.MCLP.from_cost_matrix(cost, aged, service_radius=10, p_facilities=2).solve()
     covered = {i for f in result.fac2cli for i in f.tolist()}
     assert result.objective == aged[list(covered)].sum()
+
+
+@pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
+def test_zero_weight_points_are_assigned_to_their_nearest_open_site(model):
+    cost = np.array([[0.0, 4.0], [1.0, 3.0], [5.0, 2.0]])
+    result = model.from_cost_matrix(cost, [1, 1, 0], p_facilities=1).solve()
+    # The weight counts in the objective, not in who walks where (MCLP serves such points too).
+    assert result.selected.tolist() == [0] and result.perc_cov == 100.0
+    assert result.cli2fac[2].tolist() == [0] and result.fac2cli[0].tolist() == [0, 1, 2]
+    assert result.assignments["cost"].tolist() == [0.0, 1.0, 5.0]
