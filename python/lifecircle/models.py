@@ -29,7 +29,9 @@ class Result:
         selected: indices of the open sites (columns of the cost matrix).
         fac2cli: for each site, the demand points it serves (empty if closed).
         cli2fac: for each demand point, the open sites serving it.
-        assignments: one row per served demand point: ``demand``, ``site``, ``cost``.
+        assignments: ``demand``, ``site``, ``cost`` (from the cost matrix). MCLP and
+            LSCP list every open site within ``service_radius`` of a point (one row
+            per pair); p-median and p-center the nearest open site of every point.
         sites: the rows of the sites table for the open sites (a DataFrame, or a
             GeoDataFrame when the model was built from one).
         timings: seconds per phase; ``presolve``: instance size before/after.
@@ -165,8 +167,9 @@ def _bad_coverage_cost(values: np.ndarray) -> np.ndarray:
     return np.isnan(values) | (values < 0)
 
 
-def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
-    """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix.
+def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix:
+    ``(n_demand, indptr, indices, costs)``, ``costs`` aligned with ``indices``.
     For sparse input only stored entries count (absent pairs are out of reach)."""
     if np.isnan(radius) or radius < 0:
         raise InvalidInputError(f"service_radius must be a number >= 0, got {radius}")
@@ -183,7 +186,7 @@ def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
             )
         keep = c.data <= radius
         indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[keep], minlength=m))]).astype(np.int64)
-        return n, indptr, c.indices[keep].astype(np.int64)
+        return n, indptr, c.indices[keep].astype(np.int64), c.data[keep].astype(float)
     a = _dense(cost)
     if _bad_coverage_cost(a).any():
         i, j = np.argwhere(_bad_coverage_cost(a))[0]
@@ -191,7 +194,7 @@ def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
     n, m = a.shape
     rows, cols = np.nonzero(a.T <= radius)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m))]).astype(np.int64)
-    return n, indptr, cols.astype(np.int64)
+    return n, indptr, cols.astype(np.int64), a[cols, rows]
 
 
 class _Model:
@@ -319,7 +322,7 @@ class PCenter(_DenseModel):
 class _CoverageModel(_Model):
     def __init__(self, cost, service_radius: float, weights=None, fixed=None, site_frame=None):
         self.service_radius = float(service_radius)
-        n_demand, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
+        n_demand, self.indptr, self.indices, self.costs = _coverage_csr(cost, self.service_radius)
         super().__init__(n_demand, len(self.indptr) - 1, site_frame)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed, self.n_sites)
@@ -335,8 +338,9 @@ class _CoverageModel(_Model):
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
         for j in selected:
-            for i in self.indices[self.indptr[j] : self.indptr[j + 1]]:
-                serve[int(i)].append((int(j), 0.0))
+            span = slice(self.indptr[j], self.indptr[j + 1])
+            for i, c in zip(self.indices[span], self.costs[span]):
+                serve[int(i)].append((int(j), float(c)))
         return serve
 
 

@@ -88,7 +88,7 @@ def test_lscp_swain_and_sparse_input():
 
 
 def test_fixed_sites_and_budget():
-    cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.0]])
+    cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.25]])
     w = [1, 10, 1, 5]
     r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, p_facilities=1, fixed=[2]).solve()
     assert 2 in r.selected and r.objective == 16
@@ -140,3 +140,21 @@ def test_zero_weight_points_are_assigned_to_their_nearest_open_site(model):
     assert result.selected.tolist() == [0] and result.perc_cov == 100.0
     assert result.cli2fac[2].tolist() == [0] and result.fac2cli[0].tolist() == [0, 1, 2]
     assert result.assignments["cost"].tolist() == [0.0, 1.0, 5.0]
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_coverage_assignments_list_every_open_site_in_reach_with_its_cost(sparse):
+    from scipy.sparse import csr_matrix
+
+    cost = np.array([[0.5, 1.5, 9.0], [2.0, 1.0, 9.0], [9.0, 9.0, 0.25]])
+    matrix = csr_matrix(cost) if sparse else cost
+    models = [
+        lifecircle.MCLP.from_cost_matrix(matrix, service_radius=2, p_facilities=1, fixed=[0, 1]),
+        lifecircle.LSCP.from_cost_matrix(matrix, service_radius=2, fixed=[0, 1]),
+    ]
+    for model in models:
+        result = model.solve()
+        assert result.selected.tolist() == [0, 1, 2]
+        rows = result.assignments.sort_values(["demand", "site"])
+        assert rows[["demand", "site"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]]
+        assert rows["cost"].tolist() == [0.5, 1.5, 2.0, 1.0, 0.25]
