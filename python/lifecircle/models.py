@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import InvalidInputError
+from .errors import InvalidInputError, UnreachableDemandWarning
 from .network import Network, as_floats, plain, travel_matrix, travel_times
 
 
@@ -31,7 +32,9 @@ class Result:
         cli2fac: for each demand point, the open sites serving it.
         assignments: ``demand``, ``site``, ``cost`` (from the cost matrix). MCLP and
             LSCP list every open site within ``service_radius`` of a point (one row
-            per pair); p-median and p-center the nearest open site of every point.
+            per pair); p-median and p-center the nearest open site of every point,
+            with cost NaN when a model built ``from_geodataframe`` leaves the point
+            beyond ``limit_minutes`` of every open site (such a point is not served).
         sites: the rows of the sites table for the open sites (a DataFrame, or a
             GeoDataFrame when the model was built from one).
         timings: seconds per phase; ``presolve``: instance size before/after.
@@ -52,7 +55,8 @@ class Result:
 
     @property
     def perc_cov(self) -> float:
-        """Percentage of demand points served (coverage models) or assigned."""
+        """Percentage of demand points served: within reach of an open site (for
+        p-median and p-center from a cost matrix, every point assigned)."""
         n = len(self.cli2fac)
         return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
 
@@ -197,6 +201,16 @@ def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray, np.
     return n, indptr, cols.astype(np.int64), a[cols, rows]
 
 
+@dataclass
+class _Reach:
+    """Which demand x site pairs of a model built ``from_geodataframe`` are within
+    ``limit_minutes``; the others cost ``unreachable_minutes``."""
+
+    within: np.ndarray
+    limit_minutes: float
+    unreachable_minutes: float
+
+
 class _Model:
     name = "model"
 
@@ -205,16 +219,17 @@ class _Model:
         self.n_sites = n_sites
         self.site_frame = site_frame
 
-    def _result(self, raw: dict, serve: list[list[tuple[int, float]]]) -> Result:
+    def _result(self, raw: dict) -> Result:
         selected = np.asarray(raw["sites"], dtype=np.int64)
         fac2cli = [[] for _ in range(self.n_sites)]
         cli2fac = [[] for _ in range(self.n_demand)]
         rows = []
-        for i, pairs in enumerate(serve):
+        for i, pairs in enumerate(self._serve(selected)):
             for j, c in pairs:
-                fac2cli[j].append(i)
-                cli2fac[i].append(j)
                 rows.append((i, j, c))
+                if not np.isnan(c):  # NaN: assigned beyond the walking limit, not served
+                    fac2cli[j].append(i)
+                    cli2fac[i].append(j)
         frame = self.site_frame
         sites = frame.iloc[selected] if frame is not None else pd.DataFrame({"site": selected})
         return Result(
@@ -237,12 +252,13 @@ class _DenseModel(_Model):
     """Models on a dense cost matrix: every demand point is served by its nearest open site,
     whatever its weight (the weight counts in the objective, not in who walks where)."""
 
-    def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None):
+    def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None, reach: _Reach | None = None):
         self.cost = _dense(cost)
         super().__init__(self.cost.shape[0], self.cost.shape[1], site_frame)
         self.weights = _weights(weights, self.n_demand)
         self.p_facilities = _count(p_facilities, "p_facilities")
         self.fixed = _fixed(fixed, self.n_sites)
+        self.reach = reach
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
@@ -265,8 +281,14 @@ class _DenseModel(_Model):
         unreachable_minutes: float | None = None,
     ):
         """A model on walking minutes over ``network`` between the points (or
-        polygon centroids) of two (Geo)DataFrames. Pairs farther than
-        ``limit_minutes`` cost ``unreachable_minutes`` (default 3 x the limit)."""
+        polygon centroids) of two (Geo)DataFrames.
+
+        Pairs farther than ``limit_minutes`` cost ``unreachable_minutes``
+        (default 3 x the limit) in the objective. In the :class:`Result` a point
+        beyond ``limit_minutes`` of every open site is not served: its row in
+        ``assignments`` has cost NaN, it is left out of ``cli2fac``, ``fac2cli``
+        and ``perc_cov``, and ``solve()`` warns with
+        :class:`~lifecircle.errors.UnreachableDemandWarning`."""
         d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         unreachable = 3 * limit_minutes if unreachable_minutes is None else unreachable_minutes
         # Cheaper than the limit, an unreachable pair would be preferred to a reachable one.
@@ -276,15 +298,37 @@ class _DenseModel(_Model):
             )
         dense = np.full((len(demand), len(sites)), float(unreachable))
         dense[d, s] = minutes
+        within = np.zeros(dense.shape, dtype=bool)
+        within[d, s] = True
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        return cls(dense, weights, p_facilities, fixed, site_frame=sites)
+        reach = _Reach(within, float(limit_minutes), float(unreachable))
+        return cls(dense, weights, p_facilities, fixed, site_frame=sites, reach=reach)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         if len(selected) == 0:
             return [[] for _ in range(self.n_demand)]
         sub = self.cost[:, selected]
-        best = np.asarray(selected)[np.argmin(sub, axis=1)]
-        return [[(int(best[i]), float(self.cost[i, best[i]]))] for i in range(self.n_demand)]
+        if self.reach is not None:
+            # inf marks pairs beyond the limit (a cost matrix is finite); it also keeps an
+            # unreachable_minutes equal to the limit from winning a tie against a site in reach.
+            sub = np.where(self.reach.within[:, selected], sub, np.inf)
+        nearest = np.argmin(sub, axis=1)
+        cost = sub[np.arange(self.n_demand), nearest]
+        cost[np.isinf(cost)] = np.nan
+        return [[(int(j), float(c))] for j, c in zip(selected[nearest], cost)]
+
+    def _result(self, raw: dict) -> Result:
+        result = super()._result(raw)
+        beyond = int(result.assignments["cost"].isna().sum())
+        if beyond:
+            warnings.warn(
+                f"{beyond} of {self.n_demand} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
+                " of every open site: they are not served (cost NaN in assignments), and the objective counts"
+                f" them at unreachable_minutes ({self.reach.unreachable_minutes:g})",
+                UnreachableDemandWarning,
+                stacklevel=3,
+            )
+        return result
 
 
 class PMedian(_DenseModel):
@@ -303,7 +347,7 @@ class PMedian(_DenseModel):
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
         raw = _core.solve_p_median(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class PCenter(_DenseModel):
@@ -316,7 +360,7 @@ class PCenter(_DenseModel):
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
         raw = _core.solve_p_center(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class _CoverageModel(_Model):
@@ -444,7 +488,7 @@ class MCLP(_CoverageModel):
             time_limit,
             mip_gap,
         )
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class LSCP(_CoverageModel):
@@ -484,7 +528,7 @@ class LSCP(_CoverageModel):
         raw = _core.solve_lscp(
             self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap
         )
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 __all__ = ["LSCP", "MCLP", "PCenter", "PMedian", "Result"]

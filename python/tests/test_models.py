@@ -5,6 +5,7 @@ import pickle
 import subprocess
 
 import numpy as np
+import pandas as pd
 import pytest
 from orlib_data import orlib_costs
 
@@ -158,3 +159,22 @@ def test_coverage_assignments_list_every_open_site_in_reach_with_its_cost(sparse
         rows = result.assignments.sort_values(["demand", "site"])
         assert rows[["demand", "site"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]]
         assert rows["cost"].tolist() == [0.5, 1.5, 2.0, 1.0, 0.25]
+
+
+@pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
+def test_points_beyond_the_walking_limit_are_not_served(model):
+    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100, 50]}))
+    # The third point is some 27 km from the streets: beyond a one-minute walk of either site.
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.5], "lat": [60.0] * 3})
+    sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2})
+    built = model.from_geodataframe(demand, sites, net, p_facilities=2, speed_m_s=1.0, limit_minutes=1)
+    with pytest.warns(lifecircle.UnreachableDemandWarning, match=r"1 of 3 demand points .* unreachable_minutes \(3\)"):
+        result = built.solve()
+    # The objective keeps the penalty (documented); the result does not pass it off as minutes walked.
+    assert result.objective == pytest.approx(3.0 + (50 / 60 if model is lifecircle.PMedian else 0.0))
+    cost = result.assignments["cost"]
+    assert cost[:2].tolist() == pytest.approx([0.0, 50 / 60]) and np.isnan(cost[2])
+    assert [c.tolist() for c in result.cli2fac] == [[0], [1], []]
+    assert [f.tolist() for f in result.fac2cli] == [[0], [1]]
+    assert result.perc_cov == pytest.approx(200 / 3)
