@@ -30,7 +30,10 @@ class Result:
         selected: indices of the open sites (columns of the cost matrix).
         fac2cli: for each site, the demand points it serves (empty if closed).
         cli2fac: for each demand point, the open sites serving it.
-        assignments: ``demand``, ``site``, ``cost`` (from the cost matrix). MCLP and
+        assignments: ``demand``, ``site`` (positions), ``cost`` (from the cost matrix),
+            and for a model built ``from_geodataframe`` ``demand_label`` and
+            ``site_label``, the frames' index labels (to join with them, with
+            :meth:`Network.snap` or :func:`current_coverage`). MCLP and
             LSCP list every open site within ``service_radius`` of a point (one row
             per pair); p-median and p-center the nearest open site of every point,
             with cost NaN when a model built ``from_geodataframe`` leaves the point
@@ -211,13 +214,21 @@ class _Reach:
     unreachable_minutes: float
 
 
+@dataclass
+class _Frames:
+    """Where a model built ``from_geodataframe`` came from: the demand frame's index and the sites' frame."""
+
+    demand_index: pd.Index
+    sites: Any
+
+
 class _Model:
     name = "model"
 
-    def __init__(self, n_demand: int, n_sites: int, site_frame=None):
+    def __init__(self, n_demand: int, n_sites: int, frames: _Frames | None = None):
         self.n_demand = n_demand
         self.n_sites = n_sites
-        self.site_frame = site_frame
+        self.frames = frames
 
     def _result(self, raw: dict) -> Result:
         selected = np.asarray(raw["sites"], dtype=np.int64)
@@ -230,8 +241,14 @@ class _Model:
                 if not np.isnan(c):  # NaN: assigned beyond the walking limit, not served
                     fac2cli[j].append(i)
                     cli2fac[i].append(j)
-        frame = self.site_frame
-        sites = frame.iloc[selected] if frame is not None else pd.DataFrame({"site": selected})
+        assignments = pd.DataFrame(rows, columns=["demand", "site", "cost"])
+        if self.frames is None:
+            sites = pd.DataFrame({"site": selected})
+        else:
+            sites = self.frames.sites.iloc[selected]
+            # Positions are spopt's; labels join with the input frames, snap() and current_coverage().
+            assignments["demand_label"] = self.frames.demand_index.take(assignments["demand"]).tolist()
+            assignments["site_label"] = self.frames.sites.index.take(assignments["site"]).tolist()
         return Result(
             model=self.name,
             objective=raw["objective"],
@@ -241,7 +258,7 @@ class _Model:
             selected=selected,
             fac2cli=[np.asarray(f, dtype=np.int64) for f in fac2cli],
             cli2fac=[np.asarray(c, dtype=np.int64) for c in cli2fac],
-            assignments=pd.DataFrame(rows, columns=["demand", "site", "cost"]),
+            assignments=assignments,
             sites=sites,
             timings=raw["timings"],
             presolve=raw["presolve"],
@@ -252,9 +269,9 @@ class _DenseModel(_Model):
     """Models on a dense cost matrix: every demand point is served by its nearest open site,
     whatever its weight (the weight counts in the objective, not in who walks where)."""
 
-    def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None, reach: _Reach | None = None):
+    def __init__(self, cost, weights, p_facilities: int, fixed=None, frames=None, reach: _Reach | None = None):
         self.cost = _dense(cost)
-        super().__init__(self.cost.shape[0], self.cost.shape[1], site_frame)
+        super().__init__(self.cost.shape[0], self.cost.shape[1], frames)
         self.weights = _weights(weights, self.n_demand)
         self.p_facilities = _count(p_facilities, "p_facilities")
         self.fixed = _fixed(fixed, self.n_sites)
@@ -302,7 +319,7 @@ class _DenseModel(_Model):
         within[d, s] = True
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         reach = _Reach(within, float(limit_minutes), float(unreachable))
-        return cls(dense, weights, p_facilities, fixed, site_frame=sites, reach=reach)
+        return cls(dense, weights, p_facilities, fixed, frames=_Frames(demand.index, sites), reach=reach)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         if len(selected) == 0:
@@ -364,10 +381,10 @@ class PCenter(_DenseModel):
 
 
 class _CoverageModel(_Model):
-    def __init__(self, cost, service_radius: float, weights=None, fixed=None, site_frame=None):
+    def __init__(self, cost, service_radius: float, weights=None, fixed=None, frames=None):
         self.service_radius = float(service_radius)
         n_demand, self.indptr, self.indices, self.costs = _coverage_csr(cost, self.service_radius)
-        super().__init__(n_demand, len(self.indptr) - 1, site_frame)
+        super().__init__(n_demand, len(self.indptr) - 1, frames)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed, self.n_sites)
 
@@ -377,7 +394,7 @@ class _CoverageModel(_Model):
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         if weights is not None:  # LSCP takes no weights
             kw["weights"] = weights
-        return cls(cost, service_radius=limit_minutes, fixed=fixed, site_frame=sites, **kw)
+        return cls(cost, service_radius=limit_minutes, fixed=fixed, frames=_Frames(demand.index, sites), **kw)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
@@ -413,9 +430,9 @@ class MCLP(_CoverageModel):
         fixed=None,
         site_costs=None,
         budget=None,
-        site_frame=None,
+        frames=None,
     ):
-        super().__init__(cost, service_radius, weights, fixed, site_frame)
+        super().__init__(cost, service_radius, weights, fixed, frames)
         if p_facilities is None and budget is None:
             raise InvalidInputError("MCLP needs p_facilities or a budget")
         self.p_facilities = None if p_facilities is None else _count(p_facilities, "p_facilities")
@@ -498,8 +515,8 @@ class LSCP(_CoverageModel):
 
     name = "lscp"
 
-    def __init__(self, cost, service_radius, fixed=None, site_costs=None, site_frame=None):
-        super().__init__(cost, service_radius, None, fixed, site_frame)
+    def __init__(self, cost, service_radius, fixed=None, site_costs=None, frames=None):
+        super().__init__(cost, service_radius, None, fixed, frames)
         self.site_costs = _site_costs(site_costs)
 
     @classmethod

@@ -161,10 +161,15 @@ def test_coverage_assignments_list_every_open_site_in_reach_with_its_cost(sparse
         assert rows["cost"].tolist() == [0.5, 1.5, 2.0, 1.0, 0.25]
 
 
+def street():
+    """Three nodes along one street: 100 m, then 50 m."""
+    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    return lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100, 50]}))
+
+
 @pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
 def test_points_beyond_the_walking_limit_are_not_served(model):
-    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
-    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100, 50]}))
+    net = street()
     # The third point is some 27 km from the streets: beyond a one-minute walk of either site.
     demand = pd.DataFrame({"lon": [24.0, 24.001, 24.5], "lat": [60.0] * 3})
     sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2})
@@ -178,3 +183,25 @@ def test_points_beyond_the_walking_limit_are_not_served(model):
     assert [c.tolist() for c in result.cli2fac] == [[0], [1], []]
     assert [f.tolist() for f in result.fac2cli] == [[0], [1]]
     assert result.perc_cov == pytest.approx(200 / 3)
+
+
+@pytest.mark.parametrize("model", ["PMedian", "PCenter", "MCLP", "LSCP"])
+def test_assignments_from_frames_carry_their_index_labels(model):
+    net = street()
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3}, index=["a", "b", "c"])
+    sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2}, index=[10, 20])
+    options = {} if model == "LSCP" else {"p_facilities": 2}
+    cls = getattr(lifecircle, model)
+    result = cls.from_geodataframe(demand, sites, net, speed_m_s=1.0, limit_minutes=2, **options).solve()
+    rows = result.assignments
+    # Each site within two minutes for the coverage models, the nearest one for the others.
+    pairs = [("a", 10), ("b", 20), ("c", 20)] if model.startswith("P") else [("a", 10), ("b", 10), ("b", 20), ("c", 20)]
+    assert list(zip(rows["demand_label"], rows["site_label"])) == pairs
+    assert rows["demand"].tolist() == [demand.index.get_loc(label) for label, _ in pairs]
+    # The labels join with what snap() returns, as positions would not.
+    assert rows.join(net.snap(demand), on="demand_label")["distance_m"].notna().all()
+
+
+def test_assignments_from_a_cost_matrix_have_positions_only():
+    rows = lifecircle.PMedian.from_cost_matrix(np.zeros((1, 1))).solve().assignments
+    assert list(rows.columns) == ["demand", "site", "cost"]
