@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError, UnreachableDemandWarning
-from .network import Network, as_floats, plain, travel_matrix, travel_times
+from .network import Network, as_floats, plain, travel_matrix, travel_times, wgs84
 
 
 @dataclass
@@ -64,16 +64,22 @@ class Result:
         return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
 
     def to_geojson(self) -> dict:
-        """The open sites as a GeoJSON FeatureCollection (needs site geometries)."""
+        """The open sites as a GeoJSON FeatureCollection (needs a GeoDataFrame of
+        sites), in WGS 84 as RFC 7946 requires: sites in another CRS are
+        reprojected. Properties: the sites' columns (timestamps as ISO 8601
+        strings, missing values as null), ``site_index`` (position),
+        ``site_label`` (index label) and ``served_points`` (the demand points it
+        serves; a count of points, not of residents)."""
         geometry = getattr(self.sites, "geometry", None)
-        if geometry is None:
+        if not hasattr(geometry, "crs"):
             raise InvalidInputError("to_geojson needs sites with geometries (build the model from_geodataframe)")
+        # Records keep each column's type; iterrows would turn an int column into floats beside a float one.
+        records = pd.DataFrame(self.sites).drop(columns=geometry.name).to_dict("records")
         features = []
-        for idx, (_, row) in zip(self.selected, self.sites.iterrows()):
-            props = {k: plain(v) for k, v in row.items() if k != self.sites.geometry.name}
-            props["site_index"] = int(idx)
-            props["served"] = len(self.fac2cli[idx])
-            features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props})
+        for j, label, shape, record in zip(self.selected, self.sites.index, wgs84(geometry), records):
+            props = {k: plain(v) for k, v in record.items()}
+            props.update(site_index=int(j), site_label=plain(label), served_points=len(self.fac2cli[j]))
+            features.append({"type": "Feature", "geometry": shape.__geo_interface__, "properties": props})
         return {"type": "FeatureCollection", "features": features}
 
 

@@ -205,3 +205,35 @@ def test_assignments_from_frames_carry_their_index_labels(model):
 def test_assignments_from_a_cost_matrix_have_positions_only():
     rows = lifecircle.PMedian.from_cost_matrix(np.zeros((1, 1))).solve().assignments
     assert list(rows.columns) == ["demand", "site", "cost"]
+
+
+def test_to_geojson_is_strict_json_in_wgs84_whatever_the_geometry_column_and_crs():
+    geopandas = pytest.importorskip("geopandas")
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    sites = geopandas.GeoDataFrame(
+        {"opened": pd.to_datetime(["2020-01-01", None]), "name": ["A", None], "id": [7, 8], "area": [1.5, np.nan]},
+        geometry=geopandas.points_from_xy([24.0, 24.002], [60.0, 60.0]),
+        crs=4326,
+        index=[10, 20],
+    )
+    # RFC 7946: GeoJSON is WGS 84, so projected sites (here ETRS-TM35FIN) are converted back.
+    sites = sites.to_crs(3067).rename_geometry("geom")
+    model = lifecircle.MCLP.from_geodataframe(demand, sites, street(), speed_m_s=1.0, limit_minutes=2, p_facilities=2)
+    collection = json.loads(json.dumps(model.solve().to_geojson(), allow_nan=False))
+    features = collection["features"]
+    assert [f["geometry"]["type"] for f in features] == ["Point", "Point"]
+    lon_lat = [f["geometry"]["coordinates"] for f in features]
+    assert lon_lat[0] == pytest.approx([24.0, 60.0]) and lon_lat[1] == pytest.approx([24.002, 60.0])
+    # served_points counts demand points (PlanReport's `served` counts residents).
+    assert [f["properties"] for f in features] == [
+        {
+            "opened": "2020-01-01T00:00:00",
+            "name": "A",
+            "id": 7,
+            "area": 1.5,
+            "site_index": 0,
+            "site_label": 10,
+            "served_points": 2,
+        },
+        {"opened": None, "name": None, "id": 8, "area": None, "site_index": 1, "site_label": 20, "served_points": 2},
+    ]
