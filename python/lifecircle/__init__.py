@@ -9,12 +9,19 @@ layer underneath the model classes.
 """
 
 from ._core import solve_lscp, solve_mclp, solve_p_center, solve_p_median
+from ._sweep import SweepResult, sweep
 from .coverage import coverage_summary, current_coverage
-from .errors import DataFileError, InfeasibleError, InvalidInputError, LifecircleError, SolverError
+from .errors import (
+    DataFileError,
+    InfeasibleError,
+    InvalidInputError,
+    LifecircleError,
+    SolverError,
+    UnreachableDemandWarning,
+)
 from .models import LSCP, MCLP, PCenter, PMedian, Result
 from .network import Network, travel_matrix, travel_times
 from .scenario import GapsReport, PlanReport, run_scenario, scenario_gaps, service_catalogue
-from .sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
@@ -33,6 +40,7 @@ __all__ = [
     "Result",
     "SolverError",
     "SweepResult",
+    "UnreachableDemandWarning",
     "coverage_summary",
     "current_coverage",
     "run_scenario",

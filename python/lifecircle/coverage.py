@@ -15,6 +15,7 @@ def current_coverage(
     demand,
     facilities,
     limit_minutes: float,
+    *,
     speed_m_s: float = 1.1,
     population_col: str = "population",
 ) -> pd.DataFrame:
@@ -34,7 +35,7 @@ def current_coverage(
         )
     nearest = np.full(len(demand), np.nan)
     if len(facilities):
-        d, _, minutes = travel_times(network, demand, facilities, speed_m_s, limit_minutes)
+        d, _, minutes = travel_times(network, demand, facilities, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         order = np.argsort(minutes)[::-1]
         nearest[d[order]] = minutes[order]  # the smallest time per point is written last
     return pd.DataFrame(

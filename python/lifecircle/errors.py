@@ -1,4 +1,4 @@
-"""Exceptions raised by lifecircle. Every error from the compiled core arrives as one of these."""
+"""Exceptions raised by lifecircle (every error from the compiled core arrives as one of these) and its warnings."""
 
 from __future__ import annotations
 
@@ -35,4 +35,17 @@ class SolverError(LifecircleError):
     """The MIP solver failed for a reason other than infeasibility."""
 
 
-__all__ = ["DataFileError", "InfeasibleError", "InvalidInputError", "LifecircleError", "SolverError"]
+class UnreachableDemandWarning(UserWarning):
+    """A plan leaves demand points beyond the walking limit of every open site
+    (p-median and p-center built ``from_geodataframe``). They are not served in
+    the result, while the objective counts them at ``unreachable_minutes``."""
+
+
+__all__ = [
+    "DataFileError",
+    "InfeasibleError",
+    "InvalidInputError",
+    "LifecircleError",
+    "SolverError",
+    "UnreachableDemandWarning",
+]

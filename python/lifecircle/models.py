@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import InvalidInputError
-from .network import Network, as_floats, plain, travel_matrix, travel_times
+from .errors import InvalidInputError, UnreachableDemandWarning
+from .network import Network, as_floats, plain, travel_matrix, travel_times, wgs84
 
 
 @dataclass
@@ -29,7 +30,14 @@ class Result:
         selected: indices of the open sites (columns of the cost matrix).
         fac2cli: for each site, the demand points it serves (empty if closed).
         cli2fac: for each demand point, the open sites serving it.
-        assignments: one row per served demand point: ``demand``, ``site``, ``cost``.
+        assignments: ``demand``, ``site`` (positions), ``cost`` (from the cost matrix),
+            and for a model built ``from_geodataframe`` ``demand_label`` and
+            ``site_label``, the frames' index labels (to join with them, with
+            :meth:`Network.snap` or :func:`current_coverage`). MCLP and
+            LSCP list every open site within ``service_radius`` of a point (one row
+            per pair); p-median and p-center the nearest open site of every point,
+            with cost NaN when a model built ``from_geodataframe`` leaves the point
+            beyond ``limit_minutes`` of every open site (such a point is not served).
         sites: the rows of the sites table for the open sites (a DataFrame, or a
             GeoDataFrame when the model was built from one).
         timings: seconds per phase; ``presolve``: instance size before/after.
@@ -50,21 +58,28 @@ class Result:
 
     @property
     def perc_cov(self) -> float:
-        """Percentage of demand points served (coverage models) or assigned."""
+        """Percentage of demand points served: within reach of an open site (for
+        p-median and p-center from a cost matrix, every point assigned)."""
         n = len(self.cli2fac)
         return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
 
     def to_geojson(self) -> dict:
-        """The open sites as a GeoJSON FeatureCollection (needs site geometries)."""
+        """The open sites as a GeoJSON FeatureCollection (needs a GeoDataFrame of
+        sites), in WGS 84 as RFC 7946 requires: sites in another CRS are
+        reprojected. Properties: the sites' columns (timestamps as ISO 8601
+        strings, missing values as null), ``site_index`` (position),
+        ``site_label`` (index label) and ``served_points`` (the demand points it
+        serves; a count of points, not of residents)."""
         geometry = getattr(self.sites, "geometry", None)
-        if geometry is None:
+        if not hasattr(geometry, "crs"):
             raise InvalidInputError("to_geojson needs sites with geometries (build the model from_geodataframe)")
+        # Records keep each column's type; iterrows would turn an int column into floats beside a float one.
+        records = pd.DataFrame(self.sites).drop(columns=geometry.name).to_dict("records")
         features = []
-        for idx, (_, row) in zip(self.selected, self.sites.iterrows()):
-            props = {k: plain(v) for k, v in row.items() if k != self.sites.geometry.name}
-            props["site_index"] = int(idx)
-            props["served"] = len(self.fac2cli[idx])
-            features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__, "properties": props})
+        for j, label, shape, record in zip(self.selected, self.sites.index, wgs84(geometry), records):
+            props = {k: plain(v) for k, v in record.items()}
+            props.update(site_index=int(j), site_label=plain(label), served_points=len(self.fac2cli[j]))
+            features.append({"type": "Feature", "geometry": shape.__geo_interface__, "properties": props})
         return {"type": "FeatureCollection", "features": features}
 
 
@@ -165,8 +180,9 @@ def _bad_coverage_cost(values: np.ndarray) -> np.ndarray:
     return np.isnan(values) | (values < 0)
 
 
-def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
-    """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix.
+def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix:
+    ``(n_demand, indptr, indices, costs)``, ``costs`` aligned with ``indices``.
     For sparse input only stored entries count (absent pairs are out of reach)."""
     if np.isnan(radius) or radius < 0:
         raise InvalidInputError(f"service_radius must be a number >= 0, got {radius}")
@@ -183,7 +199,7 @@ def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
             )
         keep = c.data <= radius
         indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[keep], minlength=m))]).astype(np.int64)
-        return n, indptr, c.indices[keep].astype(np.int64)
+        return n, indptr, c.indices[keep].astype(np.int64), c.data[keep].astype(float)
     a = _dense(cost)
     if _bad_coverage_cost(a).any():
         i, j = np.argwhere(_bad_coverage_cost(a))[0]
@@ -191,29 +207,54 @@ def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray]:
     n, m = a.shape
     rows, cols = np.nonzero(a.T <= radius)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m))]).astype(np.int64)
-    return n, indptr, cols.astype(np.int64)
+    return n, indptr, cols.astype(np.int64), a[cols, rows]
+
+
+@dataclass
+class _Reach:
+    """Which demand x site pairs of a model built ``from_geodataframe`` are within
+    ``limit_minutes``; the others cost ``unreachable_minutes``."""
+
+    within: np.ndarray
+    limit_minutes: float
+    unreachable_minutes: float
+
+
+@dataclass
+class _Frames:
+    """Where a model built ``from_geodataframe`` came from: the demand frame's index and the sites' frame."""
+
+    demand_index: pd.Index
+    sites: Any
 
 
 class _Model:
     name = "model"
 
-    def __init__(self, n_demand: int, n_sites: int, site_frame=None):
+    def __init__(self, n_demand: int, n_sites: int, frames: _Frames | None = None):
         self.n_demand = n_demand
         self.n_sites = n_sites
-        self.site_frame = site_frame
+        self.frames = frames
 
-    def _result(self, raw: dict, serve: list[list[tuple[int, float]]]) -> Result:
+    def _result(self, raw: dict) -> Result:
         selected = np.asarray(raw["sites"], dtype=np.int64)
         fac2cli = [[] for _ in range(self.n_sites)]
         cli2fac = [[] for _ in range(self.n_demand)]
         rows = []
-        for i, pairs in enumerate(serve):
+        for i, pairs in enumerate(self._serve(selected)):
             for j, c in pairs:
-                fac2cli[j].append(i)
-                cli2fac[i].append(j)
                 rows.append((i, j, c))
-        frame = self.site_frame
-        sites = frame.iloc[selected] if frame is not None else pd.DataFrame({"site": selected})
+                if not np.isnan(c):  # NaN: assigned beyond the walking limit, not served
+                    fac2cli[j].append(i)
+                    cli2fac[i].append(j)
+        assignments = pd.DataFrame(rows, columns=["demand", "site", "cost"])
+        if self.frames is None:
+            sites = pd.DataFrame({"site": selected})
+        else:
+            sites = self.frames.sites.iloc[selected]
+            # Positions are spopt's; labels join with the input frames, snap() and current_coverage().
+            assignments["demand_label"] = self.frames.demand_index.take(assignments["demand"]).tolist()
+            assignments["site_label"] = self.frames.sites.index.take(assignments["site"]).tolist()
         return Result(
             model=self.name,
             objective=raw["objective"],
@@ -223,7 +264,7 @@ class _Model:
             selected=selected,
             fac2cli=[np.asarray(f, dtype=np.int64) for f in fac2cli],
             cli2fac=[np.asarray(c, dtype=np.int64) for c in cli2fac],
-            assignments=pd.DataFrame(rows, columns=["demand", "site", "cost"]),
+            assignments=assignments,
             sites=sites,
             timings=raw["timings"],
             presolve=raw["presolve"],
@@ -231,14 +272,16 @@ class _Model:
 
 
 class _DenseModel(_Model):
-    """Models on a dense cost matrix: every demand point is served by its nearest open site."""
+    """Models on a dense cost matrix: every demand point is served by its nearest open site,
+    whatever its weight (the weight counts in the objective, not in who walks where)."""
 
-    def __init__(self, cost, weights, p_facilities: int, fixed=None, site_frame=None):
+    def __init__(self, cost, weights, p_facilities: int, fixed=None, frames=None, reach: _Reach | None = None):
         self.cost = _dense(cost)
-        super().__init__(self.cost.shape[0], self.cost.shape[1], site_frame)
+        super().__init__(self.cost.shape[0], self.cost.shape[1], frames)
         self.weights = _weights(weights, self.n_demand)
         self.p_facilities = _count(p_facilities, "p_facilities")
         self.fixed = _fixed(fixed, self.n_sites)
+        self.reach = reach
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
@@ -252,6 +295,7 @@ class _DenseModel(_Model):
         demand,
         sites,
         network: Network,
+        *,
         weights_col: str | None = None,
         p_facilities: int = 1,
         fixed_col: str | None = None,
@@ -260,9 +304,15 @@ class _DenseModel(_Model):
         unreachable_minutes: float | None = None,
     ):
         """A model on walking minutes over ``network`` between the points (or
-        polygon centroids) of two (Geo)DataFrames. Pairs farther than
-        ``limit_minutes`` cost ``unreachable_minutes`` (default 3 x the limit)."""
-        d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
+        polygon centroids) of two (Geo)DataFrames.
+
+        Pairs farther than ``limit_minutes`` cost ``unreachable_minutes``
+        (default 3 x the limit) in the objective. In the :class:`Result` a point
+        beyond ``limit_minutes`` of every open site is not served: its row in
+        ``assignments`` has cost NaN, it is left out of ``cli2fac``, ``fac2cli``
+        and ``perc_cov``, and ``solve()`` warns with
+        :class:`~lifecircle.errors.UnreachableDemandWarning`."""
+        d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         unreachable = 3 * limit_minutes if unreachable_minutes is None else unreachable_minutes
         # Cheaper than the limit, an unreachable pair would be preferred to a reachable one.
         if np.isnan(unreachable) or unreachable < limit_minutes:
@@ -271,17 +321,37 @@ class _DenseModel(_Model):
             )
         dense = np.full((len(demand), len(sites)), float(unreachable))
         dense[d, s] = minutes
+        within = np.zeros(dense.shape, dtype=bool)
+        within[d, s] = True
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        return cls(dense, weights, p_facilities, fixed, site_frame=sites)
+        reach = _Reach(within, float(limit_minutes), float(unreachable))
+        return cls(dense, weights, p_facilities, fixed, frames=_Frames(demand.index, sites), reach=reach)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         if len(selected) == 0:
             return [[] for _ in range(self.n_demand)]
         sub = self.cost[:, selected]
-        best = np.asarray(selected)[np.argmin(sub, axis=1)]
-        return [
-            [(int(best[i]), float(self.cost[i, best[i]]))] if self.weights[i] > 0 else [] for i in range(self.n_demand)
-        ]
+        if self.reach is not None:
+            # inf marks pairs beyond the limit (a cost matrix is finite); it also keeps an
+            # unreachable_minutes equal to the limit from winning a tie against a site in reach.
+            sub = np.where(self.reach.within[:, selected], sub, np.inf)
+        nearest = np.argmin(sub, axis=1)
+        cost = sub[np.arange(self.n_demand), nearest]
+        cost[np.isinf(cost)] = np.nan
+        return [[(int(j), float(c))] for j, c in zip(selected[nearest], cost)]
+
+    def _result(self, raw: dict) -> Result:
+        result = super()._result(raw)
+        beyond = int(result.assignments["cost"].isna().sum())
+        if beyond:
+            warnings.warn(
+                f"{beyond} of {self.n_demand} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
+                " of every open site: they are not served (cost NaN in assignments), and the objective counts"
+                f" them at unreachable_minutes ({self.reach.unreachable_minutes:g})",
+                UnreachableDemandWarning,
+                stacklevel=3,
+            )
+        return result
 
 
 class PMedian(_DenseModel):
@@ -300,42 +370,44 @@ class PMedian(_DenseModel):
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
         raw = _core.solve_p_median(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class PCenter(_DenseModel):
     """p-center: open ``p_facilities`` sites minimising the largest cost from a
-    demand point (with positive weight) to its nearest open site."""
+    demand point with positive weight to its nearest open site (points of zero
+    weight are assigned too, but their cost does not count)."""
 
     name = "p-center"
 
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
         raw = _core.solve_p_center(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class _CoverageModel(_Model):
-    def __init__(self, cost, service_radius: float, weights=None, fixed=None, site_frame=None):
+    def __init__(self, cost, service_radius: float, weights=None, fixed=None, frames=None):
         self.service_radius = float(service_radius)
-        n_demand, self.indptr, self.indices = _coverage_csr(cost, self.service_radius)
-        super().__init__(n_demand, len(self.indptr) - 1, site_frame)
+        n_demand, self.indptr, self.indices, self.costs = _coverage_csr(cost, self.service_radius)
+        super().__init__(n_demand, len(self.indptr) - 1, frames)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed, self.n_sites)
 
     @classmethod
     def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
-        cost = travel_matrix(network, demand, sites, speed_m_s, limit_minutes)
+        cost = travel_matrix(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
         if weights is not None:  # LSCP takes no weights
             kw["weights"] = weights
-        return cls(cost, service_radius=limit_minutes, fixed=fixed, site_frame=sites, **kw)
+        return cls(cost, service_radius=limit_minutes, fixed=fixed, frames=_Frames(demand.index, sites), **kw)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
         serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
         for j in selected:
-            for i in self.indices[self.indptr[j] : self.indptr[j + 1]]:
-                serve[int(i)].append((int(j), 0.0))
+            span = slice(self.indptr[j], self.indptr[j + 1])
+            for i, c in zip(self.indices[span], self.costs[span]):
+                serve[int(i)].append((int(j), float(c)))
         return serve
 
 
@@ -364,9 +436,9 @@ class MCLP(_CoverageModel):
         fixed=None,
         site_costs=None,
         budget=None,
-        site_frame=None,
+        frames=None,
     ):
-        super().__init__(cost, service_radius, weights, fixed, site_frame)
+        super().__init__(cost, service_radius, weights, fixed, frames)
         if p_facilities is None and budget is None:
             raise InvalidInputError("MCLP needs p_facilities or a budget")
         self.p_facilities = None if p_facilities is None else _count(p_facilities, "p_facilities")
@@ -380,14 +452,19 @@ class MCLP(_CoverageModel):
         cls,
         cost_matrix,
         weights=None,
-        service_radius: float = 0.0,
+        service_radius: float | None = None,
         p_facilities=None,
         fixed=None,
         site_costs=None,
         budget=None,
     ):
         """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
-        absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
+        absent pairs are out of reach). ``service_radius`` is required; it keeps
+        spopt's place after the optional ``weights``. ``fixed``: site indices, or
+        a boolean mask over the sites."""
+        # A default radius of 0 would count only zero-cost pairs and still look like a plausible optimum.
+        if service_radius is None:
+            raise TypeError("MCLP.from_cost_matrix() missing required argument: 'service_radius'")
         return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
 
     @classmethod
@@ -396,6 +473,7 @@ class MCLP(_CoverageModel):
         demand,
         sites,
         network: Network,
+        *,
         weights_col=None,
         limit_minutes: float = 15.0,
         p_facilities=None,
@@ -433,7 +511,7 @@ class MCLP(_CoverageModel):
             time_limit,
             mip_gap,
         )
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 class LSCP(_CoverageModel):
@@ -443,12 +521,12 @@ class LSCP(_CoverageModel):
 
     name = "lscp"
 
-    def __init__(self, cost, service_radius, fixed=None, site_costs=None, site_frame=None):
-        super().__init__(cost, service_radius, None, fixed, site_frame)
+    def __init__(self, cost, service_radius, fixed=None, site_costs=None, frames=None):
+        super().__init__(cost, service_radius, None, fixed, frames)
         self.site_costs = _site_costs(site_costs)
 
     @classmethod
-    def from_cost_matrix(cls, cost_matrix, service_radius: float = 0.0, fixed=None, site_costs=None):
+    def from_cost_matrix(cls, cost_matrix, service_radius: float, fixed=None, site_costs=None):
         """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
         absent pairs are out of reach). ``fixed``: site indices, or a boolean mask over the sites."""
         return cls(cost_matrix, service_radius, fixed, site_costs)
@@ -459,6 +537,7 @@ class LSCP(_CoverageModel):
         demand,
         sites,
         network: Network,
+        *,
         limit_minutes: float = 15.0,
         fixed_col=None,
         speed_m_s: float = 1.1,
@@ -472,7 +551,7 @@ class LSCP(_CoverageModel):
         raw = _core.solve_lscp(
             self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap
         )
-        return self._result(raw, self._serve(raw["sites"]))
+        return self._result(raw)
 
 
 __all__ = ["LSCP", "MCLP", "PCenter", "PMedian", "Result"]

@@ -3,6 +3,7 @@ between the rows of (Geo)DataFrames."""
 
 from __future__ import annotations
 
+import datetime
 import os
 from os import PathLike
 
@@ -112,7 +113,15 @@ def as_floats(values, name: str) -> np.ndarray:
 
 
 def plain(value):
-    """A numpy scalar as its Python value: JSON needs it, and messages show 0, not np.int64(0)."""
+    """A value as JSON needs it and messages show it: numpy scalars as Python
+    values (0, not np.int64(0)), timestamps as ISO 8601 strings, and missing
+    values (None, NaN, NaT, pd.NA) as None."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -140,6 +149,13 @@ def _node_ids(table: pd.DataFrame, col: str, name: str) -> np.ndarray:
     raise InvalidInputError(f"{name} column {col!r} must hold integer node ids, got {values.dtype} values")
 
 
+def wgs84(geometry):
+    """A GeoSeries in WGS 84 degrees, reprojected from its CRS; one without a CRS is taken to be in degrees."""
+    if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
+        return geometry.to_crs(4326)
+    return geometry
+
+
 def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes of the rows of a (Geo)DataFrame: ``lon``/``lat``
     columns, or the geometry (polygons by their centroid), in WGS 84."""
@@ -150,9 +166,7 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
         missing = np.flatnonzero((geometry.isna() | geometry.is_empty).to_numpy())
         if missing.size:
             raise InvalidInputError(f"row {plain(frame.index[missing[0]])!r}: missing or empty geometry")
-        if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
-            geometry = geometry.to_crs(4326)
-        points = shapely.centroid(np.asarray(geometry.values))
+        points = shapely.centroid(np.asarray(wgs84(geometry).values))
         return np.ascontiguousarray(shapely.get_x(points), dtype=float), np.ascontiguousarray(
             shapely.get_y(points), dtype=float
         )
@@ -161,7 +175,7 @@ def lon_lat(frame) -> tuple[np.ndarray, np.ndarray]:
     raise InvalidInputError("points need a geometry column or lon and lat columns")
 
 
-def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
+def travel_times(network: Network, demand, sites, *, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
     """Walking minutes from every site to every demand point within the limit.
 
     Returns ``(demand_index, site_index, minutes)`` arrays (pairs beyond the
@@ -176,12 +190,12 @@ def travel_times(network: Network, demand, sites, speed_m_s: float = 1.1, limit_
     return cols, rows, secs / 60.0
 
 
-def travel_matrix(network: Network, demand, sites, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
+def travel_matrix(network: Network, demand, sites, *, speed_m_s: float = 1.1, limit_minutes: float = 15.0):
     """:func:`travel_times` as a ``scipy.sparse.csr_matrix`` (demand x sites, minutes;
     zero-minute pairs are stored explicitly, absent pairs are out of reach)."""
     from scipy.sparse import csr_matrix
 
-    d, s, minutes = travel_times(network, demand, sites, speed_m_s, limit_minutes)
+    d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
     return csr_matrix((minutes, (d, s)), shape=(len(demand), len(sites)))
 
 

@@ -121,6 +121,16 @@ CASES = {
         "boolean mask of 2 values for 3 sites",
     ),
     # radius, budget, costs
+    "radius forgotten, MCLP": (
+        lambda: lifecircle.MCLP.from_cost_matrix(COST, W, p_facilities=1),
+        TypeError,
+        "missing required argument: 'service_radius'",
+    ),
+    "radius forgotten, LSCP": (
+        lambda: lifecircle.LSCP.from_cost_matrix(COST),
+        TypeError,
+        "missing 1 required positional argument: 'service_radius'",
+    ),
     "radius NaN": (lambda: mclp(service_radius=float("nan")), InvalidInputError, "service_radius must be .* got nan"),
     "radius negative, sparse": (
         lambda: mclp(sparse(COST), service_radius=-1),
@@ -395,6 +405,24 @@ def test_models_reject_bad_input(case):
     call, exc, match = CASES[case]
     with pytest.raises(exc, match=match):
         call()
+
+
+POSITIONAL = {
+    "travel_times": lambda: lifecircle.travel_times(net(), POINTS, POINTS, 8),
+    "travel_matrix": lambda: lifecircle.travel_matrix(net(), POINTS, POINTS, 8),
+    "current_coverage": lambda: lifecircle.current_coverage(net(), POINTS, POINTS, 15, 1.1),
+    "PMedian": lambda: lifecircle.PMedian.from_geodataframe(POINTS, POINTS, net(), "population"),
+    "PCenter": lambda: lifecircle.PCenter.from_geodataframe(POINTS, POINTS, net(), "population"),
+    "MCLP": lambda: lifecircle.MCLP.from_geodataframe(POINTS, POINTS, net(), "population"),
+    "LSCP": lambda: lifecircle.LSCP.from_geodataframe(POINTS, POINTS, net(), 15),
+}
+
+
+@pytest.mark.parametrize("case", list(POSITIONAL))
+def test_options_after_the_inputs_are_keyword_only(case):
+    # The same options came in different orders: travel_times(net, d, s, 8) walked at 8 m/s.
+    with pytest.raises(TypeError, match="positional argument"):
+        POSITIONAL[case]()
 
 
 @pytest.mark.parametrize("call", [lifecircle.run_scenario, lifecircle.scenario_gaps, lifecircle.service_catalogue])

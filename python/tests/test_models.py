@@ -5,6 +5,7 @@ import pickle
 import subprocess
 
 import numpy as np
+import pandas as pd
 import pytest
 from orlib_data import orlib_costs
 
@@ -88,7 +89,7 @@ def test_lscp_swain_and_sparse_input():
 
 
 def test_fixed_sites_and_budget():
-    cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.0]])
+    cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.25]])
     w = [1, 10, 1, 5]
     r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, p_facilities=1, fixed=[2]).solve()
     assert 2 in r.selected and r.objective == 16
@@ -130,3 +131,109 @@ def test_plain_array_layer_is_documented_and_weights_can_be_an_age_group():
     result = lifecircle.MCLP.from_cost_matrix(cost, aged, service_radius=10, p_facilities=2).solve()
     covered = {i for f in result.fac2cli for i in f.tolist()}
     assert result.objective == aged[list(covered)].sum()
+
+
+@pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
+def test_zero_weight_points_are_assigned_to_their_nearest_open_site(model):
+    cost = np.array([[0.0, 4.0], [1.0, 3.0], [5.0, 2.0]])
+    result = model.from_cost_matrix(cost, [1, 1, 0], p_facilities=1).solve()
+    # The weight counts in the objective, not in who walks where (MCLP serves such points too).
+    assert result.selected.tolist() == [0] and result.perc_cov == 100.0
+    assert result.cli2fac[2].tolist() == [0] and result.fac2cli[0].tolist() == [0, 1, 2]
+    assert result.assignments["cost"].tolist() == [0.0, 1.0, 5.0]
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_coverage_assignments_list_every_open_site_in_reach_with_its_cost(sparse):
+    from scipy.sparse import csr_matrix
+
+    cost = np.array([[0.5, 1.5, 9.0], [2.0, 1.0, 9.0], [9.0, 9.0, 0.25]])
+    matrix = csr_matrix(cost) if sparse else cost
+    models = [
+        lifecircle.MCLP.from_cost_matrix(matrix, service_radius=2, p_facilities=1, fixed=[0, 1]),
+        lifecircle.LSCP.from_cost_matrix(matrix, service_radius=2, fixed=[0, 1]),
+    ]
+    for model in models:
+        result = model.solve()
+        assert result.selected.tolist() == [0, 1, 2]
+        rows = result.assignments.sort_values(["demand", "site"])
+        assert rows[["demand", "site"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]]
+        assert rows["cost"].tolist() == [0.5, 1.5, 2.0, 1.0, 0.25]
+
+
+def street():
+    """Three nodes along one street: 100 m, then 50 m."""
+    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    return lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100, 50]}))
+
+
+@pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
+def test_points_beyond_the_walking_limit_are_not_served(model):
+    net = street()
+    # The third point is some 27 km from the streets: beyond a one-minute walk of either site.
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.5], "lat": [60.0] * 3})
+    sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2})
+    built = model.from_geodataframe(demand, sites, net, p_facilities=2, speed_m_s=1.0, limit_minutes=1)
+    with pytest.warns(lifecircle.UnreachableDemandWarning, match=r"1 of 3 demand points .* unreachable_minutes \(3\)"):
+        result = built.solve()
+    # The objective keeps the penalty (documented); the result does not pass it off as minutes walked.
+    assert result.objective == pytest.approx(3.0 + (50 / 60 if model is lifecircle.PMedian else 0.0))
+    cost = result.assignments["cost"]
+    assert cost[:2].tolist() == pytest.approx([0.0, 50 / 60]) and np.isnan(cost[2])
+    assert [c.tolist() for c in result.cli2fac] == [[0], [1], []]
+    assert [f.tolist() for f in result.fac2cli] == [[0], [1]]
+    assert result.perc_cov == pytest.approx(200 / 3)
+
+
+@pytest.mark.parametrize("model", ["PMedian", "PCenter", "MCLP", "LSCP"])
+def test_assignments_from_frames_carry_their_index_labels(model):
+    net = street()
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3}, index=["a", "b", "c"])
+    sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2}, index=[10, 20])
+    options = {} if model == "LSCP" else {"p_facilities": 2}
+    cls = getattr(lifecircle, model)
+    result = cls.from_geodataframe(demand, sites, net, speed_m_s=1.0, limit_minutes=2, **options).solve()
+    rows = result.assignments
+    # Each site within two minutes for the coverage models, the nearest one for the others.
+    pairs = [("a", 10), ("b", 20), ("c", 20)] if model.startswith("P") else [("a", 10), ("b", 10), ("b", 20), ("c", 20)]
+    assert list(zip(rows["demand_label"], rows["site_label"])) == pairs
+    assert rows["demand"].tolist() == [demand.index.get_loc(label) for label, _ in pairs]
+    # The labels join with what snap() returns, as positions would not.
+    assert rows.join(net.snap(demand), on="demand_label")["distance_m"].notna().all()
+
+
+def test_assignments_from_a_cost_matrix_have_positions_only():
+    rows = lifecircle.PMedian.from_cost_matrix(np.zeros((1, 1))).solve().assignments
+    assert list(rows.columns) == ["demand", "site", "cost"]
+
+
+def test_to_geojson_is_strict_json_in_wgs84_whatever_the_geometry_column_and_crs():
+    geopandas = pytest.importorskip("geopandas")
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    sites = geopandas.GeoDataFrame(
+        {"opened": pd.to_datetime(["2020-01-01", None]), "name": ["A", None], "id": [7, 8], "area": [1.5, np.nan]},
+        geometry=geopandas.points_from_xy([24.0, 24.002], [60.0, 60.0]),
+        crs=4326,
+        index=[10, 20],
+    )
+    # RFC 7946: GeoJSON is WGS 84, so projected sites (here ETRS-TM35FIN) are converted back.
+    sites = sites.to_crs(3067).rename_geometry("geom")
+    model = lifecircle.MCLP.from_geodataframe(demand, sites, street(), speed_m_s=1.0, limit_minutes=2, p_facilities=2)
+    collection = json.loads(json.dumps(model.solve().to_geojson(), allow_nan=False))
+    features = collection["features"]
+    assert [f["geometry"]["type"] for f in features] == ["Point", "Point"]
+    lon_lat = [f["geometry"]["coordinates"] for f in features]
+    assert lon_lat[0] == pytest.approx([24.0, 60.0]) and lon_lat[1] == pytest.approx([24.002, 60.0])
+    # served_points counts demand points (PlanReport's `served` counts residents).
+    assert [f["properties"] for f in features] == [
+        {
+            "opened": "2020-01-01T00:00:00",
+            "name": "A",
+            "id": 7,
+            "area": 1.5,
+            "site_index": 0,
+            "site_label": 10,
+            "served_points": 2,
+        },
+        {"opened": None, "name": None, "id": 8, "area": None, "site_index": 1, "site_label": 20, "served_points": 2},
+    ]
