@@ -237,3 +237,19 @@ def test_to_geojson_is_strict_json_in_wgs84_whatever_the_geometry_column_and_crs
         },
         {"opened": None, "name": None, "id": 8, "area": None, "site_index": 1, "site_label": 20, "served_points": 2},
     ]
+
+
+@pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
+def test_a_plan_stopped_at_mip_gap_is_not_called_optimal(root, model):
+    # pmed2: p-median stops 0.3 % short at mip_gap=0.05, p-center's radius search 2 % short.
+    cost, p = orlib_costs(root / "data" / "orlib" / "pmed2.txt")
+    r = model.from_cost_matrix(cost, p_facilities=p).solve(mip_gap=0.05)
+    assert 0 < r.gap <= 0.05 and r.bound < r.objective
+    assert r.status == "gap_limit"
+
+
+def test_p_center_opens_p_sites_even_when_fewer_would_do():
+    # Every weight 0: any plan is optimal, but the planner asked for two sites.
+    x = np.array([0.0, 1.0, 10.0])
+    r = lifecircle.PCenter.from_cost_matrix(abs(x[:, None] - x), weights=[0, 0, 0], p_facilities=2).solve()
+    assert len(r.selected) == 2 and r.status == "optimal"
