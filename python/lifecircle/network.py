@@ -93,12 +93,17 @@ class Network:
         return pd.DataFrame({"source": a, "target": b, "length": length})
 
     def snap(self, points) -> pd.DataFrame:
-        """Nearest node (index) and distance in metres for each row of a (Geo)DataFrame
+        """Nearest node and distance in metres for each row of a (Geo)DataFrame
         (points in WGS 84 degrees, see :func:`lon_lat`; others raise
-        :class:`~lifecircle.errors.InvalidInputError`)."""
+        :class:`~lifecircle.errors.InvalidInputError`): ``node`` is the node's
+        position in :meth:`nodes`, ``node_id`` its id (as in :meth:`edges`)."""
         lon, lat = lon_lat(points)
         node, dist = self._core.snap(lon, lat)
-        return pd.DataFrame({"node": node, "distance_m": dist}, index=getattr(points, "index", None))
+        ids = np.asarray(self._core.nodes()[0], dtype=np.int64)
+        return pd.DataFrame(
+            {"node": node, "node_id": ids[np.asarray(node, dtype=np.int64)], "distance_m": dist},
+            index=getattr(points, "index", None),
+        )
 
     def __repr__(self) -> str:
         return repr(self._core)

@@ -28,7 +28,11 @@ class PlanReport:
     ``demand`` (each demand point with ``<service>_before`` / ``<service>_after``
     covered shares), ``geojson`` (the plan map) and ``streets`` (the walking
     network's edges as an array of shape ``(edges, 2, 2)``: two ``(lon, lat)``
-    ends each)."""
+    ends each).
+
+    Ids and zones are text, as written in the input files (``"0042"`` stays
+    ``"0042"``): to join with a table pandas read with integer ids, compare
+    with ``table["id"].astype(str)``."""
 
     summary: dict
     current: pd.DataFrame
@@ -157,7 +161,7 @@ class GapsReport:
     ``totals`` (one per category for the whole area), ``zones`` (completeness
     and star rating per zone), ``summary`` (network and demand sizes) and
     ``geojson`` (demand points with the distance to the nearest facility of
-    each category)."""
+    each category). Zones and ids are text, as in :class:`PlanReport`."""
 
     rows: pd.DataFrame
     totals: pd.DataFrame

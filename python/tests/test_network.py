@@ -123,3 +123,12 @@ def test_joint_plan_and_gaps(root):
     # No canteen exists, so nobody is covered and the 60+ are 14.71 % of the residents.
     assert canteen["covered"] == 0 and np.isclose(canteen["served"], 0.1471 * canteen["residents"])
     assert gaps.zones["stars"].between(0, 5).all()
+
+
+def test_snap_gives_the_node_position_and_its_id():
+    nodes = pd.DataFrame({"id": [70, 50, 60], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [70, 50], "target": [50, 60]}))
+    snapped = net.snap(pd.DataFrame({"lon": [24.0019, 24.0001], "lat": [60.0, 60.0]}, index=["a", "b"]))
+    order = net.nodes()["id"].tolist()
+    assert [order[k] for k in snapped["node"]] == snapped["node_id"].tolist() == [60, 70]
+    assert set(snapped["node_id"]) <= set(net.edges()[["source", "target"]].stack())
