@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError, UnreachableDemandWarning
-from .network import Network, as_floats, plain, travel_matrix, travel_times, wgs84
+from .network import Network, as_floats, lon_lat, plain, travel_matrix, travel_times, wgs84
 
 
 @dataclass
@@ -64,22 +64,32 @@ class Result:
         return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
 
     def to_geojson(self) -> dict:
-        """The open sites as a GeoJSON FeatureCollection (needs a GeoDataFrame of
-        sites), in WGS 84 as RFC 7946 requires: sites in another CRS are
-        reprojected. Properties: the sites' columns (timestamps as ISO 8601
-        strings, missing values as null), ``site_index`` (position),
+        """The open sites as a GeoJSON FeatureCollection (needs sites with a
+        geometry or ``lon``/``lat`` columns, i.e. a model built
+        ``from_geodataframe``), in WGS 84 as RFC 7946 requires: sites in another
+        CRS are reprojected. Properties: the sites' columns (timestamps as ISO
+        8601 strings, missing values as null), ``site_index`` (position),
         ``site_label`` (index label) and ``served_points`` (the demand points it
         serves; a count of points, not of residents)."""
         geometry = getattr(self.sites, "geometry", None)
-        if not hasattr(geometry, "crs"):
-            raise InvalidInputError("to_geojson needs sites with geometries (build the model from_geodataframe)")
+        if hasattr(geometry, "crs"):
+            shapes = [shape.__geo_interface__ for shape in wgs84(geometry)]
+            columns = pd.DataFrame(self.sites).drop(columns=geometry.name)
+        elif {"lon", "lat"} <= set(self.sites.columns):
+            lon, lat = lon_lat(self.sites)
+            shapes = [{"type": "Point", "coordinates": [float(x), float(y)]} for x, y in zip(lon, lat)]
+            columns = self.sites
+        else:
+            raise InvalidInputError(
+                "to_geojson needs sites with a geometry or lon/lat columns (build the model from_geodataframe)"
+            )
         # Records keep each column's type; iterrows would turn an int column into floats beside a float one.
-        records = pd.DataFrame(self.sites).drop(columns=geometry.name).to_dict("records")
+        records = columns.to_dict("records")
         features = []
-        for j, label, shape, record in zip(self.selected, self.sites.index, wgs84(geometry), records):
+        for j, label, shape, record in zip(self.selected, self.sites.index, shapes, records):
             props = {k: plain(v) for k, v in record.items()}
             props.update(site_index=int(j), site_label=plain(label), served_points=len(self.fac2cli[j]))
-            features.append({"type": "Feature", "geometry": shape.__geo_interface__, "properties": props})
+            features.append({"type": "Feature", "geometry": shape, "properties": props})
         return {"type": "FeatureCollection", "features": features}
 
 

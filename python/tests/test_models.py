@@ -239,6 +239,16 @@ def test_to_geojson_is_strict_json_in_wgs84_whatever_the_geometry_column_and_crs
     ]
 
 
+def test_to_geojson_takes_sites_given_as_lon_lat_columns():
+    points = pd.DataFrame({"lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3, "name": ["a", "b", "c"]})
+    model = lifecircle.MCLP.from_geodataframe(points, points, street(), speed_m_s=1.0, limit_minutes=2, p_facilities=1)
+    (feature,) = model.solve().to_geojson()["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [24.001, 60.0]}
+    assert feature["properties"]["name"] == "b" and feature["properties"]["served_points"] == 3
+    with pytest.raises(lifecircle.InvalidInputError, match="geometry or lon/lat"):
+        lifecircle.MCLP.from_cost_matrix(np.zeros((1, 1)), service_radius=1, p_facilities=1).solve().to_geojson()
+
+
 @pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
 def test_a_plan_stopped_at_mip_gap_is_not_called_optimal(root, model):
     # pmed2: p-median stops 0.3 % short at mip_gap=0.05, p-center's radius search 2 % short.
