@@ -61,8 +61,10 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
             continue;
         }
         let fresh = gain(s, &covered);
+        // Gains only shrink, so this site is spent; the next in the heap may
+        // hold a stale gain that is still positive.
         if fresh <= 0.0 {
-            break;
+            continue;
         }
         // Gains only shrink; a stale entry goes back with its true value.
         if fresh < old && heap.peek().is_some_and(|top| top.0 > fresh) {
@@ -411,6 +413,26 @@ mod tests {
         );
         // A budget of 1.5 with costs (2, 1, 1) forbids site 0.
         assert_eq!(greedy_max_cover(&r, 3, &[2.0, 1.0, 1.0], 1.5), vec![1]);
+    }
+
+    #[test]
+    fn greedy_goes_on_past_a_site_whose_gain_has_gone() {
+        // Sites 2 then 1 cover everything site 0 covers; site 3 still gains.
+        let group = |weight: f64, sites: Vec<u32>| DemandGroup { weight, sites };
+        let r = Reduced {
+            sites: vec![0, 1, 2, 3],
+            groups: vec![
+                group(3.0, vec![0, 1]),
+                group(3.0, vec![0, 2]),
+                group(4.0, vec![1]),
+                group(4.5, vec![2]),
+                group(1.0, vec![3]),
+            ],
+        };
+        assert_eq!(
+            greedy_max_cover(&r, 3, &[1.0; 4], f64::INFINITY),
+            vec![2, 1, 3]
+        );
     }
 
     #[test]
