@@ -938,6 +938,8 @@ impl Scenario {
                 name: svc.key.clone(),
                 coverage: CoverageSets::from_sets(2 * n, sets)?,
                 weights,
+                // A capacity counts residents, whatever their weight.
+                loads: split.iter().flat_map(|&(old, rest)| [old, rest]).collect(),
                 zones: (0..2 * n).map(|row| p.zone_of[row / 2]).collect(),
                 max_new: plan.new_sites.get(&svc.key).copied(),
                 fixed_open: fixed,

@@ -890,6 +890,42 @@ fn capacity_binds_existing_facilities_before_and_after() {
     );
 }
 
+/// A capacity counts residents: weighting the 60+ up ("elderly first")
+/// changes who is served, not how many. It once used the capacity up in
+/// weighted units, so elderly_weight = 2 served fewer residents.
+#[test]
+fn elderly_weight_changes_who_a_capacity_serves_not_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = |weight: f64| {
+        let s = scenario(
+            dir.path(),
+            "gap_services = [\"pharmacy\"]",
+            &format!("new_sites = {{ pharmacy = 2 }}\ncapacity = {{ pharmacy = 300 }}\nelderly_weight = {weight}"),
+            &data("helsinki.osm.pbf"),
+            &data("population_grid_2020.csv"),
+        );
+        let v = ok_json(&lifecircle(
+            &["plan", s.to_str().unwrap(), "--json"],
+            dir.path(),
+        ));
+        let p = &v["services"][0];
+        let number = |k: &str| p[k].as_f64().unwrap();
+        (
+            [number("covered_before"), number("covered_after")],
+            number("covered_60plus_after"),
+        )
+    };
+    let (plain, plain_old) = served(1.0);
+    let (elderly_first, elderly_first_old) = served(2.0);
+    for (a, b) in plain.iter().zip(&elderly_first) {
+        assert!((a - b).abs() < 1e-6, "{plain:?} vs {elderly_first:?}");
+    }
+    assert!(
+        elderly_first_old > plain_old + 1.0,
+        "{elderly_first_old} <= {plain_old}"
+    );
+}
+
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
     use std::io::Read;

@@ -12,9 +12,10 @@
 //!   `i` is covered `z_si`.
 //! - Capacitated service (capacity `K_sj` of its facility at site `j`: the
 //!   site's own value, else the service's): `0 ≤ a_sij ≤ y_sj` (`≤ 1` for a
-//!   fixed `j`), `Σ_j a_sij ≤ 1`, `Σ_i w_si a_sij ≤ K_sj y_sj` (`≤ K_sj` for a
-//!   fixed `j`; no such row where `K_sj` is unlimited); row `i` is served
-//!   `Σ_j a_sij`.
+//!   fixed `j`), `Σ_j a_sij ≤ 1`, `Σ_i l_si a_sij ≤ K_sj y_sj` (`≤ K_sj` for a
+//!   fixed `j`; no such row where `K_sj` is unlimited), where `l_si` is the
+//!   row's load (its residents; its weight `w_si` unless given); row `i` is
+//!   served `Σ_j a_sij`.
 //!
 //! The [`JointObjective`] maximises the covered weight; or maximises the
 //! smallest covered share over (service, zone) pairs and then, with that share
@@ -29,7 +30,8 @@
 //! for each: any plan using it can use the other instead. Sites that may
 //! host a capacitated service are never dropped this way, because two
 //! facilities have twice the capacity of one. Rows of a service reached by the
-//! same kept sites (and in the same zone, for equity) are merged.
+//! same kept sites (and in the same zone, for equity; with the same weight per
+//! unit of load, under a capacity) are merged.
 //!
 //! # Complexity
 //! Presolve is near-linear in the number of (site, demand) pairs of all
@@ -95,8 +97,14 @@ pub struct JointService {
     pub name: String,
     /// Which of this service's demand rows each candidate site covers.
     pub coverage: CoverageSets,
-    /// Weight of each demand row (residents, possibly pre-weighted by the caller).
+    /// Weight of each demand row in the objective (residents, possibly
+    /// pre-weighted by the caller: the 60+ count double for "elderly first").
     pub weights: Vec<f64>,
+    /// Capacity each demand row takes when served, e.g. its residents where
+    /// `weights` are pre-weighted; empty: its weight. A facility's capacity
+    /// counts people, not priorities.
+    #[serde(default)]
+    pub loads: Vec<f64>,
     /// Zone (community) of each demand row, for [`JointObjective::MinShare`];
     /// empty: all rows form one zone.
     pub zones: Vec<usize>,
@@ -106,9 +114,9 @@ pub struct JointService {
     pub fixed_open: Vec<usize>,
     /// Sites that may host a new facility of this service (`None`: every site).
     pub hosts: Option<Vec<usize>>,
-    /// Weight one facility can serve, existing ones included (`None`: uncapacitated).
+    /// Load (residents) one facility can serve, existing ones included (`None`: uncapacitated).
     pub capacity: Option<f64>,
-    /// Weight the facility at a particular site (candidate or fixed) can
+    /// Load the facility at a particular site (candidate or fixed) can
     /// serve, as `(site, capacity)`: it overrides [`capacity`](Self::capacity)
     /// there. The service is capacitated if either is set; a site with no
     /// value of its own, under no `capacity`, has an unlimited facility.
@@ -139,6 +147,7 @@ impl JointService {
             name: name.into(),
             coverage,
             weights,
+            loads: Vec::new(),
             zones: Vec::new(),
             max_new: None,
             fixed_open: Vec::new(),
@@ -146,6 +155,17 @@ impl JointService {
             capacity: None,
             site_capacity: Vec::new(),
         }
+    }
+
+    /// Sets the capacity each demand row takes (default: its weight).
+    pub fn loads(mut self, loads: Vec<f64>) -> Self {
+        self.loads = loads;
+        self
+    }
+
+    /// Capacity row `i` takes when served.
+    fn load(&self, i: usize) -> f64 {
+        self.loads.get(i).copied().unwrap_or(self.weights[i])
     }
 
     /// Sets the zone of each demand row.
@@ -172,13 +192,13 @@ impl JointService {
         self
     }
 
-    /// Sets the weight one facility can serve.
+    /// Sets the load (residents) one facility can serve.
     pub fn capacity(mut self, capacity: f64) -> Self {
         self.capacity = Some(capacity);
         self
     }
 
-    /// Sets the weight the facility at each listed site can serve, overriding
+    /// Sets the load the facility at each listed site can serve, overriding
     /// [`capacity`](Self::capacity) there.
     pub fn site_capacity(mut self, caps: Vec<(usize, f64)>) -> Self {
         self.site_capacity = caps;
@@ -190,7 +210,7 @@ impl JointService {
         self.capacity.is_some() || !self.site_capacity.is_empty()
     }
 
-    /// Weight the service's facility at each site can serve (`None`: unlimited).
+    /// Load the service's facility at each site can serve (`None`: unlimited).
     fn capacities(&self, n_sites: usize) -> Vec<Option<f64>> {
         let mut caps = vec![self.capacity; n_sites];
         self.site_capacity
@@ -221,6 +241,29 @@ impl JointService {
             }
             other => other,
         })?;
+        if !self.loads.is_empty() {
+            let problem = if self.loads.len() != n_rows {
+                Some(format!(
+                    "{} loads for {n_rows} demand rows",
+                    self.loads.len()
+                ))
+            } else {
+                (0..n_rows)
+                    .find(|&i| {
+                        let load = self.loads[i];
+                        !(load.is_finite() && load >= 0.0 && (load > 0.0 || self.weights[i] <= 0.0))
+                    })
+                    .map(|i| {
+                        format!(
+                            "row {i} has load {}; loads must be finite, >= 0, and > 0 where the weight is",
+                            self.loads[i]
+                        )
+                    })
+            };
+            if let Some(problem) = problem {
+                return Err(Error::param(&format!("loads of {name}"), problem));
+            }
+        }
         if !self.zones.is_empty() && self.zones.len() != n_rows {
             return Err(Error::param(
                 &format!("zones of {name}"),
@@ -749,7 +792,7 @@ impl JointPlan {
                                 0.0,
                                 1.0,
                             ));
-                            load[j].push((a, g.weight));
+                            load[j].push((a, g.load));
                             if !d.fixed[j] {
                                 // Implied by a capacity row, if the site gets one; it
                                 // tightens the relaxation.
@@ -912,12 +955,12 @@ impl JointPlan {
             }
             let mut zone_served = d.zone_covered.clone();
             for (k, (group, cols)) in d.groups.iter().zip(served).enumerate() {
-                let fraction = 1.0 - greedy.left[k] / group.weight;
+                let fraction = 1.0 - greedy.left[k] / group.load;
                 match &greedy.flows {
                     None => values[cols.start] = fraction,
                     Some(flows) => {
                         for (c, f) in cols.clone().zip(&flows[k]) {
-                            values[c] = f / group.weight;
+                            values[c] = f / group.load;
                         }
                     }
                 }
@@ -992,11 +1035,11 @@ impl JointPlan {
                         let mut load = vec![0.0; self.n_sites];
                         for (g, cols) in d.groups.iter().zip(served_cols) {
                             for (&j, c) in g.sites.iter().zip(cols.clone()) {
-                                load[j as usize] += g.weight * flow(c);
+                                load[j as usize] += g.load * flow(c);
                             }
                         }
                         // A facility serving next to nothing adds nothing.
-                        let total: f64 = d.groups.iter().map(|g| g.weight).sum();
+                        let total: f64 = d.groups.iter().map(|g| g.load).sum();
                         new.retain(|&j| load[j] > 1e-9 * d.capacity[j].unwrap_or(total));
                         let mut open = d.fixed.clone();
                         new.iter().for_each(|&j| open[j] = true);
@@ -1280,6 +1323,8 @@ impl Raw {
 /// Decided rows reached by the same sites (in the same zone, for equity), merged.
 struct Group {
     weight: f64,
+    /// Capacity the group takes when served whole ([`JointService::loads`]).
+    load: f64,
     /// Meaningful for equity only; otherwise groups span zones and this is the first row's.
     zone: usize,
     /// Kept sites that may serve the group (fixed ones too, when capacitated), sorted.
@@ -1290,7 +1335,7 @@ struct Group {
 struct ServiceDemand {
     /// Whether the service is capacitated: `a` columns rather than `z`.
     capacitated: bool,
-    /// Per site, the weight its facility can serve (`None`: unlimited).
+    /// Per site, the load its facility can serve (`None`: unlimited).
     capacity: Vec<Option<f64>>,
     fixed: Vec<bool>,
     new: Vec<bool>,
@@ -1309,7 +1354,7 @@ impl ServiceDemand {
         let (zone_of, n_zones) = s.zone_ids();
         let mut zone_weight = vec![0.0; n_zones];
         let mut zone_covered = vec![0.0; n_zones];
-        let mut index: HashMap<(usize, Vec<u32>), usize> = HashMap::new();
+        let mut index: HashMap<(usize, Vec<u32>, u64), usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of = vec![None; s.weights.len()];
         let capacitated = s.capacitated();
@@ -1333,12 +1378,17 @@ impl ServiceDemand {
                     capacitated && raw.fixed[j] || raw.new[j] && kept[j]
                 })
                 .collect();
-            let key = (if share { zone } else { 0 }, sites);
+            // Under a capacity, rows whose weight per unit of load differs
+            // (the 60+ weighted up) must stay apart: a merged group is served
+            // as a whole fraction, so the heavier rows could not go first.
+            let ratio = if capacitated { w / s.load(i) } else { 0.0 };
+            let key = (if share { zone } else { 0 }, sites, ratio.to_bits());
             let g = match index.get(&key) {
                 Some(&g) => g,
                 None => {
                     groups.push(Group {
                         weight: 0.0,
+                        load: 0.0,
                         zone,
                         sites: key.1.clone(),
                     });
@@ -1347,6 +1397,7 @@ impl ServiceDemand {
                 }
             };
             groups[g].weight += w;
+            groups[g].load += s.load(i);
             group_of[i] = Some(g);
         }
         let candidates = (0..kept.len())
@@ -1419,26 +1470,34 @@ impl Ord for Candidate {
     }
 }
 
-/// The greedy's view of one service: demand left per group and, when
-/// capacitated, the flow from each group to each of its sites.
+/// The greedy's view of one service: demand left per group (as load, the
+/// unit of capacity) and, when capacitated, the flow from each group to each
+/// of its sites.
 struct GreedyService {
-    /// Per site, the weight its facility can serve (infinite: unlimited).
+    /// Per site, the load its facility can serve (infinite: unlimited).
     room: Vec<f64>,
     open: Vec<bool>,
-    /// Groups each site reaches.
+    /// Groups each site reaches, most weight per unit of load first: under a
+    /// capacity the heavier rows (the 60+ weighted up) are served first.
     groups_at: Vec<Vec<usize>>,
     left: Vec<f64>,
+    /// Weight per unit of load of each group.
+    worth: Vec<f64>,
     flows: Option<Vec<Vec<f64>>>,
 }
 
 impl GreedyService {
     fn new(d: &ServiceDemand, n: usize) -> Self {
+        let worth: Vec<f64> = d.groups.iter().map(|g| g.weight / g.load).collect();
         let mut groups_at = vec![Vec::new(); n];
         for (g, group) in d.groups.iter().enumerate() {
             group
                 .sites
                 .iter()
                 .for_each(|&j| groups_at[j as usize].push(g));
+        }
+        for groups in &mut groups_at {
+            groups.sort_by(|&a, &b| worth[b].total_cmp(&worth[a]).then(a.cmp(&b)));
         }
         let mut state = GreedyService {
             room: d
@@ -1448,7 +1507,8 @@ impl GreedyService {
                 .collect(),
             open: vec![false; n],
             groups_at,
-            left: d.groups.iter().map(|g| g.weight).collect(),
+            left: d.groups.iter().map(|g| g.load).collect(),
+            worth,
             flows: d
                 .capacitated
                 .then(|| d.groups.iter().map(|g| vec![0.0; g.sites.len()]).collect()),
@@ -1459,25 +1519,32 @@ impl GreedyService {
         state
     }
 
+    /// The load a facility at `j` would take from each group it reaches.
+    fn takes(&self, j: usize) -> Vec<(usize, f64)> {
+        let mut room = self.room[j];
+        let mut takes = Vec::new();
+        for &g in &self.groups_at[j] {
+            let take = self.left[g].min(room);
+            if take > 0.0 {
+                room -= take;
+                takes.push((g, take));
+            }
+        }
+        takes
+    }
+
+    /// The weight a facility at `j` would add.
     fn gain(&self, j: usize) -> f64 {
-        let left: f64 = self.groups_at[j].iter().map(|&g| self.left[g]).sum();
-        left.min(self.room[j])
+        self.takes(j)
+            .iter()
+            .map(|&(g, take)| take * self.worth[g])
+            .sum()
     }
 
     fn add(&mut self, d: &ServiceDemand, j: usize) {
         self.open[j] = true;
-        let mut room = self.room[j];
-        for &g in &self.groups_at[j] {
-            let take = self.left[g].min(room);
-            if take <= 0.0 {
-                continue;
-            }
-            room -= take;
-            self.left[g] = if room.is_infinite() {
-                0.0
-            } else {
-                self.left[g] - take
-            };
+        for (g, take) in self.takes(j) {
+            self.left[g] -= take;
             if let Some(flows) = &mut self.flows {
                 let k = d.groups[g]
                     .sites
@@ -1518,6 +1585,37 @@ mod tests {
                 vec![6.0, 6.0, 7.0],
             ),
         ]
+    }
+
+    /// Two rows of 10 residents each that one site of capacity 10 reaches:
+    /// the 60+ row weighs twice as much. With loads, the capacity takes 10
+    /// residents, all of them 60+ (20); with the weights as loads it would
+    /// take 10 weight units, 5 residents (10); and had the rows been merged
+    /// into one group, half of each (15).
+    #[test]
+    fn a_capacity_counts_loads_and_serves_the_heavier_rows_first() {
+        let canteen = |loads: Vec<f64>| {
+            JointService::new("canteen", cov(2, vec![vec![0, 1]]), vec![20.0, 10.0])
+                .loads(loads)
+                .capacity(10.0)
+        };
+        let by_load = solve(&JointPlan::new(1, vec![canteen(vec![10.0, 10.0])]).unwrap());
+        assert!(
+            (by_load.objective - 20.0).abs() < 1e-6,
+            "{}",
+            by_load.objective
+        );
+        assert_eq!(by_load.services[0].served, vec![1.0, 0.0]);
+        let by_weight = solve(&JointPlan::new(1, vec![canteen(Vec::new())]).unwrap());
+        assert!((by_weight.objective - 10.0).abs() < 1e-6);
+        for (loads, problem) in [
+            (vec![10.0], "1 loads for 2 demand rows"),
+            (vec![10.0, f64::NAN], "row 1 has load NaN"),
+            (vec![0.0, 10.0], "row 0 has load 0"),
+        ] {
+            let err = JointPlan::new(1, vec![canteen(loads)]).unwrap_err();
+            assert!(err.to_string().contains(problem), "{err}");
+        }
     }
 
     #[test]
