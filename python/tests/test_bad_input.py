@@ -395,7 +395,7 @@ CASES = {
     "no geometry for to_geojson": (
         lambda: lifecircle.PMedian.from_cost_matrix(COST).solve().to_geojson(),
         InvalidInputError,
-        "to_geojson needs sites with geometries",
+        "to_geojson needs sites with a geometry or lon/lat columns",
     ),
 }
 
