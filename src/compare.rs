@@ -28,7 +28,10 @@
 //! gives four variants: `everyone equal, plan.new_sites.elderly_canteen=2`, ….
 //!
 //! Variants that differ only in their `[plan]` share one reading of the
-//! network, residents and facilities and one set of walking distances.
+//! network, residents and facilities and one set of walking distances. The
+//! distances are searched as far as the variant walking farthest needs; each
+//! variant cuts them back to its own search, so that it reports exactly what
+//! `lifecircle plan` gives on it alone.
 
 use std::path::Path;
 

@@ -787,8 +787,12 @@ impl Scenario {
         }
         .prepare(&[])?;
         let services = self.gap_services(&p.catalogue);
-        let nearest_m: Vec<Vec<Option<f64>>> =
-            services.iter().map(|s| p.nearest_m(&s.key)).collect();
+        let keys: Vec<&str> = services.iter().map(|s| s.key.as_str()).collect();
+        let search_m = self.search_m(&p.catalogue, &keys);
+        let nearest_m: Vec<Vec<Option<f64>>> = services
+            .iter()
+            .map(|s| p.nearest_m(&s.key, search_m))
+            .collect();
         let gaps = p.gap_report(&services, &nearest_m, self)?;
         // Distances of the services the table kept, in its order (skipped ones have no column).
         let nearest_m = services
@@ -842,8 +846,15 @@ impl Scenario {
                 analysed.push(svc);
             }
         }
-        let before_m: Vec<Vec<Option<f64>>> =
-            analysed.iter().map(|s| p.nearest_m(&s.key)).collect();
+        // Inputs shared with other variants may have been searched farther
+        // (their services walk longer): cut back to this plan's own search,
+        // so that it reports what it would alone.
+        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
+        let search_m = self.search_m(&p.catalogue, &keys);
+        let before_m: Vec<Vec<Option<f64>>> = analysed
+            .iter()
+            .map(|s| p.nearest_m(&s.key, search_m))
+            .collect();
         let before = p.gap_report(&analysed, &before_m, self)?;
         let t_coverage = Instant::now();
 
@@ -979,14 +990,7 @@ impl Scenario {
             .iter()
             .map(|&(_, c)| cand_snapped[c].as_slice())
             .collect();
-        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
-        let from_new = TravelTimes::compute(
-            net,
-            &sources,
-            &p.snapped,
-            1.0,
-            self.search_m(&p.catalogue, &keys),
-        )?;
+        let from_new = TravelTimes::compute(net, &sources, &p.snapped, 1.0, search_m)?;
         let after_m: Vec<Vec<Option<f64>>> = analysed
             .iter()
             .zip(&before_m)
@@ -1109,12 +1113,18 @@ impl Prepared {
         )
     }
 
-    /// Metres from each demand point to the nearest existing facility of a service.
-    fn nearest_m(&self, key: &str) -> Vec<Option<f64>> {
+    /// Metres from each demand point to the nearest existing facility of a
+    /// service, `None` beyond `search_m` (which may be shorter than the
+    /// preparation searched).
+    fn nearest_m(&self, key: &str, search_m: f64) -> Vec<Option<f64>> {
         let rows: Vec<usize> = (0..self.facilities.len())
             .filter(|&r| self.facilities[r].0 == key)
             .collect();
-        self.facility_m.nearest(&rows)
+        self.facility_m
+            .nearest(&rows)
+            .into_iter()
+            .map(|d| d.filter(|&d| d <= search_m))
+            .collect()
     }
 
     fn gap_points(&self) -> Vec<GapPoint> {

@@ -696,6 +696,40 @@ fn compare_solves_every_variant_and_reports_failures() {
     );
 }
 
+/// A plan's JSON report without its timings, which differ from run to run.
+fn timeless(mut report: serde_json::Value) -> serde_json::Value {
+    report.as_object_mut().unwrap().remove("seconds");
+    report
+}
+
+#[test]
+fn a_variant_sharing_inputs_reports_what_plan_gives_alone() {
+    // A short search, and another variant planning a service that walks
+    // farther: the shared inputs are searched farther than the pharmacy plan
+    // alone searches, which must not show in its figures.
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "under_6_ratio = 0.072\nsearch_minutes = 3.0\ngap_services = [\"pharmacy\"]",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"pharmacy\"\n[[variant]]\nname = \"and supermarket\"\nplan = { new_sites = { supermarket = 1 } }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let s = s.to_str().unwrap();
+    let compared = ok_json(&lifecircle(&["compare", s, "--json"], dir.path()));
+    // `plan` runs the base scenario, which is the first variant.
+    let alone = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
+    assert_eq!(
+        timeless(compared["variants"][0]["plan"].clone()),
+        timeless(alone.clone())
+    );
+    let row = &compared["rows"][0];
+    assert_eq!(row["variant"], "pharmacy");
+    let after = &alone["after"][0];
+    assert_eq!(after["category"], "pharmacy");
+    assert_eq!(row["p90_after"], after["nearest_minutes_p90"]);
+}
+
 #[test]
 fn candidate_table_costs_services_and_capacities_bind() {
     let dir = tempfile::tempdir().unwrap();
