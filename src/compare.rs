@@ -76,6 +76,9 @@ pub enum VariantResult {
 }
 
 /// One row of the comparison table: a variant and one of its planned services.
+///
+/// A failed variant has one row with its `error` and no figures (`None`: an
+/// empty CSV cell, JSON `null`), so that a mean over the rows leaves it out.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ComparisonRow {
     /// Variant name.
@@ -89,15 +92,15 @@ pub struct ComparisonRow {
     /// Service.
     pub service: String,
     /// New facilities of the service.
-    pub new_sites: usize,
+    pub new_sites: Option<usize>,
     /// Residents it serves newly covered (after − before).
-    pub newly_covered: f64,
+    pub newly_covered: Option<f64>,
     /// Residents aged 60+ newly covered.
     pub newly_covered_60plus: Option<f64>,
     /// Share of the residents it serves covered before.
-    pub share_before: f64,
+    pub share_before: Option<f64>,
     /// The same after.
-    pub share_after: f64,
+    pub share_after: Option<f64>,
     /// Median walking minutes to the nearest facility, before.
     pub p50_before: Option<f64>,
     /// The same after.
@@ -107,13 +110,13 @@ pub struct ComparisonRow {
     /// The same after.
     pub p90_after: Option<f64>,
     /// Zones rated 3★ or more before.
-    pub zones_rated_before: usize,
+    pub zones_rated_before: Option<usize>,
     /// The same after.
-    pub zones_rated_after: usize,
+    pub zones_rated_after: Option<usize>,
     /// Mean stars over zones before.
-    pub mean_stars_before: f64,
+    pub mean_stars_before: Option<f64>,
     /// The same after.
-    pub mean_stars_after: f64,
+    pub mean_stars_after: Option<f64>,
     /// The error, for a failed variant.
     pub error: Option<String>,
 }
@@ -277,13 +280,10 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                 continue;
             }
         };
-        let rated = |zones: &[ZoneScore]| zones.iter().filter(|z| z.stars >= 3).count();
+        let rated = |zones: &[ZoneScore]| Some(zones.iter().filter(|z| z.stars >= 3).count());
         let mean = |zones: &[ZoneScore]| {
-            if zones.is_empty() {
-                0.0
-            } else {
-                zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64
-            }
+            (!zones.is_empty())
+                .then(|| zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64)
         };
         for s in &report.services {
             let row = |rows: &[crate::coverage::GapRow]| {
@@ -291,11 +291,11 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
             };
             let (before, after) = (row(&report.current), row(&report.after));
             let share = |covered: f64| {
-                if s.served > 0.0 {
+                Some(if s.served > 0.0 {
                     covered / s.served
                 } else {
                     1.0
-                }
+                })
             };
             rows.push(ComparisonRow {
                 variant: o.name.clone(),
@@ -303,8 +303,8 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                 gap: Some(report.gap),
                 cost: Some(report.cost),
                 service: s.service.clone(),
-                new_sites: s.new.len(),
-                newly_covered: s.covered_after - s.covered_before,
+                new_sites: Some(s.new.len()),
+                newly_covered: Some(s.covered_after - s.covered_before),
                 newly_covered_60plus: s
                     .covered_60plus_after
                     .zip(s.covered_60plus_before)

@@ -375,6 +375,8 @@ pub fn comparison_text(rows: &[ComparisonRow]) -> String {
         "zones 3★+"
     );
     let m = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
+    let count = |v: Option<usize>| v.map_or_else(|| "-".into(), |v| v.to_string());
+    let share = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{:.1}%", 100.0 * v));
     for r in rows {
         if let Some(e) = &r.error {
             let _ = writeln!(o, "{:<w$} error: {e}", r.variant);
@@ -382,23 +384,23 @@ pub fn comparison_text(rows: &[ComparisonRow]) -> String {
         }
         let _ = writeln!(
             o,
-            "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9.0} {:>7} {:>6.1}%→{:>5.1}% {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
+            "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9} {:>7} {:>7}→{:>6} {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
             r.variant,
             r.status,
             100.0 * r.gap.unwrap_or(0.0),
             r.cost.map_or_else(|| "-".into(), |c| format!("{c}")),
             r.service,
-            r.new_sites,
-            r.newly_covered,
+            count(r.new_sites),
+            opt(r.newly_covered),
             opt(r.newly_covered_60plus),
-            100.0 * r.share_before,
-            100.0 * r.share_after,
+            share(r.share_before),
+            share(r.share_after),
             m(r.p50_before),
             m(r.p50_after),
             m(r.p90_before),
             m(r.p90_after),
-            r.zones_rated_before,
-            r.zones_rated_after,
+            count(r.zones_rated_before),
+            count(r.zones_rated_after),
         );
     }
     o

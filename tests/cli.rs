@@ -694,6 +694,41 @@ fn compare_solves_every_variant_and_reports_failures() {
         text.contains("fine") && text.contains("broke") && text.contains("budget"),
         "{text}"
     );
+    // The failed variant's figures are absent, not zeros that would skew a mean over the rows.
+    let out = lifecircle(
+        &["compare", s.to_str().unwrap(), "--json", "--out", "broke"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let broke = &v["rows"][0];
+    assert_eq!(broke["variant"], "broke");
+    assert!(broke["error"].as_str().unwrap().contains("budget"));
+    let figures = [
+        "new_sites",
+        "newly_covered",
+        "share_before",
+        "share_after",
+        "zones_rated_before",
+        "zones_rated_after",
+        "mean_stars_before",
+        "mean_stars_after",
+    ];
+    for key in figures {
+        assert!(broke[key].is_null(), "{key}: {}", broke[key]);
+        assert!(
+            v["rows"][1][key].is_number(),
+            "{key}: {}",
+            v["rows"][1][key]
+        );
+    }
+    let csv = std::fs::read_to_string(dir.path().join("broke/comparison.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cells: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for key in figures {
+        let k = header.iter().position(|h| *h == key).unwrap();
+        assert_eq!(cells[k], "", "{key} in {csv}");
+    }
 }
 
 /// A plan's JSON report without its timings, which differ from run to run.
