@@ -12,8 +12,22 @@ fn point(lon: f64, lat: f64, props: Value) -> Value {
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
 }
 
-fn minutes(m: Option<f64>, search: f64) -> String {
-    m.map_or_else(|| format!(">{search:.0}"), |m| format!("{m:.1}"))
+/// Walking minutes, or `>N` where a figure falls beyond the search of `search`
+/// minutes: the one marker of "farther than we looked" in every table.
+pub(crate) fn minutes(m: Option<f64>, search: f64) -> String {
+    m.map_or_else(|| beyond(search), |m| format!("{m:.1}"))
+}
+
+/// `>N` for a search of `search` minutes, rounded down to a tenth (so that
+/// `>N` stays true) and without a trailing `.0`.
+fn beyond(search: f64) -> String {
+    // The bound comes from metres and speeds: 8 minutes may be 7.999999999.
+    let tenths = (search * 10.0 + 1e-6).floor() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!(">{tenths:.0}")
+    } else {
+        format!(">{tenths:.1}")
+    }
 }
 
 pub(crate) fn opt(v: Option<f64>) -> String {
@@ -105,8 +119,8 @@ pub fn gaps_text(r: &GapsReport) -> String {
     let g = &r.gaps;
     let _ = writeln!(
         o,
-        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; >{:.0}: none within the search)",
-        g.speeds.adult_m_s, g.speeds.elderly_m_s, g.search_minutes
+        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; {}: none within the search)",
+        g.speeds.adult_m_s, g.speeds.elderly_m_s, beyond(g.search_minutes)
     );
     coverage_table(&mut o, &g.totals, g.search_minutes);
     skipped(&mut o, &g.skipped);
@@ -266,8 +280,10 @@ pub fn plan_text(r: &PlanReport) -> String {
     sizes(&mut o, &r.network, &r.demand);
     let _ = writeln!(
         o,
-        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s)",
-        r.speeds.adult_m_s, r.speeds.elderly_m_s
+        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s; {}: no facility within the search)",
+        r.speeds.adult_m_s,
+        r.speeds.elderly_m_s,
+        beyond(r.search_minutes)
     );
     coverage_table(&mut o, &r.current, r.search_minutes);
     skipped(&mut o, &r.skipped);
@@ -374,7 +390,6 @@ pub fn comparison_text(rows: &[ComparisonRow]) -> String {
         "p90 min",
         "zones 3★+"
     );
-    let m = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
     let count = |v: Option<usize>| v.map_or_else(|| "-".into(), |v| v.to_string());
     let share = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{:.1}%", 100.0 * v));
     for r in rows {
@@ -382,6 +397,7 @@ pub fn comparison_text(rows: &[ComparisonRow]) -> String {
             let _ = writeln!(o, "{:<w$} error: {e}", r.variant);
             continue;
         }
+        let search = r.search_minutes.unwrap_or(f64::INFINITY);
         let _ = writeln!(
             o,
             "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9} {:>7} {:>7}→{:>6} {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
@@ -395,10 +411,10 @@ pub fn comparison_text(rows: &[ComparisonRow]) -> String {
             opt(r.newly_covered_60plus),
             share(r.share_before),
             share(r.share_after),
-            m(r.p50_before),
-            m(r.p50_after),
-            m(r.p90_before),
-            m(r.p90_after),
+            minutes(r.p50_before, search),
+            minutes(r.p50_after, search),
+            minutes(r.p90_before, search),
+            minutes(r.p90_after, search),
             count(r.zones_rated_before),
             count(r.zones_rated_after),
         );

@@ -21,7 +21,8 @@
 //! walking_speed_m_s = 1.1                  # adults
 //! elderly_walking_speed_m_s = 0.9          # residents aged 60+
 //! max_snap_m = 200.0                       # residents farther from any street are left out (and reported)
-//! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility
+//! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility,
+//!                                          # at least each analysed service's walking limit
 //! gap_services = ["pharmacy", "elderly_canteen"]  # default: every service of the catalogue
 //! [rating]                                 # lifecircle::coverage::RatingRules
 //! present_share = 0.9
@@ -124,6 +125,8 @@ pub struct Scenario {
     #[serde(default = "default_snap")]
     pub max_snap_m: f64,
     /// How far to search for the nearest facility, in minutes at adult pace.
+    /// The search goes at least as far as the walking limit of every service
+    /// analysed (at either pace); reports give the search used.
     #[serde(default = "default_search")]
     pub search_minutes: f64,
     /// Services in the gap table (`None`: the whole catalogue).
@@ -397,7 +400,9 @@ pub struct PlanReport {
     pub zones_after: Vec<ZoneScore>,
     /// Gap services left out of the tables, with why.
     pub skipped: Vec<String>,
-    /// How far the nearest facility was searched, minutes at adult pace.
+    /// How far the nearest facility was searched, minutes at the faster pace
+    /// (the scenario's `search_minutes`, widened to the walking limits of the
+    /// services analysed): `None` minutes in `current` and `after` mean "farther".
     pub search_minutes: f64,
     /// Network size.
     pub network: NetworkSummary,
@@ -793,7 +798,7 @@ impl Scenario {
             .iter()
             .map(|s| p.nearest_m(&s.key, search_m))
             .collect();
-        let gaps = p.gap_report(&services, &nearest_m, self)?;
+        let gaps = p.gap_report(&services, &nearest_m, search_m, self)?;
         // Distances of the services the table kept, in its order (skipped ones have no column).
         let nearest_m = services
             .iter()
@@ -855,7 +860,7 @@ impl Scenario {
             .iter()
             .map(|s| p.nearest_m(&s.key, search_m))
             .collect();
-        let before = p.gap_report(&analysed, &before_m, self)?;
+        let before = p.gap_report(&analysed, &before_m, search_m, self)?;
         let t_coverage = Instant::now();
 
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
@@ -1008,7 +1013,7 @@ impl Scenario {
                     .collect()
             })
             .collect();
-        let after = p.gap_report(&analysed, &after_m, self)?;
+        let after = p.gap_report(&analysed, &after_m, search_m, self)?;
 
         let (services, demand_points) =
             p.outcomes(&model, &solution, &splits, &existing, &candidates, &options)?;
@@ -1043,7 +1048,7 @@ impl Scenario {
             zones_before: before.zones,
             zones_after: after.zones,
             skipped: before.skipped,
-            search_minutes: self.search_minutes,
+            search_minutes: before.search_minutes,
             network,
             demand,
             seconds: {
@@ -1087,11 +1092,13 @@ fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result
 }
 
 impl Prepared {
-    /// The gap analysis of `services` given each one's nearest-facility distances.
+    /// The gap analysis of `services` given each one's nearest-facility
+    /// distances, searched up to `search_m` metres.
     fn gap_report(
         &self,
         services: &[&Service],
         nearest_m: &[Vec<Option<f64>>],
+        search_m: f64,
         scenario: &Scenario,
     ) -> Result<GapReport> {
         let reach: Vec<ServiceReach<'_>> = services
@@ -1109,7 +1116,7 @@ impl Prepared {
             &reach,
             scenario.speeds(),
             &scenario.rating,
-            scenario.search_minutes,
+            scenario.speeds().reach_minutes(search_m),
         )
     }
 

@@ -766,6 +766,37 @@ fn a_variant_sharing_inputs_reports_what_plan_gives_alone() {
 }
 
 #[test]
+fn beyond_the_search_is_marked_with_the_search_used() {
+    // search_minutes = 3, but the pharmacy's 8-minute limit widens the search
+    // to 8 minutes: tables say ">8", never ">3" nor "-".
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "search_minutes = 3.0\ngap_services = [\"pharmacy\"]",
+        "new_sites = { pharmacy = 1 }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let s = s.to_str().unwrap();
+    let json = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
+    assert!((json["search_minutes"].as_f64().unwrap() - 8.0).abs() < 1e-9);
+    for command in ["plan", "gaps", "compare"] {
+        let out = lifecircle(&[command, s], dir.path());
+        assert!(out.status.success(), "{command}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("pharmacy") || l.starts_with("base"))
+            .unwrap();
+        assert!(line.contains(">8"), "{command}: {line}");
+        assert!(
+            !line.contains(">3") && !line.contains("-→"),
+            "{command}: {line}"
+        );
+    }
+}
+
+#[test]
 fn candidate_table_costs_services_and_capacities_bind() {
     let dir = tempfile::tempdir().unwrap();
     let sites = dir.path().join("sites.csv");
