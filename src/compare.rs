@@ -35,7 +35,7 @@
 
 use std::path::Path;
 
-use crate::coverage::ZoneScore;
+use crate::coverage::{GapRow, ZoneScore};
 use crate::error::{Error, Result};
 use crate::scenario::{read_scenario_table, PlanReport, Scenario};
 
@@ -269,29 +269,32 @@ impl Comparison {
 /// The comparison table: a row per variant and planned service (one row with
 /// the error for a failed variant).
 pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
-    let mut rows = Vec::new();
-    for o in outcomes {
-        let report = match &o.result {
-            VariantResult::Plan(r) => r,
-            VariantResult::Error(e) => {
-                rows.push(ComparisonRow {
-                    variant: o.name.clone(),
-                    status: "error".into(),
-                    error: Some(e.clone()),
-                    ..ComparisonRow::default()
-                });
-                continue;
-            }
-        };
-        let rated = |zones: &[ZoneScore]| Some(zones.iter().filter(|z| z.stars >= 3).count());
-        let mean = |zones: &[ZoneScore]| {
-            (!zones.is_empty())
-                .then(|| zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64)
-        };
-        for s in &report.services {
-            let row = |rows: &[crate::coverage::GapRow]| {
-                rows.iter().find(|r| r.category == s.service).cloned()
-            };
+    outcomes
+        .iter()
+        .flat_map(|o| match &o.result {
+            VariantResult::Plan(report) => report_rows(&o.name, report),
+            VariantResult::Error(e) => vec![ComparisonRow {
+                variant: o.name.clone(),
+                status: "error".into(),
+                error: Some(e.clone()),
+                ..ComparisonRow::default()
+            }],
+        })
+        .collect()
+}
+
+/// The comparison rows of one solved variant named `name`: one per planned service.
+pub fn report_rows(name: &str, report: &PlanReport) -> Vec<ComparisonRow> {
+    let rated = |zones: &[ZoneScore]| Some(zones.iter().filter(|z| z.stars >= 3).count());
+    let mean = |zones: &[ZoneScore]| {
+        (!zones.is_empty())
+            .then(|| zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64)
+    };
+    report
+        .services
+        .iter()
+        .map(|s| {
+            let row = |rows: &[GapRow]| rows.iter().find(|r| r.category == s.service).cloned();
             let (before, after) = (row(&report.current), row(&report.after));
             let share = |covered: f64| {
                 Some(if s.served > 0.0 {
@@ -300,8 +303,8 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                     1.0
                 })
             };
-            rows.push(ComparisonRow {
-                variant: o.name.clone(),
+            ComparisonRow {
+                variant: name.to_string(),
                 status: report.status.to_string(),
                 gap: Some(report.gap),
                 cost: Some(report.cost),
@@ -324,10 +327,9 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                 mean_stars_before: mean(&report.zones_before),
                 mean_stars_after: mean(&report.zones_after),
                 error: None,
-            });
-        }
-    }
-    rows
+            }
+        })
+        .collect()
 }
 
 /// The `[grid]` table as a list of points, each a list of (dotted key, value);

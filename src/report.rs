@@ -31,7 +31,17 @@ fn beyond(search: f64) -> String {
 }
 
 pub(crate) fn opt(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v:.0}"))
+    v.map_or_else(|| "-".into(), |v| fixed(v, 0))
+}
+
+/// `v` with `decimals` decimals, never "-0": a figure that rounds to zero
+/// (a bound of -0.0, a change of -0.3 residents) shows as 0.
+pub(crate) fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 pub(crate) fn pct(part: f64, whole: f64) -> f64 {
@@ -353,8 +363,8 @@ pub fn plan_text(r: &PlanReport) -> String {
     let p = &r.presolve;
     let _ = writeln!(
         o,
-        "\nObjective {:.4}, bound {:.4}, gap {:.4}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
-        r.objective, r.bound, 100.0 * r.gap, r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
+        "\nObjective {}, bound {}, gap {}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
+        fixed(r.objective, 4), fixed(r.bound, 4), fixed(100.0 * r.gap, 4), r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
     );
     let s = &r.seconds;
     let _ = writeln!(
@@ -365,59 +375,177 @@ pub fn plan_text(r: &PlanReport) -> String {
     o
 }
 
-/// The comparison table as text: a line per variant and planned service.
+/// How a column of the comparison table shows a solved variant's row.
+enum Show {
+    /// One figure or name.
+    One(fn(&ComparisonRow) -> String),
+    /// A figure before → after the plan.
+    BeforeAfter(fn(&ComparisonRow) -> (String, String)),
+}
+
+/// A column of the comparison table: the text table and the HTML report
+/// ([`crate::map::plan_html`]) show the same ones.
+pub(crate) struct Column {
+    /// Header.
+    pub(crate) header: &'static str,
+    /// Names (left-aligned) rather than figures.
+    pub(crate) names: bool,
+    show: Show,
+}
+
+impl Column {
+    /// The cell of a solved variant's row, a before → after pair joined by `arrow`.
+    pub(crate) fn cell(&self, r: &ComparisonRow, arrow: &str) -> String {
+        match self.show {
+            Show::One(f) => f(r),
+            Show::BeforeAfter(f) => {
+                let (a, b) = f(r);
+                format!("{a}{arrow}{b}")
+            }
+        }
+    }
+}
+
+fn count(v: Option<usize>) -> String {
+    v.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{}%", fixed(100.0 * v, 1)))
+}
+
+/// Minutes of a row by the row's own search.
+fn row_minutes(r: &ComparisonRow, m: Option<f64>) -> String {
+    r.search_minutes
+        .map_or_else(|| "-".into(), |search| minutes(m, search))
+}
+
+/// The columns of the comparison table, in order.
+pub(crate) const COMPARISON_COLUMNS: [Column; 12] = [
+    Column {
+        header: "variant",
+        names: true,
+        show: Show::One(|r| r.variant.clone()),
+    },
+    Column {
+        header: "status",
+        names: true,
+        show: Show::One(|r| r.status.clone()),
+    },
+    Column {
+        header: "gap",
+        names: false,
+        show: Show::One(|r| {
+            r.gap
+                .map_or_else(|| "-".into(), |g| format!("{}%", fixed(100.0 * g, 3)))
+        }),
+    },
+    Column {
+        header: "cost",
+        names: false,
+        show: Show::One(|r| r.cost.map_or_else(|| "-".into(), |c| c.to_string())),
+    },
+    Column {
+        header: "service",
+        names: true,
+        show: Show::One(|r| r.service.clone()),
+    },
+    Column {
+        header: "new",
+        names: false,
+        show: Show::One(|r| count(r.new_sites)),
+    },
+    Column {
+        header: "newly cov",
+        names: false,
+        show: Show::One(|r| opt(r.newly_covered)),
+    },
+    Column {
+        header: "60+",
+        names: false,
+        show: Show::One(|r| opt(r.newly_covered_60plus)),
+    },
+    Column {
+        header: "share",
+        names: false,
+        show: Show::BeforeAfter(|r| (share(r.share_before), share(r.share_after))),
+    },
+    Column {
+        header: "p50 min",
+        names: false,
+        show: Show::BeforeAfter(|r| (row_minutes(r, r.p50_before), row_minutes(r, r.p50_after))),
+    },
+    Column {
+        header: "p90 min",
+        names: false,
+        show: Show::BeforeAfter(|r| (row_minutes(r, r.p90_before), row_minutes(r, r.p90_after))),
+    },
+    Column {
+        header: "zones 3★+",
+        names: false,
+        show: Show::BeforeAfter(|r| (count(r.zones_rated_before), count(r.zones_rated_after))),
+    },
+];
+
+/// The comparison table as text: a line per variant and planned service
+/// ([`COMPARISON_COLUMNS`]), a failed variant's line giving its error.
 pub fn comparison_text(rows: &[ComparisonRow]) -> String {
-    let mut o = String::new();
-    let w = rows
+    let len = |s: &str| s.chars().count();
+    let solved: Vec<&ComparisonRow> = rows.iter().filter(|r| r.error.is_none()).collect();
+    // Per column: its width and, for a before → after pair, the width of the "before" part.
+    let widths: Vec<(usize, usize)> = COMPARISON_COLUMNS
         .iter()
-        .map(|r| r.variant.chars().count())
+        .map(|c| {
+            let (wide, before) = match c.show {
+                Show::One(f) => (solved.iter().map(|r| len(&f(r))).max().unwrap_or(0), 0),
+                Show::BeforeAfter(f) => {
+                    let pairs: Vec<(String, String)> = solved.iter().map(|r| f(r)).collect();
+                    let a = pairs.iter().map(|p| len(&p.0)).max().unwrap_or(0);
+                    let b = pairs.iter().map(|p| len(&p.1)).max().unwrap_or(0);
+                    (a + 1 + b, a)
+                }
+            };
+            (wide.max(len(c.header)), before)
+        })
+        .collect();
+    let variant_w = rows
+        .iter()
+        .map(|r| len(&r.variant))
+        .chain([widths[0].0])
         .max()
-        .unwrap_or(0)
-        .max(7);
-    let _ = writeln!(
-        o,
-        "{:<w$} {:<10} {:>7} {:>6} {:<16} {:>4} {:>9} {:>7} {:>15} {:>11} {:>11} {:>9}",
-        "variant",
-        "status",
-        "gap",
-        "cost",
-        "service",
-        "new",
-        "newly cov",
-        "60+",
-        "share",
-        "p50 min",
-        "p90 min",
-        "zones 3★+"
-    );
-    let count = |v: Option<usize>| v.map_or_else(|| "-".into(), |v| v.to_string());
-    let share = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{:.1}%", 100.0 * v));
+        .unwrap_or(0);
+    let pad = |o: &mut String, text: &str, w: usize, left: bool| {
+        let _ = if left {
+            write!(o, "{text:<w$} ")
+        } else {
+            write!(o, "{text:>w$} ")
+        };
+    };
+    let mut o = String::new();
+    for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
+        let w = if k == 0 { variant_w } else { widths[k].0 };
+        pad(&mut o, c.header, w, c.names);
+    }
+    o = o.trim_end().to_string();
+    o.push('\n');
     for r in rows {
         if let Some(e) = &r.error {
-            let _ = writeln!(o, "{:<w$} error: {e}", r.variant);
+            let _ = writeln!(o, "{:<variant_w$} error: {e}", r.variant);
             continue;
         }
-        let search = r.search_minutes.unwrap_or(f64::INFINITY);
-        let _ = writeln!(
-            o,
-            "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9} {:>7} {:>7}→{:>6} {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
-            r.variant,
-            r.status,
-            100.0 * r.gap.unwrap_or(0.0),
-            r.cost.map_or_else(|| "-".into(), |c| format!("{c}")),
-            r.service,
-            count(r.new_sites),
-            opt(r.newly_covered),
-            opt(r.newly_covered_60plus),
-            share(r.share_before),
-            share(r.share_after),
-            minutes(r.p50_before, search),
-            minutes(r.p50_after, search),
-            minutes(r.p90_before, search),
-            minutes(r.p90_after, search),
-            count(r.zones_rated_before),
-            count(r.zones_rated_after),
-        );
+        let mut line = String::new();
+        for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
+            let (w, before) = if k == 0 { (variant_w, 0) } else { widths[k] };
+            match c.show {
+                Show::One(f) => pad(&mut line, &f(r), w, c.names),
+                Show::BeforeAfter(f) => {
+                    let (a, b) = f(r);
+                    pad(&mut line, &format!("{a:>before$}→{b}"), w, true);
+                }
+            }
+        }
+        o.push_str(line.trim_end());
+        o.push('\n');
     }
     o
 }
@@ -429,4 +557,27 @@ pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
         w.serialize(r).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_rounding_to_zero_have_no_sign() {
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-1e-12, 4), "0.0000");
+        assert_eq!(fixed(-0.3, 0), "0");
+        assert_eq!(fixed(-0.5001, 0), "-1");
+        assert_eq!(fixed(-0.01, 2), "-0.01");
+        assert_eq!(opt(Some(-0.2)), "0");
+    }
+
+    #[test]
+    fn beyond_the_search_names_a_bound_that_holds() {
+        assert_eq!(minutes(None, 30.0), ">30");
+        assert_eq!(minutes(None, 528.0 / 1.1 / 60.0), ">8");
+        assert_eq!(minutes(None, 2.75), ">2.7");
+        assert_eq!(minutes(Some(7.25), 30.0), "7.2");
+    }
 }
