@@ -5,7 +5,8 @@
 //! # Variants in a scenario file
 //! Next to the scenario's own keys (the base), `[[variant]]` tables override
 //! keys of the base (tables are merged key by key), and a `[grid]` table gives
-//! values for dotted keys, every combination making a variant. With both, each
+//! values for dotted keys, every combination making a variant (keys vary in
+//! file order, the last fastest). With both, each
 //! listed variant is combined with every grid point; with neither, the base is
 //! the only variant. Paths in overrides are relative to the scenario file.
 //!
@@ -453,6 +454,27 @@ mod tests {
                 .unwrap()
                 .new_sites["pharmacy"],
             1
+        );
+    }
+
+    #[test]
+    fn grid_keys_vary_in_file_order_the_last_fastest() {
+        let f = temp_file(
+            ".toml",
+            &format!(
+                "{BASE}\n[grid]\n\"plan.site_cost\" = [1.0, 2.0]\n\"plan.budget\" = [2.0, 4.0]\n"
+            ),
+        );
+        let c = Comparison::from_file(f.path()).unwrap();
+        let names: Vec<&str> = c.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "plan.site_cost=1.0, plan.budget=2.0",
+                "plan.site_cost=1.0, plan.budget=4.0",
+                "plan.site_cost=2.0, plan.budget=2.0",
+                "plan.site_cost=2.0, plan.budget=4.0"
+            ]
         );
     }
 
