@@ -10,6 +10,11 @@
 //! listed variant is combined with every grid point; with neither, the base is
 //! the only variant. Paths in overrides are relative to the scenario file.
 //!
+//! Tables merge, so a variant's `plan = { new_sites = { supermarket = 1 } }`
+//! adds a supermarket to the base's `[plan].new_sites` and keeps its other
+//! services: a variant cannot drop a service the base plans (list services
+//! that differ between variants in the variants, not in the base).
+//!
 //! ```toml
 //! osm = "helsinki.osm.pbf"
 //! population = "population_grid_2020.csv"
@@ -454,6 +459,23 @@ mod tests {
                 .unwrap()
                 .new_sites["pharmacy"],
             1
+        );
+    }
+
+    #[test]
+    fn a_variant_plan_adds_to_the_base_plan() {
+        let f = temp_file(
+            ".toml",
+            &format!("{BASE}\n[[variant]]\nplan = {{ new_sites = {{ supermarket = 1 }} }}\n"),
+        );
+        let c = Comparison::from_file(f.path()).unwrap();
+        let sites = &c.variants[0].scenario.plan.as_ref().unwrap().new_sites;
+        assert_eq!(
+            sites.iter().collect::<Vec<_>>(),
+            [
+                (&"pharmacy".to_string(), &1),
+                (&"supermarket".to_string(), &1)
+            ]
         );
     }
 

@@ -40,6 +40,11 @@
 //! time_limit_s = 60.0                      # MIP time limit
 //! ```
 //!
+//! A scenario file may also list variants (`[[variant]]` tables merged key by
+//! key into these keys, so a variant's `[plan]` adds to the base's and cannot
+//! drop a service from it; and a `[grid]`): see [`crate::compare`]. Here they
+//! are ignored.
+//!
 //! Residents aged 60+ reach a facility at their own pace, so a resident of a
 //! grid cell may be covered while an older neighbour is not; where the age
 //! structure is unknown (no column, no ratio), everyone walks at the adult pace

@@ -574,6 +574,14 @@ fn solve_reads_orlib_and_cost_matrices() {
 }
 
 #[test]
+fn solve_help_says_how_the_models_treat_weight_0() {
+    let out = lifecircle(&["solve", "--help"], Path::new("."));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("weight 0 are ignored"), "{help}");
+    assert!(help.contains("weight-0 points too"), "{help}");
+}
+
+#[test]
 fn solve_rejects_bad_matrices_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,x\n").unwrap();
