@@ -5,9 +5,15 @@
 //! # Variants in a scenario file
 //! Next to the scenario's own keys (the base), `[[variant]]` tables override
 //! keys of the base (tables are merged key by key), and a `[grid]` table gives
-//! values for dotted keys, every combination making a variant. With both, each
+//! values for dotted keys, every combination making a variant (keys vary in
+//! file order, the last fastest). With both, each
 //! listed variant is combined with every grid point; with neither, the base is
 //! the only variant. Paths in overrides are relative to the scenario file.
+//!
+//! Tables merge, so a variant's `plan = { new_sites = { supermarket = 1 } }`
+//! adds a supermarket to the base's `[plan].new_sites` and keeps its other
+//! services: a variant cannot drop a service the base plans (list services
+//! that differ between variants in the variants, not in the base).
 //!
 //! ```toml
 //! osm = "helsinki.osm.pbf"
@@ -28,11 +34,14 @@
 //! gives four variants: `everyone equal, plan.new_sites.elderly_canteen=2`, ….
 //!
 //! Variants that differ only in their `[plan]` share one reading of the
-//! network, residents and facilities and one set of walking distances.
+//! network, residents and facilities and one set of walking distances. The
+//! distances are searched as far as the variant walking farthest needs; each
+//! variant cuts them back to its own search, so that it reports exactly what
+//! `lifecircle plan` gives on it alone.
 
 use std::path::Path;
 
-use crate::coverage::ZoneScore;
+use crate::coverage::{GapRow, ZoneScore};
 use crate::error::{Error, Result};
 use crate::scenario::{read_scenario_table, PlanReport, Scenario};
 
@@ -73,6 +82,9 @@ pub enum VariantResult {
 }
 
 /// One row of the comparison table: a variant and one of its planned services.
+///
+/// A failed variant has one row with its `error` and no figures (`None`: an
+/// empty CSV cell, JSON `null`), so that a mean over the rows leaves it out.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ComparisonRow {
     /// Variant name.
@@ -86,15 +98,15 @@ pub struct ComparisonRow {
     /// Service.
     pub service: String,
     /// New facilities of the service.
-    pub new_sites: usize,
+    pub new_sites: Option<usize>,
     /// Residents it serves newly covered (after − before).
-    pub newly_covered: f64,
+    pub newly_covered: Option<f64>,
     /// Residents aged 60+ newly covered.
     pub newly_covered_60plus: Option<f64>,
     /// Share of the residents it serves covered before.
-    pub share_before: f64,
+    pub share_before: Option<f64>,
     /// The same after.
-    pub share_after: f64,
+    pub share_after: Option<f64>,
     /// Median walking minutes to the nearest facility, before.
     pub p50_before: Option<f64>,
     /// The same after.
@@ -103,14 +115,17 @@ pub struct ComparisonRow {
     pub p90_before: Option<f64>,
     /// The same after.
     pub p90_after: Option<f64>,
+    /// How far the nearest facility was searched, minutes at the faster pace
+    /// ([`PlanReport::search_minutes`]): an empty p50 or p90 lies beyond it.
+    pub search_minutes: Option<f64>,
     /// Zones rated 3★ or more before.
-    pub zones_rated_before: usize,
+    pub zones_rated_before: Option<usize>,
     /// The same after.
-    pub zones_rated_after: usize,
+    pub zones_rated_after: Option<usize>,
     /// Mean stars over zones before.
-    pub mean_stars_before: f64,
+    pub mean_stars_before: Option<f64>,
     /// The same after.
-    pub mean_stars_after: f64,
+    pub mean_stars_after: Option<f64>,
     /// The error, for a failed variant.
     pub error: Option<String>,
 }
@@ -260,48 +275,48 @@ impl Comparison {
 /// The comparison table: a row per variant and planned service (one row with
 /// the error for a failed variant).
 pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
-    let mut rows = Vec::new();
-    for o in outcomes {
-        let report = match &o.result {
-            VariantResult::Plan(r) => r,
-            VariantResult::Error(e) => {
-                rows.push(ComparisonRow {
-                    variant: o.name.clone(),
-                    status: "error".into(),
-                    error: Some(e.clone()),
-                    ..ComparisonRow::default()
-                });
-                continue;
-            }
-        };
-        let rated = |zones: &[ZoneScore]| zones.iter().filter(|z| z.stars >= 3).count();
-        let mean = |zones: &[ZoneScore]| {
-            if zones.is_empty() {
-                0.0
-            } else {
-                zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64
-            }
-        };
-        for s in &report.services {
-            let row = |rows: &[crate::coverage::GapRow]| {
-                rows.iter().find(|r| r.category == s.service).cloned()
-            };
+    outcomes
+        .iter()
+        .flat_map(|o| match &o.result {
+            VariantResult::Plan(report) => report_rows(&o.name, report),
+            VariantResult::Error(e) => vec![ComparisonRow {
+                variant: o.name.clone(),
+                status: "error".into(),
+                error: Some(e.clone()),
+                ..ComparisonRow::default()
+            }],
+        })
+        .collect()
+}
+
+/// The comparison rows of one solved variant named `name`: one per planned service.
+pub fn report_rows(name: &str, report: &PlanReport) -> Vec<ComparisonRow> {
+    let rated = |zones: &[ZoneScore]| Some(zones.iter().filter(|z| z.stars >= 3).count());
+    let mean = |zones: &[ZoneScore]| {
+        (!zones.is_empty())
+            .then(|| zones.iter().map(|z| f64::from(z.stars)).sum::<f64>() / zones.len() as f64)
+    };
+    report
+        .services
+        .iter()
+        .map(|s| {
+            let row = |rows: &[GapRow]| rows.iter().find(|r| r.category == s.service).cloned();
             let (before, after) = (row(&report.current), row(&report.after));
             let share = |covered: f64| {
-                if s.served > 0.0 {
+                Some(if s.served > 0.0 {
                     covered / s.served
                 } else {
                     1.0
-                }
+                })
             };
-            rows.push(ComparisonRow {
-                variant: o.name.clone(),
+            ComparisonRow {
+                variant: name.to_string(),
                 status: report.status.to_string(),
                 gap: Some(report.gap),
                 cost: Some(report.cost),
                 service: s.service.clone(),
-                new_sites: s.new.len(),
-                newly_covered: s.covered_after - s.covered_before,
+                new_sites: Some(s.new.len()),
+                newly_covered: Some(s.covered_after - s.covered_before),
                 newly_covered_60plus: s
                     .covered_60plus_after
                     .zip(s.covered_60plus_before)
@@ -312,15 +327,15 @@ pub fn comparison_rows(outcomes: &[VariantOutcome]) -> Vec<ComparisonRow> {
                 p50_after: after.as_ref().and_then(|r| r.nearest_minutes_p50),
                 p90_before: before.as_ref().and_then(|r| r.nearest_minutes_p90),
                 p90_after: after.as_ref().and_then(|r| r.nearest_minutes_p90),
+                search_minutes: Some(report.search_minutes),
                 zones_rated_before: rated(&report.zones_before),
                 zones_rated_after: rated(&report.zones_after),
                 mean_stars_before: mean(&report.zones_before),
                 mean_stars_after: mean(&report.zones_after),
                 error: None,
-            });
-        }
-    }
-    rows
+            }
+        })
+        .collect()
 }
 
 /// The `[grid]` table as a list of points, each a list of (dotted key, value);
@@ -444,6 +459,44 @@ mod tests {
                 .unwrap()
                 .new_sites["pharmacy"],
             1
+        );
+    }
+
+    #[test]
+    fn a_variant_plan_adds_to_the_base_plan() {
+        let f = temp_file(
+            ".toml",
+            &format!("{BASE}\n[[variant]]\nplan = {{ new_sites = {{ supermarket = 1 }} }}\n"),
+        );
+        let c = Comparison::from_file(f.path()).unwrap();
+        let sites = &c.variants[0].scenario.plan.as_ref().unwrap().new_sites;
+        assert_eq!(
+            sites.iter().collect::<Vec<_>>(),
+            [
+                (&"pharmacy".to_string(), &1),
+                (&"supermarket".to_string(), &1)
+            ]
+        );
+    }
+
+    #[test]
+    fn grid_keys_vary_in_file_order_the_last_fastest() {
+        let f = temp_file(
+            ".toml",
+            &format!(
+                "{BASE}\n[grid]\n\"plan.site_cost\" = [1.0, 2.0]\n\"plan.budget\" = [2.0, 4.0]\n"
+            ),
+        );
+        let c = Comparison::from_file(f.path()).unwrap();
+        let names: Vec<&str> = c.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "plan.site_cost=1.0, plan.budget=2.0",
+                "plan.site_cost=1.0, plan.budget=4.0",
+                "plan.site_cost=2.0, plan.budget=2.0",
+                "plan.site_cost=2.0, plan.budget=4.0"
+            ]
         );
     }
 

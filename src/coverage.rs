@@ -99,6 +99,18 @@ impl Speeds {
     pub fn reach_m(&self, minutes: f64) -> f64 {
         minutes * 60.0 * self.adult_m_s.max(self.elderly_m_s)
     }
+
+    /// The minutes the faster pace takes for `metres`: the inverse of
+    /// [`reach_m`](Self::reach_m). Whoever is farther than `metres` walks
+    /// longer than this, at either pace.
+    ///
+    /// ```
+    /// let s = lifecircle::coverage::Speeds::default();
+    /// assert!((s.reach_minutes(s.reach_m(8.0)) - 8.0).abs() < 1e-12);
+    /// ```
+    pub fn reach_minutes(&self, metres: f64) -> f64 {
+        metres / 60.0 / self.adult_m_s.max(self.elderly_m_s)
+    }
 }
 
 /// When a zone counts a category as present, and the star levels (Shanxi
@@ -314,7 +326,9 @@ pub struct GapReport {
     pub speeds: Speeds,
     /// Rules used for the rating.
     pub rating: RatingRules,
-    /// Distance searched for the nearest facility at adult pace, minutes.
+    /// How far the nearest facility was searched, in minutes at the faster
+    /// pace ([`Speeds::reach_minutes`]): a served resident with no facility
+    /// that near (`None` minutes, `>N` in the tables) walks longer.
     pub search_minutes: f64,
     /// One row per zone × category, zones in input order.
     pub rows: Vec<GapRow>,
@@ -331,7 +345,7 @@ impl GapReport {
     /// Analyses coverage per zone and category.
     ///
     /// `zones` names the zones `points` refer to; `search_minutes` is how far
-    /// (at adult pace) `nearest_m` was searched, for the report.
+    /// `nearest_m` was searched, in minutes at the faster pace, for the report.
     ///
     /// A service for an age group some point lacks is left out and listed in
     /// [`skipped`](Self::skipped).

@@ -50,8 +50,9 @@ use std::fmt::Write as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::compare::report_rows;
 use crate::error::{Error, Result};
-use crate::report::{opt, pct};
+use crate::report::{fixed, opt, pct, COMPARISON_COLUMNS};
 use crate::scenario::{DemandOutcome, Objective, PlanReport, ServiceOutcome};
 
 /// Size and marker scale of a map.
@@ -550,9 +551,9 @@ const SOLVER_COLUMNS: [&str; 7] = [
 fn solver_cells(r: &PlanReport) -> Vec<Cell> {
     vec![
         Cell::Text(objective_name(r.objective_kind).into()),
-        Cell::Num(format!("{:.2}", r.objective)),
-        Cell::Num(format!("{:.2}", r.bound)),
-        Cell::Num(format!("{:.4} %", 100.0 * r.gap)),
+        Cell::Num(fixed(r.objective, 2)),
+        Cell::Num(fixed(r.bound, 2)),
+        Cell::Num(format!("{} %", fixed(100.0 * r.gap, 4))),
         Cell::Text(r.status.to_string()),
         Cell::Num(format!("{}", r.cost)),
         r.budget
@@ -561,7 +562,8 @@ fn solver_cells(r: &PlanReport) -> Vec<Cell> {
 }
 
 /// One self-contained HTML page (inline CSS, maps inlined, no external
-/// assets) comparing plan variants: a table with one row per variant, then a
+/// assets) comparing plan variants: the comparison table (one row per variant
+/// and planned service, the columns of `lifecircle compare`'s), then a
 /// section per variant with its solver figures, the before/after table per
 /// service, the new sites and its maps. Sections sit side by side on wide
 /// screens.
@@ -581,31 +583,25 @@ pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
         green: covered before, blue: newly covered, red: not covered (at least half of a point's served \
         residents decide); black squares: existing facilities; orange stars: new sites.</p>\n");
 
+    // The comparison table, with the columns of `lifecircle compare`'s.
     o.push_str("<h2>Variants</h2>\n<table>\n");
-    let columns: Vec<&str> = std::iter::once("variant")
-        .chain(SOLVER_COLUMNS)
-        .chain(["services: new sites, covered before → after"])
-        .collect();
+    let columns: Vec<&str> = COMPARISON_COLUMNS.iter().map(|c| c.header).collect();
     header(&mut o, &columns);
     for (name, r, _) in variants {
-        let mut cells = vec![Cell::Text(name.clone())];
-        cells.extend(solver_cells(r));
-        cells.push(Cell::Text(
-            r.services
+        for line in report_rows(name, r) {
+            let cells: Vec<Cell> = COMPARISON_COLUMNS
                 .iter()
-                .map(|s| {
-                    format!(
-                        "{} +{}: {:.1} % → {:.1} %",
-                        s.service,
-                        s.new.len(),
-                        pct(s.covered_before, s.served),
-                        pct(s.covered_after, s.served)
-                    )
+                .map(|c| {
+                    let text = c.cell(&line, " → ");
+                    if c.names {
+                        Cell::Text(text)
+                    } else {
+                        Cell::Num(text)
+                    }
                 })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
-        row(&mut o, &cells);
+                .collect();
+            row(&mut o, &cells);
+        }
     }
     o.push_str("</table>\n<div class=\"variants\">\n");
 
@@ -929,6 +925,19 @@ mod tests {
     }
 
     #[test]
+    fn html_shows_a_zero_bound_without_a_sign() {
+        let r = PlanReport {
+            objective_kind: Objective::Equity,
+            objective: 0.0,
+            bound: -0.0,
+            ..report()
+        };
+        let html = plan_html(&[("fair".to_string(), &r, Vec::new())]);
+        assert!(!html.contains("-0"), "{html}");
+        assert!(html.contains("<td class=\"n\">0.00</td>"));
+    }
+
+    #[test]
     fn html_escapes_names_and_holds_every_variant() {
         let r = report();
         let maps = plan_svgs(&r, &MapStyle::default()).unwrap();
@@ -941,7 +950,19 @@ mod tests {
         assert_eq!(html.matches("<section").count(), 2);
         assert_eq!(html.matches("<svg").count(), 1);
         assert!(html.contains(&maps[0]));
-        assert!(html.contains("pharmacy +1: 29.2 % → 99.2 %"));
+        // The comparison table has the columns of the text table.
+        for column in [
+            "newly cov",
+            "60+",
+            "share",
+            "p50 min",
+            "p90 min",
+            "zones 3★+",
+        ] {
+            assert!(html.contains(&format!("<th>{column}</th>")), "{column}");
+        }
+        assert!(html.contains("<td class=\"n\">29.2% → 99.2%</td>"));
+        assert!(html.contains("<td class=\"n\">&gt;30 → &gt;30</td>"));
         assert!(
             !html.contains("src=") && !html.contains("href="),
             "no external assets"

@@ -12,12 +12,36 @@ fn point(lon: f64, lat: f64, props: Value) -> Value {
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
 }
 
-fn minutes(m: Option<f64>, search: f64) -> String {
-    m.map_or_else(|| format!(">{search:.0}"), |m| format!("{m:.1}"))
+/// Walking minutes, or `>N` where a figure falls beyond the search of `search`
+/// minutes: the one marker of "farther than we looked" in every table.
+pub(crate) fn minutes(m: Option<f64>, search: f64) -> String {
+    m.map_or_else(|| beyond(search), |m| format!("{m:.1}"))
+}
+
+/// `>N` for a search of `search` minutes, rounded down to a tenth (so that
+/// `>N` stays true) and without a trailing `.0`.
+fn beyond(search: f64) -> String {
+    // The bound comes from metres and speeds: 8 minutes may be 7.999999999.
+    let tenths = (search * 10.0 + 1e-6).floor() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!(">{tenths:.0}")
+    } else {
+        format!(">{tenths:.1}")
+    }
 }
 
 pub(crate) fn opt(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v:.0}"))
+    v.map_or_else(|| "-".into(), |v| fixed(v, 0))
+}
+
+/// `v` with `decimals` decimals, never "-0": a figure that rounds to zero
+/// (a bound of -0.0, a change of -0.3 residents) shows as 0.
+pub(crate) fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 pub(crate) fn pct(part: f64, whole: f64) -> f64 {
@@ -105,8 +129,8 @@ pub fn gaps_text(r: &GapsReport) -> String {
     let g = &r.gaps;
     let _ = writeln!(
         o,
-        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; >{:.0}: none within the search)",
-        g.speeds.adult_m_s, g.speeds.elderly_m_s, g.search_minutes
+        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; {}: none within the search)",
+        g.speeds.adult_m_s, g.speeds.elderly_m_s, beyond(g.search_minutes)
     );
     coverage_table(&mut o, &g.totals, g.search_minutes);
     skipped(&mut o, &g.skipped);
@@ -266,8 +290,10 @@ pub fn plan_text(r: &PlanReport) -> String {
     sizes(&mut o, &r.network, &r.demand);
     let _ = writeln!(
         o,
-        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s)",
-        r.speeds.adult_m_s, r.speeds.elderly_m_s
+        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s; {}: no facility within the search)",
+        r.speeds.adult_m_s,
+        r.speeds.elderly_m_s,
+        beyond(r.search_minutes)
     );
     coverage_table(&mut o, &r.current, r.search_minutes);
     skipped(&mut o, &r.skipped);
@@ -337,8 +363,8 @@ pub fn plan_text(r: &PlanReport) -> String {
     let p = &r.presolve;
     let _ = writeln!(
         o,
-        "\nObjective {:.4}, bound {:.4}, gap {:.4}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
-        r.objective, r.bound, 100.0 * r.gap, r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
+        "\nObjective {}, bound {}, gap {}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
+        fixed(r.objective, 4), fixed(r.bound, 4), fixed(100.0 * r.gap, 4), r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
     );
     let s = &r.seconds;
     let _ = writeln!(
@@ -349,57 +375,177 @@ pub fn plan_text(r: &PlanReport) -> String {
     o
 }
 
-/// The comparison table as text: a line per variant and planned service.
+/// How a column of the comparison table shows a solved variant's row.
+enum Show {
+    /// One figure or name.
+    One(fn(&ComparisonRow) -> String),
+    /// A figure before → after the plan.
+    BeforeAfter(fn(&ComparisonRow) -> (String, String)),
+}
+
+/// A column of the comparison table: the text table and the HTML report
+/// ([`crate::map::plan_html`]) show the same ones.
+pub(crate) struct Column {
+    /// Header.
+    pub(crate) header: &'static str,
+    /// Names (left-aligned) rather than figures.
+    pub(crate) names: bool,
+    show: Show,
+}
+
+impl Column {
+    /// The cell of a solved variant's row, a before → after pair joined by `arrow`.
+    pub(crate) fn cell(&self, r: &ComparisonRow, arrow: &str) -> String {
+        match self.show {
+            Show::One(f) => f(r),
+            Show::BeforeAfter(f) => {
+                let (a, b) = f(r);
+                format!("{a}{arrow}{b}")
+            }
+        }
+    }
+}
+
+fn count(v: Option<usize>) -> String {
+    v.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{}%", fixed(100.0 * v, 1)))
+}
+
+/// Minutes of a row by the row's own search.
+fn row_minutes(r: &ComparisonRow, m: Option<f64>) -> String {
+    r.search_minutes
+        .map_or_else(|| "-".into(), |search| minutes(m, search))
+}
+
+/// The columns of the comparison table, in order.
+pub(crate) const COMPARISON_COLUMNS: [Column; 12] = [
+    Column {
+        header: "variant",
+        names: true,
+        show: Show::One(|r| r.variant.clone()),
+    },
+    Column {
+        header: "status",
+        names: true,
+        show: Show::One(|r| r.status.clone()),
+    },
+    Column {
+        header: "gap",
+        names: false,
+        show: Show::One(|r| {
+            r.gap
+                .map_or_else(|| "-".into(), |g| format!("{}%", fixed(100.0 * g, 3)))
+        }),
+    },
+    Column {
+        header: "cost",
+        names: false,
+        show: Show::One(|r| r.cost.map_or_else(|| "-".into(), |c| c.to_string())),
+    },
+    Column {
+        header: "service",
+        names: true,
+        show: Show::One(|r| r.service.clone()),
+    },
+    Column {
+        header: "new",
+        names: false,
+        show: Show::One(|r| count(r.new_sites)),
+    },
+    Column {
+        header: "newly cov",
+        names: false,
+        show: Show::One(|r| opt(r.newly_covered)),
+    },
+    Column {
+        header: "60+",
+        names: false,
+        show: Show::One(|r| opt(r.newly_covered_60plus)),
+    },
+    Column {
+        header: "share",
+        names: false,
+        show: Show::BeforeAfter(|r| (share(r.share_before), share(r.share_after))),
+    },
+    Column {
+        header: "p50 min",
+        names: false,
+        show: Show::BeforeAfter(|r| (row_minutes(r, r.p50_before), row_minutes(r, r.p50_after))),
+    },
+    Column {
+        header: "p90 min",
+        names: false,
+        show: Show::BeforeAfter(|r| (row_minutes(r, r.p90_before), row_minutes(r, r.p90_after))),
+    },
+    Column {
+        header: "zones 3★+",
+        names: false,
+        show: Show::BeforeAfter(|r| (count(r.zones_rated_before), count(r.zones_rated_after))),
+    },
+];
+
+/// The comparison table as text: a line per variant and planned service
+/// ([`COMPARISON_COLUMNS`]), a failed variant's line giving its error.
 pub fn comparison_text(rows: &[ComparisonRow]) -> String {
-    let mut o = String::new();
-    let w = rows
+    let len = |s: &str| s.chars().count();
+    let solved: Vec<&ComparisonRow> = rows.iter().filter(|r| r.error.is_none()).collect();
+    // Per column: its width and, for a before → after pair, the width of the "before" part.
+    let widths: Vec<(usize, usize)> = COMPARISON_COLUMNS
         .iter()
-        .map(|r| r.variant.chars().count())
+        .map(|c| {
+            let (wide, before) = match c.show {
+                Show::One(f) => (solved.iter().map(|r| len(&f(r))).max().unwrap_or(0), 0),
+                Show::BeforeAfter(f) => {
+                    let pairs: Vec<(String, String)> = solved.iter().map(|r| f(r)).collect();
+                    let a = pairs.iter().map(|p| len(&p.0)).max().unwrap_or(0);
+                    let b = pairs.iter().map(|p| len(&p.1)).max().unwrap_or(0);
+                    (a + 1 + b, a)
+                }
+            };
+            (wide.max(len(c.header)), before)
+        })
+        .collect();
+    let variant_w = rows
+        .iter()
+        .map(|r| len(&r.variant))
+        .chain([widths[0].0])
         .max()
-        .unwrap_or(0)
-        .max(7);
-    let _ = writeln!(
-        o,
-        "{:<w$} {:<10} {:>7} {:>6} {:<16} {:>4} {:>9} {:>7} {:>15} {:>11} {:>11} {:>9}",
-        "variant",
-        "status",
-        "gap",
-        "cost",
-        "service",
-        "new",
-        "newly cov",
-        "60+",
-        "share",
-        "p50 min",
-        "p90 min",
-        "zones 3★+"
-    );
-    let m = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
+        .unwrap_or(0);
+    let pad = |o: &mut String, text: &str, w: usize, left: bool| {
+        let _ = if left {
+            write!(o, "{text:<w$} ")
+        } else {
+            write!(o, "{text:>w$} ")
+        };
+    };
+    let mut o = String::new();
+    for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
+        let w = if k == 0 { variant_w } else { widths[k].0 };
+        pad(&mut o, c.header, w, c.names);
+    }
+    o = o.trim_end().to_string();
+    o.push('\n');
     for r in rows {
         if let Some(e) = &r.error {
-            let _ = writeln!(o, "{:<w$} error: {e}", r.variant);
+            let _ = writeln!(o, "{:<variant_w$} error: {e}", r.variant);
             continue;
         }
-        let _ = writeln!(
-            o,
-            "{:<w$} {:<10} {:>6.3}% {:>6} {:<16} {:>4} {:>9.0} {:>7} {:>6.1}%→{:>5.1}% {:>5}→{:<5} {:>5}→{:<5} {:>4}→{:<4}",
-            r.variant,
-            r.status,
-            100.0 * r.gap.unwrap_or(0.0),
-            r.cost.map_or_else(|| "-".into(), |c| format!("{c}")),
-            r.service,
-            r.new_sites,
-            r.newly_covered,
-            opt(r.newly_covered_60plus),
-            100.0 * r.share_before,
-            100.0 * r.share_after,
-            m(r.p50_before),
-            m(r.p50_after),
-            m(r.p90_before),
-            m(r.p90_after),
-            r.zones_rated_before,
-            r.zones_rated_after,
-        );
+        let mut line = String::new();
+        for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
+            let (w, before) = if k == 0 { (variant_w, 0) } else { widths[k] };
+            match c.show {
+                Show::One(f) => pad(&mut line, &f(r), w, c.names),
+                Show::BeforeAfter(f) => {
+                    let (a, b) = f(r);
+                    pad(&mut line, &format!("{a:>before$}→{b}"), w, true);
+                }
+            }
+        }
+        o.push_str(line.trim_end());
+        o.push('\n');
     }
     o
 }
@@ -411,4 +557,27 @@ pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
         w.serialize(r).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_rounding_to_zero_have_no_sign() {
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-1e-12, 4), "0.0000");
+        assert_eq!(fixed(-0.3, 0), "0");
+        assert_eq!(fixed(-0.5001, 0), "-1");
+        assert_eq!(fixed(-0.01, 2), "-0.01");
+        assert_eq!(opt(Some(-0.2)), "0");
+    }
+
+    #[test]
+    fn beyond_the_search_names_a_bound_that_holds() {
+        assert_eq!(minutes(None, 30.0), ">30");
+        assert_eq!(minutes(None, 528.0 / 1.1 / 60.0), ">8");
+        assert_eq!(minutes(None, 2.75), ">2.7");
+        assert_eq!(minutes(Some(7.25), 30.0), "7.2");
+    }
 }

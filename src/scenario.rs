@@ -21,7 +21,8 @@
 //! walking_speed_m_s = 1.1                  # adults
 //! elderly_walking_speed_m_s = 0.9          # residents aged 60+
 //! max_snap_m = 200.0                       # residents farther from any street are left out (and reported)
-//! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility
+//! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility,
+//!                                          # at least each analysed service's walking limit
 //! gap_services = ["pharmacy", "elderly_canteen"]  # default: every service of the catalogue
 //! [rating]                                 # lifecircle::coverage::RatingRules
 //! present_share = 0.9
@@ -38,6 +39,11 @@
 //! capacity = { barber = 150 }              # residents one facility serves (overrides the catalogue)
 //! time_limit_s = 60.0                      # MIP time limit
 //! ```
+//!
+//! A scenario file may also list variants (`[[variant]]` tables merged key by
+//! key into these keys, so a variant's `[plan]` adds to the base's and cannot
+//! drop a service from it; and a `[grid]`): see [`crate::compare`]. Here they
+//! are ignored.
 //!
 //! Residents aged 60+ reach a facility at their own pace, so a resident of a
 //! grid cell may be covered while an older neighbour is not; where the age
@@ -124,6 +130,8 @@ pub struct Scenario {
     #[serde(default = "default_snap")]
     pub max_snap_m: f64,
     /// How far to search for the nearest facility, in minutes at adult pace.
+    /// The search goes at least as far as the walking limit of every service
+    /// analysed (at either pace); reports give the search used.
     #[serde(default = "default_search")]
     pub search_minutes: f64,
     /// Services in the gap table (`None`: the whole catalogue).
@@ -397,7 +405,9 @@ pub struct PlanReport {
     pub zones_after: Vec<ZoneScore>,
     /// Gap services left out of the tables, with why.
     pub skipped: Vec<String>,
-    /// How far the nearest facility was searched, minutes at adult pace.
+    /// How far the nearest facility was searched, minutes at the faster pace
+    /// (the scenario's `search_minutes`, widened to the walking limits of the
+    /// services analysed): `None` minutes in `current` and `after` mean "farther".
     pub search_minutes: f64,
     /// Network size.
     pub network: NetworkSummary,
@@ -787,9 +797,13 @@ impl Scenario {
         }
         .prepare(&[])?;
         let services = self.gap_services(&p.catalogue);
-        let nearest_m: Vec<Vec<Option<f64>>> =
-            services.iter().map(|s| p.nearest_m(&s.key)).collect();
-        let gaps = p.gap_report(&services, &nearest_m, self)?;
+        let keys: Vec<&str> = services.iter().map(|s| s.key.as_str()).collect();
+        let search_m = self.search_m(&p.catalogue, &keys);
+        let nearest_m: Vec<Vec<Option<f64>>> = services
+            .iter()
+            .map(|s| p.nearest_m(&s.key, search_m))
+            .collect();
+        let gaps = p.gap_report(&services, &nearest_m, search_m, self)?;
         // Distances of the services the table kept, in its order (skipped ones have no column).
         let nearest_m = services
             .iter()
@@ -842,9 +856,16 @@ impl Scenario {
                 analysed.push(svc);
             }
         }
-        let before_m: Vec<Vec<Option<f64>>> =
-            analysed.iter().map(|s| p.nearest_m(&s.key)).collect();
-        let before = p.gap_report(&analysed, &before_m, self)?;
+        // Inputs shared with other variants may have been searched farther
+        // (their services walk longer): cut back to this plan's own search,
+        // so that it reports what it would alone.
+        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
+        let search_m = self.search_m(&p.catalogue, &keys);
+        let before_m: Vec<Vec<Option<f64>>> = analysed
+            .iter()
+            .map(|s| p.nearest_m(&s.key, search_m))
+            .collect();
+        let before = p.gap_report(&analysed, &before_m, search_m, self)?;
         let t_coverage = Instant::now();
 
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
@@ -981,14 +1002,7 @@ impl Scenario {
             .iter()
             .map(|&(_, c)| cand_snapped[c].as_slice())
             .collect();
-        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
-        let from_new = TravelTimes::compute(
-            net,
-            &sources,
-            &p.snapped,
-            1.0,
-            self.search_m(&p.catalogue, &keys),
-        )?;
+        let from_new = TravelTimes::compute(net, &sources, &p.snapped, 1.0, search_m)?;
         let after_m: Vec<Vec<Option<f64>>> = analysed
             .iter()
             .zip(&before_m)
@@ -1006,7 +1020,7 @@ impl Scenario {
                     .collect()
             })
             .collect();
-        let after = p.gap_report(&analysed, &after_m, self)?;
+        let after = p.gap_report(&analysed, &after_m, search_m, self)?;
 
         let (services, demand_points) =
             p.outcomes(&model, &solution, &splits, &existing, &candidates, &options)?;
@@ -1041,7 +1055,7 @@ impl Scenario {
             zones_before: before.zones,
             zones_after: after.zones,
             skipped: before.skipped,
-            search_minutes: self.search_minutes,
+            search_minutes: before.search_minutes,
             network,
             demand,
             seconds: {
@@ -1085,11 +1099,13 @@ fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result
 }
 
 impl Prepared {
-    /// The gap analysis of `services` given each one's nearest-facility distances.
+    /// The gap analysis of `services` given each one's nearest-facility
+    /// distances, searched up to `search_m` metres.
     fn gap_report(
         &self,
         services: &[&Service],
         nearest_m: &[Vec<Option<f64>>],
+        search_m: f64,
         scenario: &Scenario,
     ) -> Result<GapReport> {
         let reach: Vec<ServiceReach<'_>> = services
@@ -1107,16 +1123,22 @@ impl Prepared {
             &reach,
             scenario.speeds(),
             &scenario.rating,
-            scenario.search_minutes,
+            scenario.speeds().reach_minutes(search_m),
         )
     }
 
-    /// Metres from each demand point to the nearest existing facility of a service.
-    fn nearest_m(&self, key: &str) -> Vec<Option<f64>> {
+    /// Metres from each demand point to the nearest existing facility of a
+    /// service, `None` beyond `search_m` (which may be shorter than the
+    /// preparation searched).
+    fn nearest_m(&self, key: &str, search_m: f64) -> Vec<Option<f64>> {
         let rows: Vec<usize> = (0..self.facilities.len())
             .filter(|&r| self.facilities[r].0 == key)
             .collect();
-        self.facility_m.nearest(&rows)
+        self.facility_m
+            .nearest(&rows)
+            .into_iter()
+            .map(|d| d.filter(|&d| d <= search_m))
+            .collect()
     }
 
     fn gap_points(&self) -> Vec<GapPoint> {

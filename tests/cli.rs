@@ -110,7 +110,7 @@ fn demo_map_writes_svg_png_and_html() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
     let html = std::fs::read_to_string(maps.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&svg));
-    assert!(html.contains("<td>demo</td>") && html.contains("pharmacy +2: 50.1 % → 98.9 %"));
+    assert!(html.contains("<td>demo</td>") && html.contains("50.1% → 98.9%"));
 }
 
 #[test]
@@ -574,6 +574,14 @@ fn solve_reads_orlib_and_cost_matrices() {
 }
 
 #[test]
+fn solve_help_says_how_the_models_treat_weight_0() {
+    let out = lifecircle(&["solve", "--help"], Path::new("."));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("weight 0 are ignored"), "{help}");
+    assert!(help.contains("weight-0 points too"), "{help}");
+}
+
+#[test]
 fn solve_rejects_bad_matrices_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,x\n").unwrap();
@@ -694,6 +702,106 @@ fn compare_solves_every_variant_and_reports_failures() {
         text.contains("fine") && text.contains("broke") && text.contains("budget"),
         "{text}"
     );
+    // The failed variant's figures are absent, not zeros that would skew a mean over the rows.
+    let out = lifecircle(
+        &["compare", s.to_str().unwrap(), "--json", "--out", "broke"],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let broke = &v["rows"][0];
+    assert_eq!(broke["variant"], "broke");
+    assert!(broke["error"].as_str().unwrap().contains("budget"));
+    let figures = [
+        "new_sites",
+        "newly_covered",
+        "share_before",
+        "share_after",
+        "zones_rated_before",
+        "zones_rated_after",
+        "mean_stars_before",
+        "mean_stars_after",
+    ];
+    for key in figures {
+        assert!(broke[key].is_null(), "{key}: {}", broke[key]);
+        assert!(
+            v["rows"][1][key].is_number(),
+            "{key}: {}",
+            v["rows"][1][key]
+        );
+    }
+    let csv = std::fs::read_to_string(dir.path().join("broke/comparison.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cells: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for key in figures {
+        let k = header.iter().position(|h| *h == key).unwrap();
+        assert_eq!(cells[k], "", "{key} in {csv}");
+    }
+}
+
+/// A plan's JSON report without its timings, which differ from run to run.
+fn timeless(mut report: serde_json::Value) -> serde_json::Value {
+    report.as_object_mut().unwrap().remove("seconds");
+    report
+}
+
+#[test]
+fn a_variant_sharing_inputs_reports_what_plan_gives_alone() {
+    // A short search, and another variant planning a service that walks
+    // farther: the shared inputs are searched farther than the pharmacy plan
+    // alone searches, which must not show in its figures.
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "under_6_ratio = 0.072\nsearch_minutes = 3.0\ngap_services = [\"pharmacy\"]",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"pharmacy\"\n[[variant]]\nname = \"and supermarket\"\nplan = { new_sites = { supermarket = 1 } }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let s = s.to_str().unwrap();
+    let compared = ok_json(&lifecircle(&["compare", s, "--json"], dir.path()));
+    // `plan` runs the base scenario, which is the first variant.
+    let alone = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
+    assert_eq!(
+        timeless(compared["variants"][0]["plan"].clone()),
+        timeless(alone.clone())
+    );
+    let row = &compared["rows"][0];
+    assert_eq!(row["variant"], "pharmacy");
+    let after = &alone["after"][0];
+    assert_eq!(after["category"], "pharmacy");
+    assert_eq!(row["p90_after"], after["nearest_minutes_p90"]);
+}
+
+#[test]
+fn beyond_the_search_is_marked_with_the_search_used() {
+    // search_minutes = 3, but the pharmacy's 8-minute limit widens the search
+    // to 8 minutes: tables say ">8", never ">3" nor "-".
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "search_minutes = 3.0\ngap_services = [\"pharmacy\"]",
+        "new_sites = { pharmacy = 1 }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let s = s.to_str().unwrap();
+    let json = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
+    assert!((json["search_minutes"].as_f64().unwrap() - 8.0).abs() < 1e-9);
+    for command in ["plan", "gaps", "compare"] {
+        let out = lifecircle(&[command, s], dir.path());
+        assert!(out.status.success(), "{command}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("pharmacy") || l.starts_with("base"))
+            .unwrap();
+        assert!(line.contains(">8"), "{command}: {line}");
+        assert!(
+            !line.contains(">3") && !line.contains("-→"),
+            "{command}: {line}"
+        );
+    }
 }
 
 #[test]

@@ -156,11 +156,11 @@ fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
 enum ModelKind {
     /// Minimise total weighted cost with p sites.
     PMedian,
-    /// Minimise the largest cost with p sites.
+    /// Minimise the largest cost with p sites (demand points of weight 0 are ignored).
     PCenter,
     /// Maximise weight within --radius with p sites.
     Mclp,
-    /// Fewest sites covering everyone within --radius.
+    /// Fewest sites covering everyone within --radius (weight-0 points too: weights play no part).
     Lscp,
 }
 
