@@ -248,7 +248,7 @@ pub struct ServiceReach<'a> {
     pub service: &'a Service,
     /// Metres to the nearest facility, per demand point.
     pub nearest_m: Vec<Option<f64>>,
-    /// Existing facilities counted.
+    /// Facilities counted (existing, and new ones after a plan).
     pub facilities: usize,
 }
 
@@ -263,7 +263,8 @@ pub struct GapRow {
     pub class: ServiceClass,
     /// Walking limit, minutes.
     pub walking_limit_min: f64,
-    /// Existing facilities of the service (in the whole area).
+    /// Facilities of the service in the whole area (after a plan: existing
+    /// and new).
     pub facilities: usize,
     /// All residents of the zone.
     pub residents: f64,

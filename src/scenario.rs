@@ -803,7 +803,13 @@ impl Scenario {
             .iter()
             .map(|s| p.nearest_m(&s.key, search_m))
             .collect();
-        let gaps = p.gap_report(&services, &nearest_m, search_m, self)?;
+        let gaps = p.gap_report(
+            &services,
+            &nearest_m,
+            &vec![0; services.len()],
+            search_m,
+            self,
+        )?;
         // Distances of the services the table kept, in its order (skipped ones have no column).
         let nearest_m = services
             .iter()
@@ -865,7 +871,13 @@ impl Scenario {
             .iter()
             .map(|s| p.nearest_m(&s.key, search_m))
             .collect();
-        let before = p.gap_report(&analysed, &before_m, search_m, self)?;
+        let before = p.gap_report(
+            &analysed,
+            &before_m,
+            &vec![0; analysed.len()],
+            search_m,
+            self,
+        )?;
         let t_coverage = Instant::now();
 
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
@@ -1020,7 +1032,16 @@ impl Scenario {
                     .collect()
             })
             .collect();
-        let after = p.gap_report(&analysed, &after_m, search_m, self)?;
+        let added: Vec<usize> = analysed
+            .iter()
+            .map(|svc| {
+                new_sites
+                    .iter()
+                    .filter(|&&(s, _)| planned[s].key == svc.key)
+                    .count()
+            })
+            .collect();
+        let after = p.gap_report(&analysed, &after_m, &added, search_m, self)?;
 
         let (services, demand_points) =
             p.outcomes(&model, &solution, &splits, &existing, &candidates, &options)?;
@@ -1100,21 +1121,24 @@ fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result
 
 impl Prepared {
     /// The gap analysis of `services` given each one's nearest-facility
-    /// distances, searched up to `search_m` metres.
+    /// distances, searched up to `search_m` metres, with `added` new
+    /// facilities of each besides the existing ones.
     fn gap_report(
         &self,
         services: &[&Service],
         nearest_m: &[Vec<Option<f64>>],
+        added: &[usize],
         search_m: f64,
         scenario: &Scenario,
     ) -> Result<GapReport> {
         let reach: Vec<ServiceReach<'_>> = services
             .iter()
             .zip(nearest_m)
-            .map(|(s, near)| ServiceReach {
+            .zip(added)
+            .map(|((s, near), &added)| ServiceReach {
                 service: s,
                 nearest_m: near.clone(),
-                facilities: self.facilities.iter().filter(|f| f.0 == s.key).count(),
+                facilities: self.facilities.iter().filter(|f| f.0 == s.key).count() + added,
             })
             .collect();
         GapReport::compute(

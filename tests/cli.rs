@@ -192,6 +192,24 @@ fn joint_plan_shares_a_site_within_the_budget() {
     for s in services {
         assert!(s["covered_after"].as_f64().unwrap() >= s["covered_before"].as_f64().unwrap());
     }
+    // The gap table after the plan counts the new facilities too.
+    for s in services {
+        let count = |table: &str| {
+            v[table]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|row| row["category"] == s["service"])
+                .map(|row| row["facilities"].as_u64().unwrap())
+                .unwrap()
+        };
+        let (existing, new) = (
+            s["existing"].as_array().unwrap().len(),
+            s["new"].as_array().unwrap().len(),
+        );
+        assert_eq!(count("current"), existing as u64, "{}", s["service"]);
+        assert_eq!(count("after"), (existing + new) as u64, "{}", s["service"]);
+    }
 }
 
 #[test]

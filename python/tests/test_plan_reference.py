@@ -22,7 +22,7 @@ The plan's rules, from the docs (README "Your own scenario", ``lifecircle::scena
 - a new site "reaches" the served residents within its limit that the existing
   facilities leave out;
 - the tables after the plan are the gap table's rules with the new sites added
-  to their service's facilities (the ``facilities`` column counts existing ones).
+  to their service's facilities (the ``facilities`` column counts them too).
 """
 
 from __future__ import annotations
@@ -221,6 +221,8 @@ def test_plan_matches_an_independent_computation(root, name):
     everyone = [("(all)", np.ones(n, bool))]
     assert_same_table(pd.DataFrame(summary["current"]), reference_table(people, catalogue, counts, nearest, everyone))
     nearest.update(nearest_after)
+    for site in summary["sites"]:
+        counts[site["service"]] = counts.get(site["service"], 0) + 1
     assert_same_table(pd.DataFrame(summary["after"]), reference_table(people, catalogue, counts, nearest, everyone))
     by_zone = reference_table(
         people, catalogue, counts, nearest, [(z, (people["id"] == z).to_numpy()) for z in people["id"]]
