@@ -16,6 +16,7 @@ from .errors import (
     InfeasibleError,
     InvalidInputError,
     LifecircleError,
+    SkippedServiceWarning,
     SolverError,
     UnreachableDemandWarning,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "PMedian",
     "PlanReport",
     "Result",
+    "SkippedServiceWarning",
     "SolverError",
     "SweepResult",
     "UnreachableDemandWarning",

@@ -12,6 +12,8 @@ from typing import Any, Union
 import pandas as pd
 
 from . import _core
+from .errors import InvalidInputError
+from .scenario import PlanReport, plan_report
 
 Scenarios = Union[str, PathLike, Iterable[Union[str, PathLike]]]
 Progress = Callable[[int, int, str], Any]
@@ -20,12 +22,13 @@ Progress = Callable[[int, int, str], Any]
 @dataclass
 class SweepResult:
     """``rows``: the comparison table (one row per variant and planned service,
-    as ``lifecircle compare`` writes it); ``reports``: each variant's full
-    report (a dict, or ``{"error": message}`` for a variant that failed), by
-    variant name, in input order."""
+    as ``lifecircle compare`` writes it); ``reports``: each solved variant's
+    :class:`~lifecircle.PlanReport` (tables, ``plot()``), by variant name, in
+    input order; ``errors``: the message of each variant that failed, by name."""
 
     rows: pd.DataFrame
-    reports: dict[str, dict]
+    reports: dict[str, PlanReport]
+    errors: dict[str, str]
 
 
 def _run(item: tuple[str, str]) -> str:
@@ -40,6 +43,13 @@ def _variants(scenarios: Scenarios) -> list[tuple[str, str]]:
         variants = _core.scenario_variants(fspath(path))
         prefix = f"{fspath(path)}: " if len(paths) > 1 else ""
         items.extend((prefix + name, scenario) for name, scenario in variants)
+    names = [name for name, _ in items]
+    repeated = next((name for name in names if names.count(name) > 1), None)
+    if repeated is not None:
+        # Results are keyed by name: a second variant of that name would hide the first.
+        raise InvalidInputError(
+            f"two variants are named {repeated!r}: give each scenario file once, and variants unique names"
+        )
     return items
 
 
@@ -75,13 +85,16 @@ def sweep(scenarios: Scenarios, client=None, progress: Progress | None = None) -
         for future in as_completed(futures):
             finished(index[future.key], future.result())
 
-    rows, reports = [], {}
+    rows, reports, errors = [], {}, {}
     for k in range(total):
         raw = json.loads(done[k])
         rows.extend(raw["rows"])
         outcome = raw["outcome"]
-        reports[outcome["name"]] = outcome.get("plan", {"error": outcome.get("error")})
-    return SweepResult(rows=pd.DataFrame(rows), reports=reports)
+        if "plan" in outcome:
+            reports[outcome["name"]] = plan_report(outcome["plan"])
+        else:
+            errors[outcome["name"]] = outcome.get("error")
+    return SweepResult(rows=pd.DataFrame(rows), reports=reports, errors=errors)
 
 
 __all__ = ["SweepResult", "sweep"]

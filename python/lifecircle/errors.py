@@ -41,11 +41,18 @@ class UnreachableDemandWarning(UserWarning):
     the result, while the objective counts them at ``unreachable_minutes``."""
 
 
+class SkippedServiceWarning(UserWarning):
+    """A gap analysis left a service out, e.g. an elderly canteen when the
+    population table has no 60+ counts and the scenario no ``aging_ratio``;
+    the message says why, as the command line's report does."""
+
+
 __all__ = [
     "DataFileError",
     "InfeasibleError",
     "InvalidInputError",
     "LifecircleError",
+    "SkippedServiceWarning",
     "SolverError",
     "UnreachableDemandWarning",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from os import PathLike, fspath
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .errors import SkippedServiceWarning
 
 # The colours of the Rust maps (lifecircle::map), so both read the same.
 COVERED_BEFORE = "#1a9641"
@@ -32,7 +34,21 @@ class PlanReport:
 
     Ids and zones are text, as written in the input files (``"0042"`` stays
     ``"0042"``): to join with a table pandas read with integer ids, compare
-    with ``table["id"].astype(str)``."""
+    with ``table["id"].astype(str)``.
+
+    Two meanings of "covered": in ``current`` and ``summary["after"]`` (gap
+    tables, as :class:`GapsReport`) ``covered`` counts every resident within
+    the walking limit of a facility, whoever the service serves, and
+    ``served``/``share`` the residents it serves (the 60+ for an elderly
+    canteen) and their share within the limit; in ``services``
+    ``covered_before``/``covered_after`` count served residents only, and under a
+    capacity only those a facility has room for. In ``sites`` a site hosting
+    two services is a row per service, each with the site's cost (the plan pays
+    it once: ``summary["cost"]``), and ``newly_reached`` counts the served
+    residents within its limit that existing facilities leave out, not those
+    it serves under a capacity. Services the gap analysis had to leave out
+    (no age data for the 60+) are in ``summary["skipped"]``, and
+    :func:`run_scenario` warns with :class:`~lifecircle.errors.SkippedServiceWarning`."""
 
     summary: dict
     current: pd.DataFrame
@@ -137,9 +153,14 @@ def _flatten(points: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_scenario(path: str | PathLike) -> PlanReport:
-    """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
-    raw = json.loads(_core.run_scenario(fspath(path)))
+def _warn_skipped(skipped: list[str]) -> None:
+    for line in skipped:
+        warnings.warn(line, SkippedServiceWarning, stacklevel=3)
+
+
+def plan_report(raw: dict) -> PlanReport:
+    """A :class:`PlanReport` from the plan report of the compiled core, parsed from its JSON."""
+    raw = dict(raw)
     geojson = raw.pop("geojson")
     demand = _flatten(raw.pop("demand_points"))
     streets = np.asarray(raw.pop("streets"), dtype=float).reshape(-1, 2, 2)
@@ -155,13 +176,29 @@ def run_scenario(path: str | PathLike) -> PlanReport:
     )
 
 
+def run_scenario(path: str | PathLike) -> PlanReport:
+    """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
+    report = plan_report(json.loads(_core.run_scenario(fspath(path))))
+    _warn_skipped(report.summary.get("skipped", []))
+    return report
+
+
 @dataclass
 class GapsReport:
     """Current coverage and gaps (查缺补漏): ``rows`` (one per zone × category),
     ``totals`` (one per category for the whole area), ``zones`` (completeness
-    and star rating per zone), ``summary`` (network and demand sizes) and
-    ``geojson`` (demand points with the distance to the nearest facility of
-    each category). Zones and ids are text, as in :class:`PlanReport`."""
+    and star rating per zone), ``summary`` (network and demand sizes, the
+    walking ``speeds``, the star ``rating`` rules, the ``search_minutes`` and
+    the services ``skipped`` with why) and ``geojson`` (demand points with the
+    distance to the nearest facility of each category). Zones and ids are
+    text, as in :class:`PlanReport`.
+
+    ``covered`` counts every resident within the walking limit of a facility,
+    whoever the service serves; ``served`` the residents it serves (the 60+
+    for an elderly canteen, weighted as the catalogue says) and ``share`` the
+    part of them within the limit. A service the table has no age data for is
+    left out, named in ``summary["skipped"]``, and :func:`scenario_gaps` warns
+    with :class:`~lifecircle.errors.SkippedServiceWarning`."""
 
     rows: pd.DataFrame
     totals: pd.DataFrame
@@ -175,13 +212,9 @@ def scenario_gaps(path: str | PathLike) -> GapsReport:
     raw = json.loads(_core.scenario_gaps(fspath(path)))
     gaps = raw.pop("gaps")
     geojson = raw.pop("geojson")
-    return GapsReport(
-        rows=pd.DataFrame(gaps["rows"]),
-        totals=pd.DataFrame(gaps["totals"]),
-        zones=pd.DataFrame(gaps["zones"]),
-        summary=raw,
-        geojson=geojson,
-    )
+    tables = {key: pd.DataFrame(gaps.pop(key)) for key in ("rows", "totals", "zones")}
+    _warn_skipped(gaps["skipped"])
+    return GapsReport(**tables, summary={**raw, **gaps}, geojson=geojson)
 
 
 def service_catalogue(path: str | PathLike | None = None) -> pd.DataFrame:

@@ -548,11 +548,17 @@ fn run_scenario(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
             scenario.run()
         })
         .py_err()?;
-    let mut v = serde_json::to_value(&report).expect("reports serialise");
+    Ok(plan_json(&report).to_string())
+}
+
+/// A plan report as Python's `PlanReport` reads it: the report with the
+/// per-demand-point outcomes, the street segments and the plan's GeoJSON.
+fn plan_json(report: &lifecircle::scenario::PlanReport) -> serde_json::Value {
+    let mut v = serde_json::to_value(report).expect("reports serialise");
     v["demand_points"] = serde_json::to_value(&report.demand_points).expect("outcomes serialise");
     v["streets"] = serde_json::to_value(&report.streets).expect("segments serialise");
-    v["geojson"] = lifecircle::report::plan_geojson(&report);
-    Ok(v.to_string())
+    v["geojson"] = lifecircle::report::plan_geojson(report);
+    v
 }
 
 /// Gaps per zone and category of a scenario file (its plan is not run);
@@ -596,7 +602,8 @@ fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>
 }
 
 /// Runs one variant (a scenario as JSON, from `scenario_variants`); returns
-/// its outcome (`plan` or `error`) and its comparison rows as JSON. A failed
+/// its outcome (`plan`, as `run_scenario` gives it, or `error`) and its
+/// comparison rows as JSON. A failed
 /// plan is an outcome, not an exception, as in `lifecircle compare`.
 #[pyfunction]
 fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
@@ -609,7 +616,11 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
     });
     let outcome = VariantOutcome { name, result };
     let rows = comparison_rows(std::slice::from_ref(&outcome));
-    Ok(serde_json::json!({"outcome": outcome, "rows": rows}).to_string())
+    let mut json = serde_json::to_value(&outcome).expect("outcomes serialise");
+    if let VariantResult::Plan(report) = &outcome.result {
+        json["plan"] = plan_json(report);
+    }
+    Ok(serde_json::json!({"outcome": json, "rows": rows}).to_string())
 }
 
 #[pymodule]

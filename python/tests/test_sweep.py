@@ -12,7 +12,14 @@ def test_serial_sweep_matches_the_cli_table(root):
     assert len(result.reports) == 6 and len(result.rows) == 12
     assert set(result.rows["status"]) == {"optimal"}
     first = next(iter(result.reports.values()))
-    assert {s["service"] for s in first["services"]} == {"elderly_canteen", "health_station"}
+    assert isinstance(first, lifecircle.PlanReport) and not result.errors
+    assert set(first.services["service"]) == {"elderly_canteen", "health_station"}
+
+
+def test_a_variant_name_given_twice_is_refused(root):
+    path = root / "data" / "helsinki" / "compare.toml"
+    with pytest.raises(lifecircle.InvalidInputError, match="two variants are named"):
+        lifecircle.sweep([path, path])
 
 
 def test_failed_variant_is_a_row_and_bad_file_raises(tmp_path, root):
@@ -25,7 +32,7 @@ def test_failed_variant_is_a_row_and_bad_file_raises(tmp_path, root):
     )
     result = lifecircle.sweep(path)
     assert result.rows.set_index("variant").loc["broke", "status"] == "error"
-    assert "budget" in result.reports["broke"]["error"]
+    assert "budget" in result.errors["broke"] and list(result.reports) == ["ok"]
     with pytest.raises(lifecircle.DataFileError):
         lifecircle.sweep(tmp_path / "missing.toml")
 
@@ -42,9 +49,9 @@ def test_dask_local_cluster_gives_the_serial_results(root):
     assert parallel.rows[keep].equals(serial.rows[keep])
     for name, report in serial.reports.items():
         other = parallel.reports[name]
-        assert (other["objective"], other["bound"], other["cost"]) == (
-            report["objective"],
-            report["bound"],
-            report["cost"],
+        assert (other.objective, other.summary["bound"], other.summary["cost"]) == (
+            report.objective,
+            report.summary["bound"],
+            report.summary["cost"],
         )
-        assert [s["new"] for s in other["services"]] == [s["new"] for s in report["services"]]
+        assert other.sites.equals(report.sites)
