@@ -18,15 +18,27 @@ def current_coverage(
     *,
     speed_m_s: float = 1.1,
     population_col: str = "population",
+    max_snap_m: float = 200.0,
 ) -> pd.DataFrame:
-    """One row per demand point: its residents, the walking minutes to the
-    nearest facility (NaN beyond the limit) and whether it is covered.
+    """One row per demand point: its residents, ``snap_m`` (metres to the
+    nearest node of the walking network), ``on_network`` (``snap_m`` at most
+    ``max_snap_m``), the walking minutes to the nearest facility (NaN beyond
+    the limit or off the network) and whether it is covered.
 
     ``demand`` and ``facilities`` are (Geo)DataFrames with geometries or
-    ``lon``/``lat`` columns; ``demand`` has a population column.
+    ``lon``/``lat`` columns; ``demand`` has a population column. A point
+    farther than ``max_snap_m`` from every street (a grid cell in a lake or a
+    park, as the command line's default of 200 m) is off the network and not
+    covered: the walk to the street would otherwise count as walking.
     """
+    if not isinstance(demand, pd.DataFrame):
+        raise InvalidInputError(
+            f"demand must be a (Geo)DataFrame with a {population_col!r} column, got {type(demand).__name__}"
+        )
     if population_col not in demand.columns:
         raise InvalidInputError(f"demand has no {population_col!r} column; have {list(demand.columns)}")
+    if not float(max_snap_m) > 0:
+        raise InvalidInputError(f"max_snap_m must be a number > 0, got {max_snap_m}")
     population = as_floats(demand[population_col], f"column {population_col!r}")
     bad = np.flatnonzero(~np.isfinite(population) | (population < 0))
     if bad.size:
@@ -38,22 +50,35 @@ def current_coverage(
         d, _, minutes = travel_times(network, demand, facilities, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
         order = np.argsort(minutes)[::-1]
         nearest[d[order]] = minutes[order]  # the smallest time per point is written last
+    snap_m = network.snap(demand)["distance_m"].to_numpy()
+    on_network = snap_m <= max_snap_m
+    nearest[~on_network] = np.nan
     return pd.DataFrame(
-        {"population": population, "nearest_minutes": nearest, "covered": ~np.isnan(nearest)},
+        {
+            "population": population,
+            "snap_m": snap_m,
+            "on_network": on_network,
+            "nearest_minutes": nearest,
+            "covered": ~np.isnan(nearest),
+        },
         index=demand.index,
     )
 
 
 def coverage_summary(table: pd.DataFrame) -> dict:
-    """Residents, covered, share and left out from a :func:`current_coverage` table."""
-    residents = float(table["population"].sum())
+    """Residents on the network, covered, share and left out from a
+    :func:`current_coverage` table; residents off the network apart, as the
+    command line reports them (not planned for)."""
+    on = table["on_network"]
+    residents = float(table.loc[on, "population"].sum())
     covered = float(table.loc[table["covered"], "population"].sum())
     return {
         "residents": residents,
         "covered": covered,
         "share": covered / residents if residents else 0.0,
         "left_out": residents - covered,
-        "uncovered_points": int(((~table["covered"]) & (table["population"] > 0)).sum()),
+        "uncovered_points": int((on & ~table["covered"] & (table["population"] > 0)).sum()),
+        "residents_off_network": float(table.loc[~on, "population"].sum()),
     }
 
 

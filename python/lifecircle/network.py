@@ -37,12 +37,14 @@ class Network:
 
     @classmethod
     def from_edges(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> Network:
-        """From a node table (``id``, ``lon``, ``lat``) and an edge table
+        """From a node table (``id``, and ``lon``, ``lat`` columns or point
+        geometries in any CRS, as :func:`lon_lat` reads them) and an edge table
         (``source``, ``target``, optional ``length`` or ``length_m`` in metres;
         geodesic by default). Node ids must be unique integers (numeric strings
         are read as numbers) and coordinates WGS 84 degrees, else
         :class:`~lifecircle.errors.InvalidInputError` names the offending node."""
-        for name, table, cols in (("nodes", nodes, ["id", "lon", "lat"]), ("edges", edges, ["source", "target"])):
+        located = ["lon", "lat"] if not hasattr(getattr(nodes, "geometry", None), "crs") else []
+        for name, table, cols in (("nodes", nodes, ["id", *located]), ("edges", edges, ["source", "target"])):
             if not isinstance(table, pd.DataFrame):
                 raise TypeError(f"{name} must be a DataFrame, got {type(table).__name__}")
             missing = [c for c in cols if c not in table.columns]
@@ -60,10 +62,14 @@ class Network:
             first = np.flatnonzero(ids == ids[k])[0]
             rows = [plain(nodes.index[r]) for r in (first, k)]
             raise InvalidInputError(f"nodes: node id {ids[k]} appears twice (rows {rows[0]!r} and {rows[1]!r})")
+        if located:
+            lon, lat = (as_floats(nodes[c], f"nodes column {c!r}") for c in located)
+        else:
+            lon, lat = lon_lat(nodes)
         core = _core.Network.from_edges(
             ids,
-            as_floats(nodes["lon"], "nodes column 'lon'"),
-            as_floats(nodes["lat"], "nodes column 'lat'"),
+            lon,
+            lat,
             _node_ids(edges, "source", "edges"),
             _node_ids(edges, "target", "edges"),
             lengths,
@@ -189,6 +195,9 @@ def travel_times(network: Network, demand, sites, *, speed_m_s: float = 1.1, lim
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be a lifecircle.Network, got {type(network).__name__}")
+    # Checked here so that the message speaks in minutes, as the caller does.
+    if not float(limit_minutes) >= 0:
+        raise InvalidInputError(f"limit_minutes must be a number >= 0, got {limit_minutes}")
     dlon, dlat = lon_lat(demand)
     slon, slat = lon_lat(sites)
     rows, cols, secs = network._core.travel_times(slon, slat, dlon, dlat, float(speed_m_s), float(limit_minutes) * 60.0)

@@ -325,7 +325,7 @@ CASES = {
     "limit NaN": (
         lambda: lifecircle.travel_times(net(), POINTS, POINTS, limit_minutes=float("nan")),
         InvalidInputError,
-        "limit: must be >= 0 s, got NaN",
+        "limit_minutes must be a number >= 0, got nan",
     ),
     "demand latitude out of range": (
         lambda: lifecircle.travel_times(net(), POINTS.assign(lat=[200.0, 60.0]), POINTS),

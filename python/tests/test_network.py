@@ -132,3 +132,42 @@ def test_snap_gives_the_node_position_and_its_id():
     order = net.nodes()["id"].tolist()
     assert [order[k] for k in snapped["node"]] == snapped["node_id"].tolist() == [60, 70]
     assert set(snapped["node_id"]) <= set(net.edges()[["source", "target"]].stack())
+
+
+def test_gaps_without_age_data_warn_and_name_the_services_left_out(root, tmp_path):
+    data = root / "data" / "helsinki"
+    path = tmp_path / "s.toml"
+    # No aging_ratio, and the grid has no age columns: the services of the 60+ and under-6s cannot be measured.
+    path.write_text(f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n')
+    with pytest.warns(lifecircle.SkippedServiceWarning) as caught:
+        gaps = lifecircle.scenario_gaps(path)
+    assert "elderly_canteen" not in set(gaps.totals["category"])
+    assert [str(w.message) for w in caught] == gaps.summary["skipped"]
+    assert any(line.startswith("elderly_canteen") for line in gaps.summary["skipped"])
+    assert {"speeds", "rating", "search_minutes"} <= set(gaps.summary)
+
+
+def test_current_coverage_leaves_points_off_the_network_out():
+    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3]}))
+    # The second point is 334 m north of the street: its walk to the street is no walk to the shop.
+    demand = pd.DataFrame({"lon": [24.001, 24.001], "lat": [60.0, 60.003], "population": [10.0, 20.0]})
+    shop = pd.DataFrame({"lon": [24.0], "lat": [60.0]})
+    table = lifecircle.current_coverage(net, demand, shop, 15)
+    assert table["on_network"].tolist() == [True, False] and table["covered"].tolist() == [True, False]
+    assert table["snap_m"].iloc[1] == pytest.approx(334, abs=1)
+    assert lifecircle.current_coverage(net, demand, shop, 15, max_snap_m=400)["covered"].all()
+    summary = lifecircle.coverage_summary(table)
+    assert (summary["residents"], summary["covered"], summary["residents_off_network"]) == (10.0, 10.0, 20.0)
+
+
+def test_network_from_edges_takes_node_geometries_in_any_crs():
+    geopandas = pytest.importorskip("geopandas")
+    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
+    edges = pd.DataFrame({"source": [1, 2], "target": [2, 3]})
+    points = geopandas.GeoDataFrame(
+        nodes[["id"]], geometry=geopandas.points_from_xy(nodes["lon"], nodes["lat"]), crs=4326
+    ).to_crs(3067)
+    from_lon_lat = lifecircle.Network.from_edges(nodes, edges)
+    from_geometry = lifecircle.Network.from_edges(points, edges)
+    assert from_geometry.edges()["length"].to_numpy() == pytest.approx(from_lon_lat.edges()["length"].to_numpy())
