@@ -1077,7 +1077,6 @@ elderly_weight = 2.0
             double = 2 * canteens,
             double_budget = 4 * canteens,
             joint_budget = 4 * canteens,
-            joint_name = joint_name,
         )
     }
 }
