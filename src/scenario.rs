@@ -134,7 +134,10 @@ pub struct Scenario {
     /// analysed (at either pace); reports give the search used.
     #[serde(default = "default_search")]
     pub search_minutes: f64,
-    /// Services in the gap table (`None`: the whole catalogue).
+    /// Services in the gap table (`None`: the whole catalogue). The zones'
+    /// stars rate only these: with a few listed, they are not the living
+    /// circle's rating (a zone with only a pharmacy rates ★★★ on
+    /// `["pharmacy"]`).
     #[serde(default)]
     pub gap_services: Option<Vec<String>>,
     /// Completeness rating rules.
