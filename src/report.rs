@@ -18,6 +18,16 @@ pub(crate) fn minutes(m: Option<f64>, search: f64) -> String {
     m.map_or_else(|| beyond(search), |m| format!("{m:.1}"))
 }
 
+/// A gap row's walking minutes: `-` where the service serves nobody (no
+/// walk to measure), else as [`minutes`].
+fn walk(r: &GapRow, m: Option<f64>, search: f64) -> String {
+    if r.served > 0.0 {
+        minutes(m, search)
+    } else {
+        "-".into()
+    }
+}
+
 /// `>N` for a search of `search` minutes, rounded down to a tenth (so that
 /// `>N` stays true) and without a trailing `.0`.
 fn beyond(search: f64) -> String {
@@ -108,9 +118,9 @@ fn coverage_table(o: &mut String, rows: &[GapRow], search: f64) {
             100.0 * r.share,
             opt(r.covered_60plus),
             opt(r.residents_60plus),
-            minutes(r.nearest_minutes_p50, search),
-            minutes(r.nearest_minutes_p90, search),
-            minutes(r.nearest_minutes_max, search),
+            walk(r, r.nearest_minutes_p50, search),
+            walk(r, r.nearest_minutes_p90, search),
+            walk(r, r.nearest_minutes_max, search),
         );
     }
 }
@@ -571,6 +581,30 @@ mod tests {
         assert_eq!(fixed(-0.5001, 0), "-1");
         assert_eq!(fixed(-0.01, 2), "-0.01");
         assert_eq!(opt(Some(-0.2)), "0");
+    }
+
+    #[test]
+    fn a_service_that_serves_nobody_has_no_walk() {
+        let mut row = GapRow {
+            zone: "(all)".into(),
+            category: "kindergarten".into(),
+            class: crate::services::ServiceClass::Quality,
+            walking_limit_min: 5.0,
+            facilities: 0,
+            residents: 10.0,
+            residents_60plus: None,
+            covered: 0.0,
+            covered_60plus: None,
+            served: 0.0,
+            share: 1.0,
+            nearest_minutes_p50: None,
+            nearest_minutes_p90: None,
+            nearest_minutes_max: None,
+            uncovered_ids: Vec::new(),
+        };
+        assert_eq!(walk(&row, None, 30.0), "-");
+        row.served = 4.0;
+        assert_eq!(walk(&row, None, 30.0), ">30");
     }
 
     #[test]
