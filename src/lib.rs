@@ -9,8 +9,9 @@
 //! paths → sparse walking times) → [`demand`] and [`services`] (who needs what,
 //! within which limit) → [`coverage`] (what exists covers now) → [`model`]
 //! (siting problems on plain data) → [`solve`] (presolve, heuristics, exact MIP
-//! with HiGHS) → [`scenario`] and [`report`] (files in, tables and GeoJSON out)
-//! and [`map`] (SVG/PNG maps of a plan, an HTML report comparing plans).
+//! with HiGHS) → [`scenario`], [`compare`] and [`report`] (files in, plan
+//! variants side by side, tables, CSV and GeoJSON out) and [`map`] (SVG/PNG
+//! maps of a plan, an HTML report comparing plans).
 //!
 //! # Example: from an edge list to a proven-optimal plan
 //! ```

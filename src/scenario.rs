@@ -16,8 +16,8 @@
 //! catalogue = "services.toml"              # default: the built-in catalogue (lifecircle::services)
 //! facilities = "existing.csv"              # id, service, lon, lat: facilities OSM lacks
 //! osm_facilities = true                    # also take existing facilities from OSM tags
-//! aging_ratio = 0.1471                     # share aged 60+ where the table has no count
-//! under_6_ratio = 0.072                    # share under 6 where the table has no count
+//! aging_ratio = 0.1471                     # share aged 60+ where the table has no count (default: none)
+//! under_6_ratio = 0.072                    # share under 6 where the table has no count (default: none)
 //! walking_speed_m_s = 1.1                  # adults
 //! elderly_walking_speed_m_s = 0.9          # residents aged 60+
 //! max_snap_m = 200.0                       # residents farther from any street are left out (and reported)

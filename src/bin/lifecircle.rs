@@ -43,7 +43,7 @@ enum Command {
         /// Print one JSON object (rows: zone x category; totals; zones) instead of tables.
         #[arg(long)]
         json: bool,
-        /// Also write the zone x category rows as CSV.
+        /// Also write the zone x category rows, then the whole area's `(all)` rows, as CSV.
         #[arg(long)]
         csv: Option<PathBuf>,
         /// Also write the demand points with their nearest-facility distances as GeoJSON.
@@ -89,7 +89,7 @@ struct DistrictArgs {
     /// Communities (default: one per 12,215 residents).
     #[arg(long)]
     communities: Option<usize>,
-    /// Seed of the random generator.
+    /// Seed of the random generator (default 2020).
     #[arg(long)]
     seed: Option<u64>,
     /// Folder to write the tables and scenario.toml into.
