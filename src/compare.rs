@@ -117,6 +117,8 @@ pub struct ComparisonRow {
     pub p90_after: Option<f64>,
     /// How far the nearest facility was searched, minutes at the faster pace
     /// ([`PlanReport::search_minutes`]): an empty p50 or p90 lies beyond it.
+    /// Empty where the service serves nobody (no walk to measure) or the
+    /// variant failed.
     pub search_minutes: Option<f64>,
     /// Zones rated 3★ or more before.
     pub zones_rated_before: Option<usize>,
@@ -327,7 +329,7 @@ pub fn report_rows(name: &str, report: &PlanReport) -> Vec<ComparisonRow> {
                 p50_after: after.as_ref().and_then(|r| r.nearest_minutes_p50),
                 p90_before: before.as_ref().and_then(|r| r.nearest_minutes_p90),
                 p90_after: after.as_ref().and_then(|r| r.nearest_minutes_p90),
-                search_minutes: Some(report.search_minutes),
+                search_minutes: (s.served > 0.0).then_some(report.search_minutes),
                 zones_rated_before: rated(&report.zones_before),
                 zones_rated_after: rated(&report.zones_after),
                 mean_stars_before: mean(&report.zones_before),

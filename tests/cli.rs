@@ -805,7 +805,8 @@ fn beyond_the_search_is_marked_with_the_search_used() {
     );
     let s = s.to_str().unwrap();
     let json = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
-    assert!((json["search_minutes"].as_f64().unwrap() - 8.0).abs() < 1e-9);
+    // Exactly 8: minutes made into metres and back once gave 8.000000000000002.
+    assert_eq!(json["search_minutes"], 8.0);
     for command in ["plan", "gaps", "compare"] {
         let out = lifecircle(&[command, s], dir.path());
         assert!(out.status.success(), "{command}");
@@ -819,6 +820,37 @@ fn beyond_the_search_is_marked_with_the_search_used() {
             !line.contains(">3") && !line.contains("-→"),
             "{command}: {line}"
         );
+    }
+}
+
+/// A service that serves nobody (no children under 6) has no walk to
+/// measure: its walks are `-`, not `>N` ("farther than the search").
+#[test]
+fn a_service_serving_nobody_has_no_walks() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "under_6_ratio = 0.0\ngap_services = [\"kindergarten\"]",
+        "new_sites = { kindergarten = 1 }",
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    );
+    let s = s.to_str().unwrap();
+    let json = ok_json(&lifecircle(&["compare", s, "--json"], dir.path()));
+    let row = &json["rows"][0];
+    assert_eq!(row["service"], "kindergarten");
+    assert!(
+        row["search_minutes"].is_null() && row["p50_before"].is_null(),
+        "{row}"
+    );
+    for command in ["gaps", "compare"] {
+        let out = lifecircle(&[command, s], dir.path());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("kindergarten") || l.starts_with("base"))
+            .unwrap();
+        assert!(!line.contains('>'), "{command}: {line}");
     }
 }
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InvalidInputError
-from .network import Network, as_floats, plain, travel_times
+from .network import Network, as_floats, lon_lat, plain, travel_times
 
 
 def current_coverage(
@@ -21,15 +21,17 @@ def current_coverage(
     max_snap_m: float = 200.0,
 ) -> pd.DataFrame:
     """One row per demand point: its residents, ``snap_m`` (metres to the
-    nearest node of the walking network), ``on_network`` (``snap_m`` at most
-    ``max_snap_m``), the walking minutes to the nearest facility (NaN beyond
-    the limit or off the network) and whether it is covered.
+    nearest node of the walking network), ``on_network``, the walking minutes
+    to the nearest facility (NaN beyond the limit or off the network) and
+    whether it is covered.
 
     ``demand`` and ``facilities`` are (Geo)DataFrames with geometries or
-    ``lon``/``lat`` columns; ``demand`` has a population column. A point
-    farther than ``max_snap_m`` from every street (a grid cell in a lake or a
-    park, as the command line's default of 200 m) is off the network and not
-    covered: the walk to the street would otherwise count as walking.
+    ``lon``/``lat`` columns; ``demand`` has a population column. A point is on
+    the network, as the command line decides, when it lies inside the
+    network's extent (the bounding box of its nodes) and within ``max_snap_m``
+    of a node (200 m, the command line's default); a point off it (a grid cell
+    in a lake, beyond the mapped streets) is not covered: the walk to the
+    street would otherwise count as walking.
     """
     if not isinstance(demand, pd.DataFrame):
         raise InvalidInputError(
@@ -51,7 +53,13 @@ def current_coverage(
         order = np.argsort(minutes)[::-1]
         nearest[d[order]] = minutes[order]  # the smallest time per point is written last
     snap_m = network.snap(demand)["distance_m"].to_numpy()
-    on_network = snap_m <= max_snap_m
+    lon, lat = lon_lat(demand)
+    nodes = network.nodes()
+    # A centimetre of slack: a point reprojected from metres may land a rounding error outside.
+    slack = 1e-7
+    inside = (lon >= nodes["lon"].min() - slack) & (lon <= nodes["lon"].max() + slack)
+    inside &= (lat >= nodes["lat"].min() - slack) & (lat <= nodes["lat"].max() + slack)
+    on_network = inside & (snap_m <= max_snap_m)
     nearest[~on_network] = np.nan
     return pd.DataFrame(
         {

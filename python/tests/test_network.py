@@ -148,17 +148,23 @@ def test_gaps_without_age_data_warn_and_name_the_services_left_out(root, tmp_pat
 
 
 def test_current_coverage_leaves_points_off_the_network_out():
-    nodes = pd.DataFrame({"id": [1, 2, 3], "lon": [24.0, 24.001, 24.002], "lat": [60.0] * 3})
-    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2], "target": [2, 3]}))
-    # The second point is 334 m north of the street: its walk to the street is no walk to the shop.
-    demand = pd.DataFrame({"lon": [24.001, 24.001], "lat": [60.0, 60.003], "population": [10.0, 20.0]})
+    # A block of streets around a square about 445 x 890 m.
+    nodes = pd.DataFrame({"id": [1, 2, 3, 4], "lon": [24.0, 24.008, 24.008, 24.0], "lat": [60.0, 60.0, 60.008, 60.008]})
+    net = lifecircle.Network.from_edges(nodes, pd.DataFrame({"source": [1, 2, 3, 4], "target": [2, 3, 4, 1]}))
+    # Near a corner; in the middle of the block, 498 m from any corner; 28 m west of the block, outside it.
+    demand = pd.DataFrame(
+        {"lon": [24.001, 24.004, 23.9995], "lat": [60.0, 60.004, 60.0], "population": [10.0, 20.0, 30.0]}
+    )
     shop = pd.DataFrame({"lon": [24.0], "lat": [60.0]})
-    table = lifecircle.current_coverage(net, demand, shop, 15)
-    assert table["on_network"].tolist() == [True, False] and table["covered"].tolist() == [True, False]
-    assert table["snap_m"].iloc[1] == pytest.approx(334, abs=1)
-    assert lifecircle.current_coverage(net, demand, shop, 15, max_snap_m=400)["covered"].all()
+    table = lifecircle.current_coverage(net, demand, shop, 30)
+    assert table["on_network"].tolist() == [True, False, False] and table["covered"].tolist() == [True, False, False]
+    assert table["snap_m"].to_numpy() == pytest.approx([56, 498, 28], abs=1)
+    # The walk to the street counts once the block's middle is within max_snap_m; what lies outside
+    # the network's extent stays off it, as the command line decides.
+    wider = lifecircle.current_coverage(net, demand, shop, 30, max_snap_m=600)
+    assert wider["covered"].tolist() == [True, True, False]
     summary = lifecircle.coverage_summary(table)
-    assert (summary["residents"], summary["covered"], summary["residents_off_network"]) == (10.0, 10.0, 20.0)
+    assert (summary["residents"], summary["covered"], summary["residents_off_network"]) == (10.0, 10.0, 50.0)
 
 
 def test_network_from_edges_takes_node_geometries_in_any_crs():
