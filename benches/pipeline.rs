@@ -5,7 +5,7 @@
 //! edge tables, 500 street-front candidates, supermarkets within 15 minutes).
 //!
 //! ```sh
-//! cargo bench --bench pipeline                  # about 2 minutes
+//! cargo bench --bench pipeline                  # about 2.5 minutes
 //! cargo bench --bench pipeline -- travel        # one stage
 //! ```
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::compare::ComparisonRow;
-use crate::coverage::GapRow;
+use crate::coverage::{GapRow, Speeds};
 use crate::scenario::{DemandSummary, GapsReport, NetworkSummary, PlanReport};
 
 fn point(lon: f64, lat: f64, props: Value) -> Value {
@@ -125,6 +125,16 @@ fn coverage_table(o: &mut String, rows: &[GapRow], search: f64) {
     }
 }
 
+/// The walking paces of a table's heading: where the age structure is
+/// unknown, everyone walks at the adult pace.
+fn paces(speeds: &Speeds, demand: &DemandSummary) -> String {
+    let (adult, old) = (speeds.adult_m_s, speeds.elderly_m_s);
+    match demand.residents_60plus {
+        Some(_) => format!("adults {adult:.1} m/s, aged 60+ {old:.1} m/s"),
+        None => format!("adults {adult:.1} m/s, aged 60+ {old:.1} m/s where ages are known, else everyone {adult:.1} m/s"),
+    }
+}
+
 fn skipped(o: &mut String, skipped: &[String]) {
     for s in skipped {
         let _ = writeln!(o, "left out: {s}");
@@ -139,8 +149,9 @@ pub fn gaps_text(r: &GapsReport) -> String {
     let g = &r.gaps;
     let _ = writeln!(
         o,
-        "\nCurrent coverage by category (adults {:.1} m/s, aged 60+ {:.1} m/s; minutes to the nearest facility, resident-weighted; {}: none within the search)",
-        g.speeds.adult_m_s, g.speeds.elderly_m_s, beyond(g.search_minutes)
+        "\nCurrent coverage by category ({}; minutes to the nearest facility, resident-weighted; {}: none within the search)",
+        paces(&g.speeds, &r.demand),
+        beyond(g.search_minutes)
     );
     coverage_table(&mut o, &g.totals, g.search_minutes);
     skipped(&mut o, &g.skipped);
@@ -300,9 +311,8 @@ pub fn plan_text(r: &PlanReport) -> String {
     sizes(&mut o, &r.network, &r.demand);
     let _ = writeln!(
         o,
-        "\nCurrent coverage (adults {:.1} m/s, aged 60+ {:.1} m/s; {}: no facility within the search)",
-        r.speeds.adult_m_s,
-        r.speeds.elderly_m_s,
+        "\nCurrent coverage ({}; {}: no facility within the search)",
+        paces(&r.speeds, &r.demand),
         beyond(r.search_minutes)
     );
     coverage_table(&mut o, &r.current, r.search_minutes);

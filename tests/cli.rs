@@ -854,6 +854,33 @@ fn a_service_serving_nobody_has_no_walks() {
     }
 }
 
+/// Without age data everyone walks at the adult pace, and the heading says so
+/// instead of quoting the 60+ pace as if it applied.
+#[test]
+fn gaps_without_ages_say_everyone_walks_at_the_adult_pace() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.toml");
+    std::fs::write(
+        &s,
+        format!(
+            "osm = {:?}\npopulation = {:?}\n",
+            data("helsinki.osm.pbf"),
+            data("population_grid_2020.csv")
+        ),
+    )
+    .unwrap();
+    let out = lifecircle(&["gaps", s.to_str().unwrap()], dir.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("where ages are known, else everyone 1.1 m/s"),
+        "{text}"
+    );
+    let demo = lifecircle(&["gaps", "--demo"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(!String::from_utf8(demo.stdout)
+        .unwrap()
+        .contains("where ages are known"));
+}
+
 #[test]
 fn candidate_table_costs_services_and_capacities_bind() {
     let dir = tempfile::tempdir().unwrap();
