@@ -4,6 +4,7 @@
 
 use crate::demand::Residents;
 use crate::error::{Error, Result};
+use crate::model::coverage_sets::check_weights;
 use crate::model::CoverageSets;
 use crate::services::{Service, ServiceClass};
 
@@ -30,11 +31,19 @@ impl CoverageSummary {
     /// use lifecircle::coverage::CoverageSummary;
     /// use lifecircle::model::CoverageSets;
     /// let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
-    /// let s = CoverageSummary::of(&cov, &[0], &[100.0, 50.0, 50.0]);
+    /// let s = CoverageSummary::of(&cov, &[0], &[100.0, 50.0, 50.0]).unwrap();
     /// assert_eq!((s.covered, s.left_out, s.share), (150.0, 50.0, 0.75));
     /// assert_eq!(s.uncovered, vec![2]);
+    /// assert!(CoverageSummary::of(&cov, &[2], &[100.0, 50.0, 50.0]).is_err());
     /// ```
-    pub fn of(coverage: &CoverageSets, open: &[usize], weights: &[f64]) -> Self {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `open` for an unknown site, or
+    /// `weights` if their count is not the number of demand points;
+    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative weight.
+    pub fn of(coverage: &CoverageSets, open: &[usize], weights: &[f64]) -> Result<Self> {
+        coverage.check_sites("open", open)?;
+        check_weights(weights, coverage.n_demand())?;
         let flags = coverage.covered(open);
         let residents: f64 = weights.iter().sum();
         let covered: f64 = flags
@@ -43,7 +52,7 @@ impl CoverageSummary {
             .filter(|(c, _)| **c)
             .map(|(_, w)| w)
             .sum();
-        Self {
+        Ok(Self {
             residents,
             covered,
             share: if residents > 0.0 {
@@ -55,7 +64,7 @@ impl CoverageSummary {
             uncovered: (0..weights.len())
                 .filter(|&i| !flags[i] && weights[i] > 0.0)
                 .collect(),
-        }
+        })
     }
 }
 
@@ -602,6 +611,26 @@ fn gap_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_of_an_unknown_site_or_wrong_weights_is_an_error() {
+        let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
+        let err = CoverageSummary::of(&cov, &[7], &[1.0; 3]).unwrap_err();
+        assert!(
+            err.to_string().contains("open: site 7 does not exist"),
+            "{err}"
+        );
+        let err = CoverageSummary::of(&cov, &[0], &[1.0; 5]).unwrap_err();
+        assert!(
+            err.to_string().contains("5 weights for 3 demand points"),
+            "{err}"
+        );
+        let err = CoverageSummary::of(&cov, &[0], &[1.0]).unwrap_err();
+        assert!(
+            err.to_string().contains("1 weights for 3 demand points"),
+            "{err}"
+        );
+    }
     use crate::services::Catalogue;
 
     fn point(id: &str, zone: usize, total: f64, old: f64) -> GapPoint {
