@@ -4,6 +4,7 @@
 
 use crate::demand::Residents;
 use crate::error::{Error, Result};
+use crate::model::coverage_sets::check_weights;
 use crate::model::CoverageSets;
 use crate::services::{Service, ServiceClass};
 
@@ -30,11 +31,19 @@ impl CoverageSummary {
     /// use lifecircle::coverage::CoverageSummary;
     /// use lifecircle::model::CoverageSets;
     /// let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
-    /// let s = CoverageSummary::of(&cov, &[0], &[100.0, 50.0, 50.0]);
+    /// let s = CoverageSummary::of(&cov, &[0], &[100.0, 50.0, 50.0]).unwrap();
     /// assert_eq!((s.covered, s.left_out, s.share), (150.0, 50.0, 0.75));
     /// assert_eq!(s.uncovered, vec![2]);
+    /// assert!(CoverageSummary::of(&cov, &[2], &[100.0, 50.0, 50.0]).is_err());
     /// ```
-    pub fn of(coverage: &CoverageSets, open: &[usize], weights: &[f64]) -> Self {
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `open` for an unknown site, or
+    /// `weights` if their count is not the number of demand points;
+    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative weight.
+    pub fn of(coverage: &CoverageSets, open: &[usize], weights: &[f64]) -> Result<Self> {
+        coverage.check_sites("open", open)?;
+        check_weights(weights, coverage.n_demand())?;
         let flags = coverage.covered(open);
         let residents: f64 = weights.iter().sum();
         let covered: f64 = flags
@@ -43,7 +52,7 @@ impl CoverageSummary {
             .filter(|(c, _)| **c)
             .map(|(_, w)| w)
             .sum();
-        Self {
+        Ok(Self {
             residents,
             covered,
             share: if residents > 0.0 {
@@ -55,7 +64,7 @@ impl CoverageSummary {
             uncovered: (0..weights.len())
                 .filter(|&i| !flags[i] && weights[i] > 0.0)
                 .collect(),
-        }
+        })
     }
 }
 
@@ -356,8 +365,10 @@ impl GapReport {
     /// [`skipped`](Self::skipped).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a bad zone index or a distance list of
-    /// the wrong length.
+    /// [`Error::InvalidParameter`] for a bad zone index, a distance list of
+    /// the wrong length, or a negative or non-finite distance; what
+    /// [`Residents::validate`] and [`Service::validate`] report for a point's
+    /// counts or a service.
     ///
     /// # Example
     /// ```
@@ -411,6 +422,24 @@ impl GapReport {
                     points.len()
                 ),
             ));
+        }
+        for p in points {
+            p.residents.validate(&p.id)?;
+        }
+        for s in services {
+            s.service.validate()?;
+            let bad = |d: &&Option<f64>| d.is_some_and(|d| !(d.is_finite() && d >= 0.0));
+            if let Some((i, d)) = s.nearest_m.iter().enumerate().find(|(_, d)| bad(d)) {
+                return Err(Error::param(
+                    "nearest_m",
+                    format!(
+                        "{}: demand point {} is {} m from a facility; distances must be finite and >= 0",
+                        s.service.key,
+                        points[i].id,
+                        d.unwrap_or_default()
+                    ),
+                ));
+            }
         }
         // Per service and point: (served weight aged 60+, served weight of the
         // rest). A service for an age group the table lacks is left out, and said so.
@@ -602,6 +631,75 @@ fn gap_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gap_inputs_that_would_give_wrong_shares_are_refused() {
+        let cat = crate::services::Catalogue::default();
+        let canteen = cat.get("elderly_canteen").unwrap();
+        let compute = |total: f64, old: Option<f64>, d: Option<f64>, service: &Service| {
+            let points = vec![GapPoint {
+                id: "a".into(),
+                zone: 0,
+                residents: Residents {
+                    total,
+                    aged_60_plus: old,
+                    under_6: None,
+                },
+            }];
+            let reach = ServiceReach {
+                service,
+                nearest_m: vec![d],
+                facilities: 1,
+            };
+            GapReport::compute(
+                &["A".into()],
+                &points,
+                &[reach],
+                Speeds::default(),
+                &RatingRules::default(),
+                30.0,
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        let err = compute(f64::NAN, Some(1.0), Some(10.0), canteen);
+        assert!(err.contains("demand point a: population"), "{err}");
+        let err = compute(10.0, Some(50.0), Some(10.0), canteen);
+        assert!(
+            err.contains("aged_60_plus 50 exceeds the population 10"),
+            "{err}"
+        );
+        for d in [f64::NAN, -10.0] {
+            let err = compute(10.0, Some(5.0), Some(d), canteen);
+            assert!(err.contains("elderly_canteen: demand point a is"), "{err}");
+        }
+        let broken = Service {
+            walking_limit_min: f64::NAN,
+            ..canteen.clone()
+        };
+        let err = compute(10.0, Some(5.0), Some(10.0), &broken);
+        assert!(err.contains("walking_limit_min"), "{err}");
+    }
+
+    #[test]
+    fn summary_of_an_unknown_site_or_wrong_weights_is_an_error() {
+        let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
+        let err = CoverageSummary::of(&cov, &[7], &[1.0; 3]).unwrap_err();
+        assert!(
+            err.to_string().contains("open: site 7 does not exist"),
+            "{err}"
+        );
+        let err = CoverageSummary::of(&cov, &[0], &[1.0; 5]).unwrap_err();
+        assert!(
+            err.to_string().contains("5 weights for 3 demand points"),
+            "{err}"
+        );
+        let err = CoverageSummary::of(&cov, &[0], &[1.0]).unwrap_err();
+        assert!(
+            err.to_string().contains("1 weights for 3 demand points"),
+            "{err}"
+        );
+    }
     use crate::services::Catalogue;
 
     fn point(id: &str, zone: usize, total: f64, old: f64) -> GapPoint {

@@ -189,6 +189,64 @@ pub struct Residents {
     pub under_6: Option<f64>,
 }
 
+impl Residents {
+    /// Checks the counts of the demand point `id`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative total,
+    /// [`Error::BadRecord`] naming `id` for an invalid age group (negative,
+    /// not finite, or larger than the total, alone or with the other group).
+    ///
+    /// # Example
+    /// ```
+    /// use lifecircle::demand::Residents;
+    /// let r = Residents { total: 10.0, aged_60_plus: Some(50.0), under_6: None };
+    /// assert!(r.validate("cell-1").unwrap_err().to_string().contains("cell-1"));
+    /// ```
+    pub fn validate(&self, id: &str) -> Result<()> {
+        if !(self.total.is_finite() && self.total >= 0.0) {
+            return Err(Error::InvalidPopulation {
+                id: id.to_string(),
+                value: self.total,
+            });
+        }
+        let groups = [
+            ("aged_60_plus", self.aged_60_plus),
+            ("under_6", self.under_6),
+        ];
+        for (name, v) in groups {
+            match v {
+                Some(v) if !(v.is_finite() && v >= 0.0) => {
+                    return Err(Error::record(
+                        "demand",
+                        id,
+                        format!("{name} must be a finite number >= 0, got {v}"),
+                    ))
+                }
+                Some(v) if v > self.total => {
+                    return Err(Error::record(
+                        "demand",
+                        id,
+                        format!("{name} {v} exceeds the population {}", self.total),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > self.total {
+            return Err(Error::record(
+                "demand",
+                id,
+                format!(
+                    "aged_60_plus + under_6 exceeds the population {}",
+                    self.total
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Shares that fill in age groups a demand table lacks.
 ///
 /// ```
@@ -296,45 +354,12 @@ impl DemandPoint {
     /// [`Error::BadRecord`] for an invalid age group (negative, or larger
     /// than the total) or non-finite coordinates.
     pub fn validate(&self) -> Result<()> {
-        if !(self.population.is_finite() && self.population >= 0.0) {
-            return Err(Error::InvalidPopulation {
-                id: self.id.clone(),
-                value: self.population,
-            });
+        Residents {
+            total: self.population,
+            aged_60_plus: self.aged_60_plus,
+            under_6: self.under_6,
         }
-        let groups = [
-            ("aged_60_plus", self.aged_60_plus),
-            ("under_6", self.under_6),
-        ];
-        for (name, v) in groups {
-            match v {
-                Some(v) if !(v.is_finite() && v >= 0.0) => {
-                    return Err(Error::record(
-                        "demand",
-                        &self.id,
-                        format!("{name} must be a finite number >= 0, got {v}"),
-                    ))
-                }
-                Some(v) if v > self.population => {
-                    return Err(Error::record(
-                        "demand",
-                        &self.id,
-                        format!("{name} {v} exceeds the population {}", self.population),
-                    ))
-                }
-                _ => {}
-            }
-        }
-        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > self.population {
-            return Err(Error::record(
-                "demand",
-                &self.id,
-                format!(
-                    "aged_60_plus + under_6 exceeds the population {}",
-                    self.population
-                ),
-            ));
-        }
+        .validate(&self.id)?;
         if !(self.lon.is_finite() && self.lat.is_finite()) {
             return Err(Error::record(
                 "demand",

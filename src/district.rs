@@ -94,6 +94,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::demand::DemandPoint;
 use crate::error::{Error, Result};
+use crate::network::graph::not_lon_lat;
 use crate::network::snap::LocalProjection;
 use crate::network::{Network, NetworkBuilder, Node};
 use crate::sites::{CandidateSite, Facility};
@@ -329,6 +330,9 @@ impl DistrictParams {
                 "street_removal",
                 format!("must lie in [0, 0.5], got {}", self.street_removal),
             ));
+        }
+        if let Some(message) = not_lon_lat(self.origin.0, self.origin.1) {
+            return Err(Error::param("origin", message));
         }
         if self.candidate_sites == Some(0) {
             return Err(Error::param(
@@ -1157,6 +1161,17 @@ mod tests {
     use crate::scenario::Scenario;
     use crate::services::Catalogue;
     use crate::solve::SolveStatus;
+
+    #[test]
+    fn an_origin_off_the_globe_is_refused() {
+        for (lon, lat) in [(f64::NAN, 35.0), (110.0, 95.0)] {
+            let err = District::generate(&DistrictParams::new(2_000).origin(lon, lat)).unwrap_err();
+            assert!(
+                err.to_string().contains("invalid parameter origin"),
+                "{err}"
+            );
+        }
+    }
 
     fn small(seed: u64) -> District {
         District::generate(&DistrictParams::new(20_000).communities(3).seed(seed)).unwrap()

@@ -59,7 +59,8 @@ impl TravelTimes {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a non-positive speed, a negative or NaN
-    /// limit, or a snapped node outside the network.
+    /// limit, or a snapped point whose offset is negative or not finite;
+    /// [`Error::UnknownNode`] for a snapped node outside the network.
     pub fn compute<S: AsRef<[Snapped]> + Sync, D: AsRef<[Snapped]>>(
         network: &Network,
         sites: &[S],
@@ -86,6 +87,18 @@ impl TravelTimes {
                     return Err(Error::UnknownNode {
                         id: format!("{} (snapped {what} {i})", bad.node),
                     });
+                }
+                if let Some(bad) = p
+                    .iter()
+                    .find(|a| !(a.offset_m.is_finite() && a.offset_m >= 0.0))
+                {
+                    return Err(Error::param(
+                        "offset_m",
+                        format!(
+                            "snapped {what} {i} is {} m from node {}; offsets must be finite and >= 0",
+                            bad.offset_m, bad.node
+                        ),
+                    ));
                 }
             }
             Ok(())
@@ -169,6 +182,9 @@ impl TravelTimes {
     }
 
     /// `(demand index, seconds)` for every demand point the site reaches, by demand index.
+    ///
+    /// # Panics
+    /// If `site >= n_sites()`, as indexing does.
     pub fn row(&self, site: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let r = self.offsets[site]..self.offsets[site + 1];
         self.demand[r.clone()]
@@ -192,6 +208,9 @@ impl TravelTimes {
 
     /// For each demand point, the time to the nearest of `sites` within the
     /// limit (`None` beyond it).
+    ///
+    /// # Panics
+    /// If a site in `sites` is `>= n_sites()`, as indexing does.
     pub fn nearest(&self, sites: &[usize]) -> Vec<Option<f64>> {
         let mut best: Vec<Option<f64>> = vec![None; self.n_demand];
         for &j in sites {
@@ -359,6 +378,25 @@ mod tests {
     use crate::network::{NetworkBuilder, Node};
     use petgraph::graph::NodeIndex;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_negative_or_nan_offset_is_refused() {
+        let net = random_network(3, &[(0, 1, 100.0), (1, 2, 100.0)]).unwrap();
+        let home = [Snapped {
+            node: 2,
+            offset_m: 0.0,
+        }];
+        for offset_m in [-500.0, f64::NAN, f64::INFINITY] {
+            let site = [Snapped { node: 0, offset_m }];
+            let err = TravelTimes::compute(&net, &site, &home, 1.0, 1000.0).unwrap_err();
+            assert!(err.to_string().contains("snapped site 0 is"), "{err}");
+            let err = TravelTimes::compute(&net, &home, &site, 1.0, 1000.0).unwrap_err();
+            assert!(
+                err.to_string().contains("snapped demand point 0 is"),
+                "{err}"
+            );
+        }
+    }
 
     fn random_network(n: usize, edges: &[(usize, usize, f64)]) -> Option<Network> {
         let mut b = NetworkBuilder::new();

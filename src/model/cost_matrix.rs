@@ -25,7 +25,7 @@ impl CostMatrix {
     /// # Errors
     /// [`Error::BadRecord`] for a wrong length or a negative/non-finite cost (naming its row and column).
     pub fn new(n_demand: usize, n_sites: usize, data: Vec<f64>) -> Result<Self> {
-        if data.len() != n_demand * n_sites {
+        if n_demand.checked_mul(n_sites) != Some(data.len()) {
             return Err(Error::record(
                 "cost matrix",
                 "shape",
@@ -74,12 +74,40 @@ impl CostMatrix {
     }
 
     /// Cost from demand point `i` to site `j`.
+    ///
+    /// # Panics
+    /// If `i >= n_demand()` or `j >= n_sites()`, as indexing does.
     pub fn cost(&self, i: usize, j: usize) -> f64 {
-        self.data[i * self.n_sites + j]
+        self.row(i)[j]
     }
 
     /// Costs from demand point `i` to every site.
+    ///
+    /// # Panics
+    /// If `i >= n_demand()`, as indexing does.
     pub fn row(&self, i: usize) -> &[f64] {
         &self.data[i * self.n_sites..(i + 1) * self.n_sites]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_whose_size_overflows_is_refused() {
+        let err = CostMatrix::new(1 << 32, 1 << 32, vec![]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("0 values for 4294967296 x 4294967296"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "index out of bounds")]
+    fn a_site_beyond_the_columns_panics_instead_of_reading_the_next_row() {
+        let m = CostMatrix::from_rows(vec![vec![1.0, 2.0], vec![3.0, 4.0]]).unwrap();
+        m.cost(0, 2);
     }
 }

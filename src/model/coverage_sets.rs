@@ -94,6 +94,9 @@ impl CoverageSets {
     }
 
     /// Demand points covered by a site, sorted.
+    ///
+    /// # Panics
+    /// If `site >= n_sites()`, as indexing does.
     pub fn site(&self, site: usize) -> &[u32] {
         &self.demand[self.offsets[site]..self.offsets[site + 1]]
     }
@@ -110,6 +113,9 @@ impl CoverageSets {
     }
 
     /// Which demand points at least one of `open` covers.
+    ///
+    /// # Panics
+    /// If a site in `open` is `>= n_sites()`, as indexing does.
     pub fn covered(&self, open: &[usize]) -> Vec<bool> {
         let mut covered = vec![false; self.n_demand];
         for &j in open {
@@ -121,7 +127,16 @@ impl CoverageSets {
     }
 
     /// Total weight of the demand points that `open` covers.
+    ///
+    /// # Panics
+    /// If a site in `open` is `>= n_sites()`, or `weights` does not hold one
+    /// weight per demand point (rather than summing the wrong ones).
     pub fn covered_weight(&self, open: &[usize], weights: &[f64]) -> f64 {
+        assert_eq!(
+            weights.len(),
+            self.n_demand,
+            "covered_weight: one weight per demand point"
+        );
         self.covered(open)
             .iter()
             .zip(weights)
@@ -244,5 +259,12 @@ mod tests {
         assert!(check_weights(&[1.0, -1.0], 2).is_err());
         assert!(check_weights(&[1.0], 2).is_err());
         assert!(check_weights(&[1.0, 0.0], 2).is_ok());
+    }
+
+    #[test]
+    #[should_panic(expected = "one weight per demand point")]
+    fn covered_weight_with_too_few_weights_panics_rather_than_undercount() {
+        let cov = CoverageSets::from_sets(2, vec![vec![0, 1]]).unwrap();
+        cov.covered_weight(&[0], &[1.0]);
     }
 }

@@ -505,6 +505,7 @@ impl JointPlan {
     /// coverable row ([`JointObjective::MinCost`]), naming the capacitated
     /// services whose capacity falls short; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<JointSolution> {
+        options.validate()?;
         self.validate()?;
         if let Some(solution) = self.solve_as_max_coverage(options)? {
             return Ok(solution);

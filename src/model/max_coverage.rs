@@ -68,15 +68,16 @@ impl MaxCoverage {
     /// [`Error::InvalidPopulation`] for a NaN/negative weight,
     /// [`Error::InvalidParameter`] if the weight count does not match.
     pub fn new(coverage: CoverageSets, weights: Vec<f64>) -> Result<Self> {
-        check_weights(&weights, coverage.n_demand())?;
-        Ok(Self {
+        let s = Self {
             coverage,
             weights,
             new_sites: None,
             costs: None,
             budget: None,
             fixed_open: Vec::new(),
-        })
+        };
+        s.validate()?;
+        Ok(s)
     }
 
     /// Opens at most `p` new sites.
@@ -112,8 +113,11 @@ impl MaxCoverage {
         Ok(self)
     }
 
+    /// Checks every field, so that a problem whose public fields were set
+    /// directly is refused as the builders would refuse it.
     fn validate(&self) -> Result<()> {
         let n_sites = self.coverage.n_sites();
+        check_weights(&self.weights, self.coverage.n_demand())?;
         self.coverage.check_sites("fixed_open", &self.fixed_open)?;
         let mut fixed = self.fixed_open.clone();
         fixed.sort_unstable();
@@ -147,8 +151,10 @@ impl MaxCoverage {
     /// Solves the problem exactly (within the options' time limit and gap).
     ///
     /// # Errors
-    /// [`Error::Solver`] if HiGHS fails.
+    /// What the builders report, for fields set directly; bad
+    /// [`SolveOptions`]; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        options.validate()?;
         self.validate()?;
         let t0 = Instant::now();
         let (fixed, demand) = self.coverage.residual(&self.fixed_open, |i| {
@@ -415,5 +421,52 @@ mod tests {
             .solve(&SolveOptions::new())
             .unwrap();
         assert_eq!((sol.sites, sol.objective), (vec![0, 1], 2.0));
+    }
+
+    #[test]
+    fn fields_set_directly_are_checked_at_solve() {
+        let mut m = model().new_sites(1).unwrap();
+        m.weights = vec![1.0];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("1 weights for 2 demand points"),
+            "{err}"
+        );
+        m.weights = vec![1.0, f64::NAN];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidPopulation { ref id, .. } if id == "1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn options_set_directly_are_checked_at_solve() {
+        let m = MaxCoverage::new(
+            CoverageSets::from_sets(3, vec![vec![0], vec![1], vec![2]]).unwrap(),
+            vec![1.0, 2.0, 3.0],
+        )
+        .unwrap()
+        .new_sites(1)
+        .unwrap();
+        for (options, name) in [
+            (
+                SolveOptions {
+                    time_limit_s: -1.0,
+                    ..SolveOptions::new()
+                },
+                "time_limit",
+            ),
+            (
+                SolveOptions {
+                    mip_gap: f64::NAN,
+                    ..SolveOptions::new()
+                },
+                "mip_gap",
+            ),
+        ] {
+            let err = m.solve(&options).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 }

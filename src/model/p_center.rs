@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use super::cost_matrix::CostMatrix;
 use super::coverage_sets::{check_weights, CoverageSets};
-use super::p_median::{check_some_open, validate_counts};
+use super::p_median::{check_some_open, distinct_if_not, validate_counts};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
 use crate::solve::{
@@ -58,14 +58,14 @@ impl PCenter {
     /// # Errors
     /// As [`super::PMedian::new`].
     pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
-        check_weights(&weights, costs.n_demand())?;
-        validate_counts(costs.n_sites(), p, &[])?;
-        Ok(Self {
+        let s = Self {
             costs,
             weights,
             p,
             fixed_open: Vec::new(),
-        })
+        };
+        s.validate()?;
+        Ok(s)
     }
 
     /// Forces sites open (they do not count towards `p`).
@@ -75,9 +75,16 @@ impl PCenter {
     pub fn fixed_open(mut self, mut sites: Vec<usize>) -> Result<Self> {
         sites.sort_unstable();
         sites.dedup();
-        validate_counts(self.costs.n_sites(), self.p, &sites)?;
         self.fixed_open = sites;
+        self.validate()?;
         Ok(self)
+    }
+
+    /// Checks every field, so that a problem whose public fields were set
+    /// directly is refused as the builders would refuse it.
+    fn validate(&self) -> Result<()> {
+        check_weights(&self.weights, self.costs.n_demand())?;
+        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)
     }
 
     fn clients(&self) -> Vec<usize> {
@@ -86,7 +93,12 @@ impl PCenter {
             .collect()
     }
 
-    /// The longest cost from a demand point to its nearest open site.
+    /// The longest cost from a demand point to its nearest open site
+    /// (infinite if none is open and some weight is positive).
+    ///
+    /// # Panics
+    /// If a site in `open` is not a column of [`costs`](Self::costs), or
+    /// `weights` (set directly) is shorter than the demand rows.
     pub fn radius_of(&self, open: &[usize]) -> f64 {
         self.clients()
             .iter()
@@ -101,8 +113,18 @@ impl PCenter {
     /// Solves to proven optimality (or until the time limit).
     ///
     /// # Errors
-    /// [`crate::Error::Solver`] if HiGHS fails.
+    /// What the builders report, for fields set directly; bad
+    /// [`SolveOptions`]; [`crate::Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        options.validate()?;
+        self.validate()?;
+        if let Some(fixed) = distinct_if_not(&self.fixed_open) {
+            let s = Self {
+                fixed_open: fixed,
+                ..self.clone()
+            };
+            return s.solve(options);
+        }
         check_some_open(self.p, &self.fixed_open)?;
         let t0 = Instant::now();
         let clients = self.clients();
@@ -265,5 +287,55 @@ impl PCenter {
             return Ok(Fit::No);
         }
         self.set_cover(r, clients)?.fits_within(limit, options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    fn costs() -> CostMatrix {
+        CostMatrix::from_rows(vec![
+            vec![1.0, 2.0, 3.0],
+            vec![2.0, 1.0, 3.0],
+            vec![3.0, 2.0, 1.0],
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn fields_set_directly_are_checked_at_solve() {
+        let mut m = PCenter::new(costs(), vec![1.0; 3], 1).unwrap();
+        m.weights = vec![1.0];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("1 weights for 3 demand points"),
+            "{err}"
+        );
+        m.weights = vec![1.0; 3];
+        m.fixed_open = vec![9];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("fixed_open: site 9 does not exist"),
+            "{err}"
+        );
+        m.fixed_open = vec![0, 1, 2, 2];
+        assert!(matches!(
+            m.solve(&SolveOptions::new()).unwrap_err(),
+            Error::TooManySites {
+                requested: 1,
+                available: 0
+            }
+        ));
+    }
+
+    #[test]
+    fn fixed_sites_set_directly_twice_open_once() {
+        let mut m = PCenter::new(costs(), vec![1.0; 3], 1).unwrap();
+        m.fixed_open = vec![2, 0, 0];
+        let sol = m.solve(&SolveOptions::new()).unwrap();
+        assert_eq!((sol.sites, sol.objective), (vec![0, 1, 2], 1.0));
     }
 }

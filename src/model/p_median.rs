@@ -69,7 +69,6 @@ impl PMedian {
     /// Bad weights; [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
     /// is allowed when sites are fixed open; solving with no open site is an error.)
     pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
-        check_weights(&weights, costs.n_demand())?;
         let s = Self {
             costs,
             weights,
@@ -92,11 +91,19 @@ impl PMedian {
         Ok(self)
     }
 
+    /// Checks every field, so that a problem whose public fields were set
+    /// directly is refused as the builders would refuse it.
     fn validate(&self) -> Result<()> {
+        check_weights(&self.weights, self.costs.n_demand())?;
         validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)
     }
 
-    /// Total weighted cost of a set of open sites.
+    /// Total weighted cost of a set of open sites (infinite if none is open
+    /// and some weight is positive).
+    ///
+    /// # Panics
+    /// If a site in `open` is not a column of [`costs`](Self::costs), or
+    /// `weights` (set directly) is shorter than the demand rows.
     pub fn cost_of(&self, open: &[usize]) -> f64 {
         heuristic::median_cost(&self.costs, &self.weights, open)
     }
@@ -104,8 +111,18 @@ impl PMedian {
     /// Solves to proven optimality (or until the time limit).
     ///
     /// # Errors
-    /// [`Error::Solver`] if HiGHS fails.
+    /// What the builders report, for fields set directly; bad
+    /// [`SolveOptions`]; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        options.validate()?;
+        self.validate()?;
+        if let Some(fixed) = distinct_if_not(&self.fixed_open) {
+            let s = Self {
+                fixed_open: fixed,
+                ..self.clone()
+            };
+            return s.solve(options);
+        }
         check_some_open(self.p, &self.fixed_open)?;
         let t0 = Instant::now();
         let (n, m) = (self.costs.n_demand(), self.costs.n_sites());
@@ -396,7 +413,8 @@ pub(crate) fn validate_counts(n_sites: usize, p: usize, fixed: &[usize]) -> Resu
             format!("site {j} does not exist (there are {n_sites} sites)"),
         ));
     }
-    let available = n_sites - fixed.len();
+    let distinct = distinct_if_not(fixed).map_or(fixed.len(), |f| f.len());
+    let available = n_sites - distinct;
     if p > available {
         return Err(Error::TooManySites {
             requested: p,
@@ -404,6 +422,18 @@ pub(crate) fn validate_counts(n_sites: usize, p: usize, fixed: &[usize]) -> Resu
         });
     }
     Ok(())
+}
+
+/// Sites sorted without repeats, or `None` if `sites` already is: the
+/// builders store fixed sites so, and a list set directly is made so at solve.
+pub(crate) fn distinct_if_not(sites: &[usize]) -> Option<Vec<usize>> {
+    if sites.is_sorted_by(|a, b| a < b) {
+        return None;
+    }
+    let mut sites = sites.to_vec();
+    sites.sort_unstable();
+    sites.dedup();
+    Some(sites)
 }
 
 /// At solve time: some site must be open.
@@ -458,5 +488,61 @@ impl Levels {
     /// The level index of a cost (the number of levels strictly below it).
     fn level_of(&self, cost: f64) -> usize {
         self.values.partition_point(|&v| v < cost)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn costs() -> CostMatrix {
+        CostMatrix::from_rows(vec![
+            vec![1.0, 2.0, 3.0],
+            vec![2.0, 1.0, 3.0],
+            vec![3.0, 2.0, 1.0],
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn fields_set_directly_are_checked_at_solve() {
+        let mut m = PMedian::new(costs(), vec![1.0; 3], 1).unwrap();
+        m.weights = vec![1.0];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string().contains("1 weights for 3 demand points"),
+            "{err}"
+        );
+        m.weights = vec![1.0; 3];
+        m.fixed_open = vec![9];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("fixed_open: site 9 does not exist"),
+            "{err}"
+        );
+        m.fixed_open = vec![0, 1, 2, 2];
+        assert!(matches!(
+            m.solve(&SolveOptions::new()).unwrap_err(),
+            Error::TooManySites {
+                requested: 1,
+                available: 0
+            }
+        ));
+        let options = SolveOptions {
+            time_limit_s: -1.0,
+            ..SolveOptions::new()
+        };
+        m.fixed_open = vec![];
+        let err = m.solve(&options).unwrap_err();
+        assert!(err.to_string().contains("time_limit"), "{err}");
+    }
+
+    #[test]
+    fn fixed_sites_set_directly_twice_open_once() {
+        let mut m = PMedian::new(costs(), vec![1.0; 3], 1).unwrap();
+        m.fixed_open = vec![2, 0, 0];
+        let sol = m.solve(&SolveOptions::new()).unwrap();
+        assert_eq!((sol.sites, sol.objective), (vec![0, 1, 2], 3.0));
     }
 }

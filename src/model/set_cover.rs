@@ -59,8 +59,8 @@ impl SetCover {
     /// # Errors
     /// [`Error::InvalidParameter`] for a count mismatch or a negative/NaN cost.
     pub fn costs(mut self, costs: Vec<f64>) -> Result<Self> {
-        check_costs(&costs, self.coverage.n_sites())?;
         self.costs = Some(costs);
+        self.validate()?;
         Ok(self)
     }
 
@@ -69,9 +69,18 @@ impl SetCover {
     /// # Errors
     /// [`Error::InvalidParameter`] for an unknown site.
     pub fn fixed_open(mut self, sites: Vec<usize>) -> Result<Self> {
-        self.coverage.check_sites("fixed_open", &sites)?;
         self.fixed_open = sites;
+        self.validate()?;
         Ok(self)
+    }
+
+    /// Checks every field, so that a problem whose public fields were set
+    /// directly is refused as the builders would refuse it.
+    fn validate(&self) -> Result<()> {
+        if let Some(costs) = &self.costs {
+            check_costs(costs, self.coverage.n_sites())?;
+        }
+        self.coverage.check_sites("fixed_open", &self.fixed_open)
     }
 
     fn cost(&self, site: usize) -> f64 {
@@ -82,8 +91,10 @@ impl SetCover {
     ///
     /// # Errors
     /// [`Error::Infeasible`] naming the demand points that no site covers;
-    /// [`Error::Solver`] if HiGHS fails.
+    /// what the builders report, for fields set directly; bad
+    /// [`SolveOptions`]; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
+        options.validate()?;
         let t0 = Instant::now();
         let prepared = self.prepare()?;
         let t1 = Instant::now();
@@ -148,6 +159,7 @@ impl SetCover {
 
     /// Checks feasibility, removes demand covered by fixed sites, presolves.
     fn prepare(&self) -> Result<Prepared> {
+        self.validate()?;
         let by_demand = self.coverage.by_demand();
         let orphans: Vec<usize> = (0..by_demand.len())
             .filter(|&i| by_demand[i].is_empty())
@@ -253,4 +265,26 @@ pub(crate) enum Fit {
     No,
     /// The time limit struck first.
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_set_directly_are_checked_at_solve() {
+        let cov = CoverageSets::from_sets(2, vec![vec![0], vec![1]]).unwrap();
+        let mut m = SetCover::new(cov);
+        m.costs = Some(vec![1.0]);
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(err.to_string().contains("1 costs for 2 sites"), "{err}");
+        m.costs = None;
+        m.fixed_open = vec![7];
+        let err = m.solve(&SolveOptions::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("fixed_open: site 7 does not exist"),
+            "{err}"
+        );
+    }
 }

@@ -1,6 +1,14 @@
 //! Heuristics: greedy constructions and local search, used as warm starts and
 //! incumbents for the exact methods (and as the answer when the time limit
 //! strikes first). Public so that they can be benchmarked and reused on their own.
+//!
+//! # Panics
+//! These take the data the models have already checked, and index it as it
+//! comes: every function here panics, as indexing does, on a site outside
+//! the cost matrix or the instance, on a group naming a site position past
+//! `r.sites`, on `costs` shorter than `r.sites`, or on `weights` shorter than
+//! the demand rows. Embedders who build that data themselves should go
+//! through the models ([`crate::model`]), which return typed errors.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

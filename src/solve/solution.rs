@@ -48,13 +48,8 @@ impl SolveOptions {
     /// # Errors
     /// [`Error::InvalidParameter`] unless `seconds` is positive (it may be infinite).
     pub fn time_limit(mut self, seconds: f64) -> Result<Self> {
-        if seconds.is_nan() || seconds <= 0.0 {
-            return Err(Error::param(
-                "time_limit",
-                format!("must be > 0 seconds, got {seconds}"),
-            ));
-        }
         self.time_limit_s = seconds;
+        self.validate()?;
         Ok(self)
     }
 
@@ -63,14 +58,40 @@ impl SolveOptions {
     /// # Errors
     /// [`Error::InvalidParameter`] unless `0 <= gap < 1`.
     pub fn mip_gap(mut self, gap: f64) -> Result<Self> {
+        self.mip_gap = gap;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// Checks options whose fields were set directly, as the builders do;
+    /// every model's `solve` calls it first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `time_limit` unless it is positive
+    /// (it may be infinite), or `mip_gap` unless `0 <= gap < 1`.
+    ///
+    /// # Example
+    /// ```
+    /// use lifecircle::solve::SolveOptions;
+    /// let options = SolveOptions { time_limit_s: -1.0, ..SolveOptions::new() };
+    /// assert!(options.validate().unwrap_err().to_string().contains("time_limit"));
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let seconds = self.time_limit_s;
+        if seconds.is_nan() || seconds <= 0.0 {
+            return Err(Error::param(
+                "time_limit",
+                format!("must be > 0 seconds, got {seconds}"),
+            ));
+        }
+        let gap = self.mip_gap;
         if !(0.0..1.0).contains(&gap) {
             return Err(Error::param(
                 "mip_gap",
                 format!("must be in [0, 1), got {gap}"),
             ));
         }
-        self.mip_gap = gap;
-        Ok(self)
+        Ok(())
     }
 
     /// Sets the number of solver threads.
