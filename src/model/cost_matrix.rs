@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 /// assert!(CostMatrix::from_rows(vec![vec![0.0], vec![f64::NAN]]).is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawCostMatrix")]
 pub struct CostMatrix {
     n_demand: usize,
     n_sites: usize,
@@ -90,6 +91,23 @@ impl CostMatrix {
     }
 }
 
+/// The serialised form, checked on the way in by [`CostMatrix::new`]: a file
+/// must not build a matrix the constructor would refuse.
+#[derive(serde::Deserialize)]
+struct RawCostMatrix {
+    n_demand: usize,
+    n_sites: usize,
+    data: Vec<f64>,
+}
+
+impl TryFrom<RawCostMatrix> for CostMatrix {
+    type Error = Error;
+
+    fn try_from(raw: RawCostMatrix) -> Result<Self> {
+        Self::new(raw.n_demand, raw.n_sites, raw.data)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +127,18 @@ mod tests {
     fn a_site_beyond_the_columns_panics_instead_of_reading_the_next_row() {
         let m = CostMatrix::from_rows(vec![vec![1.0, 2.0], vec![3.0, 4.0]]).unwrap();
         m.cost(0, 2);
+    }
+
+    #[test]
+    fn a_serialised_matrix_is_checked_on_the_way_in() {
+        let m = CostMatrix::from_rows(vec![vec![0.0, 4.0], vec![3.0, 1.0]]).unwrap();
+        let back: CostMatrix = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert_eq!(back, m);
+        for bad in [
+            r#"{"n_demand": 2, "n_sites": 2, "data": [1.0]}"#,
+            r#"{"n_demand": 1, "n_sites": 1, "data": [-1.0]}"#,
+        ] {
+            assert!(serde_json::from_str::<CostMatrix>(bad).is_err(), "{bad}");
+        }
     }
 }

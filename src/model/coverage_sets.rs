@@ -16,10 +16,43 @@ use crate::error::{Error, Result};
 /// assert_eq!(cov.covered_weight(&[1], &[5.0, 1.0, 1.0, 1.0]), 3.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "RawCoverageSets")]
 pub struct CoverageSets {
     n_demand: usize,
     offsets: Vec<usize>,
     demand: Vec<u32>,
+}
+
+/// The serialised form, checked on the way in by [`CoverageSets::from_sets`]:
+/// a file must not build sets the constructor would refuse.
+#[derive(serde::Deserialize)]
+struct RawCoverageSets {
+    n_demand: usize,
+    offsets: Vec<usize>,
+    demand: Vec<u32>,
+}
+
+impl TryFrom<RawCoverageSets> for CoverageSets {
+    type Error = Error;
+
+    fn try_from(raw: RawCoverageSets) -> Result<Self> {
+        let ordered = raw.offsets.first() == Some(&0)
+            && raw.offsets.windows(2).all(|w| w[0] <= w[1])
+            && raw.offsets.last() == Some(&raw.demand.len());
+        if !ordered {
+            return Err(Error::record(
+                "coverage sets",
+                "offsets",
+                "must start at 0, never decrease, and end at the number of entries",
+            ));
+        }
+        let sets = raw
+            .offsets
+            .windows(2)
+            .map(|w| raw.demand[w[0]..w[1]].iter().map(|&d| d as usize).collect())
+            .collect();
+        Self::from_sets(raw.n_demand, sets)
+    }
 }
 
 impl CoverageSets {
@@ -266,5 +299,21 @@ mod tests {
     fn covered_weight_with_too_few_weights_panics_rather_than_undercount() {
         let cov = CoverageSets::from_sets(2, vec![vec![0, 1]]).unwrap();
         cov.covered_weight(&[0], &[1.0]);
+    }
+
+    #[test]
+    fn serialised_sets_are_checked_on_the_way_in() {
+        let cov = CoverageSets::from_sets(3, vec![vec![0, 2], vec![], vec![1]]).unwrap();
+        let back: CoverageSets =
+            serde_json::from_str(&serde_json::to_string(&cov).unwrap()).unwrap();
+        assert_eq!(back, cov);
+        for bad in [
+            r#"{"n_demand": 2, "offsets": [0, 1], "demand": [5]}"#,
+            r#"{"n_demand": 2, "offsets": [0, 3], "demand": [0]}"#,
+            r#"{"n_demand": 2, "offsets": [1, 0], "demand": [0]}"#,
+            r#"{"n_demand": 2, "offsets": [], "demand": []}"#,
+        ] {
+            assert!(serde_json::from_str::<CoverageSets>(bad).is_err(), "{bad}");
+        }
     }
 }
