@@ -105,7 +105,7 @@ fn main() {
     let travel = TravelTimes::compute(&net, &sites, &demand, 1.1, 15.0 * 60.0).unwrap();
     let t_travel = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let coverage = travel.within(15.0 * 60.0);
+    let coverage = travel.within(15.0 * 60.0).unwrap();
     drop(travel);
     let t_cov = t.elapsed().as_secs_f64();
     let options = SolveOptions::new()

@@ -103,7 +103,8 @@ fn prepare(f: &Fixture) -> Prepared {
     let limit_s = f.limit_min * 60.0;
     let coverage = TravelTimes::compute(&network, &sites, &demand, SPEED, limit_s)
         .unwrap()
-        .within(limit_s);
+        .within(limit_s)
+        .unwrap();
     Prepared {
         network,
         demand,

@@ -37,7 +37,7 @@
 //!
 //! // 3 minutes at 1.1 m/s is 198 m.
 //! let travel = TravelTimes::compute(&net, &sites, &demand, 1.1, 180.0).unwrap();
-//! let coverage = travel.within(180.0);
+//! let coverage = travel.within(180.0).unwrap();
 //! let plan = MaxCoverage::new(coverage, weights).unwrap()
 //!     .fixed_open(vec![0]).unwrap()
 //!     .new_sites(1).unwrap()

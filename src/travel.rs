@@ -193,8 +193,23 @@ impl TravelTimes {
             .map(|(&d, &s)| (d as usize, s))
     }
 
-    /// Which demand points each site reaches within `limit_s` seconds (at most the computed limit).
-    pub fn within(&self, limit_s: f64) -> CoverageSets {
+    /// Which demand points each site reaches within `limit_s` seconds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a NaN or negative limit (it would cover
+    /// nobody, and a plan covering nobody would look optimal) or one beyond
+    /// the limit the times were computed to (pairs beyond it are missing, so
+    /// coverage would be cut short without a word).
+    pub fn within(&self, limit_s: f64) -> Result<CoverageSets> {
+        if !(limit_s >= 0.0 && limit_s <= self.limit_s) {
+            return Err(Error::param(
+                "limit",
+                format!(
+                    "must be between 0 and the {} s the times were computed to, got {limit_s}",
+                    self.limit_s
+                ),
+            ));
+        }
         let sets = (0..self.n_sites())
             .map(|j| {
                 self.row(j)
@@ -203,7 +218,7 @@ impl TravelTimes {
                     .collect()
             })
             .collect();
-        CoverageSets::from_sets(self.n_demand, sets).expect("indices come from the demand list")
+        CoverageSets::from_sets(self.n_demand, sets)
     }
 
     /// For each demand point, the time to the nearest of `sites` within the
@@ -465,5 +480,22 @@ mod tests {
             TravelTimes::compute(&net, &bad, &ok, 1.0, 10.0),
             Err(Error::UnknownNode { .. })
         ));
+    }
+
+    #[test]
+    fn coverage_within_a_limit_the_times_cannot_answer_is_an_error() {
+        let net = random_network(2, &[(0, 1, 5.0)]).unwrap();
+        let at = |node| Snapped {
+            node,
+            offset_m: 0.0,
+        };
+        let t = TravelTimes::compute(&net, &[at(0)], &[at(0), at(1)], 1.0, 10.0).unwrap();
+        assert_eq!(t.within(10.0).unwrap().site(0), &[0, 1]);
+        assert_eq!(t.within(4.0).unwrap().site(0), &[0]);
+        // NaN covered nobody; 20 s would miss pairs between 10 and 20 s.
+        for limit in [f64::NAN, -1.0, 20.0] {
+            let err = t.within(limit).unwrap_err().to_string();
+            assert!(err.contains("the 10 s the times were computed to"), "{err}");
+        }
     }
 }
