@@ -124,5 +124,11 @@ proptest! {
         prop_assert_eq!(sol.objective, best);
         prop_assert_eq!(sol.sites.len(), fixed.len() + p);
         prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
+        // Stopped at a gap, the plan is topped up after the search: its
+        // objective must still be its own radius, within the gap of the best.
+        let early = center.solve(&SolveOptions::new().mip_gap(0.3).unwrap()).unwrap();
+        prop_assert_eq!(early.objective, center.radius_of(&early.sites));
+        prop_assert_eq!(early.sites.len(), fixed.len() + p);
+        prop_assert!(early.bound <= best && best <= early.objective);
     }
 }

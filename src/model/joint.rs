@@ -102,7 +102,9 @@ pub struct JointService {
     pub weights: Vec<f64>,
     /// Capacity each demand row takes when served, e.g. its residents where
     /// `weights` are pre-weighted; empty: its weight. A facility's capacity
-    /// counts people, not priorities.
+    /// counts people, not priorities. Under a capacity, rows merge only with
+    /// the same weight per unit of load: a few distinct ratios (a scenario's
+    /// two ages) keep the model small, a different ratio on every row does not.
     #[serde(default)]
     pub loads: Vec<f64>,
     /// Zone (community) of each demand row, for [`JointObjective::MinShare`];
@@ -573,14 +575,15 @@ impl JointPlan {
             }
             JointObjective::MinCost => (cost, result.bound.min(cost)),
         };
+        let gap = relative_gap(objective, bound);
         Ok(JointSolution {
             services,
             cost,
             sites_opened,
             objective,
             bound,
-            gap: relative_gap(objective, bound),
-            status: result.status.at_gap(relative_gap(objective, bound)),
+            gap,
+            status: result.status.at_gap(gap, options.mip_gap),
             presolve: prep.stats,
             timings: Timings {
                 presolve_s: seconds(t1 - t0),

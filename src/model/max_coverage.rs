@@ -260,6 +260,7 @@ impl MaxCoverage {
             objective,
             bound,
             status,
+            options.mip_gap,
             stats,
             Timings {
                 presolve_s: seconds(t1 - t0),

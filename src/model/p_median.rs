@@ -258,6 +258,7 @@ impl PMedian {
             objective,
             bound,
             status,
+            options.mip_gap,
             PresolveStats {
                 demand_before: n,
                 demand_after: clients.len(),

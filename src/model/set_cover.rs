@@ -111,6 +111,7 @@ impl SetCover {
             objective,
             bound,
             status,
+            options.mip_gap,
             prepared.stats,
             Timings {
                 presolve_s: seconds(t1 - t0),

@@ -165,12 +165,14 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
 
     let status = match solved.status() {
         HighsModelStatus::Optimal => {
+            // HiGHS's own gap; below 1e-9 it is rounding, as `relative_gap` has it.
             let gap = solved.mip_gap();
-            if gap.is_finite() && gap > 1e-9 && options.mip_gap > 0.0 {
-                SolveStatus::GapLimit
+            let gap = if gap.is_finite() && gap > 1e-9 {
+                gap
             } else {
-                SolveStatus::Optimal
-            }
+                0.0
+            };
+            SolveStatus::Optimal.at_gap(gap, options.mip_gap)
         }
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit

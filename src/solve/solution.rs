@@ -120,12 +120,14 @@ pub enum SolveStatus {
 }
 
 impl SolveStatus {
-    /// The status of a plan with this gap: a model that stopped at the
-    /// caller's gap may say "optimal" when nothing ran out, but only a gap of
-    /// 0 is proven.
-    pub(crate) fn at_gap(self, gap: f64) -> Self {
+    /// The status of a plan with this gap, the caller having asked for
+    /// `requested`: a model that stopped at the caller's gap may say
+    /// "optimal" when nothing ran out, but then only a gap of 0 is proven.
+    /// Asked for 0, "optimal" stands: what gap is left is the solver's
+    /// tolerance (HiGHS's absolute 1e-6), not a stop short of the optimum.
+    pub(crate) fn at_gap(self, gap: f64, requested: f64) -> Self {
         match self {
-            SolveStatus::Optimal if gap > 0.0 => SolveStatus::GapLimit,
+            SolveStatus::Optimal if gap > 0.0 && requested > 0.0 => SolveStatus::GapLimit,
             other => other,
         }
     }
@@ -174,12 +176,14 @@ pub struct Solution {
 }
 
 impl Solution {
-    /// A solution whose gap is derived from its objective and bound.
+    /// A solution whose gap is derived from its objective and bound, and its
+    /// status from that gap and the caller's ([`SolveStatus::at_gap`]).
     pub(crate) fn new(
         sites: Vec<usize>,
         objective: f64,
         bound: f64,
         status: SolveStatus,
+        requested_gap: f64,
         presolve: super::PresolveStats,
         timings: Timings,
     ) -> Self {
@@ -191,7 +195,7 @@ impl Solution {
             objective,
             bound,
             gap,
-            status: status.at_gap(gap),
+            status: status.at_gap(gap, requested_gap),
             presolve,
             timings,
         }
