@@ -54,6 +54,13 @@ pub(crate) fn fixed(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A sum of money or of site costs, shortest form: sums of decimal costs
+/// carry binary noise (3.9699999999999998 for 2.5 + 1.47), which six decimals
+/// of rounding take away.
+pub(crate) fn amount(v: f64) -> String {
+    ((v * 1e6).round() / 1e6 + 0.0).to_string()
+}
+
 pub(crate) fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         100.0 * part / whole
@@ -361,7 +368,7 @@ pub fn plan_text(r: &PlanReport) -> String {
             let _ = writeln!(
                 o,
                 "  {:<17} {:>12}  lon {:.6} lat {:.6}  cost {}  reaches {:.0} residents not covered before",
-                s.service, site.id, site.lon, site.lat, site.cost, site.newly_reached
+                s.service, site.id, site.lon, site.lat, amount(site.cost), site.newly_reached
             );
         }
         if let Some(max) = s.max_new.filter(|&m| s.new.len() < m) {
@@ -384,7 +391,7 @@ pub fn plan_text(r: &PlanReport) -> String {
     let _ = writeln!(
         o,
         "\nObjective {}, bound {}, gap {}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
-        fixed(r.objective, 4), fixed(r.bound, 4), fixed(100.0 * r.gap, 4), r.status, r.cost, p.demand_before, p.demand_after, p.sites_before, p.sites_after
+        fixed(r.objective, 4), fixed(r.bound, 4), fixed(100.0 * r.gap, 4), r.status, amount(r.cost), p.demand_before, p.demand_after, p.sites_before, p.sites_after
     );
     let s = &r.seconds;
     let _ = writeln!(
@@ -463,7 +470,7 @@ pub(crate) const COMPARISON_COLUMNS: [Column; 12] = [
     Column {
         header: "cost",
         names: false,
-        show: Show::One(|r| r.cost.map_or_else(|| "-".into(), |c| c.to_string())),
+        show: Show::One(|r| r.cost.map_or_else(|| "-".into(), amount)),
     },
     Column {
         header: "service",
@@ -582,6 +589,14 @@ pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_lose_their_binary_noise() {
+        assert_eq!(amount(2.5 + 1.47), "3.97");
+        assert_eq!(2.5 + 1.47, 3.9699999999999998);
+        assert_eq!(amount(2.0), "2");
+        assert_eq!(amount(-0.0), "0");
+    }
 
     #[test]
     fn figures_rounding_to_zero_have_no_sign() {
