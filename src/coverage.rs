@@ -631,6 +631,7 @@ fn gap_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::services::Catalogue;
 
     #[test]
     fn gap_inputs_that_would_give_wrong_shares_are_refused() {
@@ -700,8 +701,6 @@ mod tests {
             "{err}"
         );
     }
-    use crate::services::Catalogue;
-
     fn point(id: &str, zone: usize, total: f64, old: f64) -> GapPoint {
         GapPoint {
             id: id.into(),

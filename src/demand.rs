@@ -414,7 +414,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             "needs `lon` and `lat` columns or a `wkt` column",
         ));
     }
-    let (mut points, mut lines) = (Vec::new(), Vec::new());
+    let (mut points, mut lines) = (Vec::new(), Vec::<usize>::new());
     table.for_each(|record| {
         let line = format!("line {}", record.line());
         let field = |c: &str| record.field(c).map(str::to_string);
@@ -431,10 +431,10 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
             }
         };
         points.push(point_from_fields(name, &line, location, field)?);
-        lines.push(line);
+        lines.push(record.line());
         Ok(())
     })?;
-    unique_ids(name, &points, |k| lines[k].clone())?;
+    unique_ids(name, &points, |k| format!("line {}", lines[k]))?;
     Ok(points)
 }
 

@@ -117,7 +117,8 @@ pub(crate) struct CsvTable {
 }
 
 impl CsvTable {
-    /// Reads a table and checks its header ([`check_header`]).
+    /// Reads a table and checks its header ([`check_header`]). Records are
+    /// parsed, and an empty table refused, by [`for_each`](Self::for_each).
     ///
     /// # Errors
     /// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the header as

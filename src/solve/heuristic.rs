@@ -68,13 +68,13 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
         if spent + costs[s] > budget + 1e-9 {
             continue;
         }
+        // Gains only shrink as sites open: a site with none left never gains
+        // again (but sites below it may still: go on), and a stale entry goes
+        // back with its true value.
         let fresh = gain(s, &covered);
-        // Gains only shrink, so this site is spent; the next in the heap may
-        // hold a stale gain that is still positive.
         if fresh <= 0.0 {
             continue;
         }
-        // Gains only shrink; a stale entry goes back with its true value.
         if fresh < old && heap.peek().is_some_and(|top| top.0 > fresh) {
             heap.push(Gain(fresh, s as u32));
             continue;
