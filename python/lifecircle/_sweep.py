@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _core
 from .errors import InvalidInputError
-from .scenario import PlanReport, plan_report
+from .scenario import PlanReport, plan_report, warn_skipped
 
 Scenarios = Union[str, PathLike, Iterable[Union[str, PathLike]]]
 Progress = Callable[[int, int, str], Any]
@@ -92,6 +92,7 @@ def sweep(scenarios: Scenarios, client=None, progress: Progress | None = None) -
         outcome = raw["outcome"]
         if "plan" in outcome:
             reports[outcome["name"]] = plan_report(outcome["plan"])
+            warn_skipped(reports[outcome["name"]].summary.get("skipped", []))
         else:
             errors[outcome["name"]] = outcome.get("error")
     return SweepResult(rows=pd.DataFrame(rows), reports=reports, errors=errors)

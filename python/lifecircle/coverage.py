@@ -28,8 +28,9 @@ def current_coverage(
     ``demand`` and ``facilities`` are (Geo)DataFrames with geometries or
     ``lon``/``lat`` columns; ``demand`` has a population column. A point is on
     the network, as the command line decides, when it lies inside the
-    network's extent (the bounding box of its nodes) and within ``max_snap_m``
-    of a node (200 m, the command line's default); a point off it (a grid cell
+    network's extent (the bounding box of its nodes, give or take a centimetre
+    for points reprojected from metres) and within ``max_snap_m`` of a node
+    (200 m, the command line's default); a point off it (a grid cell
     in a lake, beyond the mapped streets) is not covered: the walk to the
     street would otherwise count as walking.
     """

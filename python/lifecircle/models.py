@@ -352,12 +352,13 @@ class _DenseModel(_Model):
 
     def _result(self, raw: dict) -> Result:
         result = super()._result(raw)
-        beyond = int(result.assignments["cost"].isna().sum())
+        # Points of weight 0 do not count in the objective: no word about them.
+        beyond = int((result.assignments["cost"].isna() & (self.weights > 0)).sum())
         if beyond:
             warnings.warn(
                 f"{beyond} of {self.n_demand} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
-                " of every open site: they are not served (cost NaN in assignments), and the objective counts"
-                f" them at unreachable_minutes ({self.reach.unreachable_minutes:g})",
+                " of every open site: they are not served (cost NaN in assignments), and the objective takes"
+                f" their walks as unreachable_minutes ({self.reach.unreachable_minutes:g})",
                 UnreachableDemandWarning,
                 stacklevel=3,
             )

@@ -48,7 +48,8 @@ class PlanReport:
     residents within its limit that existing facilities leave out, not those
     it serves under a capacity. Services the gap analysis had to leave out
     (no age data for the 60+) are in ``summary["skipped"]``, and
-    :func:`run_scenario` warns with :class:`~lifecircle.errors.SkippedServiceWarning`."""
+    :func:`run_scenario` and :func:`~lifecircle.sweep` warn with
+    :class:`~lifecircle.errors.SkippedServiceWarning`."""
 
     summary: dict
     current: pd.DataFrame
@@ -153,7 +154,8 @@ def _flatten(points: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _warn_skipped(skipped: list[str]) -> None:
+def warn_skipped(skipped: list[str]) -> None:
+    """Warns (:class:`~lifecircle.errors.SkippedServiceWarning`) of each service a gap analysis left out."""
     for line in skipped:
         warnings.warn(line, SkippedServiceWarning, stacklevel=3)
 
@@ -179,7 +181,7 @@ def plan_report(raw: dict) -> PlanReport:
 def run_scenario(path: str | PathLike) -> PlanReport:
     """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
     report = plan_report(json.loads(_core.run_scenario(fspath(path))))
-    _warn_skipped(report.summary.get("skipped", []))
+    warn_skipped(report.summary.get("skipped", []))
     return report
 
 
@@ -213,7 +215,7 @@ def scenario_gaps(path: str | PathLike) -> GapsReport:
     gaps = raw.pop("gaps")
     geojson = raw.pop("geojson")
     tables = {key: pd.DataFrame(gaps.pop(key)) for key in ("rows", "totals", "zones")}
-    _warn_skipped(gaps["skipped"])
+    warn_skipped(gaps["skipped"])
     return GapsReport(**tables, summary={**raw, **gaps}, geojson=geojson)
 
 

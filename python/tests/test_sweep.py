@@ -27,6 +27,7 @@ def test_failed_variant_is_a_row_and_bad_file_raises(tmp_path, root):
     path = tmp_path / "s.toml"
     path.write_text(
         f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
+        "aging_ratio = 0.1471\nunder_6_ratio = 0.072\n"
         '[plan]\nnew_sites = { pharmacy = 1 }\n[[variant]]\nname = "ok"\n'
         '[[variant]]\nname = "broke"\nplan = { budget = 0.5 }\n'
     )
@@ -55,3 +56,16 @@ def test_dask_local_cluster_gives_the_serial_results(root):
             report.summary["cost"],
         )
         assert other.sites.equals(report.sites)
+
+
+def test_a_sweep_warns_of_services_its_reports_leave_out(tmp_path, root):
+    data = root / "data" / "helsinki"
+    path = tmp_path / "s.toml"
+    # No age data: the gap tables leave the services of the 60+ and under-6s out, and say so.
+    path.write_text(
+        f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
+        "[plan]\nnew_sites = { pharmacy = 1 }\n"
+    )
+    with pytest.warns(lifecircle.SkippedServiceWarning) as caught:
+        result = lifecircle.sweep(path)
+    assert {str(w.message) for w in caught} == set(result.reports["base"].summary["skipped"])
