@@ -3,7 +3,7 @@
 //! zone's living circle is (查缺补漏: find what is missing).
 
 use crate::demand::Residents;
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::model::coverage_sets::check_weights;
 use crate::model::CoverageSets;
 use crate::services::{Service, ServiceClass};
@@ -428,7 +428,7 @@ impl GapReport {
         }
         for s in services {
             s.service.validate()?;
-            let bad = |d: &&Option<f64>| d.is_some_and(|d| !(d.is_finite() && d >= 0.0));
+            let bad = |d: &&Option<f64>| d.is_some_and(|d| !(finite_non_negative(d)));
             if let Some((i, d)) = s.nearest_m.iter().enumerate().find(|(_, d)| bad(d)) {
                 return Err(Error::param(
                     "nearest_m",

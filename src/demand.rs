@@ -15,7 +15,7 @@ use std::path::Path;
 
 use geo::Centroid;
 
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::network::graph::not_lon_lat;
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
 use crate::tables::{misspelt, no_records, CsvTable, Records, UniqueIds};
@@ -130,7 +130,7 @@ impl DemandWeights {
             ("aged_60_plus", self.aged_60_plus),
             ("under_6", self.under_6),
         ];
-        if let Some((name, w)) = all.iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
+        if let Some((name, w)) = all.iter().find(|(_, w)| !finite_non_negative(*w)) {
             return Err(format!(
                 "weight {name} must be a finite number >= 0, got {w}"
             ));
@@ -204,7 +204,7 @@ impl Residents {
     /// assert!(r.validate("cell-1").unwrap_err().to_string().contains("cell-1"));
     /// ```
     pub fn validate(&self, id: &str) -> Result<()> {
-        if !(self.total.is_finite() && self.total >= 0.0) {
+        if !(finite_non_negative(self.total)) {
             return Err(Error::InvalidPopulation {
                 id: id.to_string(),
                 value: self.total,
@@ -216,7 +216,7 @@ impl Residents {
         ];
         for (name, v) in groups {
             match v {
-                Some(v) if !(v.is_finite() && v >= 0.0) => {
+                Some(v) if !(finite_non_negative(v)) => {
                     return Err(Error::record(
                         "demand",
                         id,

@@ -146,3 +146,9 @@ impl Error {
         }
     }
 }
+
+/// Whether a count, weight, cost or length is usable: a number, finite, not
+/// negative. The one rule every check of such inputs applies.
+pub(crate) fn finite_non_negative(x: f64) -> bool {
+    x.is_finite() && x >= 0.0
+}

@@ -15,7 +15,7 @@ use std::path::Path;
 use petgraph::graph::{NodeIndex, UnGraph};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::model::CostMatrix;
 use crate::tables::{CsvTable, Records};
 
@@ -157,7 +157,7 @@ pub fn read_cost_csv(path: impl AsRef<Path>) -> Result<CostMatrix> {
             let cost = v
                 .parse::<f64>()
                 .map_err(|_| bad(format!("{v:?} is not a number")))?;
-            if !(cost.is_finite() && cost >= 0.0) {
+            if !(finite_non_negative(cost)) {
                 return Err(bad(format!("cost {v} must be finite and >= 0")));
             }
             data.push(cost);

@@ -58,7 +58,7 @@ use crate::coverage::{
     within_limit, GapPoint, GapReport, GapRow, RatingRules, ServiceReach, Speeds, ZoneScore,
 };
 use crate::demand::{read_demand, snap_demand, AgeRatios, DemandPoint, Residents};
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::model::{CoverageSets, JointObjective, JointPlan, JointService, JointSolution};
 use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Snapped, Snapper};
 use crate::services::{Catalogue, Service};
@@ -622,7 +622,7 @@ impl Scenario {
                     return Err(Error::param(name, format!("must be > 0, got {v}")));
                 }
             }
-            if !(plan.site_cost.is_finite() && plan.site_cost >= 0.0) {
+            if !(finite_non_negative(plan.site_cost)) {
                 return Err(Error::param(
                     "plan.site_cost",
                     format!("must be >= 0, got {}", plan.site_cost),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{finite_non_negative, Result};
 use crate::services::Catalogue;
 use crate::tables::{read_table, Records, UniqueIds};
 
@@ -129,7 +129,7 @@ pub fn read_candidates_csv(
                 Some(_) => rec.number("cost")?,
                 None => default_cost,
             };
-            if !(cost.is_finite() && cost >= 0.0) {
+            if !(finite_non_negative(cost)) {
                 return Err(rec.error(format!("cost must be a finite number >= 0, got {cost}")));
             }
             let services = match rec.get("services") {

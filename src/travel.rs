@@ -20,7 +20,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::model::CoverageSets;
 use crate::network::{Network, Snapped};
 
@@ -88,10 +88,7 @@ impl TravelTimes {
                         id: format!("{} (snapped {what} {i})", bad.node),
                     });
                 }
-                if let Some(bad) = p
-                    .iter()
-                    .find(|a| !(a.offset_m.is_finite() && a.offset_m >= 0.0))
-                {
+                if let Some(bad) = p.iter().find(|a| !(finite_non_negative(a.offset_m))) {
                     return Err(Error::param(
                         "offset_m",
                         format!(

@@ -1,7 +1,7 @@
 //! Dense demand × site travel costs, for the models that need every pair
 //! (p-median, p-center) and for cost-matrix input to the coverage models.
 
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 
 /// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
 ///
@@ -33,7 +33,7 @@ impl CostMatrix {
                 format!("{} values for {n_demand} x {n_sites}", data.len()),
             ));
         }
-        if let Some(k) = data.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
+        if let Some(k) = data.iter().position(|c| !finite_non_negative(*c)) {
             return Err(Error::record(
                 "cost matrix",
                 format!("row {}, column {}", k / n_sites.max(1), k % n_sites.max(1)),

@@ -2,7 +2,7 @@
 //! site × demand incidence that every coverage model works on.
 
 use super::CostMatrix;
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 
 /// For each site, the sorted demand points it covers (compressed sparse rows).
 ///
@@ -249,7 +249,7 @@ pub(crate) fn check_weights(weights: &[f64], n_demand: usize) -> Result<()> {
             format!("{} weights for {n_demand} demand points", weights.len()),
         ));
     }
-    match weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+    match weights.iter().position(|w| !finite_non_negative(*w)) {
         Some(i) => Err(Error::InvalidPopulation {
             id: i.to_string(),
             value: weights[i],

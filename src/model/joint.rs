@@ -67,7 +67,7 @@ use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
 use super::max_coverage::{check_budget, check_costs, MaxCoverage};
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
 use crate::solve::{
@@ -253,7 +253,7 @@ impl JointService {
                 (0..n_rows)
                     .find(|&i| {
                         let load = self.loads[i];
-                        !(load.is_finite() && load >= 0.0 && (load > 0.0 || self.weights[i] <= 0.0))
+                        !(finite_non_negative(load) && (load > 0.0 || self.weights[i] <= 0.0))
                     })
                     .map(|i| {
                         format!(

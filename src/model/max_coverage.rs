@@ -17,7 +17,7 @@
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
@@ -374,7 +374,7 @@ pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
             format!("{} costs for {n_sites} sites", costs.len()),
         ));
     }
-    match costs.iter().position(|c| !(c.is_finite() && *c >= 0.0)) {
+    match costs.iter().position(|c| !finite_non_negative(*c)) {
         Some(j) => Err(Error::param(
             "costs",
             format!(

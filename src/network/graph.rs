@@ -7,7 +7,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
 
-use crate::error::{Error, Result};
+use crate::error::{finite_non_negative, Error, Result};
 
 /// A point of the walking network.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -124,7 +124,7 @@ impl NetworkBuilder {
     /// [`Error::UnknownNode`] if either end was not added, [`Error::InvalidParameter`]
     /// if the length is negative or not finite.
     pub fn add_edge_with_length(&mut self, a: i64, b: i64, length_m: f64) -> Result<()> {
-        if !(length_m.is_finite() && length_m >= 0.0) {
+        if !(finite_non_negative(length_m)) {
             return Err(Error::param(
                 "length_m",
                 format!("edge {a}-{b} has length {length_m}; lengths must be finite and >= 0"),
