@@ -800,19 +800,11 @@ impl Scenario {
         }
         .prepare(&[])?;
         let services = self.gap_services(&p.catalogue);
-        let keys: Vec<&str> = services.iter().map(|s| s.key.as_str()).collect();
-        let search_m = self.search_m(&p.catalogue, &keys);
-        let nearest_m: Vec<Vec<Option<f64>>> = services
-            .iter()
-            .map(|s| p.nearest_m(&s.key, search_m))
-            .collect();
-        let gaps = p.gap_report(
-            &services,
-            &nearest_m,
-            &vec![0; services.len()],
-            search_m,
-            self,
-        )?;
+        let CurrentGaps {
+            report: gaps,
+            nearest_m,
+            ..
+        } = p.current_gaps(&services, self)?;
         // Distances of the services the table kept, in its order (skipped ones have no column).
         let nearest_m = services
             .iter()
@@ -865,22 +857,11 @@ impl Scenario {
                 analysed.push(svc);
             }
         }
-        // Inputs shared with other variants may have been searched farther
-        // (their services walk longer): cut back to this plan's own search,
-        // so that it reports what it would alone.
-        let keys: Vec<&str> = analysed.iter().map(|s| s.key.as_str()).collect();
-        let search_m = self.search_m(&p.catalogue, &keys);
-        let before_m: Vec<Vec<Option<f64>>> = analysed
-            .iter()
-            .map(|s| p.nearest_m(&s.key, search_m))
-            .collect();
-        let before = p.gap_report(
-            &analysed,
-            &before_m,
-            &vec![0; analysed.len()],
+        let CurrentGaps {
+            report: before,
+            nearest_m: before_m,
             search_m,
-            self,
-        )?;
+        } = p.current_gaps(&analysed, self)?;
         let t_coverage = Instant::now();
 
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
@@ -1122,7 +1103,37 @@ fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result
     Ok(solution.services[0].served.clone())
 }
 
+/// What the existing facilities cover ([`Prepared::current_gaps`]).
+struct CurrentGaps {
+    report: GapReport,
+    /// Per service, metres from each demand point to its nearest facility.
+    nearest_m: Vec<Vec<Option<f64>>>,
+    /// How far they were searched.
+    search_m: f64,
+}
+
 impl Prepared {
+    /// The gap analysis of `services` by the existing facilities, with each
+    /// one's nearest-facility distances and the search in metres. Inputs
+    /// prepared for other variants too may have been searched farther (their
+    /// services walk longer): the distances are cut back to the search this
+    /// scenario makes for `services`, so that it reports what it would alone.
+    fn current_gaps(&self, services: &[&Service], scenario: &Scenario) -> Result<CurrentGaps> {
+        let keys: Vec<&str> = services.iter().map(|s| s.key.as_str()).collect();
+        let search_m = scenario.search_m(&self.catalogue, &keys);
+        let nearest_m: Vec<Vec<Option<f64>>> = services
+            .iter()
+            .map(|s| self.nearest_m(&s.key, search_m))
+            .collect();
+        let added = vec![0; services.len()];
+        let report = self.gap_report(services, &nearest_m, &added, search_m, scenario)?;
+        Ok(CurrentGaps {
+            report,
+            nearest_m,
+            search_m,
+        })
+    }
+
     /// The gap analysis of `services` given each one's nearest-facility
     /// distances, searched up to `search_m` metres, with `added` new
     /// facilities of each besides the existing ones.
