@@ -633,6 +633,22 @@ mod tests {
     use super::*;
     use crate::services::Catalogue;
 
+    /// The gap report with the default paces and rating and a 30-minute search.
+    fn report(
+        zones: &[String],
+        points: &[GapPoint],
+        reach: &[ServiceReach<'_>],
+    ) -> Result<GapReport> {
+        GapReport::compute(
+            zones,
+            points,
+            reach,
+            Speeds::default(),
+            &RatingRules::default(),
+            30.0,
+        )
+    }
+
     #[test]
     fn gap_inputs_that_would_give_wrong_shares_are_refused() {
         let cat = crate::services::Catalogue::default();
@@ -652,16 +668,9 @@ mod tests {
                 nearest_m: vec![d],
                 facilities: 1,
             };
-            GapReport::compute(
-                &["A".into()],
-                &points,
-                &[reach],
-                Speeds::default(),
-                &RatingRules::default(),
-                30.0,
-            )
-            .unwrap_err()
-            .to_string()
+            report(&["A".into()], &points, &[reach])
+                .unwrap_err()
+                .to_string()
         };
         let err = compute(f64::NAN, Some(1.0), Some(10.0), canteen);
         assert!(err.contains("demand point a: population"), "{err}");
@@ -738,15 +747,7 @@ mod tests {
             },
         ];
         let zones = ["north".to_string(), "south".to_string()];
-        let r = GapReport::compute(
-            &zones,
-            &points,
-            &reach,
-            Speeds::default(),
-            &RatingRules::default(),
-            30.0,
-        )
-        .unwrap();
+        let r = report(&zones, &points, &reach).unwrap();
         assert!(r.skipped.is_empty());
         let row = |zone: &str, cat: &str| {
             r.rows
@@ -813,15 +814,7 @@ mod tests {
             nearest_m: vec![Some(66.0), None],
             facilities: 1,
         }];
-        let r = GapReport::compute(
-            &["z".into()],
-            &points,
-            &reach,
-            Speeds::default(),
-            &RatingRules::default(),
-            30.0,
-        )
-        .unwrap();
+        let r = report(&["z".into()], &points, &reach).unwrap();
         assert_eq!(r.rows[0].nearest_minutes_p90, Some(66.0 / 1.1 / 60.0));
         assert_eq!(r.rows[0].nearest_minutes_max, None);
     }
@@ -839,15 +832,7 @@ mod tests {
             nearest_m: vec![Some(d)],
             facilities: 1,
         }];
-        let r = GapReport::compute(
-            &["z".into()],
-            &[point("a", 0, 100.0, 0.0)],
-            &reach,
-            Speeds::default(),
-            &RatingRules::default(),
-            30.0,
-        )
-        .unwrap();
+        let r = report(&["z".into()], &[point("a", 0, 100.0, 0.0)], &reach).unwrap();
         assert_eq!(r.rows[0].covered, 0.0);
     }
 
@@ -875,15 +860,7 @@ mod tests {
                 facilities: 0,
             },
         ];
-        let r = GapReport::compute(
-            &["z".into()],
-            &points,
-            &reach,
-            Speeds::default(),
-            &RatingRules::default(),
-            30.0,
-        )
-        .unwrap();
+        let r = report(&["z".into()], &points, &reach).unwrap();
         assert_eq!(r.totals.len(), 1);
         assert_eq!(r.totals[0].residents_60plus, None);
         assert!(
