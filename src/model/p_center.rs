@@ -296,16 +296,6 @@ impl PCenter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Error;
-
-    fn costs() -> CostMatrix {
-        CostMatrix::from_rows(vec![
-            vec![1.0, 2.0, 3.0],
-            vec![2.0, 1.0, 3.0],
-            vec![3.0, 2.0, 1.0],
-        ])
-        .unwrap()
-    }
 
     /// Stopped at a gap, the cover is topped up to p sites, which can shorten
     /// the longest walk: the objective must be recomputed. On this instance
@@ -330,40 +320,5 @@ mod tests {
         assert_eq!(sol.sites.len(), 4);
         assert_eq!(sol.objective, m.radius_of(&sol.sites));
         assert!(sol.bound <= sol.objective && sol.gap <= 0.05);
-    }
-
-    #[test]
-    fn fields_set_directly_are_checked_at_solve() {
-        let mut m = PCenter::new(costs(), vec![1.0; 3], 1).unwrap();
-        m.weights = vec![1.0];
-        let err = m.solve(&SolveOptions::new()).unwrap_err();
-        assert!(
-            err.to_string().contains("1 weights for 3 demand points"),
-            "{err}"
-        );
-        m.weights = vec![1.0; 3];
-        m.fixed_open = vec![9];
-        let err = m.solve(&SolveOptions::new()).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("fixed_open: site 9 does not exist"),
-            "{err}"
-        );
-        m.fixed_open = vec![0, 1, 2, 2];
-        assert!(matches!(
-            m.solve(&SolveOptions::new()).unwrap_err(),
-            Error::TooManySites {
-                requested: 1,
-                available: 0
-            }
-        ));
-    }
-
-    #[test]
-    fn fixed_sites_set_directly_twice_open_once() {
-        let mut m = PCenter::new(costs(), vec![1.0; 3], 1).unwrap();
-        m.fixed_open = vec![2, 0, 0];
-        let sol = m.solve(&SolveOptions::new()).unwrap();
-        assert_eq!((sol.sites, sol.objective), (vec![0, 1, 2], 1.0));
     }
 }

@@ -505,45 +505,51 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn fields_set_directly_are_checked_at_solve() {
-        let mut m = PMedian::new(costs(), vec![1.0; 3], 1).unwrap();
-        m.weights = vec![1.0];
-        let err = m.solve(&SolveOptions::new()).unwrap_err();
-        assert!(
-            err.to_string().contains("1 weights for 3 demand points"),
-            "{err}"
-        );
-        m.weights = vec![1.0; 3];
-        m.fixed_open = vec![9];
-        let err = m.solve(&SolveOptions::new()).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("fixed_open: site 9 does not exist"),
-            "{err}"
-        );
-        m.fixed_open = vec![0, 1, 2, 2];
-        assert!(matches!(
-            m.solve(&SolveOptions::new()).unwrap_err(),
-            Error::TooManySites {
-                requested: 1,
-                available: 0
-            }
-        ));
-        let options = SolveOptions {
-            time_limit_s: -1.0,
-            ..SolveOptions::new()
-        };
-        m.fixed_open = vec![];
-        let err = m.solve(&options).unwrap_err();
-        assert!(err.to_string().contains("time_limit"), "{err}");
+    /// p-median and p-center share their fields and their checks: the same
+    /// bad fields, set directly, fail the same way for both; fixed sites
+    /// listed twice open once. Gives the plan with sites 2, 0, 0 fixed.
+    macro_rules! fields_set_directly {
+        ($model:ty) => {{
+            let mut m = <$model>::new(costs(), vec![1.0; 3], 1).unwrap();
+            m.weights = vec![1.0];
+            let err = m.solve(&SolveOptions::new()).unwrap_err();
+            assert!(
+                err.to_string().contains("1 weights for 3 demand points"),
+                "{err}"
+            );
+            m.weights = vec![1.0; 3];
+            m.fixed_open = vec![9];
+            let err = m.solve(&SolveOptions::new()).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("fixed_open: site 9 does not exist"),
+                "{err}"
+            );
+            m.fixed_open = vec![0, 1, 2, 2];
+            assert!(matches!(
+                m.solve(&SolveOptions::new()).unwrap_err(),
+                Error::TooManySites {
+                    requested: 1,
+                    available: 0
+                }
+            ));
+            let options = SolveOptions {
+                time_limit_s: -1.0,
+                ..SolveOptions::new()
+            };
+            m.fixed_open = vec![];
+            let err = m.solve(&options).unwrap_err();
+            assert!(err.to_string().contains("time_limit"), "{err}");
+            m.fixed_open = vec![2, 0, 0];
+            m.solve(&SolveOptions::new()).unwrap()
+        }};
     }
 
     #[test]
-    fn fixed_sites_set_directly_twice_open_once() {
-        let mut m = PMedian::new(costs(), vec![1.0; 3], 1).unwrap();
-        m.fixed_open = vec![2, 0, 0];
-        let sol = m.solve(&SolveOptions::new()).unwrap();
-        assert_eq!((sol.sites, sol.objective), (vec![0, 1, 2], 3.0));
+    fn fields_set_directly_are_checked_at_solve() {
+        let median = fields_set_directly!(PMedian);
+        assert_eq!((median.sites, median.objective), (vec![0, 1, 2], 3.0));
+        let center = fields_set_directly!(super::super::PCenter);
+        assert_eq!((center.sites, center.objective), (vec![0, 1, 2], 1.0));
     }
 }
