@@ -30,6 +30,17 @@ fn scenario(dir: &Path, top: &str, plan: &str, osm: &Path, population: &Path) ->
     path
 }
 
+/// [`scenario`] on the bundled Helsinki streets and population grid.
+fn helsinki_scenario(dir: &Path, top: &str, plan: &str) -> PathBuf {
+    scenario(
+        dir,
+        top,
+        plan,
+        &data("helsinki.osm.pbf"),
+        &data("population_grid_2020.csv"),
+    )
+}
+
 fn ok_json(out: &Output) -> serde_json::Value {
     assert!(
         out.status.success(),
@@ -215,13 +226,7 @@ fn joint_plan_shares_a_site_within_the_budget() {
 #[test]
 fn plan_reads_a_scenario_and_prints_the_table() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
-        dir.path(),
-        "",
-        "new_sites = { convenience = 1 }",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
-    );
+    let s = helsinki_scenario(dir.path(), "", "new_sites = { convenience = 1 }");
     assert_eq!(s, dir.path().join("s.toml"));
     // A bare file name, as typed in the scenario's own folder.
     let out = lifecircle(&["plan", "s.toml"], dir.path());
@@ -701,12 +706,10 @@ fn compare_solves_every_variant_and_reports_failures() {
     assert!(newly(2) >= newly(0), "{} < {}", newly(2), newly(0));
 
     // A variant that cannot be solved is reported; the others still run.
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "",
         "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }\n[[variant]]\nname = \"fine\"",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let out = lifecircle(&["compare", s.to_str().unwrap()], dir.path());
     assert_eq!(
@@ -769,12 +772,10 @@ fn a_variant_sharing_inputs_reports_what_plan_gives_alone() {
     // farther: the shared inputs are searched farther than the pharmacy plan
     // alone searches, which must not show in its figures.
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "under_6_ratio = 0.072\nsearch_minutes = 3.0\ngap_services = [\"pharmacy\"]",
         "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"pharmacy\"\n[[variant]]\nname = \"and supermarket\"\nplan = { new_sites = { supermarket = 1 } }",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let s = s.to_str().unwrap();
     let compared = ok_json(&lifecircle(&["compare", s, "--json"], dir.path()));
@@ -796,12 +797,10 @@ fn beyond_the_search_is_marked_with_the_search_used() {
     // search_minutes = 3, but the pharmacy's 8-minute limit widens the search
     // to 8 minutes: tables say ">8", never ">3" nor "-".
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "search_minutes = 3.0\ngap_services = [\"pharmacy\"]",
         "new_sites = { pharmacy = 1 }",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let s = s.to_str().unwrap();
     let json = ok_json(&lifecircle(&["plan", s, "--json"], dir.path()));
@@ -828,12 +827,10 @@ fn beyond_the_search_is_marked_with_the_search_used() {
 #[test]
 fn a_service_serving_nobody_has_no_walks() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "under_6_ratio = 0.0\ngap_services = [\"kindergarten\"]",
         "new_sites = { kindergarten = 1 }",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let s = s.to_str().unwrap();
     let json = ok_json(&lifecircle(&["compare", s, "--json"], dir.path()));
@@ -890,15 +887,13 @@ fn candidate_table_costs_services_and_capacities_bind() {
         "id,lon,lat,cost,services,capacity\nsmall,24.9478203,60.1655922,1,elderly_canteen,50\nbig,24.9491607,60.1739863,3,elderly_canteen;health_station,\n",
     )
     .unwrap();
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "",
         &format!(
             "new_sites = {{ elderly_canteen = 1 }}\ncandidate_sites = {:?}\nbudget = 1.0",
             sites.display().to_string()
         ),
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let v = ok_json(&lifecircle(
         &["plan", s.to_str().unwrap(), "--json"],
@@ -1048,12 +1043,10 @@ fn gap_edge_cases_skipped_groups_short_search_and_one_class() {
 #[test]
 fn capacity_binds_existing_facilities_before_and_after() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
+    let s = helsinki_scenario(
         dir.path(),
         "",
         "new_sites = { pharmacy = 1 }\ncapacity = { pharmacy = 100 }",
-        &data("helsinki.osm.pbf"),
-        &data("population_grid_2020.csv"),
     );
     let v = ok_json(&lifecircle(
         &["plan", s.to_str().unwrap(), "--json"],
@@ -1082,12 +1075,10 @@ fn capacity_binds_existing_facilities_before_and_after() {
 fn elderly_weight_changes_who_a_capacity_serves_not_how_many() {
     let dir = tempfile::tempdir().unwrap();
     let served = |weight: f64| {
-        let s = scenario(
+        let s = helsinki_scenario(
             dir.path(),
             "gap_services = [\"pharmacy\"]",
             &format!("new_sites = {{ pharmacy = 2 }}\ncapacity = {{ pharmacy = 300 }}\nelderly_weight = {weight}"),
-            &data("helsinki.osm.pbf"),
-            &data("population_grid_2020.csv"),
         );
         let v = ok_json(&lifecircle(
             &["plan", s.to_str().unwrap(), "--json"],
