@@ -1,15 +1,80 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks to build lifecircle: cmake and libclang
-# for the HiGHS solver, which highs-sys compiles from C++ (see DESIGN notes).
+# Installs what a fresh Debian/Ubuntu machine lacks to build lifecircle: cmake,
+# libclang and a C++ compiler for the HiGHS solver, which highs-sys
+# compiles from C++ (bindgen needs libclang).
+#
+# libclang is looked for where bindgen's clang-sys looks (build/common.rs and
+# build/dynamic.rs of clang-sys 1.9): LIBCLANG_PATH, `llvm-config --prefix`,
+# LD_LIBRARY_PATH, LIBRARY_PATH and /usr/local/lib*, /usr/lib* and one or two
+# levels below, for libclang.so, libclang-*.so, libclang.so.* or
+# libclang-*.so.*, skipping libclang-cpp (the C++ API, which bindgen cannot
+# use; Debian 12 images often carry libclang-cpp.so.14 without libclang).
+#
+# SETUP_ROOT (default: empty) prefixes the system directories searched, so
+# tests can run this script against a fake file system and stub commands.
 set -euo pipefail
+root="${SETUP_ROOT:-}"
+
+is_libclang() { # a file name bindgen would load
+  local name
+  name="$(basename "$1")"
+  case "$name" in
+  *-cpp.*) return 1 ;;
+  libclang.so | libclang-*.so | libclang.so.* | libclang-*.so.*) [ -e "$1" ] ;;
+  *) return 1 ;;
+  esac
+}
+
+dir_has_libclang() {
+  local f
+  [ -d "$1" ] || return 1
+  for f in "$1"/libclang*; do
+    is_libclang "$f" && return 0
+  done
+  return 1
+}
+
+have_libclang() {
+  local d prefix
+  if [ -n "${LIBCLANG_PATH:-}" ]; then
+    # clang-sys takes LIBCLANG_PATH alone when it is set.
+    if [ -f "$LIBCLANG_PATH" ]; then is_libclang "$LIBCLANG_PATH"; else dir_has_libclang "$LIBCLANG_PATH"; fi
+    return
+  fi
+  if prefix="$("${LLVM_CONFIG_PATH:-llvm-config}" --prefix 2>/dev/null)" && [ -n "$prefix" ]; then
+    for d in "$prefix/bin" "$prefix/lib" "$prefix/lib64"; do
+      dir_has_libclang "$d" && return 0
+    done
+  fi
+  local IFS=:
+  for d in ${LD_LIBRARY_PATH:-} ${LIBRARY_PATH:-}; do
+    dir_has_libclang "$d" && return 0
+  done
+  unset IFS
+  # Unquoted on purpose: the patterns are globbed.
+  for d in "$root"/usr/local/llvm*/lib* "$root"/usr/local/lib*/*/* "$root"/usr/local/lib*/* \
+    "$root"/usr/local/lib* "$root"/usr/lib*/*/* "$root"/usr/lib*/* "$root"/usr/lib*; do
+    dir_has_libclang "$d" && return 0
+  done
+  return 1
+}
+
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
-ldconfig -p 2>/dev/null | grep -q 'libclang' || ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need+=(libclang-dev)
+have_libclang || need+=(libclang-dev)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
+
 if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]} with apt-get (about 1 minute)" >&2
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "installing ${need[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  if [[ " ${need[*]} " == *" libclang-dev "* ]] && ! have_libclang; then
+    echo "setup: libclang-dev is installed but no libclang.so is where bindgen looks; set LIBCLANG_PATH" >&2
+    exit 1
+  fi
+else
+  echo "setup: cmake, libclang and a C++ compiler are present; nothing to install" >&2
 fi
+echo "setup: the first release build compiles HiGHS from C++ (about 12 CPU-minutes: 6-7 minutes on 2 cores), once" >&2
