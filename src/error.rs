@@ -104,6 +104,9 @@ pub enum Error {
     /// The MIP solver failed for a reason other than infeasibility.
     #[error("solver error: {0}")]
     Solver(String),
+    /// The run was stopped on request (Ctrl-C; see [`crate::solve::interrupt`]).
+    #[error("interrupted")]
+    Interrupted,
     /// A map could not be drawn or encoded (see [`crate::map`]); the message
     /// is the drawing backend's. Check the map size in [`crate::map::MapStyle`].
     #[error("cannot draw the map: {0}")]

@@ -3,6 +3,7 @@
 //! [`Solution`] every model returns with its bound, gap, status and timings.
 
 pub mod heuristic;
+pub mod interrupt;
 pub(crate) mod lagrangian;
 pub(crate) mod mip;
 pub mod presolve;
