@@ -68,10 +68,17 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get (about 1 minute)" >&2
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  log="$(mktemp)"
+  trap 'rm -f "$log"' EXIT
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"; } >/dev/null 2>"$log"; then
+    cat "$log" >&2
+    echo "setup: apt-get failed; install ${need[*]} by hand" >&2
+    exit 1
+  fi
+  # debconf's "delaying package configuration" on a machine without apt-utils is noise.
+  grep -v '^debconf: ' "$log" >&2 || true
   if [[ " ${need[*]} " == *" libclang-dev "* ]] && ! have_libclang; then
-    echo "setup: libclang-dev is installed but no libclang.so is where bindgen looks; set LIBCLANG_PATH" >&2
+    echo "setup: libclang-dev is installed but no libclang is where bindgen looks${LIBCLANG_PATH:+ (LIBCLANG_PATH=$LIBCLANG_PATH)}; set LIBCLANG_PATH to the folder holding libclang.so" >&2
     exit 1
   fi
 else
