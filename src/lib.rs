@@ -56,9 +56,11 @@
 pub mod compare;
 pub mod coverage;
 pub mod demand;
+#[cfg(feature = "district")]
 pub mod district;
 pub mod error;
 pub mod instances;
+#[cfg(feature = "maps")]
 pub mod map;
 pub mod model;
 pub mod network;

@@ -422,6 +422,7 @@ pub(crate) struct Column {
 
 impl Column {
     /// The cell of a solved variant's row, a before → after pair joined by `arrow`.
+    #[cfg(feature = "maps")]
     pub(crate) fn cell(&self, r: &ComparisonRow, arrow: &str) -> String {
         match self.show {
             Show::One(f) => f(r),

@@ -54,6 +54,7 @@ impl LocalProjection {
     }
 
     /// The inverse of `project`: metres east and north of the origin to `(lon, lat)`.
+    #[cfg(feature = "district")]
     pub(crate) fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         (
             self.lon0 + x / self.m_per_deg_lon,
