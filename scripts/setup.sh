@@ -84,4 +84,4 @@ if [ ${#need[@]} -gt 0 ]; then
 else
   echo "setup: cmake, libclang and a C++ compiler are present; nothing to install" >&2
 fi
-echo "setup: the first release build compiles HiGHS from C++ (about 12 CPU-minutes: 6-7 minutes on 2 cores), once" >&2
+echo "setup: the first release build compiles HiGHS from C++ (about 20 CPU-minutes: 11 minutes on a 2-core machine), once" >&2

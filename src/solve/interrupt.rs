@@ -1,12 +1,12 @@
 //! Stopping a long solve from outside: Ctrl-C in the CLI, `KeyboardInterrupt`
 //! in Python.
 //!
-//! One process-wide flag, because an interrupt is process-wide: the signal
-//! handler (CLI) or the Python GIL helper calls [`request`]; every phase of a
-//! solve checks [`requested`] between its steps, and HiGHS checks it through
-//! its interrupt callback ([`crate::solve`]'s MIP seam), so a solve returns
-//! [`Error::Interrupted`] within about a second. Whoever starts a cancellable
-//! call clears the flag first ([`clear`]).
+//! One process-wide flag, because an interrupt is process-wide: a signal
+//! handler (CLI) or the Python GIL helper calls [`request`], code that can
+//! stop checks [`check`] between its steps, and whoever starts a cancellable
+//! call clears the flag first ([`clear`]). This module is only the seam:
+//! today no solve phase checks it yet, nor does HiGHS (its interrupt callback
+//! and the checks between phases are still to be wired in).
 //!
 //! ```
 //! use lifecircle::solve::interrupt;
