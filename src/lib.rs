@@ -7,7 +7,8 @@
 //! The pipeline, one module per stage:
 //! [`network`] (OSM → walking graph, snapping) → [`travel`] (bounded shortest
 //! paths → sparse walking times) → [`demand`] and [`services`] (who needs what,
-//! within which limit) → [`coverage`] (what exists covers now) → [`model`]
+//! within which limit) → [`coverage`] (what exists covers now) and [`access`]
+//! (distance decay, 2SFCA family, gravity access) → [`model`]
 //! (siting problems on plain data) → [`solve`] (presolve, heuristics, exact MIP
 //! with HiGHS) → [`scenario`], [`compare`] and [`report`] (files in, plan
 //! variants side by side, tables, CSV and GeoJSON out) and [`map`] (SVG/PNG
@@ -53,6 +54,7 @@
 //! size (streets, buildings with age groups, shops, candidate sites) as such files.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod compare;
 pub mod coverage;
 pub mod demand;

@@ -158,6 +158,78 @@ impl TravelTimes {
         })
     }
 
+    /// A matrix from `(site, demand, seconds)` triplets in any order, such as
+    /// the arrays `lifecircle.Network.travel_times` returns or a cost table
+    /// computed elsewhere.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the triplet for a site or demand
+    /// index out of range, a time that is NaN, negative or beyond `limit_s`,
+    /// a pair given twice, or arrays of different lengths; and for a NaN or
+    /// negative limit.
+    pub fn from_triplets(
+        n_sites: usize,
+        n_demand: usize,
+        limit_s: f64,
+        sites: &[usize],
+        demand: &[usize],
+        seconds: &[f64],
+    ) -> Result<Self> {
+        if !finite_non_negative(limit_s) {
+            return Err(Error::param(
+                "limit",
+                format!("must be finite and >= 0 s, got {limit_s}"),
+            ));
+        }
+        if sites.len() != demand.len() || sites.len() != seconds.len() {
+            return Err(Error::param(
+                "travel times",
+                format!(
+                    "{} sites, {} demand indices and {} times: one of each per pair",
+                    sites.len(),
+                    demand.len(),
+                    seconds.len()
+                ),
+            ));
+        }
+        let mut offsets = vec![0usize; n_sites + 1];
+        for (k, ((&j, &i), &t)) in sites.iter().zip(demand).zip(seconds).enumerate() {
+            if j >= n_sites || i >= n_demand || !(t >= 0.0 && t <= limit_s) {
+                return Err(Error::param(
+                    "travel times",
+                    format!(
+                        "pair {k} (site {j}, demand point {i}, {t} s) needs site < {n_sites}, demand point < {n_demand} and 0 <= seconds <= the {limit_s} s limit"
+                    ),
+                ));
+            }
+            offsets[j + 1] += 1;
+        }
+        for j in 0..n_sites {
+            offsets[j + 1] += offsets[j];
+        }
+        let mut order: Vec<usize> = (0..sites.len()).collect();
+        order.sort_unstable_by_key(|&k| (sites[k], demand[k]));
+        if let Some(w) = order
+            .windows(2)
+            .find(|w| (sites[w[0]], demand[w[0]]) == (sites[w[1]], demand[w[1]]))
+        {
+            return Err(Error::param(
+                "travel times",
+                format!(
+                    "pairs {} and {} both give site {} to demand point {}",
+                    w[0], w[1], sites[w[0]], demand[w[0]]
+                ),
+            ));
+        }
+        Ok(Self {
+            n_demand,
+            limit_s,
+            offsets,
+            demand: order.iter().map(|&k| demand[k] as u32).collect(),
+            seconds: order.iter().map(|&k| seconds[k]).collect(),
+        })
+    }
+
     /// Number of sites (rows).
     pub fn n_sites(&self) -> usize {
         self.offsets.len() - 1
@@ -457,6 +529,41 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn triplets_give_the_same_matrix_and_bad_ones_name_the_pair() {
+        let net = random_network(3, &[(0, 1, 5.0), (1, 2, 5.0)]).unwrap();
+        let at = |node| Snapped {
+            node,
+            offset_m: 0.0,
+        };
+        let tt = TravelTimes::compute(&net, &[at(2), at(0)], &[at(0), at(1)], 1.0, 10.0).unwrap();
+        let mut pairs: Vec<(usize, usize, f64)> = (0..2)
+            .flat_map(|j| tt.row(j).map(move |(i, s)| (j, i, s)))
+            .collect();
+        pairs.reverse();
+        let (s, d, t): (Vec<_>, Vec<_>, Vec<_>) = (
+            pairs.iter().map(|p| p.0).collect(),
+            pairs.iter().map(|p| p.1).collect(),
+            pairs.iter().map(|p| p.2).collect(),
+        );
+        assert_eq!(
+            TravelTimes::from_triplets(2, 2, 10.0, &s, &d, &t).unwrap(),
+            tt
+        );
+        let bad = [
+            (vec![2], vec![0], vec![1.0], "pair 0 (site 2"),
+            (vec![0], vec![5], vec![1.0], "demand point 5"),
+            (vec![0], vec![0], vec![f64::NAN], "NaN s"),
+            (vec![0], vec![0], vec![11.0], "11 s"),
+            (vec![0, 0], vec![1, 1], vec![1.0, 2.0], "pairs 0 and 1 both"),
+            (vec![0], vec![], vec![1.0], "one of each"),
+        ];
+        for (s, d, t, says) in bad {
+            let err = TravelTimes::from_triplets(2, 2, 10.0, &s, &d, &t).unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
         }
     }
 
