@@ -80,3 +80,62 @@ def scenario_gaps(path: str | PathLike[str]) -> str: ...
 def service_catalogue(path: str | PathLike[str] | None = None) -> str: ...
 def scenario_variants(path: str | PathLike[str]) -> list[tuple[str, str]]: ...
 def run_variant(name: str, scenario_json: str) -> str: ...
+
+# Accessibility indices (lifecircle.access); decays are dicts in the scenario format.
+class AccessMatrix:
+    def __init__(
+        self,
+        sites: npt.NDArray[np.int64],
+        demand: npt.NDArray[np.int64],
+        seconds: npt.NDArray[np.float64],
+        n_sites: int,
+        n_demand: int,
+        limit_s: float,
+    ) -> None: ...
+    @property
+    def n_sites(self) -> int: ...
+    @property
+    def n_demand(self) -> int: ...
+    @property
+    def limit_s(self) -> float: ...
+
+def two_step_fca(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    decay_spec: dict[str, Any],
+    capacity: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def three_step_fca(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    decay_spec: dict[str, Any],
+    capacity: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def gravity_access(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    decay_spec: dict[str, Any],
+    capacity: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def cumulative_opportunities(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    limit_s: float,
+    capacity: npt.NDArray[np.float64] | None = None,
+) -> npt.NDArray[np.float64]: ...
+def facilities_in_reach(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    limit_s: float,
+) -> npt.NDArray[np.int64]: ...
+def nearest_average(
+    matrix: AccessMatrix,
+    facilities: npt.NDArray[np.int64],
+    demand: npt.NDArray[np.float64],
+    n: int,
+) -> npt.NDArray[np.float64]: ...

@@ -15,6 +15,9 @@ use lifecircle::solve::{Solution, SolveOptions};
 use lifecircle::travel::TravelTimes;
 use lifecircle::Error;
 
+// Accessibility indices: their own file, registered at the end of `_core`.
+mod access;
+
 /// A numpy array of integers (ids, indices) handed to Python.
 type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
 /// A numpy array of floats handed to Python.
@@ -636,5 +639,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_variants, m)?)?;
     m.add_function(wrap_pyfunction!(run_variant, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
+    access::register(m)?;
     Ok(())
 }

@@ -1,0 +1,232 @@
+//! Accessibility indices (`lifecircle.access`): the core's `access` stage
+//! on numpy arrays. A matrix is built once from triplets; each index is one
+//! function returning one value per demand point.
+
+use numpy::{IntoPyArray, PyReadonlyArray1};
+use pyo3::prelude::*;
+
+use lifecircle::access::{self, AccessInput, Decay};
+use lifecircle::travel::TravelTimes;
+
+use super::{invalid, site_indices, Floats, Ints, OrPy};
+
+/// Walking seconds from sites to demand points, sparse (pairs within `limit_s` only).
+#[pyclass(frozen, module = "lifecircle._core")]
+struct AccessMatrix {
+    inner: TravelTimes,
+}
+
+#[pymethods]
+impl AccessMatrix {
+    /// From `(site, demand point, seconds)` triplets, as `Network.travel_times` gives them.
+    #[new]
+    #[pyo3(signature = (sites, demand, seconds, n_sites, n_demand, limit_s))]
+    fn new(
+        sites: PyReadonlyArray1<'_, i64>,
+        demand: PyReadonlyArray1<'_, i64>,
+        seconds: PyReadonlyArray1<'_, f64>,
+        n_sites: i64,
+        n_demand: i64,
+        limit_s: f64,
+    ) -> PyResult<Self> {
+        let n_sites = super::count("n_sites", n_sites)?;
+        let n_demand = super::count("n_demand", n_demand)?;
+        let s = indices("sites", sites)?;
+        let d = indices("demand", demand)?;
+        let inner = TravelTimes::from_triplets(
+            n_sites,
+            n_demand,
+            limit_s,
+            &s,
+            &d,
+            &seconds.as_array().to_vec(),
+        )
+        .py_err()?;
+        Ok(Self { inner })
+    }
+
+    #[getter]
+    fn n_sites(&self) -> usize {
+        self.inner.n_sites()
+    }
+
+    #[getter]
+    fn n_demand(&self) -> usize {
+        self.inner.n_demand()
+    }
+
+    #[getter]
+    fn limit_s(&self) -> f64 {
+        self.inner.limit_s()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AccessMatrix(n_sites={}, n_demand={}, pairs={}, limit_s={})",
+            self.inner.n_sites(),
+            self.inner.n_demand(),
+            self.inner.nnz(),
+            self.inner.limit_s()
+        )
+    }
+}
+
+fn indices(name: &str, values: PyReadonlyArray1<'_, i64>) -> PyResult<Vec<usize>> {
+    values
+        .as_array()
+        .iter()
+        .map(|&i| usize::try_from(i).map_err(|_| invalid(name, format!("index {i} is negative"))))
+        .collect()
+}
+
+/// A decay given as a dict (`{"kind": "gaussian", "cutoff_s": 900}`), read
+/// by the core's serde types so that Python and TOML share one format.
+fn decay(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Decay> {
+    let json: String = py
+        .import("json")?
+        .call_method1("dumps", (spec,))
+        .and_then(|j| j.extract())
+        .map_err(|e| invalid("decay", format!("must be a dict of plain numbers: {e}")))?;
+    serde_json::from_str(&json).map_err(|e| invalid("decay", e.to_string()))
+}
+
+/// Validates the supply and demand and runs `index` with the GIL released.
+fn run<T: Send>(
+    py: Python<'_>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'_, i64>,
+    capacity: Option<PyReadonlyArray1<'_, f64>>,
+    demand: PyReadonlyArray1<'_, f64>,
+    index: impl FnOnce(&AccessInput) -> lifecircle::Result<T> + Send,
+) -> PyResult<T> {
+    let rows = site_indices("facilities", facilities.as_array().to_vec())?;
+    let capacity = capacity.map(|c| c.as_array().to_vec());
+    let demand = demand.as_array().to_vec();
+    py.detach(|| {
+        let input = AccessInput::new(&matrix.inner, &rows, capacity.as_deref(), &demand)?;
+        index(&input)
+    })
+    .py_err()
+}
+
+/// 2SFCA with decay (E2SFCA with steps, Gaussian 2SFCA with `gaussian`).
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
+fn two_step_fca<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    decay_spec: &Bound<'py, PyAny>,
+    capacity: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Floats<'py>> {
+    let f = decay(py, decay_spec)?;
+    let a = run(py, matrix, facilities, capacity, demand, |i| {
+        access::two_step(i, &f)
+    })?;
+    Ok(a.into_pyarray(py))
+}
+
+/// 3SFCA (Wan et al. 2012).
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
+fn three_step_fca<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    decay_spec: &Bound<'py, PyAny>,
+    capacity: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Floats<'py>> {
+    let f = decay(py, decay_spec)?;
+    let a = run(py, matrix, facilities, capacity, demand, |i| {
+        access::three_step(i, &f)
+    })?;
+    Ok(a.into_pyarray(py))
+}
+
+/// Gravity (Hansen) access.
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
+fn gravity_access<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    decay_spec: &Bound<'py, PyAny>,
+    capacity: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Floats<'py>> {
+    let f = decay(py, decay_spec)?;
+    let a = run(py, matrix, facilities, capacity, demand, |i| {
+        access::gravity(i, &f)
+    })?;
+    Ok(a.into_pyarray(py))
+}
+
+/// Supply within `limit_s`.
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, limit_s, capacity=None))]
+fn cumulative_opportunities<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    limit_s: f64,
+    capacity: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Floats<'py>> {
+    let a = run(py, matrix, facilities, capacity, demand, |i| {
+        access::cumulative(i, limit_s)
+    })?;
+    Ok(a.into_pyarray(py))
+}
+
+/// Facilities within `limit_s` (0 flags a demand point nothing reaches).
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, limit_s))]
+fn facilities_in_reach<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    limit_s: f64,
+) -> PyResult<Ints<'py>> {
+    let a = run(py, matrix, facilities, None, demand, |i| {
+        access::in_reach(i, limit_s)
+    })?;
+    Ok(a.into_iter()
+        .map(i64::from)
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
+}
+
+/// Mean seconds to the `n` nearest facilities; NaN where fewer are in reach.
+#[pyfunction]
+#[pyo3(signature = (matrix, facilities, demand, n))]
+fn nearest_average<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: PyReadonlyArray1<'py, i64>,
+    demand: PyReadonlyArray1<'py, f64>,
+    n: i64,
+) -> PyResult<Floats<'py>> {
+    let n = super::count("n", n)?;
+    let a = run(py, matrix, facilities, None, demand, |i| {
+        access::nearest_average(i, n)
+    })?;
+    Ok(a.into_iter()
+        .map(|t| t.unwrap_or(f64::NAN))
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
+}
+
+/// Adds this section's class and functions to `_core`.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<AccessMatrix>()?;
+    m.add_function(wrap_pyfunction!(two_step_fca, m)?)?;
+    m.add_function(wrap_pyfunction!(three_step_fca, m)?)?;
+    m.add_function(wrap_pyfunction!(gravity_access, m)?)?;
+    m.add_function(wrap_pyfunction!(cumulative_opportunities, m)?)?;
+    m.add_function(wrap_pyfunction!(facilities_in_reach, m)?)?;
+    m.add_function(wrap_pyfunction!(nearest_average, m)?)?;
+    Ok(())
+}
