@@ -123,20 +123,24 @@ impl<'a> AccessInput<'a> {
 
     /// For each facility, `(demand point, f(t))` for every pair with a
     /// positive weight.
-    fn weighted(&self, decay: &Decay) -> Result<Vec<Vec<(usize, f64)>>> {
+    fn weighted(&self, decay: &Decay) -> Result<Weighted> {
         decay.validate()?;
         self.check_limit("decay cutoff_s", decay.cutoff_s())?;
-        Ok(self
-            .facilities
-            .iter()
-            .map(|&row| {
+        let mut g = Weighted {
+            start: Vec::with_capacity(self.facilities.len() + 1),
+            pairs: Vec::new(),
+        };
+        g.start.push(0);
+        for &row in &self.facilities {
+            g.pairs.extend(
                 self.travel
                     .row(row)
                     .map(|(i, t)| (i, decay.weight(t)))
-                    .filter(|&(_, w)| w > 0.0)
-                    .collect()
-            })
-            .collect())
+                    .filter(|&(_, w)| w > 0.0),
+            );
+            g.start.push(g.pairs.len());
+        }
+        Ok(g)
     }
 
     fn check_limit(&self, name: &str, limit_s: f64) -> Result<()> {
@@ -151,6 +155,19 @@ impl<'a> AccessInput<'a> {
                 ),
             ))
         }
+    }
+}
+
+/// Pair weights by facility in one array (one allocation, read in order):
+/// facility `f`'s pairs are `pairs[start[f]..start[f + 1]]`.
+struct Weighted {
+    start: Vec<usize>,
+    pairs: Vec<(usize, f64)>,
+}
+
+impl Weighted {
+    fn facilities(&self) -> impl Iterator<Item = &[(usize, f64)]> {
+        self.start.windows(2).map(|w| &self.pairs[w[0]..w[1]])
     }
 }
 
@@ -169,9 +186,9 @@ fn finite(index: &str, values: Vec<f64>) -> Result<Vec<f64>> {
 /// each demand point's `A_i = Σ_j g_ij R_j`, for pair weights `g`. A
 /// facility whose catchment holds no demand serves nobody: `R_j = 0` (PySAL
 /// divides by zero there and gives `inf` or NaN).
-fn floating_catchment(input: &AccessInput, g: &[Vec<(usize, f64)>]) -> Vec<f64> {
+fn floating_catchment(input: &AccessInput, g: &Weighted) -> Vec<f64> {
     let mut access = vec![0.0; input.demand.len()];
-    for (pairs, &s) in g.iter().zip(&input.supply) {
+    for (pairs, &s) in g.facilities().zip(&input.supply) {
         let reached: f64 = pairs.iter().map(|&(i, w)| w * input.demand[i]).sum();
         if reached > 0.0 {
             let ratio = s / reached;
@@ -205,10 +222,10 @@ pub fn two_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
 pub fn three_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
     let mut g = input.weighted(decay)?;
     let mut total = vec![0.0; input.demand.len()];
-    for &(i, w) in g.iter().flatten() {
+    for &(i, w) in &g.pairs {
         total[i] += w;
     }
-    for (i, w) in g.iter_mut().flatten() {
+    for (i, w) in &mut g.pairs {
         *w *= *w / total[*i];
     }
     finite("3SFCA", floating_catchment(input, &g))
@@ -221,7 +238,7 @@ pub fn three_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
 pub fn gravity(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
     let g = input.weighted(decay)?;
     let mut access = vec![0.0; input.demand.len()];
-    for (pairs, &s) in g.iter().zip(&input.supply) {
+    for (pairs, &s) in g.facilities().zip(&input.supply) {
         for &(i, w) in pairs {
             access[i] += s * w;
         }
