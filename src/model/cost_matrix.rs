@@ -33,12 +33,8 @@ impl CostMatrix {
                 format!("{} values for {n_demand} x {n_sites}", data.len()),
             ));
         }
-        if let Some(k) = data.iter().position(|c| !finite_non_negative(*c)) {
-            return Err(Error::record(
-                "cost matrix",
-                format!("row {}, column {}", k / n_sites.max(1), k % n_sites.max(1)),
-                format!("cost {} must be finite and >= 0", data[k]),
-            ));
+        for (k, &c) in data.iter().enumerate() {
+            check_cost(k / n_sites.max(1), k % n_sites.max(1), c)?;
         }
         Ok(Self {
             n_demand,
@@ -88,6 +84,21 @@ impl CostMatrix {
     /// If `i >= n_demand()`, as indexing does.
     pub fn row(&self, i: usize) -> &[f64] {
         &self.data[i * self.n_sites..(i + 1) * self.n_sites]
+    }
+}
+
+/// The one rule for a demand × site cost, dense or sparse, from a file or from
+/// Python: finite and >= 0. An infinite cost is refused rather than read as
+/// "out of reach", which only a sparse input can say (by leaving the pair out).
+pub(crate) fn check_cost(row: usize, column: usize, cost: f64) -> Result<()> {
+    if finite_non_negative(cost) {
+        Ok(())
+    } else {
+        Err(Error::record(
+            "cost matrix",
+            format!("row {row}, column {column}"),
+            format!("cost {cost} must be finite and >= 0"),
+        ))
     }
 }
 
