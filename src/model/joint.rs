@@ -71,7 +71,8 @@ use crate::error::{finite_non_negative, Error, Result};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
 use crate::solve::{
-    relative_gap, seconds, total, PresolveStats, SolveOptions, SolveStatus, Timings,
+    interrupt, relative_gap, seconds, total, Deadline, PresolveStats, SolveOptions, SolveStatus,
+    Timings,
 };
 
 /// One service of a [`JointPlan`]: its demand rows, existing facilities and limits.
@@ -513,15 +514,17 @@ impl JointPlan {
             return Ok(solution);
         }
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let prep = self.prepare();
+        interrupt::check()?;
         let t1 = Instant::now();
         let (mut model, layout) = self.build(&prep);
         model.start = self.greedy_start(&prep, &layout, model.cols.len());
         let t2 = Instant::now();
 
-        let result = match solve_mip(&model, options) {
+        let result = match solve_mip(&model, options, deadline) {
             Err(Error::Infeasible { .. }) if self.objective == JointObjective::MinCost => {
-                return Err(self.explain_infeasible(options));
+                return Err(self.explain_infeasible(options, deadline));
             }
             other => other?,
         };
@@ -542,12 +545,9 @@ impl JointPlan {
                     .filter(|(c, _)| c.integer)
                     .for_each(|(_, v)| *v = v.round());
                 model.start = Some(start);
-                let remaining = SolveOptions {
-                    time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
-                    ..options.clone()
-                };
-                match solve_mip(&model, &remaining) {
+                match solve_mip(&model, options, deadline) {
                     Ok(second) => second.values,
+                    Err(Error::Interrupted) => return Err(Error::Interrupted),
                     Err(_) => result.values,
                 }
             }
@@ -1131,7 +1131,7 @@ impl JointPlan {
 
     /// Why a cost model is infeasible: the capacitated services that cannot be
     /// fully served on their own, within their count and the budget.
-    fn explain_infeasible(&self, options: &SolveOptions) -> Error {
+    fn explain_infeasible(&self, options: &SolveOptions, deadline: Deadline) -> Error {
         let short: Vec<String> = self
             .services
             .iter()
@@ -1144,7 +1144,11 @@ impl JointPlan {
                     budget: self.budget,
                     objective: JointObjective::Coverage,
                 };
-                let best = alone.solve(options).ok()?;
+                let left = SolveOptions {
+                    time_limit_s: deadline.left_s(),
+                    ..options.clone()
+                };
+                let best = alone.solve(&left).ok()?;
                 let plan = &best.services[0];
                 let lost: f64 = plan.uncoverable.iter().map(|&i| s.weights[i]).sum();
                 let need = plan.weight - lost;
@@ -1250,7 +1254,7 @@ pub struct ServicePlan {
 }
 
 /// `mip::solve`, except that a model with nothing to decide is answered here.
-fn solve_mip(model: &Mip, options: &SolveOptions) -> Result<MipResult> {
+fn solve_mip(model: &Mip, options: &SolveOptions, deadline: Deadline) -> Result<MipResult> {
     if model.cols.is_empty() {
         return Ok(MipResult {
             values: Vec::new(),
@@ -1258,7 +1262,7 @@ fn solve_mip(model: &Mip, options: &SolveOptions) -> Result<MipResult> {
             status: SolveStatus::Optimal,
         });
     }
-    mip::solve(model, options)
+    mip::solve(model, options, deadline)
 }
 
 /// One service's demand before dominance.

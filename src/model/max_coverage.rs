@@ -22,8 +22,8 @@ use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
-    Timings,
+    heuristic, interrupt, presolve, relative_gap, seconds, Deadline, PresolveStats, Solution,
+    SolveOptions, SolveStatus, Timings,
 };
 
 /// A maximal-coverage problem on plain data.
@@ -157,6 +157,7 @@ impl MaxCoverage {
         options.validate()?;
         self.validate()?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let (fixed, demand) = self.coverage.residual(&self.fixed_open, |i| {
             (self.weights[i] > 0.0).then_some(self.weights[i])
         });
@@ -169,6 +170,7 @@ impl MaxCoverage {
             sites_after: reduced.sites.len(),
         };
         let t1 = Instant::now();
+        interrupt::check()?;
 
         let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
         let p = self.new_sites.unwrap_or(usize::MAX);
@@ -178,6 +180,7 @@ impl MaxCoverage {
             greedy = heuristic::swap_max_cover(&reduced, greedy);
         }
         let t2 = Instant::now();
+        interrupt::check()?;
 
         let all_fit = reduced.sites.len() <= p && costs.iter().sum::<f64>() <= budget;
         let greedy_value = value_of(&reduced, &greedy);
@@ -193,8 +196,8 @@ impl MaxCoverage {
             (greedy, None, SolveStatus::Optimal)
         } else if budget.is_infinite() {
             // Lagrangian bound and site dropping, then the MIP on what is left.
-            let deadline = t0 + std::time::Duration::from_secs_f64(options.time_limit_s.min(1e9));
             let (upper, keep) = lagrangian::max_cover_bound(&reduced, p, greedy_value, deadline);
+            interrupt::check()?;
             let gap = relative_gap(greedy_value, upper);
             if gap <= options.mip_gap.max(1e-9) {
                 let status = if gap > 1e-9 {
@@ -221,12 +224,8 @@ impl MaxCoverage {
                 let left = presolve::reduce(demand, |j| self.cost(j));
                 let left_costs: Vec<f64> = left.sites.iter().map(|&j| self.cost(j)).collect();
                 let start = heuristic::greedy_max_cover(&left, p, &left_costs, budget);
-                let remaining = SolveOptions {
-                    time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
-                    ..options.clone()
-                };
                 let (picked, bound, status) =
-                    coverage_mip(&left, p, &left_costs, budget, &start, &remaining)?;
+                    coverage_mip(&left, p, &left_costs, budget, &start, options, deadline)?;
                 let picked_value = value_of(&left, &picked);
                 // Back to positions in `reduced`; keep the greedy plan if the restricted one is not better.
                 let position: std::collections::HashMap<usize, usize> = reduced
@@ -244,7 +243,7 @@ impl MaxCoverage {
             }
         } else {
             let (chosen, bound, status) =
-                coverage_mip(&reduced, p, &costs, budget, &greedy, options)?;
+                coverage_mip(&reduced, p, &costs, budget, &greedy, options, deadline)?;
             (chosen, Some(bound), status)
         };
         let t3 = Instant::now();
@@ -292,6 +291,7 @@ fn coverage_mip(
     budget: f64,
     start: &[usize],
     options: &SolveOptions,
+    deadline: Deadline,
 ) -> Result<(Vec<usize>, f64, SolveStatus)> {
     let n = r.sites.len();
     let mut cols = vec![Col::binary(0.0); n];
@@ -342,6 +342,7 @@ fn coverage_mip(
             cut_age_limit: None,
         },
         options,
+        deadline,
     )?;
     let chosen = (0..n).filter(|&s| result.values[s] > 0.5).collect();
     Ok((chosen, result.bound, result.status))

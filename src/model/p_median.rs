@@ -20,7 +20,7 @@
 //! A site fixed open caps every point's cost at its distance to that site, so
 //! levels beyond it are never generated.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::cost_matrix::CostMatrix;
 use super::coverage_sets::check_weights;
@@ -28,7 +28,8 @@ use crate::error::{Error, Result};
 use crate::solve::lagrangian::{self, SiteState};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::{
-    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// Up to this many `z` rows the radius formulation is built whole, beyond it lazily.
@@ -125,12 +126,19 @@ impl PMedian {
         }
         check_some_open(self.p, &self.fixed_open)?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let (n, m) = (self.costs.n_demand(), self.costs.n_sites());
         let clients: Vec<usize> = (0..n).filter(|&i| self.weights[i] > 0.0).collect();
-        let mut best = heuristic::p_median(&self.costs, &self.weights, self.p, &self.fixed_open);
+        let mut best = heuristic::p_median_within(
+            &self.costs,
+            &self.weights,
+            self.p,
+            &self.fixed_open,
+            deadline,
+        );
         let mut best_cost = self.cost_of(&best);
         let t1 = Instant::now();
-        let deadline = t0 + Duration::from_secs_f64(options.time_limit_s.min(1e9));
+        interrupt::check()?;
         let tolerance = options.mip_gap.max(1e-9);
         let mut lag = lagrangian::Relaxation::new(
             &self.costs,
@@ -150,9 +158,15 @@ impl PMedian {
         'rounds: loop {
             let t_round = Instant::now();
             lag.climb(best_cost, 5_000, deadline);
+            interrupt::check()?;
             if let Some((_, plan)) = lag.plan.take() {
-                let polished =
-                    heuristic::interchange(&self.costs, &self.weights, plan, &self.fixed_open);
+                let polished = heuristic::interchange_within(
+                    &self.costs,
+                    &self.weights,
+                    plan,
+                    &self.fixed_open,
+                    deadline,
+                );
                 let cost = self.cost_of(&polished);
                 if cost < best_cost {
                     (best, best_cost) = (polished, cost);
@@ -162,6 +176,7 @@ impl PMedian {
             if lag.bound < best_cost {
                 lag.probe(best_cost, 200, 8, deadline);
             }
+            interrupt::check()?;
             bound = bound.max(lag.bound.min(best_cost));
             let space = Restricted::new(
                 &self.costs,
@@ -191,20 +206,14 @@ impl PMedian {
                 })
                 .collect();
             while relative_gap(best_cost, bound) > tolerance {
-                let left = options.time_limit_s - t0.elapsed().as_secs_f64();
-                if left <= 0.0 {
+                interrupt::check()?;
+                if deadline.over() {
                     status = SolveStatus::TimeLimit;
                     break 'rounds;
                 }
                 let mut mip = self.formulation(&clients, &space, &kept);
                 mip.start = self.start_values(&space, &best, &clients, &kept);
-                let result = match mip::solve(
-                    &mip,
-                    &SolveOptions {
-                        time_limit_s: left,
-                        ..options.clone()
-                    },
-                ) {
+                let result = match mip::solve(&mip, options, deadline) {
                     // No plan in the restricted space: nothing beats the incumbent.
                     Err(Error::Infeasible { .. }) => {
                         bound = best_cost;

@@ -1,10 +1,10 @@
 //! Options for a solve and what every solve returns.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// How to solve: time limit, accepted optimality gap, threads.
+/// How to solve: time limit, accepted optimality gap, memory limit, threads.
 ///
 /// # Example
 /// ```
@@ -15,15 +15,31 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolveOptions {
-    /// Wall-clock limit for the MIP in seconds (default 600). When it is hit the
+    /// Wall-clock limit for the whole solve in seconds (default 600): one
+    /// deadline shared by every phase (presolve, heuristics, Lagrangian
+    /// bounds, each MIP), each taking only the time left. When it is hit the
     /// best plan found so far is returned with status [`SolveStatus::TimeLimit`].
+    /// The solve ends within about max(0.5 s, 5 %) of the limit.
     pub time_limit_s: f64,
     /// Relative optimality gap at which the MIP may stop (default 0: prove optimality).
     pub mip_gap: f64,
     /// Threads for HiGHS; `None` lets HiGHS decide.
     pub threads: Option<u32>,
-    /// Print the solver log.
+    /// Print the solver log (to standard error, never standard output).
     pub verbose: bool,
+    /// Resident memory of the whole process, in MiB, beyond which the MIP
+    /// stops (default 4096). It is polled (`/proc/self/statm`, Linux) a few
+    /// times a second while HiGHS runs; when it is exceeded the best plan so
+    /// far is returned with status [`SolveStatus::MemoryLimit`]. HiGHS's
+    /// branch-and-bound tree is what grows: the inputs themselves (a dense
+    /// cost matrix is 8 bytes per entry) are not counted against it until
+    /// the MIP runs. Elsewhere than Linux it is not enforced.
+    #[serde(default = "default_memory_limit_mb")]
+    pub memory_limit_mb: f64,
+}
+
+fn default_memory_limit_mb() -> f64 {
+    4096.0
 }
 
 impl Default for SolveOptions {
@@ -33,12 +49,14 @@ impl Default for SolveOptions {
             mip_gap: 0.0,
             threads: None,
             verbose: false,
+            memory_limit_mb: default_memory_limit_mb(),
         }
     }
 }
 
 impl SolveOptions {
-    /// The defaults: 600 s, exact (gap 0), HiGHS's own thread choice, quiet.
+    /// The defaults: 600 s, exact (gap 0), HiGHS's own thread choice, quiet,
+    /// 4096 MiB.
     pub fn new() -> Self {
         Self::default()
     }
@@ -63,12 +81,23 @@ impl SolveOptions {
         Ok(self)
     }
 
+    /// Sets the memory limit in MiB (see [`memory_limit_mb`](Self::memory_limit_mb)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `mb` is positive (it may be infinite).
+    pub fn memory_limit(mut self, mb: f64) -> Result<Self> {
+        self.memory_limit_mb = mb;
+        self.validate()?;
+        Ok(self)
+    }
+
     /// Checks options whose fields were set directly, as the builders do;
     /// every model's `solve` calls it first.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming `time_limit` unless it is positive
-    /// (it may be infinite), or `mip_gap` unless `0 <= gap < 1`.
+    /// (it may be infinite), `mip_gap` unless `0 <= gap < 1`, or
+    /// `memory_limit` unless it is positive.
     ///
     /// # Example
     /// ```
@@ -89,6 +118,13 @@ impl SolveOptions {
             return Err(Error::param(
                 "mip_gap",
                 format!("must be in [0, 1), got {gap}"),
+            ));
+        }
+        let mb = self.memory_limit_mb;
+        if mb.is_nan() || mb <= 0.0 {
+            return Err(Error::param(
+                "memory_limit",
+                format!("must be > 0 MiB, got {mb}"),
             ));
         }
         Ok(())
@@ -117,6 +153,9 @@ pub enum SolveStatus {
     GapLimit,
     /// Stopped at the time limit; the plan is the best found, the bound says how far it may be from optimal.
     TimeLimit,
+    /// Stopped at [`SolveOptions::memory_limit_mb`]; the plan is the best
+    /// found, the bound says how far it may be from optimal.
+    MemoryLimit,
 }
 
 impl SolveStatus {
@@ -139,6 +178,7 @@ impl std::fmt::Display for SolveStatus {
             SolveStatus::Optimal => "optimal",
             SolveStatus::GapLimit => "gap_limit",
             SolveStatus::TimeLimit => "time_limit",
+            SolveStatus::MemoryLimit => "memory_limit",
         })
     }
 }
@@ -220,6 +260,36 @@ pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
 
 pub(crate) fn seconds(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+/// The one deadline of a solve, from its start and the options' time limit.
+/// Every phase stops at it (or at an interrupt, [`super::interrupt`]), so
+/// the phases share the limit instead of each taking all of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Instant);
+
+impl Deadline {
+    pub fn new(start: Instant, options: &SolveOptions) -> Self {
+        // An infinite limit is a deadline in 30 years: Instant + inf panics.
+        Deadline(start + Duration::from_secs_f64(options.time_limit_s.min(1e9)))
+    }
+
+    /// No deadline, for the public heuristics that run to the end.
+    pub fn never() -> Self {
+        Deadline(Instant::now() + Duration::from_secs_f64(1e9))
+    }
+
+    /// Seconds left (0 when passed).
+    pub fn left_s(&self) -> f64 {
+        self.0
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    /// Whether a loop should stop: the deadline passed or a stop was requested.
+    pub fn over(&self) -> bool {
+        Instant::now() >= self.0 || super::interrupt::requested()
+    }
 }
 
 #[cfg(test)]
