@@ -53,3 +53,48 @@ def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
     # The issue asks for 1 s; the bound leaves room for a loaded 2-core machine
     # and still fails a call that ignores Ctrl-C (it would run for 300 s).
     assert latency < 5.0, f"KeyboardInterrupt {latency:.2f} s after Ctrl-C"
+
+
+# Two solves at once, on the main thread and on another one.
+THREADS = """
+import sys, threading, time
+sys.path.insert(0, {tests!r})
+from orlib_data import orlib_costs
+import lifecircle
+
+cost, p = orlib_costs({instance!r})
+model = lifecircle.PMedian.from_cost_matrix(cost, p_facilities=p)
+outcome = {{}}
+
+def solve(where):
+    try:
+        model.solve(time_limit=300)
+        outcome[where] = "finished"
+    except KeyboardInterrupt:
+        outcome[where] = "KeyboardInterrupt"
+
+other = threading.Thread(target=solve, args=("thread",))
+other.start()
+print("solving", flush=True)
+solve("main")
+other.join()
+print(outcome["main"], outcome["thread"], flush=True)
+"""
+
+
+def test_ctrl_c_stops_the_solves_of_other_threads_too(root):
+    # The stop flag is process-wide, and cleared by the last call to stop, not the first.
+    tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
+    source = THREADS.format(tests=str(tests), instance=str(instance))
+    with subprocess.Popen(
+        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout.readline().strip() == "solving"
+            time.sleep(1.0)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=60)
+        except BaseException:
+            child.kill()
+            raise
+    assert out.split() == ["KeyboardInterrupt", "KeyboardInterrupt"], (out, err)
