@@ -1,7 +1,7 @@
 //! Dense demand × site travel costs, for the models that need every pair
 //! (p-median, p-center) and for cost-matrix input to the coverage models.
 
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, Error, Result, MAX_TOTAL};
 
 /// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
 ///
@@ -24,7 +24,8 @@ impl CostMatrix {
     /// Builds from row-major data of length `n_demand * n_sites`.
     ///
     /// # Errors
-    /// [`Error::BadRecord`] for a wrong length or a negative/non-finite cost (naming its row and column).
+    /// [`Error::BadRecord`] for a wrong length or a negative, non-finite or
+    /// above-[`MAX_TOTAL`] cost (naming its row and column).
     pub fn new(n_demand: usize, n_sites: usize, data: Vec<f64>) -> Result<Self> {
         if n_demand.checked_mul(n_sites) != Some(data.len()) {
             return Err(Error::record(
@@ -33,11 +34,17 @@ impl CostMatrix {
                 format!("{} values for {n_demand} x {n_sites}", data.len()),
             ));
         }
-        if let Some(k) = data.iter().position(|c| !finite_non_negative(*c)) {
+        let bad = |c: &f64| !finite_non_negative(*c) || *c > MAX_TOTAL;
+        if let Some(k) = data.iter().position(bad) {
+            let c = data[k];
             return Err(Error::record(
                 "cost matrix",
                 format!("row {}, column {}", k / n_sites.max(1), k % n_sites.max(1)),
-                format!("cost {} must be finite and >= 0", data[k]),
+                if finite_non_negative(c) {
+                    format!("cost {c:e} is above the limit of {MAX_TOTAL:e} (scale the costs down)")
+                } else {
+                    format!("cost {c} must be finite and >= 0")
+                },
             ));
         }
         Ok(Self {
