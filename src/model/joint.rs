@@ -873,6 +873,7 @@ impl JointPlan {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: true,
         };
         (model, layout)
     }

@@ -342,6 +342,7 @@ fn coverage_mip(
             rows,
             start: Some(values),
             cut_age_limit: None,
+            probing: true,
         },
         options,
         deadline,

@@ -359,6 +359,7 @@ impl PMedian {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: false,
         }
     }
 

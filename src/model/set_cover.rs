@@ -242,6 +242,7 @@ impl SetCover {
                     rows,
                     start: Some(start),
                     cut_age_limit: Some(mip::COVERAGE_CUT_AGE),
+                    probing: true,
                 },
                 options,
                 deadline,
