@@ -38,8 +38,9 @@ pub struct SolveOptions {
     /// Estimate, for planning the limit: a dense `n x m` cost matrix takes
     /// 8·n·m bytes, and a p-median solve about 3x that again (the sorted site
     /// lists of its Lagrangian and cost levels, 12·n·m, and the MIP of the
-    /// sites left, ~100 bytes per non-zero); coverage models take ~50 bytes
-    /// per (demand, site) pair within reach. Then HiGHS's tree grows with
+    /// sites left, ~100 bytes per non-zero); coverage models hold a few
+    /// copies of their sparse coverage, tens of bytes per (demand, site) pair
+    /// within reach (from the data structures; not measured). Then HiGHS's tree grows with
     /// time: OR-Library pmed36 (800 x 800) peaks at 64 MB with a 10 s limit,
     /// 131 MB with 15 s, 134 MB with 20 s (`/usr/bin/time -v`, 2 cores).
     #[serde(default = "default_memory_limit_mb")]
