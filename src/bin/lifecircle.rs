@@ -194,6 +194,10 @@ struct SolveArgs {
     /// Relative gap at which to stop (default 0: prove optimality).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     mip_gap: f64,
+    /// Resident memory in MiB beyond which the MIP stops with its best plan
+    /// (status memory_limit).
+    #[arg(long, default_value_t = 4096.0, allow_negative_numbers = true)]
+    memory_limit: f64,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -234,6 +238,7 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     let options = lifecircle::solve::SolveOptions::new()
         .time_limit(args.time_limit)?
         .mip_gap(args.mip_gap)?
+        .memory_limit(args.memory_limit)?
         .verbose(args.verbose);
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());

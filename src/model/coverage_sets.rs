@@ -3,7 +3,7 @@
 
 use super::cost_matrix::check_cost;
 use super::CostMatrix;
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 
 /// For each site, the sorted demand points it covers (compressed sparse rows).
 ///
@@ -285,11 +285,17 @@ pub(crate) fn check_weights(weights: &[f64], n_demand: usize) -> Result<()> {
             format!("{} weights for {n_demand} demand points", weights.len()),
         ));
     }
-    match weights.iter().position(|w| !finite_non_negative(*w)) {
-        Some(i) => Err(Error::InvalidPopulation {
+    if let Some(i) = weights.iter().position(|w| !finite_non_negative(*w)) {
+        return Err(Error::InvalidPopulation {
             id: i.to_string(),
             value: weights[i],
-        }),
+        });
+    }
+    match total_over_limit(weights.iter().copied()) {
+        Some((i, sum)) => Err(Error::param(
+            "weights",
+            format!("they sum to {sum:e} by demand point {i}, above the limit of {MAX_TOTAL:e}: scale them down"),
+        )),
         None => Ok(()),
     }
 }

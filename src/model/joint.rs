@@ -67,12 +67,12 @@ use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
 use super::max_coverage::{check_budget, check_costs, MaxCoverage};
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
 use crate::solve::{
-    interrupt, relative_gap, seconds, total, Deadline, PresolveStats, SolveOptions, SolveStatus,
-    Timings,
+    finite_figures, interrupt, relative_gap, seconds, total, Deadline, PresolveStats, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// One service of a [`JointPlan`]: its demand rows, existing facilities and limits.
@@ -261,6 +261,11 @@ impl JointService {
                             "row {i} has load {}; loads must be finite, >= 0, and > 0 where the weight is",
                             self.loads[i]
                         )
+                    })
+                    .or_else(|| {
+                        total_over_limit(self.loads.iter().copied()).map(|(i, sum)| {
+                            format!("they sum to {sum:e} by row {i}, above the limit of {MAX_TOTAL:e}: scale them down")
+                        })
                     })
             };
             if let Some(problem) = problem {
@@ -563,18 +568,25 @@ impl JointPlan {
         sites_opened.sort_unstable();
         sites_opened.dedup();
         let cost = total(sites_opened.iter().map(|&j| self.cost(j)));
+        // Each bound is capped by what no plan can pass (all the weight, a
+        // share of 1, a cost of 0) when the MIP stopped without one.
         let (objective, bound) = match self.objective {
             JointObjective::Coverage => {
                 let objective: f64 = services.iter().map(|p| p.covered).sum();
                 let constant: f64 = prep.services.iter().flat_map(|d| &d.zone_covered).sum();
-                (objective, (result.bound + constant).max(objective))
+                let most: f64 = services.iter().map(|p| p.weight).sum();
+                (
+                    objective,
+                    (result.bound + constant).min(most).max(objective),
+                )
             }
             JointObjective::MinShare => {
                 let objective = self.min_share(&services);
-                (objective, result.bound.max(objective))
+                (objective, result.bound.min(1.0).max(objective))
             }
-            JointObjective::MinCost => (cost, result.bound.min(cost)),
+            JointObjective::MinCost => (cost, result.bound.max(0.0).min(cost)),
         };
+        finite_figures(objective, bound)?;
         let gap = relative_gap(objective, bound);
         Ok(JointSolution {
             services,
@@ -861,6 +873,7 @@ impl JointPlan {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: true,
         };
         (model, layout)
     }
@@ -1210,7 +1223,7 @@ pub struct JointSolution {
     pub objective: f64,
     /// Best proven bound on the optimum (upper when maximising, lower for cost).
     pub bound: f64,
-    /// Relative gap between objective and bound.
+    /// Gap between objective and bound, as [`crate::solve::Solution::gap`] defines it.
     pub gap: f64,
     /// How the solve ended.
     pub status: SolveStatus,

@@ -17,13 +17,13 @@
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, interrupt, presolve, relative_gap, seconds, Deadline, PresolveStats, Solution,
-    SolveOptions, SolveStatus, Timings,
+    heuristic, interrupt, presolve, relative_gap, seconds, total, Deadline, PresolveStats,
+    Solution, SolveOptions, SolveStatus, Timings,
 };
 
 /// A maximal-coverage problem on plain data.
@@ -253,8 +253,10 @@ impl MaxCoverage {
         sites.sort_unstable();
         let objective = self.coverage.covered_weight(&sites, &self.weights);
         let constant = self.coverage.covered_weight(&fixed, &self.weights);
-        let bound = mip_bound.map_or(objective, |b| (b + constant).max(objective));
-        Ok(Solution::new(
+        // No plan covers more than all the weight, whatever the MIP proved.
+        let most = total(self.weights.iter().copied());
+        let bound = mip_bound.map_or(objective, |b| (b + constant).min(most).max(objective));
+        Solution::new(
             sites,
             objective,
             bound,
@@ -267,7 +269,7 @@ impl MaxCoverage {
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        ))
+        )
     }
 }
 
@@ -340,6 +342,7 @@ fn coverage_mip(
             rows,
             start: Some(values),
             cut_age_limit: None,
+            probing: true,
         },
         options,
         deadline,
@@ -375,13 +378,19 @@ pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
             format!("{} costs for {n_sites} sites", costs.len()),
         ));
     }
-    match costs.iter().position(|c| !finite_non_negative(*c)) {
-        Some(j) => Err(Error::param(
+    if let Some(j) = costs.iter().position(|c| !finite_non_negative(*c)) {
+        return Err(Error::param(
             "costs",
             format!(
                 "site {j} has cost {}; costs must be finite and >= 0",
                 costs[j]
             ),
+        ));
+    }
+    match total_over_limit(costs.iter().copied()) {
+        Some((j, sum)) => Err(Error::param(
+            "costs",
+            format!("they sum to {sum:e} by site {j}, above the limit of {MAX_TOTAL:e}: scale them down"),
         )),
         None => Ok(()),
     }

@@ -223,7 +223,7 @@ impl PCenter {
         best = heuristic::p_center(&self.costs, &clients, limit - best.len(), &best);
         upper = self.radius_of(&best);
         let t2 = Instant::now();
-        Ok(Solution::new(
+        Solution::new(
             best,
             upper,
             lower.min(upper),
@@ -241,7 +241,7 @@ impl PCenter {
                 mip_s: seconds(t2 - t1),
                 total_s: seconds(t2 - t0),
             },
-        ))
+        )
     }
 
     /// A lower bound on the new sites needed to cover every client within `r`:

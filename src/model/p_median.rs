@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use super::cost_matrix::CostMatrix;
 use super::coverage_sets::check_weights;
-use crate::error::{Error, Result};
+use crate::error::{total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::lagrangian::{self, SiteState};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::{
@@ -67,7 +67,10 @@ impl PMedian {
     /// A p-median problem.
     ///
     /// # Errors
-    /// Bad weights; [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
+    /// Bad weights; [`Error::InvalidParameter`] naming `weights` if
+    /// `Σ_i weight_i × max_j cost_ij` exceeds [`crate::error::MAX_TOTAL`] (the
+    /// cost of the worst plan: then no cost can overflow);
+    /// [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
     /// is allowed when sites are fixed open; solving with no open site is an error.)
     pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
         let s = Self {
@@ -96,7 +99,19 @@ impl PMedian {
     /// directly is refused as the builders would refuse it.
     fn validate(&self) -> Result<()> {
         check_weights(&self.weights, self.costs.n_demand())?;
-        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)
+        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)?;
+        // Every plan then costs at most MAX_TOTAL, and so does every MIP figure.
+        let worst = (0..self.costs.n_demand())
+            .map(|i| self.weights[i] * self.costs.row(i).iter().copied().fold(0.0, f64::max));
+        match total_over_limit(worst) {
+            Some((i, sum)) => Err(Error::param(
+                "weights",
+                format!(
+                    "weight x largest cost summed over the demand points reaches {sum:e} by demand point {i}, above the limit of {MAX_TOTAL:e}: scale the costs or the weights down"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Total weighted cost of a set of open sites (infinite if none is open
@@ -261,8 +276,9 @@ impl PMedian {
         let t2 = Instant::now();
         best.sort_unstable();
         let objective = best_cost;
-        let bound = bound.min(objective);
-        Ok(Solution::new(
+        // Costs are >= 0, so 0 bounds any plan when nothing better was proven.
+        let bound = bound.max(0.0).min(objective);
+        Solution::new(
             best,
             objective,
             bound,
@@ -280,7 +296,7 @@ impl PMedian {
                 mip_s: seconds(t2 - t1) - t_fix,
                 total_s: seconds(t2 - t0),
             },
-        ))
+        )
     }
 
     /// The truncated radius formulation over the sites left by the Lagrangian
@@ -343,6 +359,7 @@ impl PMedian {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: false,
         }
     }
 

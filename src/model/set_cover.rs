@@ -109,8 +109,9 @@ impl SetCover {
         let sites = prepared.open(&chosen);
         let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
         let fixed_cost: f64 = prepared.fixed.iter().map(|&j| self.cost(j)).sum();
-        let bound = (mip_bound + fixed_cost).min(objective);
-        Ok(Solution::new(
+        // Costs are >= 0: the fixed sites' cost bounds any plan.
+        let bound = (mip_bound + fixed_cost).max(fixed_cost).min(objective);
+        Solution::new(
             sites,
             objective,
             bound,
@@ -123,7 +124,7 @@ impl SetCover {
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        ))
+        )
     }
 
     /// Whether at most `limit` sites (fixed ones included) can cover everyone;
@@ -241,6 +242,7 @@ impl SetCover {
                     rows,
                     start: Some(start),
                     cut_age_limit: Some(mip::COVERAGE_CUT_AGE),
+                    probing: true,
                 },
                 options,
                 deadline,
