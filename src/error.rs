@@ -150,6 +150,28 @@ impl Error {
     }
 }
 
+/// The largest total a model accepts: a cost, the sum of the weights, the sum
+/// of the site costs, a p-median's worst weighted cost (every demand point at
+/// its farthest site). Every objective and bound a solve reports is then at
+/// most this, so no sum overflows to infinity, integers stay exact (f64 holds
+/// them exactly up to 9e15) and HiGHS, which takes 1e20 for infinite, sees
+/// ordinary numbers. Inputs beyond it are refused, naming the field and
+/// record: scale them (thousands of residents, minutes instead of seconds).
+pub const MAX_TOTAL: f64 = 1e15;
+
+/// The first index at which the running sum of `values` exceeds
+/// [`MAX_TOTAL`], with the sum there.
+pub(crate) fn total_over_limit(values: impl IntoIterator<Item = f64>) -> Option<(usize, f64)> {
+    let mut sum = 0.0;
+    for (k, v) in values.into_iter().enumerate() {
+        sum += v;
+        if sum > MAX_TOTAL {
+            return Some((k, sum));
+        }
+    }
+    None
+}
+
 /// Whether a count, weight, cost or length is usable: a number, finite, not
 /// negative. The one rule every check of such inputs applies.
 pub(crate) fn finite_non_negative(x: f64) -> bool {

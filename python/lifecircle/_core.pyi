@@ -10,11 +10,11 @@ class Network:
     @staticmethod
     def from_edges(
         ids: npt.NDArray[np.int64],
-        lons: npt.NDArray[np.float64],
-        lats: npt.NDArray[np.float64],
+        lons: npt.ArrayLike,
+        lats: npt.ArrayLike,
         sources: npt.NDArray[np.int64],
         targets: npt.NDArray[np.int64],
-        lengths: npt.NDArray[np.float64] | None = None,
+        lengths: npt.ArrayLike | None = None,
     ) -> Network: ...
     @property
     def node_count(self) -> int: ...
@@ -25,60 +25,62 @@ class Network:
     def nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
     def edges(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
     def snap(
-        self, lons: npt.NDArray[np.float64], lats: npt.NDArray[np.float64]
+        self, lons: npt.ArrayLike, lats: npt.ArrayLike
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
     def travel_times(
         self,
-        site_lons: npt.NDArray[np.float64],
-        site_lats: npt.NDArray[np.float64],
-        demand_lons: npt.NDArray[np.float64],
-        demand_lats: npt.NDArray[np.float64],
+        site_lons: npt.ArrayLike,
+        site_lats: npt.ArrayLike,
+        demand_lons: npt.ArrayLike,
+        demand_lats: npt.ArrayLike,
         speed_m_s: float,
         limit_s: float,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 
-def read_pbf(path: str | PathLike[str]) -> tuple[Network, list[dict[str, Any]], dict[str, Any]]: ...
+def read_pbf(
+    path: str | bytes | PathLike[str] | PathLike[bytes],
+) -> tuple[Network, list[dict[str, Any]], dict[str, Any]]: ...
 def solve_p_median(
-    cost: npt.NDArray[np.float64],
-    weights: npt.NDArray[np.float64],
+    cost: npt.ArrayLike,
+    weights: npt.ArrayLike,
     p: int,
-    fixed: list[int] = ...,
+    fixed: list[int] | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 0.0,
+    mip_gap: float | None = None,
 ) -> dict[str, Any]: ...
 def solve_p_center(
-    cost: npt.NDArray[np.float64],
-    weights: npt.NDArray[np.float64],
+    cost: npt.ArrayLike,
+    weights: npt.ArrayLike,
     p: int,
-    fixed: list[int] = ...,
+    fixed: list[int] | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 0.0,
+    mip_gap: float | None = None,
 ) -> dict[str, Any]: ...
 def solve_mclp(
     n_demand: int,
     indptr: npt.NDArray[np.int64],
     indices: npt.NDArray[np.int64],
-    weights: npt.NDArray[np.float64],
+    weights: npt.ArrayLike,
     p: int | None = None,
-    fixed: list[int] = ...,
-    costs: list[float] | None = None,
+    fixed: list[int] | None = None,
+    costs: npt.ArrayLike | None = None,
     budget: float | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 0.0,
+    mip_gap: float | None = None,
 ) -> dict[str, Any]: ...
 def solve_lscp(
     n_demand: int,
     indptr: npt.NDArray[np.int64],
     indices: npt.NDArray[np.int64],
-    costs: list[float] | None = None,
-    fixed: list[int] = ...,
+    costs: npt.ArrayLike | None = None,
+    fixed: list[int] | None = None,
     time_limit: float | None = None,
-    mip_gap: float = 0.0,
+    mip_gap: float | None = None,
 ) -> dict[str, Any]: ...
-def run_scenario(path: str | PathLike[str]) -> str: ...
-def scenario_gaps(path: str | PathLike[str]) -> str: ...
-def service_catalogue(path: str | PathLike[str] | None = None) -> str: ...
-def scenario_variants(path: str | PathLike[str]) -> list[tuple[str, str]]: ...
+def run_scenario(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
+def scenario_gaps(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
+def service_catalogue(path: str | bytes | PathLike[str] | PathLike[bytes] | None = None) -> str: ...
+def scenario_variants(path: str | bytes | PathLike[str] | PathLike[bytes]) -> list[tuple[str, str]]: ...
 def run_variant(name: str, scenario_json: str) -> str: ...
 
 # Accessibility indices (lifecircle.access); decays are dicts in the scenario format.
@@ -139,3 +141,13 @@ def nearest_average(
     demand: npt.NDArray[np.float64],
     n: int,
 ) -> npt.NDArray[np.float64]: ...
+def coverage_within(
+    cost: npt.ArrayLike,
+    radius: float,
+    rows: npt.NDArray[np.int64] | None = None,
+    cols: npt.NDArray[np.int64] | None = None,
+    shape: tuple[int, int] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def real_number(value: float, name: str) -> float: ...
+def whole_count(value: float, name: str) -> int: ...
+def real_array(value: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]: ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from os import PathLike, fspath
+from os import PathLike, fsdecode
 from typing import Any, Union
 
 import pandas as pd
@@ -15,7 +15,7 @@ from . import _core
 from .errors import InvalidInputError
 from .scenario import PlanReport, plan_report, warn_skipped
 
-Scenarios = Union[str, PathLike, Iterable[Union[str, PathLike]]]
+Scenarios = Union[str, bytes, PathLike, Iterable[Union[str, bytes, PathLike]]]
 Progress = Callable[[int, int, str], Any]
 
 
@@ -37,11 +37,11 @@ def _run(item: tuple[str, str]) -> str:
 
 
 def _variants(scenarios: Scenarios) -> list[tuple[str, str]]:
-    paths = [scenarios] if isinstance(scenarios, (str, PathLike)) else list(scenarios)
+    paths = [scenarios] if isinstance(scenarios, (str, bytes, PathLike)) else list(scenarios)
     items = []
     for path in paths:
-        variants = _core.scenario_variants(fspath(path))
-        prefix = f"{fspath(path)}: " if len(paths) > 1 else ""
+        variants = _core.scenario_variants(path)
+        prefix = f"{fsdecode(path)}: " if len(paths) > 1 else ""
         items.extend((prefix + name, scenario) for name, scenario in variants)
     names = [name for name, _ in items]
     repeated = next((name for name in names if names.count(name) > 1), None)

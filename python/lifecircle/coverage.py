@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _core
 from .errors import InvalidInputError
 from .network import Network, as_floats, lon_lat, plain, travel_times
 
@@ -40,7 +41,7 @@ def current_coverage(
         )
     if population_col not in demand.columns:
         raise InvalidInputError(f"demand has no {population_col!r} column; have {list(demand.columns)}")
-    if not float(max_snap_m) > 0:
+    if not _core.real_number(max_snap_m, "max_snap_m") > 0:
         raise InvalidInputError(f"max_snap_m must be a number > 0, got {max_snap_m}")
     population = as_floats(demand[population_col], f"column {population_col!r}")
     bad = np.flatnonzero(~np.isfinite(population) | (population < 0))

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import operator
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,19 +104,10 @@ def _weights(weights, n: int) -> np.ndarray:
 
 
 def _count(value, name: str) -> int:
-    """A non-negative integer count. A whole float such as ``np.ceil(n / k)``
-    counts; 1.7, "2" and True are refused rather than truncated or parsed."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    try:
-        count = operator.index(value)
-    except TypeError:
-        if not (isinstance(value, (float, np.floating)) and float(value).is_integer()):
-            raise TypeError(f"{name} must be an integer, got {value!r}") from None
-        count = int(value)
-    if count < 0:
-        raise InvalidInputError(f"{name} must be >= 0, got {count}")
-    return count
+    """A non-negative integer count, by the core's rule: a whole float such as
+    ``np.ceil(n / k)`` counts; 1.7, "2" and True are refused rather than
+    truncated or parsed, and a count too large for the core is bad input."""
+    return _core.whole_count(value, name)
 
 
 def _fixed(fixed, n_sites: int) -> list[int]:
@@ -185,39 +175,26 @@ def _dense(cost) -> np.ndarray:
     return a
 
 
-def _bad_coverage_cost(values: np.ndarray) -> np.ndarray:
-    # inf stays allowed: it means out of reach, as an absent sparse entry does.
-    return np.isnan(values) | (values < 0)
-
-
-def _coverage_csr(cost, radius: float) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def _coverage_csr(cost, radius) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Sites' coverage sets (CSR by site) from a dense or scipy.sparse demand x site matrix:
     ``(n_demand, indptr, indices, costs)``, ``costs`` aligned with ``indices``.
-    For sparse input only stored entries count (absent pairs are out of reach)."""
-    if np.isnan(radius) or radius < 0:
-        raise InvalidInputError(f"service_radius must be a number >= 0, got {radius}")
-    if hasattr(cost, "tocsc"):
-        c = cost.tocsc()
-        c.sort_indices()
-        n, m = c.shape
-        cols = np.repeat(np.arange(m), np.diff(c.indptr))
-        bad = np.flatnonzero(_bad_coverage_cost(c.data))
-        if bad.size:
-            k = bad[0]
-            raise InvalidInputError(
-                f"cost matrix, row {c.indices[k]}, column {cols[k]}: cost {c.data[k]} must be a number >= 0"
-            )
-        keep = c.data <= radius
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols[keep], minlength=m))]).astype(np.int64)
-        return n, indptr, c.indices[keep].astype(np.int64), c.data[keep].astype(float)
+    For sparse input only stored entries count (absent pairs are out of reach).
+    Costs and radius are checked by the core, as for ``lifecircle solve --costs``:
+    finite and >= 0 (an infinite cost is refused; leave the pair out of a sparse matrix)."""
+    if hasattr(cost, "tocoo"):
+        c = cost.tocoo()
+        c.sum_duplicates()  # as scipy reads them: duplicate entries add up
+        indptr, indices = _core.coverage_within(
+            as_floats(c.data, "cost matrix"), radius, c.row.astype(np.int64), c.col.astype(np.int64), c.shape
+        )
+        sites = np.repeat(np.arange(c.shape[1]), np.diff(indptr))
+        # A copy: scipy's indexing flags its index arrays writeable, which an array owned by Rust refuses.
+        costs = np.asarray(c.tocsr()[indices.copy(), sites], dtype=float).ravel()
+        return c.shape[0], indptr, indices, costs
     a = _dense(cost)
-    if _bad_coverage_cost(a).any():
-        i, j = np.argwhere(_bad_coverage_cost(a))[0]
-        raise InvalidInputError(f"cost matrix, row {i}, column {j}: cost {a[i, j]} must be a number >= 0")
-    n, m = a.shape
-    rows, cols = np.nonzero(a.T <= radius)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=m))]).astype(np.int64)
-    return n, indptr, cols.astype(np.int64), a[cols, rows]
+    indptr, indices = _core.coverage_within(a, radius)
+    sites = np.repeat(np.arange(a.shape[1]), np.diff(indptr))
+    return a.shape[0], indptr, indices, a[indices, sites]
 
 
 @dataclass
@@ -323,18 +300,22 @@ class _DenseModel(_Model):
         and ``perc_cov``, and ``solve()`` warns with
         :class:`~lifecircle.errors.UnreachableDemandWarning`."""
         d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
-        unreachable = 3 * limit_minutes if unreachable_minutes is None else unreachable_minutes
+        limit = _core.real_number(limit_minutes, "limit_minutes")
+        if unreachable_minutes is None:
+            unreachable = 3 * limit
+        else:
+            unreachable = _core.real_number(unreachable_minutes, "unreachable_minutes")
         # Cheaper than the limit, an unreachable pair would be preferred to a reachable one.
-        if np.isnan(unreachable) or unreachable < limit_minutes:
+        if np.isnan(unreachable) or unreachable < limit:
             raise InvalidInputError(
-                f"unreachable_minutes must be >= limit_minutes ({limit_minutes}), got {unreachable}"
+                f"unreachable_minutes must be >= limit_minutes ({limit_minutes}), got {unreachable_minutes}"
             )
-        dense = np.full((len(demand), len(sites)), float(unreachable))
+        dense = np.full((len(demand), len(sites)), unreachable)
         dense[d, s] = minutes
         within = np.zeros(dense.shape, dtype=bool)
         within[d, s] = True
         weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        reach = _Reach(within, float(limit_minutes), float(unreachable))
+        reach = _Reach(within, limit, unreachable)
         return cls(dense, weights, p_facilities, fixed, frames=_Frames(demand.index, sites), reach=reach)
 
     def _serve(self, selected) -> list[list[tuple[int, float]]]:
@@ -399,7 +380,7 @@ class PCenter(_DenseModel):
 
 class _CoverageModel(_Model):
     def __init__(self, cost, service_radius: float, weights=None, fixed=None, frames=None):
-        self.service_radius = float(service_radius)
+        self.service_radius = _core.real_number(service_radius, "service_radius")
         n_demand, self.indptr, self.indices, self.costs = _coverage_csr(cost, self.service_radius)
         super().__init__(n_demand, len(self.indptr) - 1, frames)
         self.weights = _weights(weights, self.n_demand)
@@ -456,7 +437,7 @@ class MCLP(_CoverageModel):
         if site_costs is not None and budget is None:
             raise InvalidInputError("site_costs only count with a budget")
         self.site_costs = _site_costs(site_costs)
-        self.budget = None if budget is None else float(budget)
+        self.budget = None if budget is None else _core.real_number(budget, "budget")
 
     @classmethod
     def from_cost_matrix(

@@ -4,7 +4,6 @@ between the rows of (Geo)DataFrames."""
 from __future__ import annotations
 
 import datetime
-import os
 from os import PathLike
 
 import numpy as np
@@ -27,10 +26,10 @@ class Network:
         self.osm_stats = osm_stats or {}
 
     @classmethod
-    def from_pbf(cls, path: str | PathLike) -> Network:
+    def from_pbf(cls, path: str | bytes | PathLike) -> Network:
         """Reads the walkable ways of an ``.osm.pbf`` file; ``.pois`` holds its
         shops, amenities and healthcare places (one row each, tags as a dict)."""
-        core, pois, stats = _core.read_pbf(os.fspath(path))
+        core, pois, stats = _core.read_pbf(path)
         frame = pd.DataFrame(pois, columns=["osm_id", "is_way", "lon", "lat", "tags"])
         frame["tags"] = [dict(t) for t in frame["tags"]]
         return cls(core, frame, stats)
@@ -116,11 +115,9 @@ class Network:
 
 
 def as_floats(values, name: str) -> np.ndarray:
-    """``values`` as a float array; what cannot be converted raises naming ``name``."""
-    try:
-        return np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as e:
-        raise InvalidInputError(f"{name}: {e}") from None
+    """``values`` as a float array, by the core's rule for arrays of real numbers:
+    complex, text and boolean values raise :class:`TypeError` naming ``name``."""
+    return _core.real_array(values, name)
 
 
 def plain(value):
@@ -195,12 +192,13 @@ def travel_times(network: Network, demand, sites, *, speed_m_s: float = 1.1, lim
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be a lifecircle.Network, got {type(network).__name__}")
+    limit = _core.real_number(limit_minutes, "limit_minutes")
     # Checked here so that the message speaks in minutes, as the caller does.
-    if not float(limit_minutes) >= 0:
+    if not limit >= 0:
         raise InvalidInputError(f"limit_minutes must be a number >= 0, got {limit_minutes}")
     dlon, dlat = lon_lat(demand)
     slon, slat = lon_lat(sites)
-    rows, cols, secs = network._core.travel_times(slon, slat, dlon, dlat, float(speed_m_s), float(limit_minutes) * 60.0)
+    rows, cols, secs = network._core.travel_times(slon, slat, dlon, dlat, speed_m_s, limit * 60.0)
     return cols, rows, secs / 60.0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import dataclass, field
-from os import PathLike, fspath
+from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -178,9 +178,9 @@ def plan_report(raw: dict) -> PlanReport:
     )
 
 
-def run_scenario(path: str | PathLike) -> PlanReport:
+def run_scenario(path: str | bytes | PathLike) -> PlanReport:
     """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
-    report = plan_report(json.loads(_core.run_scenario(fspath(path))))
+    report = plan_report(json.loads(_core.run_scenario(path)))
     warn_skipped(report.summary.get("skipped", []))
     return report
 
@@ -209,9 +209,9 @@ class GapsReport:
     geojson: dict
 
 
-def scenario_gaps(path: str | PathLike) -> GapsReport:
+def scenario_gaps(path: str | bytes | PathLike) -> GapsReport:
     """Gap analysis of a scenario file (its ``[plan]`` is not run); the GIL is released meanwhile."""
-    raw = json.loads(_core.scenario_gaps(fspath(path)))
+    raw = json.loads(_core.scenario_gaps(path))
     gaps = raw.pop("gaps")
     geojson = raw.pop("geojson")
     tables = {key: pd.DataFrame(gaps.pop(key)) for key in ("rows", "totals", "zones")}
@@ -219,10 +219,10 @@ def scenario_gaps(path: str | PathLike) -> GapsReport:
     return GapsReport(**tables, summary={**raw, **gaps}, geojson=geojson)
 
 
-def service_catalogue(path: str | PathLike | None = None) -> pd.DataFrame:
+def service_catalogue(path: str | bytes | PathLike | None = None) -> pd.DataFrame:
     """A service catalogue (key, name, class, walking limit, who it serves,
     capacity, OSM tags): the built-in one, or a TOML/JSON file's after validation."""
-    return pd.DataFrame(json.loads(_core.service_catalogue(None if path is None else fspath(path))))
+    return pd.DataFrame(json.loads(_core.service_catalogue(path)))
 
 
 __all__ = ["GapsReport", "PlanReport", "run_scenario", "scenario_gaps", "service_catalogue"]

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use lifecircle::access::{self, AccessInput, Decay};
 use lifecircle::travel::TravelTimes;
 
-use super::{invalid, site_indices, Floats, Ints, OrPy};
+use super::{count, interruptible, invalid, real, reals_1d, site_indices, Floats, Ints, OrPy};
 
 /// Walking seconds from sites to demand points, sparse (pairs within `limit_s` only).
 #[pyclass(frozen, module = "lifecircle._core")]
@@ -25,12 +25,13 @@ impl AccessMatrix {
         sites: PyReadonlyArray1<'_, i64>,
         demand: PyReadonlyArray1<'_, i64>,
         seconds: PyReadonlyArray1<'_, f64>,
-        n_sites: i64,
-        n_demand: i64,
-        limit_s: f64,
+        n_sites: &Bound<'_, PyAny>,
+        n_demand: &Bound<'_, PyAny>,
+        limit_s: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let n_sites = super::count("n_sites", n_sites)?;
-        let n_demand = super::count("n_demand", n_demand)?;
+        let n_sites = count(n_sites, "n_sites")?;
+        let n_demand = count(n_demand, "n_demand")?;
+        let limit_s = real(limit_s, "limit_s")?;
         let s = indices("sites", sites)?;
         let d = indices("demand", demand)?;
         let inner = TravelTimes::from_triplets(
@@ -94,19 +95,18 @@ fn decay(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Decay> {
 fn run<T: Send>(
     py: Python<'_>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'_, i64>,
-    capacity: Option<PyReadonlyArray1<'_, f64>>,
-    demand: PyReadonlyArray1<'_, f64>,
+    facilities: &Bound<'_, PyAny>,
+    capacity: Option<&Bound<'_, PyAny>>,
+    demand: &Bound<'_, PyAny>,
     index: impl FnOnce(&AccessInput) -> lifecircle::Result<T> + Send,
 ) -> PyResult<T> {
-    let rows = site_indices("facilities", facilities.as_array().to_vec())?;
-    let capacity = capacity.map(|c| c.as_array().to_vec());
-    let demand = demand.as_array().to_vec();
-    py.detach(|| {
+    let rows = site_indices("facilities", facilities)?;
+    let capacity = capacity.map(|c| reals_1d(c, "capacity")).transpose()?;
+    let demand = reals_1d(demand, "demand")?;
+    interruptible(py, || {
         let input = AccessInput::new(&matrix.inner, &rows, capacity.as_deref(), &demand)?;
         index(&input)
     })
-    .py_err()
 }
 
 /// 2SFCA with decay (E2SFCA with steps, Gaussian 2SFCA with `gaussian`).
@@ -115,10 +115,10 @@ fn run<T: Send>(
 fn two_step_fca<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
     decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<PyReadonlyArray1<'py, f64>>,
+    capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
     let a = run(py, matrix, facilities, capacity, demand, |i| {
@@ -133,10 +133,10 @@ fn two_step_fca<'py>(
 fn three_step_fca<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
     decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<PyReadonlyArray1<'py, f64>>,
+    capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
     let a = run(py, matrix, facilities, capacity, demand, |i| {
@@ -151,10 +151,10 @@ fn three_step_fca<'py>(
 fn gravity_access<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
     decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<PyReadonlyArray1<'py, f64>>,
+    capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
     let a = run(py, matrix, facilities, capacity, demand, |i| {
@@ -169,11 +169,12 @@ fn gravity_access<'py>(
 fn cumulative_opportunities<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
-    limit_s: f64,
-    capacity: Option<PyReadonlyArray1<'py, f64>>,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
+    limit_s: &Bound<'py, PyAny>,
+    capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
+    let limit_s = real(limit_s, "limit_s")?;
     let a = run(py, matrix, facilities, capacity, demand, |i| {
         access::cumulative(i, limit_s)
     })?;
@@ -186,10 +187,11 @@ fn cumulative_opportunities<'py>(
 fn facilities_in_reach<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
-    limit_s: f64,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
+    limit_s: &Bound<'py, PyAny>,
 ) -> PyResult<Ints<'py>> {
+    let limit_s = real(limit_s, "limit_s")?;
     let a = run(py, matrix, facilities, None, demand, |i| {
         access::in_reach(i, limit_s)
     })?;
@@ -205,11 +207,11 @@ fn facilities_in_reach<'py>(
 fn nearest_average<'py>(
     py: Python<'py>,
     matrix: &AccessMatrix,
-    facilities: PyReadonlyArray1<'py, i64>,
-    demand: PyReadonlyArray1<'py, f64>,
-    n: i64,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
+    n: &Bound<'py, PyAny>,
 ) -> PyResult<Floats<'py>> {
-    let n = super::count("n", n)?;
+    let n = count(n, "n")?;
     let a = run(py, matrix, facilities, None, demand, |i| {
         access::nearest_average(i, n)
     })?;

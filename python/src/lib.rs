@@ -1,9 +1,14 @@
 //! `lifecircle._core`: the compiled half of the Python package. A thin adapter:
-//! arrays in, plain data to the core crate, dicts and arrays out. Every error
-//! becomes a Python exception of `lifecircle.errors`; heavy work runs with the
-//! GIL released.
+//! arrays in, plain data to the core crate, dicts and arrays out. Arguments are
+//! read by the rules of [`convert`], every error becomes a Python exception of
+//! `lifecircle.errors` ([`error`]), and heavy work runs with the GIL released
+//! and Ctrl-C heard ([`gil`]).
 
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+mod convert;
+mod error;
+mod gil;
+
+use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -13,7 +18,10 @@ use lifecircle::network::{
 };
 use lifecircle::solve::{Solution, SolveOptions};
 use lifecircle::travel::TravelTimes;
-use lifecircle::Error;
+
+use convert::{count, path_or_none, real, real_or_none, reals, reals_1d};
+use error::{invalid, OrPy};
+use gil::interruptible;
 
 // Accessibility indices: their own file, registered at the end of `_core`.
 mod access;
@@ -23,56 +31,8 @@ type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
 /// A numpy array of floats handed to Python.
 type Floats<'py> = Bound<'py, numpy::PyArray1<f64>>;
 
-/// Raises the matching exception class of `lifecircle.errors`.
-fn to_py(e: Error) -> PyErr {
-    Python::attach(|py| {
-        let class = match &e {
-            Error::Io { .. } | Error::Pbf { .. } => "DataFileError",
-            Error::Infeasible { .. } => "InfeasibleError",
-            Error::Solver(_) => "SolverError",
-            _ => "InvalidInputError",
-        };
-        let made = (|| -> PyResult<PyErr> {
-            let cls = py.import("lifecircle.errors")?.getattr(class)?;
-            let exc = cls.call1((e.to_string(),))?;
-            if let Error::Infeasible { demand, .. } = &e {
-                exc.setattr("demand", demand.clone())?;
-            }
-            Ok(PyErr::from_value(exc))
-        })();
-        made.unwrap_or_else(|err| err)
-    })
-}
-
-trait OrPy<T> {
-    fn py_err(self) -> PyResult<T>;
-}
-impl<T> OrPy<T> for lifecircle::Result<T> {
-    fn py_err(self) -> PyResult<T> {
-        self.map_err(to_py)
-    }
-}
-
-fn invalid(name: &str, message: impl Into<String>) -> PyErr {
-    to_py(Error::InvalidParameter {
-        name: name.into(),
-        message: message.into(),
-    })
-}
-
-/// Counts and indices arrive as signed ints so that a negative one gets a
-/// message naming it rather than pyo3's bare "can't convert negative int to unsigned".
-fn count(name: &str, value: i64) -> PyResult<usize> {
-    usize::try_from(value).map_err(|_| invalid(name, format!("must be >= 0, got {value}")))
-}
-
-fn site_indices(name: &str, values: Vec<i64>) -> PyResult<Vec<usize>> {
-    values
-        .into_iter()
-        .map(|j| {
-            usize::try_from(j).map_err(|_| invalid(name, format!("site index {j} is negative")))
-        })
-        .collect()
+fn site_indices(name: &str, values: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    values.try_iter()?.map(|j| count(&j?, name)).collect()
 }
 
 fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
@@ -83,9 +43,13 @@ fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
     }
 }
 
-fn options(time_limit: Option<f64>, mip_gap: f64) -> PyResult<SolveOptions> {
-    let o = SolveOptions::new().mip_gap(mip_gap).py_err()?;
-    match time_limit {
+fn options(
+    time_limit: Option<&Bound<'_, PyAny>>,
+    mip_gap: Option<&Bound<'_, PyAny>>,
+) -> PyResult<SolveOptions> {
+    let gap = real_or_none(mip_gap, "mip_gap")?.unwrap_or(0.0);
+    let o = SolveOptions::new().mip_gap(gap).py_err()?;
+    match real_or_none(time_limit, "time_limit")? {
         Some(t) => o.time_limit(t).py_err(),
         None => Ok(o),
     }
@@ -94,12 +58,12 @@ fn options(time_limit: Option<f64>, mip_gap: f64) -> PyResult<SolveOptions> {
 /// Solves with the GIL released and hands the solution back as a dict.
 fn solved<'py>(
     py: Python<'py>,
-    time_limit: Option<f64>,
-    mip_gap: f64,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
     solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(time_limit, mip_gap)?;
-    let s = py.detach(|| solve(&opts)).py_err()?;
+    let s = interruptible(py, || solve(&opts))?;
     solution_dict(py, &s)
 }
 
@@ -125,18 +89,27 @@ fn solution_dict<'py>(py: Python<'py>, s: &Solution) -> PyResult<Bound<'py, PyDi
     Ok(d)
 }
 
-fn cost_matrix(cost: PyReadonlyArray2<'_, f64>) -> PyResult<CostMatrix> {
-    let a = cost.as_array();
-    let (n, m) = a.dim();
-    CostMatrix::new(n, m, a.iter().copied().collect()).py_err()
+fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
+    let a = reals(cost, "cost")?;
+    if a.ndim() != 2 {
+        return Err(invalid(
+            "cost",
+            format!(
+                "need a 2-D array (demand x sites), got shape {:?}",
+                a.shape()
+            ),
+        ));
+    }
+    let (n, m) = (a.shape()[0], a.shape()[1]);
+    CostMatrix::new(n, m, a.readonly().as_array().iter().copied().collect()).py_err()
 }
 
 fn coverage_sets(
-    n_demand: i64,
+    n_demand: &Bound<'_, PyAny>,
     indptr: PyReadonlyArray1<'_, i64>,
     indices: PyReadonlyArray1<'_, i64>,
 ) -> PyResult<CoverageSets> {
-    let n_demand = count("n_demand", n_demand)?;
+    let n_demand = count(n_demand, "n_demand")?;
     // Copies, not slices: a strided view (e.g. `indptr[::2]`) is valid input too.
     let (indptr, indices) = (indptr.as_array().to_vec(), indices.as_array().to_vec());
     // A first offset other than 0 would silently drop the leading indices.
@@ -169,33 +142,91 @@ fn coverage_sets(
     CoverageSets::from_sets(n_demand, sets).py_err()
 }
 
+/// Coverage sets of a demand x site cost matrix within `radius`, by the rules
+/// of the command line (`lifecircle solve --costs`): `cost` is dense (every
+/// pair), or the stored entries of a sparse matrix (`rows`, `cols`, `cost`,
+/// with `shape`), absent pairs being out of reach. Returns CSR arrays by site
+/// (`indptr`, `indices`) for `solve_mclp` and `solve_lscp`.
+#[pyfunction]
+#[pyo3(signature = (cost, radius, rows=None, cols=None, shape=None))]
+fn coverage_within<'py>(
+    py: Python<'py>,
+    cost: &Bound<'py, PyAny>,
+    radius: &Bound<'py, PyAny>,
+    rows: Option<PyReadonlyArray1<'py, i64>>,
+    cols: Option<PyReadonlyArray1<'py, i64>>,
+    shape: Option<(i64, i64)>,
+) -> PyResult<(Ints<'py>, Ints<'py>)> {
+    let radius = real(radius, "radius")?;
+    let cov = match (rows, cols, shape) {
+        (None, None, None) => CoverageSets::within(&cost_matrix(cost)?, radius).py_err()?,
+        (Some(rows), Some(cols), Some((n, m))) => {
+            let costs = reals_1d(cost, "cost")?;
+            let (rows, cols) = (rows.as_array().to_vec(), cols.as_array().to_vec());
+            if rows.len() != costs.len() || cols.len() != costs.len() {
+                return Err(invalid(
+                    "cost",
+                    "rows, cols and costs must have equal lengths",
+                ));
+            }
+            let index = |name: &str, v: i64| {
+                usize::try_from(v).map_err(|_| invalid(name, format!("index {v} is negative")))
+            };
+            let (n, m) = (index("shape", n)?, index("shape", m)?);
+            let pairs = rows
+                .iter()
+                .zip(&cols)
+                .zip(&costs)
+                .map(|((&i, &j), &c)| Ok((index("rows", i)?, index("cols", j)?, c)))
+                .collect::<PyResult<Vec<_>>>()?;
+            CoverageSets::within_pairs(n, m, pairs, radius).py_err()?
+        }
+        _ => {
+            return Err(invalid(
+                "cost",
+                "give rows, cols and shape together (a sparse matrix), or none (dense)",
+            ))
+        }
+    };
+    let indptr: Vec<i64> = std::iter::once(0)
+        .chain((0..cov.n_sites()).scan(0, |end, j| {
+            *end += cov.site(j).len() as i64;
+            Some(*end)
+        }))
+        .collect();
+    let indices: Vec<i64> = (0..cov.n_sites())
+        .flat_map(|j| cov.site(j).iter().map(|&d| i64::from(d)))
+        .collect();
+    Ok((indptr.into_pyarray(py), indices.into_pyarray(py)))
+}
+
 /// The inputs of the dense models (p-median, p-center) as the models take them.
 fn dense_inputs(
-    cost: PyReadonlyArray2<'_, f64>,
-    weights: PyReadonlyArray1<'_, f64>,
-    p: i64,
-    fixed: Vec<i64>,
+    cost: &Bound<'_, PyAny>,
+    weights: &Bound<'_, PyAny>,
+    p: &Bound<'_, PyAny>,
+    fixed: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(CostMatrix, Vec<f64>, usize, Vec<usize>)> {
     Ok((
         cost_matrix(cost)?,
-        weights.as_array().to_vec(),
-        count("p", p)?,
-        site_indices("fixed", fixed)?,
+        reals_1d(weights, "weights")?,
+        count(p, "p")?,
+        fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
     ))
 }
 
 /// p-median on a dense demand × site cost matrix. Returns a dict with
 /// objective, bound, gap, status, sites, timings, presolve.
 #[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=vec![], time_limit=None, mip_gap=0.0))]
+#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None))]
 fn solve_p_median<'py>(
     py: Python<'py>,
-    cost: PyReadonlyArray2<'py, f64>,
-    weights: PyReadonlyArray1<'py, f64>,
-    p: i64,
-    fixed: Vec<i64>,
-    time_limit: Option<f64>,
-    mip_gap: f64,
+    cost: &Bound<'py, PyAny>,
+    weights: &Bound<'py, PyAny>,
+    p: &Bound<'py, PyAny>,
+    fixed: Option<&Bound<'py, PyAny>>,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
     let model = PMedian::new(cost, weights, p)
@@ -207,15 +238,15 @@ fn solve_p_median<'py>(
 
 /// p-center on a dense demand × site cost matrix.
 #[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=vec![], time_limit=None, mip_gap=0.0))]
+#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None))]
 fn solve_p_center<'py>(
     py: Python<'py>,
-    cost: PyReadonlyArray2<'py, f64>,
-    weights: PyReadonlyArray1<'py, f64>,
-    p: i64,
-    fixed: Vec<i64>,
-    time_limit: Option<f64>,
-    mip_gap: f64,
+    cost: &Bound<'py, PyAny>,
+    weights: &Bound<'py, PyAny>,
+    p: &Bound<'py, PyAny>,
+    fixed: Option<&Bound<'py, PyAny>>,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
     let model = PCenter::new(cost, weights, p)
@@ -228,21 +259,30 @@ fn solve_p_center<'py>(
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,
 /// `indices`: the demand points site `j` covers are `indices[indptr[j]:indptr[j+1]]`).
 #[pyfunction]
-#[pyo3(signature = (n_demand, indptr, indices, weights, p=None, fixed=vec![], costs=None, budget=None, time_limit=None, mip_gap=0.0))]
+#[pyo3(signature = (n_demand, indptr, indices, weights, p=None, fixed=None, costs=None, budget=None, time_limit=None, mip_gap=None))]
 #[allow(clippy::too_many_arguments)]
 fn solve_mclp<'py>(
     py: Python<'py>,
-    n_demand: i64,
+    n_demand: &Bound<'py, PyAny>,
     indptr: PyReadonlyArray1<'py, i64>,
     indices: PyReadonlyArray1<'py, i64>,
-    weights: PyReadonlyArray1<'py, f64>,
-    p: Option<i64>,
-    fixed: Vec<i64>,
-    costs: Option<Vec<f64>>,
-    budget: Option<f64>,
-    time_limit: Option<f64>,
-    mip_gap: f64,
+    weights: &Bound<'py, PyAny>,
+    p: Option<&Bound<'py, PyAny>>,
+    fixed: Option<&Bound<'py, PyAny>>,
+    costs: Option<&Bound<'py, PyAny>>,
+    budget: Option<&Bound<'py, PyAny>>,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let p = p
+        .filter(|v| !v.is_none())
+        .map(|v| count(v, "p"))
+        .transpose()?;
+    let budget = real_or_none(budget, "budget")?;
+    let costs = costs
+        .filter(|v| !v.is_none())
+        .map(|v| reals_1d(v, "costs"))
+        .transpose()?;
     // Without a limit every site would open; costs without a budget would be ignored.
     if p.is_none() && budget.is_none() {
         return Err(invalid("p", "give p or a budget (or both)"));
@@ -251,12 +291,12 @@ fn solve_mclp<'py>(
         return Err(invalid("costs", "site costs only count with a budget"));
     }
     let cov = coverage_sets(n_demand, indptr, indices)?;
-    let mut model = MaxCoverage::new(cov, weights.as_array().to_vec())
+    let mut model = MaxCoverage::new(cov, reals_1d(weights, "weights")?)
         .py_err()?
-        .fixed_open(site_indices("fixed", fixed)?)
+        .fixed_open(fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?)
         .py_err()?;
     if let Some(p) = p {
-        model = model.new_sites(count("p", p)?).py_err()?;
+        model = model.new_sites(p).py_err()?;
     }
     if let Some(b) = budget {
         let n = model.coverage.n_sites();
@@ -269,24 +309,24 @@ fn solve_mclp<'py>(
 
 /// Set covering on coverage sets in CSR form (see `solve_mclp`).
 #[pyfunction]
-#[pyo3(signature = (n_demand, indptr, indices, costs=None, fixed=vec![], time_limit=None, mip_gap=0.0))]
+#[pyo3(signature = (n_demand, indptr, indices, costs=None, fixed=None, time_limit=None, mip_gap=None))]
 #[allow(clippy::too_many_arguments)]
 fn solve_lscp<'py>(
     py: Python<'py>,
-    n_demand: i64,
+    n_demand: &Bound<'py, PyAny>,
     indptr: PyReadonlyArray1<'py, i64>,
     indices: PyReadonlyArray1<'py, i64>,
-    costs: Option<Vec<f64>>,
-    fixed: Vec<i64>,
-    time_limit: Option<f64>,
-    mip_gap: f64,
+    costs: Option<&Bound<'py, PyAny>>,
+    fixed: Option<&Bound<'py, PyAny>>,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let cov = coverage_sets(n_demand, indptr, indices)?;
     let mut model = SetCover::new(cov)
-        .fixed_open(site_indices("fixed", fixed)?)
+        .fixed_open(fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?)
         .py_err()?;
-    if let Some(c) = costs {
-        model = model.costs(c).py_err()?;
+    if let Some(c) = costs.filter(|v| !v.is_none()) {
+        model = model.costs(reals_1d(c, "costs")?).py_err()?;
     }
     solved(py, time_limit, mip_gap, |o| model.solve(o))
 }
@@ -308,19 +348,22 @@ impl Network {
     fn from_edges(
         py: Python<'_>,
         ids: PyReadonlyArray1<'_, i64>,
-        lons: PyReadonlyArray1<'_, f64>,
-        lats: PyReadonlyArray1<'_, f64>,
+        lons: &Bound<'_, PyAny>,
+        lats: &Bound<'_, PyAny>,
         sources: PyReadonlyArray1<'_, i64>,
         targets: PyReadonlyArray1<'_, i64>,
-        lengths: Option<PyReadonlyArray1<'_, f64>>,
+        lengths: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let (ids, lons, lats) = (
             ids.as_array().to_vec(),
-            lons.as_array().to_vec(),
-            lats.as_array().to_vec(),
+            reals_1d(lons, "lons")?,
+            reals_1d(lats, "lats")?,
         );
         let (src, dst) = (sources.as_array().to_vec(), targets.as_array().to_vec());
-        let lengths = lengths.map(|l| l.as_array().to_vec());
+        let lengths = lengths
+            .filter(|l| !l.is_none())
+            .map(|l| reals_1d(l, "lengths"))
+            .transpose()?;
         if lons.len() != ids.len()
             || lats.len() != ids.len()
             || dst.len() != src.len()
@@ -331,21 +374,19 @@ impl Network {
                 "ids/lons/lats and sources/targets/lengths must have equal lengths",
             ));
         }
-        let inner = py
-            .detach(|| -> lifecircle::Result<network::Network> {
-                let mut b = NetworkBuilder::new();
-                for ((&id, &lon), &lat) in ids.iter().zip(&lons).zip(&lats) {
-                    b.add_node(Node { id, lon, lat });
+        let inner = interruptible(py, || -> lifecircle::Result<network::Network> {
+            let mut b = NetworkBuilder::new();
+            for ((&id, &lon), &lat) in ids.iter().zip(&lons).zip(&lats) {
+                b.add_node(Node { id, lon, lat });
+            }
+            for (k, (&a, &c)) in src.iter().zip(&dst).enumerate() {
+                match &lengths {
+                    Some(l) => b.add_edge_with_length(a, c, l[k])?,
+                    None => b.add_edge(a, c).map(|_| ())?,
                 }
-                for (k, (&a, &c)) in src.iter().zip(&dst).enumerate() {
-                    match &lengths {
-                        Some(l) => b.add_edge_with_length(a, c, l[k])?,
-                        None => b.add_edge(a, c).map(|_| ())?,
-                    }
-                }
-                b.build()
-            })
-            .py_err()?;
+            }
+            b.build()
+        })?;
         Ok(Self { inner })
     }
 
@@ -406,24 +447,22 @@ impl Network {
     fn snap<'py>(
         &self,
         py: Python<'py>,
-        lons: PyReadonlyArray1<'py, f64>,
-        lats: PyReadonlyArray1<'py, f64>,
+        lons: &Bound<'py, PyAny>,
+        lats: &Bound<'py, PyAny>,
     ) -> PyResult<(Ints<'py>, Floats<'py>)> {
-        let (lons, lats) = (lons.as_array().to_vec(), lats.as_array().to_vec());
+        let (lons, lats) = (reals_1d(lons, "lons")?, reals_1d(lats, "lats")?);
         same_len("points", lons.len(), lats.len())?;
         let snapper = Snapper::new(&self.inner);
-        let snapped = py
-            .detach(|| -> lifecircle::Result<Vec<Snapped>> {
-                lons.iter()
-                    .zip(&lats)
-                    .enumerate()
-                    .map(|(i, (&x, &y))| {
-                        check_lon_lat(&format!("point {i}"), x, y)?;
-                        Ok(snapper.nearest(x, y).expect("a built network has nodes"))
-                    })
-                    .collect()
-            })
-            .py_err()?;
+        let snapped = interruptible(py, || -> lifecircle::Result<Vec<Snapped>> {
+            lons.iter()
+                .zip(&lats)
+                .enumerate()
+                .map(|(i, (&x, &y))| {
+                    check_lon_lat(&format!("point {i}"), x, y)?;
+                    Ok(snapper.nearest(x, y).expect("a built network has nodes"))
+                })
+                .collect()
+        })?;
         let node = snapped.iter().map(|s| s.node as i64).collect::<Vec<_>>();
         let dist = snapped.iter().map(|s| s.offset_m).collect::<Vec<_>>();
         Ok((node.into_pyarray(py), dist.into_pyarray(py)))
@@ -438,12 +477,12 @@ impl Network {
     fn travel_times<'py>(
         &self,
         py: Python<'py>,
-        site_lons: PyReadonlyArray1<'py, f64>,
-        site_lats: PyReadonlyArray1<'py, f64>,
-        demand_lons: PyReadonlyArray1<'py, f64>,
-        demand_lats: PyReadonlyArray1<'py, f64>,
-        speed_m_s: f64,
-        limit_s: f64,
+        site_lons: &Bound<'py, PyAny>,
+        site_lats: &Bound<'py, PyAny>,
+        demand_lons: &Bound<'py, PyAny>,
+        demand_lats: &Bound<'py, PyAny>,
+        speed_m_s: &Bound<'py, PyAny>,
+        limit_s: &Bound<'py, PyAny>,
     ) -> PyResult<(Ints<'py>, Ints<'py>, Floats<'py>)> {
         let snap_all =
             |lons: &[f64], lats: &[f64], what: &str| -> lifecircle::Result<Vec<Vec<Snapped>>> {
@@ -457,33 +496,35 @@ impl Network {
                     })
                     .collect()
             };
-        let (sl, sa) = (site_lons.as_array().to_vec(), site_lats.as_array().to_vec());
-        let (dl, da) = (
-            demand_lons.as_array().to_vec(),
-            demand_lats.as_array().to_vec(),
+        let (sl, sa) = (
+            reals_1d(site_lons, "site_lons")?,
+            reals_1d(site_lats, "site_lats")?,
         );
+        let (dl, da) = (
+            reals_1d(demand_lons, "demand_lons")?,
+            reals_1d(demand_lats, "demand_lats")?,
+        );
+        let (speed_m_s, limit_s) = (real(speed_m_s, "speed_m_s")?, real(limit_s, "limit_s")?);
         same_len("sites", sl.len(), sa.len())?;
         same_len("demand", dl.len(), da.len())?;
-        let (rows, cols, secs) = py
-            .detach(|| -> lifecircle::Result<_> {
-                let sites = snap_all(&sl, &sa, "site")?;
-                let demand = snap_all(&dl, &da, "demand point")?;
-                let tt = TravelTimes::compute(&self.inner, &sites, &demand, speed_m_s, limit_s)?;
-                let (mut r, mut c, mut s) = (
-                    Vec::with_capacity(tt.nnz()),
-                    Vec::with_capacity(tt.nnz()),
-                    Vec::with_capacity(tt.nnz()),
-                );
-                for j in 0..tt.n_sites() {
-                    for (d, t) in tt.row(j) {
-                        r.push(j as i64);
-                        c.push(d as i64);
-                        s.push(t);
-                    }
+        let (rows, cols, secs) = interruptible(py, || -> lifecircle::Result<_> {
+            let sites = snap_all(&sl, &sa, "site")?;
+            let demand = snap_all(&dl, &da, "demand point")?;
+            let tt = TravelTimes::compute(&self.inner, &sites, &demand, speed_m_s, limit_s)?;
+            let (mut r, mut c, mut s) = (
+                Vec::with_capacity(tt.nnz()),
+                Vec::with_capacity(tt.nnz()),
+                Vec::with_capacity(tt.nnz()),
+            );
+            for j in 0..tt.n_sites() {
+                for (d, t) in tt.row(j) {
+                    r.push(j as i64);
+                    c.push(d as i64);
+                    s.push(t);
                 }
-                Ok((r, c, s))
-            })
-            .py_err()?;
+            }
+            Ok((r, c, s))
+        })?;
         Ok((
             rows.into_pyarray(py),
             cols.into_pyarray(py),
@@ -519,9 +560,10 @@ impl Network {
 #[pyfunction]
 fn read_pbf<'py>(
     py: Python<'py>,
-    path: std::path::PathBuf,
+    path: &Bound<'py, PyAny>,
 ) -> PyResult<(Network, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let data = py.detach(|| network::read_pbf(&path)).py_err()?;
+    let path = convert::path(path, "path")?;
+    let data = interruptible(py, || network::read_pbf(&path))?;
     let json = py.import("json")?;
     let pois = json.call_method1(
         "loads",
@@ -544,13 +586,11 @@ fn read_pbf<'py>(
 /// the report as a JSON string, with the per-demand-point outcomes and the
 /// street segments (`streets`: `[[lon, lat], [lon, lat]]` per edge) included.
 #[pyfunction]
-fn run_scenario(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
-    let report = py
-        .detach(|| -> lifecircle::Result<_> {
-            let scenario = lifecircle::scenario::Scenario::from_file(&path)?;
-            scenario.run()
-        })
-        .py_err()?;
+fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
+    let path = convert::path(path, "path")?;
+    let report = interruptible(py, || {
+        lifecircle::scenario::Scenario::from_file(&path)?.run()
+    })?;
     Ok(plan_json(&report).to_string())
 }
 
@@ -567,10 +607,11 @@ fn plan_json(report: &lifecircle::scenario::PlanReport) -> serde_json::Value {
 /// Gaps per zone and category of a scenario file (its plan is not run);
 /// returns the report as a JSON string.
 #[pyfunction]
-fn scenario_gaps(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
-    let report = py
-        .detach(|| lifecircle::scenario::Scenario::from_file(&path)?.gaps())
-        .py_err()?;
+fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
+    let path = convert::path(path, "path")?;
+    let report = interruptible(py, || {
+        lifecircle::scenario::Scenario::from_file(&path)?.gaps()
+    })?;
     let mut v = serde_json::to_value(&report).expect("reports serialise");
     v["geojson"] = lifecircle::report::gaps_geojson(&report);
     Ok(v.to_string())
@@ -579,8 +620,8 @@ fn scenario_gaps(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
 /// A service catalogue as a JSON string: the built-in one, or a file's.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
-fn service_catalogue(path: Option<std::path::PathBuf>) -> PyResult<String> {
-    let catalogue = match path {
+fn service_catalogue(path: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    let catalogue = match path_or_none(path, "path")? {
         Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
         None => lifecircle::services::Catalogue::default(),
     };
@@ -590,7 +631,8 @@ fn service_catalogue(path: Option<std::path::PathBuf>) -> PyResult<String> {
 /// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
 /// strings with absolute paths, ready to pickle and ship to other processes.
 #[pyfunction]
-fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>> {
+fn scenario_variants(path: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let path = convert::path(path, "path")?;
     let comparison = lifecircle::compare::Comparison::from_file(&path).py_err()?;
     Ok(comparison
         .variants
@@ -613,10 +655,12 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
     use lifecircle::compare::{comparison_rows, VariantOutcome, VariantResult};
     let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
         .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
-    let result = py.detach(|| match scenario.run() {
-        Ok(report) => VariantResult::Plan(Box::new(report)),
-        Err(e) => VariantResult::Error(e.to_string()),
-    });
+    // An interrupted variant raises KeyboardInterrupt rather than becoming a failed row.
+    let result = interruptible(py, || match scenario.run() {
+        Ok(report) => Ok(VariantResult::Plan(Box::new(report))),
+        Err(lifecircle::Error::Interrupted) => Err(lifecircle::Error::Interrupted),
+        Err(e) => Ok(VariantResult::Error(e.to_string())),
+    })?;
     let outcome = VariantOutcome { name, result };
     let rows = comparison_rows(std::slice::from_ref(&outcome));
     let mut json = serde_json::to_value(&outcome).expect("outcomes serialise");
@@ -624,6 +668,24 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
         json["plan"] = plan_json(report);
     }
     Ok(serde_json::json!({"outcome": json, "rows": rows}).to_string())
+}
+
+/// The rule for a real-number argument (see `convert::real`), for the Python layer.
+#[pyfunction]
+fn real_number(value: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    real(value, name)
+}
+
+/// The rule for a count argument (see `convert::count`), for the Python layer.
+#[pyfunction]
+fn whole_count(value: &Bound<'_, PyAny>, name: &str) -> PyResult<usize> {
+    count(value, name)
+}
+
+/// The rule for an array of real numbers (see `convert::reals`), for the Python layer.
+#[pyfunction]
+fn real_array<'py>(value: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
+    reals(value, name)
 }
 
 #[pymodule]
@@ -640,5 +702,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_variant, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
     access::register(m)?;
+    m.add_function(wrap_pyfunction!(coverage_within, m)?)?;
+    m.add_function(wrap_pyfunction!(real_number, m)?)?;
+    m.add_function(wrap_pyfunction!(whole_count, m)?)?;
+    m.add_function(wrap_pyfunction!(real_array, m)?)?;
     Ok(())
 }

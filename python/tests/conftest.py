@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def cli(root):
-    """The lifecircle binary built by `cargo test --release` (same sources as the wheel)."""
-    path = root / "target" / "release" / "lifecircle"
+    """The lifecircle binary built by `cargo test --release` (same sources as the wheel),
+    in CARGO_TARGET_DIR when that is set, as cargo puts it."""
+    path = Path(os.environ.get("CARGO_TARGET_DIR", root / "target")) / "release" / "lifecircle"
     if not path.exists():
         pytest.skip("build the CLI first: cargo build --release")
     return path

@@ -1,6 +1,8 @@
 """Bad input fails with a typed error naming the offending parameter or record:
 never a panic, never a silently wrong answer."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,13 +57,41 @@ CASES = {
     ),
     "weights 2-D": (lambda: pmedian(weights=[[1, 2, 3]]), InvalidInputError, r"got shape \(1, 3\)"),
     "weights scalar": (lambda: pmedian(weights=5.0), InvalidInputError, r"got shape \(\)"),
-    "weights strings": (lambda: pmedian(weights=["a", "b", "c"]), InvalidInputError, "weights: could not convert"),
+    "weights strings": (
+        lambda: pmedian(weights=["a", "b", "c"]),
+        TypeError,
+        r"weights must hold real numbers \(int or float\), got text values",
+    ),
+    # Numeric text is refused too: float("3") would parse it, int("2") would not (one rule).
+    "weights numeric strings": (lambda: pmedian(weights=["1", "2", "3"]), TypeError, "weights must hold real numbers"),
+    "weights complex": (
+        lambda: pmedian(weights=np.array([1, 2, 3]) + 1j),
+        TypeError,
+        "weights must hold real numbers .* got complex values",
+    ),
+    "weights boolean": (lambda: pmedian(weights=[True, False, True]), TypeError, "got boolean values"),
+    "weights objects": (
+        lambda: pmedian(weights=np.array([1.0, "x", 3.0], dtype=object)),
+        TypeError,
+        "weights must hold real numbers .* got 'x' at position 1",
+    ),
     # cost matrices
     "cost 1-D": (lambda: pmedian(cost_matrix=np.array([1.0, 2.0])), InvalidInputError, "must be 2-D"),
     "cost strings": (
         lambda: pmedian(cost_matrix=[["a", "b"], ["c", "d"]]),
-        InvalidInputError,
-        "cost matrix: could not",
+        TypeError,
+        "cost matrix must hold real numbers .* got text values",
+    ),
+    "cost complex, p-median": (
+        lambda: pmedian(cost_matrix=COST * (1 + 1j)),
+        TypeError,
+        "cost matrix must hold real numbers .* got complex values",
+    ),
+    "cost complex, MCLP": (lambda: mclp(COST + 0j), TypeError, "cost matrix must hold real numbers .* complex"),
+    "cost complex, LSCP sparse": (
+        lambda: lifecircle.LSCP.from_cost_matrix(sparse(COST + 1j), 1),
+        TypeError,
+        "cost matrix must hold real numbers .* complex",
     ),
     "cost ragged": (lambda: pmedian(cost_matrix=[[0, 1], [1]]), InvalidInputError, "cost matrix: "),
     "cost inf, p-median": (
@@ -77,22 +107,47 @@ CASES = {
     "cost negative, MCLP dense": (
         lambda: mclp(np.array([[-5, 1], [1, 2.0]]), weights=[1, 1]),
         InvalidInputError,
-        r"row 0, column 0: cost -5.0 must be a number >= 0",
+        r"row 0, column 0: cost -5 must be finite and >= 0",
     ),
     "cost NaN, MCLP sparse": (
         lambda: mclp(sparse(np.array([[1, 0], [np.nan, 2.0]])), weights=[1, 1]),
         InvalidInputError,
-        "row 1, column 0: cost nan",
+        "row 1, column 0: cost NaN must be finite and >= 0",
     ),
     "cost negative, LSCP sparse": (
         lambda: lifecircle.LSCP.from_cost_matrix(sparse(np.array([[1, 0], [0, -2.0]])), 1).solve(),
         InvalidInputError,
-        "row 1, column 1: cost -2.0",
+        "row 1, column 1: cost -2 must be finite",
+    ),
+    # inf was read as "out of reach" by MCLP and LSCP, while the CLI refuses it: one rule now.
+    "cost inf, MCLP dense": (
+        lambda: mclp(np.array([[np.inf, 1.0], [1.0, 2.0]]), weights=[5, 1]),
+        InvalidInputError,
+        "cost matrix, record row 0, column 0: cost inf must be finite and >= 0",
+    ),
+    "cost inf, LSCP dense": (
+        lambda: lifecircle.LSCP.from_cost_matrix(np.array([[1.0, 1.0], [1.0, np.inf]]), 1),
+        InvalidInputError,
+        "row 1, column 1: cost inf must be finite and >= 0",
+    ),
+    "cost inf stored, MCLP sparse": (
+        lambda: mclp(sparse(np.array([[1.0, 0], [np.inf, 2.0]])), weights=[1, 1]),
+        InvalidInputError,
+        "row 1, column 0: cost inf must be finite and >= 0",
     ),
     # p
     "p zero, p-median": (lambda: pmedian(p_facilities=0), InvalidInputError, "p: must be at least 1"),
-    "p negative": (lambda: pmedian(p_facilities=-1), InvalidInputError, "p_facilities must be >= 0, got -1"),
-    "p negative, MCLP": (lambda: mclp(p_facilities=-2), InvalidInputError, "p_facilities must be >= 0, got -2"),
+    "p negative": (lambda: pmedian(p_facilities=-1), InvalidInputError, "p_facilities: must be >= 0, got -1"),
+    "p negative, MCLP": (lambda: mclp(p_facilities=-2), InvalidInputError, "p_facilities: must be >= 0, got -2"),
+    # 2**63 raised OverflowError ("Python int too large to convert to C long").
+    "p 2**63": (lambda: pmedian(p_facilities=2**63), InvalidInputError, "asked for 9223372036854775808 new sites"),
+    "p 2**64, MCLP": (
+        lambda: mclp(p_facilities=2**64),
+        InvalidInputError,
+        "p_facilities: must be at most 18446744073709551615, got 18446744073709551616",
+    ),
+    "p huge whole float": (lambda: pmedian(p_facilities=1e300), InvalidInputError, "p_facilities: must be at most"),
+    "p numpy bool": (lambda: pmedian(p_facilities=np.True_), TypeError, "p_facilities must be an integer"),
     "p boolean": (lambda: pmedian(p_facilities=True), TypeError, "p_facilities must be an integer, got True"),
     "p too large": (lambda: pmedian(p_facilities=4), InvalidInputError, "asked for 4 new sites but only 3"),
     "p too large, MCLP": (lambda: mclp(p_facilities=10), InvalidInputError, "asked for 10 new sites but only 3"),
@@ -131,21 +186,50 @@ CASES = {
         TypeError,
         "missing 1 required positional argument: 'service_radius'",
     ),
-    "radius NaN": (lambda: mclp(service_radius=float("nan")), InvalidInputError, "service_radius must be .* got nan"),
+    # The radius rule is the core's, as for `lifecircle solve --radius`.
+    "radius NaN": (
+        lambda: mclp(service_radius=float("nan")),
+        InvalidInputError,
+        "radius: must be a finite number >= 0, got NaN",
+    ),
     "radius negative, sparse": (
         lambda: mclp(sparse(COST), service_radius=-1),
         InvalidInputError,
-        "service_radius must be a number >= 0, got -1",
+        "radius: must be a finite number >= 0, got -1",
     ),
     "radius negative, LSCP": (
         lambda: lifecircle.LSCP.from_cost_matrix(COST, -1).solve(),
         InvalidInputError,
-        "service_radius must be a number >= 0",
+        "radius: must be a finite number >= 0",
     ),
+    "radius inf": (
+        lambda: lifecircle.LSCP.from_cost_matrix(COST, np.inf),
+        InvalidInputError,
+        "radius: must be a finite number >= 0, got inf",
+    ),
+    # float("3") accepted this while p_facilities="2" was a TypeError.
+    "radius string": (
+        lambda: mclp(service_radius="3"),
+        TypeError,
+        r"service_radius must be a real number \(int or float\), got '3'",
+    ),
+    # float(None) raised "float() argument must be a string or a real number, not 'NoneType'".
+    "radius None, LSCP": (
+        lambda: lifecircle.LSCP.from_cost_matrix(COST, None),
+        TypeError,
+        "service_radius must be a real number .* got None",
+    ),
+    "radius boolean": (lambda: mclp(service_radius=True), TypeError, "service_radius must be a real number"),
+    "radius complex": (lambda: mclp(service_radius=1 + 0j), TypeError, "service_radius must be a real number"),
     "budget NaN": (
         lambda: mclp(p_facilities=None, site_costs=[1, 1, 1], budget=float("nan")),
         InvalidInputError,
         "budget: must be a number >= 0, got NaN",
+    ),
+    "budget string": (
+        lambda: mclp(p_facilities=None, site_costs=[1, 1, 1], budget="2"),
+        TypeError,
+        "budget must be a real number .* got '2'",
     ),
     "budget negative": (
         lambda: mclp(p_facilities=None, site_costs=[1, 1, 1], budget=-1),
@@ -174,8 +258,13 @@ CASES = {
     ),
     "site costs strings": (
         lambda: mclp(p_facilities=None, site_costs=["a", "b", "c"], budget=2),
-        InvalidInputError,
-        "site_costs: could not convert",
+        TypeError,
+        "site_costs must hold real numbers .* text",
+    ),
+    "site costs complex": (
+        lambda: mclp(p_facilities=None, site_costs=[1, 1j, 1], budget=2),
+        TypeError,
+        "site_costs must hold real numbers .* complex",
     ),
     "uncoverable point": (
         lambda: lifecircle.LSCP.from_cost_matrix(np.array([[0.0, 9.0], [9.0, 9.0]]), 1).solve(),
@@ -187,6 +276,21 @@ CASES = {
         lambda: lifecircle.PMedian.from_cost_matrix(COST).solve(time_limit=float("nan")),
         InvalidInputError,
         "time_limit: must be > 0 seconds, got NaN",
+    ),
+    "time limit string": (
+        lambda: lifecircle.PMedian.from_cost_matrix(COST).solve(time_limit="3"),
+        TypeError,
+        "time_limit must be a real number .* got '3'",
+    ),
+    "time limit boolean": (
+        lambda: lifecircle.PMedian.from_cost_matrix(COST).solve(time_limit=True),
+        TypeError,
+        "time_limit must be a real number .* got True",
+    ),
+    "mip gap boolean": (
+        lambda: lifecircle.PMedian.from_cost_matrix(COST).solve(mip_gap=False),
+        TypeError,
+        "mip_gap must be a real number .* got False",
     ),
     "mip gap NaN": (
         lambda: lifecircle.PMedian.from_cost_matrix(COST).solve(mip_gap=float("nan")),
@@ -236,10 +340,46 @@ CASES = {
         "2 weights for 3 demand points",
     ),
     "raw p negative": (lambda: lifecircle.solve_p_center(COST, np.ones(3), -1), InvalidInputError, "p: must be >= 0"),
-    "raw float32 cost": (
-        lambda: lifecircle.solve_p_median(COST.astype(np.float32), np.ones(3), 1),
+    "raw p 2**64": (
+        lambda: lifecircle.solve_p_median(COST, np.ones(3), 2**64),
+        InvalidInputError,
+        "p: must be at most 18446744073709551615",
+    ),
+    "raw p string": (lambda: lifecircle.solve_p_median(COST, np.ones(3), "1"), TypeError, "p must be an integer"),
+    "raw fixed 2**64": (
+        lambda: lifecircle.solve_p_median(COST, np.ones(3), 1, [2**64]),
+        InvalidInputError,
+        "fixed: must be at most",
+    ),
+    "raw n_demand 2**64": (
+        lambda: lifecircle.solve_lscp(2**64, *csr([0, 1], [0])),
+        InvalidInputError,
+        "n_demand: must be at most",
+    ),
+    "raw complex cost": (
+        lambda: lifecircle.solve_p_median(COST + 1j, np.ones(3), 1),
         TypeError,
-        "float32",
+        "cost must hold real numbers .* complex",
+    ),
+    "raw complex weights": (
+        lambda: lifecircle.solve_mclp(3, *csr([0, 2], [0, 1]), np.ones(3) + 0j, 1),
+        TypeError,
+        "weights must hold real numbers .* complex",
+    ),
+    "raw budget string": (
+        lambda: lifecircle.solve_mclp(3, *csr([0, 2], [0, 1]), np.ones(3), budget="1"),
+        TypeError,
+        "budget must be a real number",
+    ),
+    "raw coverage inf cost": (
+        lambda: lifecircle._core.coverage_within(np.array([[0.0, np.inf]]), 1.0),
+        InvalidInputError,
+        "row 0, column 1: cost inf must be finite and >= 0",
+    ),
+    "raw coverage pair outside the shape": (
+        lambda: lifecircle._core.coverage_within(np.ones(1), 1.0, np.array([2]), np.array([0]), (2, 2)),
+        InvalidInputError,
+        "row 2, column 0: is outside the 2 x 2 matrix",
     ),
     # networks
     "node ids duplicated": (
@@ -266,8 +406,13 @@ CASES = {
     ),
     "node longitude strings": (
         lambda: lifecircle.Network.from_edges(NODES.assign(lon=["x", "y", "z"]), EDGES),
-        InvalidInputError,
-        "nodes column 'lon': could not convert",
+        TypeError,
+        "nodes column 'lon' must hold real numbers .* got 'x' at position 0",
+    ),
+    "edge lengths complex": (
+        lambda: lifecircle.Network.from_edges(NODES, EDGES.assign(length=[1 + 1j, 2.0])),
+        TypeError,
+        "edges column 'length' must hold real numbers .* complex",
     ),
     "node longitude NaN": (
         lambda: lifecircle.Network.from_edges(NODES.assign(lon=[24.0, np.nan, 24.002]), EDGES),
@@ -321,6 +466,16 @@ CASES = {
         "need a geometry column or lon and lat",
     ),
     # walking times and current coverage
+    "speed string": (
+        lambda: lifecircle.travel_times(net(), POINTS, POINTS, speed_m_s="1.1"),
+        TypeError,
+        "speed_m_s must be a real number",
+    ),
+    "limit None": (
+        lambda: lifecircle.travel_times(net(), POINTS, POINTS, limit_minutes=None),
+        TypeError,
+        "limit_minutes must be a real number .* got None",
+    ),
     "speed zero": (lambda: lifecircle.travel_times(net(), POINTS, POINTS, speed_m_s=0), InvalidInputError, "speed"),
     "limit NaN": (
         lambda: lifecircle.travel_times(net(), POINTS, POINTS, limit_minutes=float("nan")),
@@ -349,8 +504,8 @@ CASES = {
     ),
     "population strings": (
         lambda: lifecircle.current_coverage(net(), POINTS.assign(population=["a", "b"]), POINTS, 15),
-        InvalidInputError,
-        "column 'population': could not convert",
+        TypeError,
+        "column 'population' must hold real numbers",
     ),
     "population column missing": (
         lambda: lifecircle.current_coverage(net(), POINTS.drop(columns="population"), POINTS, 15),
@@ -440,8 +595,21 @@ def test_scenario_files_that_are_missing_malformed_or_incomplete(call, tmp_path)
     with pytest.raises(InvalidInputError, match="(?s)empty.toml, .*missing field"):
         call(empty)
     # str(5) would look for a file called "5".
-    with pytest.raises(TypeError, match="expected str, bytes or os.PathLike object, not int"):
+    with pytest.raises(TypeError, match="path: expected str, bytes or os.PathLike object, not int"):
         call(5)
+    # The message says bytes are accepted, and they are (as open() takes them).
+    with pytest.raises(InvalidInputError, match="bad.toml, record toml: TOML parse error"):
+        call(os.fsencode(bad))
+    with pytest.raises(lifecircle.DataFileError, match="nope.toml: No such file"):
+        call(os.fsencode(tmp_path / "nope.toml"))
+
+
+def test_bytes_paths_reach_the_pbf_reader_and_sweeps(tmp_path):
+    with pytest.raises(lifecircle.DataFileError, match="nope.pbf: No such file"):
+        lifecircle.Network.from_pbf(os.fsencode(tmp_path / "nope.pbf"))
+    # A bytes path was split into its bytes, each refused as "not int".
+    with pytest.raises(lifecircle.DataFileError, match="nope.toml: No such file"):
+        lifecircle.sweep(os.fsencode(tmp_path / "nope.toml"))
 
 
 def test_sweep_of_a_malformed_file_raises(tmp_path):
@@ -467,9 +635,39 @@ def test_a_sparse_matrix_holding_every_pair_is_accepted_by_the_dense_models():
     assert lifecircle.PMedian.from_cost_matrix(full, p_facilities=1).solve().objective == 2.0
 
 
-def test_infinite_cost_is_out_of_reach_for_the_coverage_models():
-    r = mclp(np.array([[np.inf, 1.0], [1.0, 2.0]]), weights=[5, 1], p_facilities=1)
+def test_an_absent_sparse_pair_is_out_of_reach_for_the_coverage_models():
+    # What inf used to say for a dense matrix: the pair is left out of a sparse one.
+    r = mclp(sparse(np.array([[0.0, 1.0], [1.0, 2.0]])), weights=[5, 1], p_facilities=1)
     assert r.objective == 5 and r.selected.tolist() == [1]
+
+
+def test_any_real_dtype_and_numpy_scalars_are_accepted_alike():
+    # One rule: int, float and numpy scalars and arrays of any real dtype, the raw layer included.
+    reference = lifecircle.solve_p_median(COST, np.ones(3), 1)
+    for cost, weights, p in (
+        (COST.astype(np.float32), np.ones(3, dtype=np.int32), np.int64(1)),
+        (COST.tolist(), [1] * 3, 1.0),
+    ):
+        assert lifecircle.solve_p_median(cost, weights, p)["objective"] == reference["objective"]
+    r = mclp(service_radius=np.float32(1), p_facilities=np.uint8(1), weights=np.array(W, dtype=object))
+    assert r.objective == mclp().objective
+
+
+def test_the_cli_and_python_refuse_an_infinite_radius_alike(cli, tmp_path):
+    import subprocess
+
+    costs = tmp_path / "costs.csv"
+    np.savetxt(costs, COST, delimiter=",")
+    out = subprocess.run(
+        [str(cli), "solve", "--model", "lscp", "--costs", str(costs), "--radius", "inf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    message = "invalid parameter radius: must be a finite number >= 0, got inf"
+    assert out.returncode == 1 and message in out.stderr, out.stderr
+    with pytest.raises(InvalidInputError, match=message):
+        lifecircle.LSCP.from_cost_matrix(COST, np.inf)
 
 
 def test_strided_csr_arrays_are_read_as_given():

@@ -194,10 +194,14 @@ struct SolveArgs {
     /// Relative gap at which to stop (default 0: prove optimality).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     mip_gap: f64,
+    /// Resident memory in MiB beyond which the MIP stops with its best plan
+    /// (status memory_limit).
+    #[arg(long, default_value_t = 4096.0, allow_negative_numbers = true)]
+    memory_limit: f64,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
-    /// Show the MIP solver's log (on standard output).
+    /// Show the MIP solver's log (on standard error, so --json output stays valid).
     #[arg(long)]
     verbose: bool,
 }
@@ -234,6 +238,7 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     let options = lifecircle::solve::SolveOptions::new()
         .time_limit(args.time_limit)?
         .mip_gap(args.mip_gap)?
+        .memory_limit(args.memory_limit)?
         .verbose(args.verbose);
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());
@@ -511,16 +516,39 @@ fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> 
     })
 }
 
+/// Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+const INTERRUPTED: u8 = 130;
+
+/// The first Ctrl-C asks the running solve to stop (it ends within about a
+/// second with exit code 130); a second one ends the process at once.
+#[cfg(unix)]
+extern "C" fn on_sigint(_: libc::c_int) {
+    if lifecircle::solve::interrupt::requested() {
+        // SAFETY: _exit is async-signal-safe.
+        unsafe { libc::_exit(INTERRUPTED.into()) };
+    }
+    lifecircle::solve::interrupt::request();
+}
+
 fn main() -> ExitCode {
-    // Rust ignores SIGPIPE, so `lifecircle gaps --json | head` would panic on
-    // the closed pipe; end quietly instead, as other Unix tools do.
     #[cfg(unix)]
-    // SAFETY: restoring the default action for one signal before any thread starts.
+    // SAFETY: setting the actions of two signals before any thread starts;
+    // the SIGINT handler only does an atomic store or _exit.
     unsafe {
+        // Rust ignores SIGPIPE, so `lifecircle gaps --json | head` would panic on
+        // the closed pipe; end quietly instead, as other Unix tools do.
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::signal(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
     }
     match run(Cli::parse()) {
         Ok(code) => code,
+        Err(lifecircle::Error::Interrupted) => {
+            eprintln!("interrupted");
+            ExitCode::from(INTERRUPTED)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

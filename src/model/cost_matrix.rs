@@ -1,7 +1,7 @@
 //! Dense demand × site travel costs, for the models that need every pair
 //! (p-median, p-center) and for cost-matrix input to the coverage models.
 
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, Error, Result, MAX_TOTAL};
 
 /// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
 ///
@@ -24,7 +24,8 @@ impl CostMatrix {
     /// Builds from row-major data of length `n_demand * n_sites`.
     ///
     /// # Errors
-    /// [`Error::BadRecord`] for a wrong length or a negative/non-finite cost (naming its row and column).
+    /// [`Error::BadRecord`] for a wrong length or a negative, non-finite or
+    /// above-[`MAX_TOTAL`] cost (naming its row and column).
     pub fn new(n_demand: usize, n_sites: usize, data: Vec<f64>) -> Result<Self> {
         if n_demand.checked_mul(n_sites) != Some(data.len()) {
             return Err(Error::record(
@@ -33,12 +34,8 @@ impl CostMatrix {
                 format!("{} values for {n_demand} x {n_sites}", data.len()),
             ));
         }
-        if let Some(k) = data.iter().position(|c| !finite_non_negative(*c)) {
-            return Err(Error::record(
-                "cost matrix",
-                format!("row {}, column {}", k / n_sites.max(1), k % n_sites.max(1)),
-                format!("cost {} must be finite and >= 0", data[k]),
-            ));
+        for (k, &c) in data.iter().enumerate() {
+            check_cost(k / n_sites.max(1), k % n_sites.max(1), c)?;
         }
         Ok(Self {
             n_demand,
@@ -89,6 +86,24 @@ impl CostMatrix {
     pub fn row(&self, i: usize) -> &[f64] {
         &self.data[i * self.n_sites..(i + 1) * self.n_sites]
     }
+}
+
+/// The one rule for a demand × site cost, dense or sparse, from a file or from
+/// Python: finite, >= 0 and at most [`MAX_TOTAL`]. An infinite cost is refused rather than read as
+/// "out of reach", which only a sparse input can say (by leaving the pair out).
+pub(crate) fn check_cost(row: usize, column: usize, cost: f64) -> Result<()> {
+    let message = if !finite_non_negative(cost) {
+        format!("cost {cost} must be finite and >= 0")
+    } else if cost > MAX_TOTAL {
+        format!("cost {cost:e} is above the limit of {MAX_TOTAL:e} (scale the costs down)")
+    } else {
+        return Ok(());
+    };
+    Err(Error::record(
+        "cost matrix",
+        format!("row {row}, column {column}"),
+        message,
+    ))
 }
 
 /// The serialised form, checked on the way in by [`CostMatrix::new`]: a file

@@ -1,8 +1,9 @@
 //! Which demand points each site reaches within the walking limit: the sparse
 //! site × demand incidence that every coverage model works on.
 
+use super::cost_matrix::check_cost;
 use super::CostMatrix;
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 
 /// For each site, the sorted demand points it covers (compressed sparse rows).
 ///
@@ -92,14 +93,9 @@ impl CoverageSets {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a negative or NaN radius (which would
-    /// silently cover nothing).
+    /// silently cover nothing) or an infinite one (which would cover every pair).
     pub fn within(costs: &CostMatrix, radius: f64) -> Result<Self> {
-        if radius.is_nan() || radius < 0.0 {
-            return Err(Error::param(
-                "radius",
-                format!("must be a number >= 0, got {radius}"),
-            ));
-        }
+        check_radius(radius)?;
         let mut sets = vec![Vec::new(); costs.n_sites()];
         for i in 0..costs.n_demand() {
             for (j, &c) in costs.row(i).iter().enumerate() {
@@ -109,6 +105,46 @@ impl CoverageSets {
             }
         }
         Self::from_sets(costs.n_demand(), sets)
+    }
+
+    /// Builds from the stored `(demand, site, cost)` entries of a sparse cost
+    /// matrix, where an absent pair is out of reach: site `j` covers demand
+    /// point `i` when an entry `(i, j, cost)` has `cost <= radius`. Costs and
+    /// radius obey the same rules as [`CostMatrix::new`] and [`CoverageSets::within`].
+    ///
+    /// ```
+    /// use lifecircle::model::CoverageSets;
+    /// let cov = CoverageSets::within_pairs(3, 2, [(0, 0, 1.0), (2, 0, 9.0), (1, 1, 0.0)], 2.0).unwrap();
+    /// assert_eq!((cov.site(0), cov.site(1)), (&[0][..], &[1][..]));
+    /// assert!(CoverageSets::within_pairs(1, 1, [(0, 0, f64::INFINITY)], 2.0).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`CoverageSets::within`] for the radius; [`Error::BadRecord`] naming
+    /// the row and column of a cost that is not finite and >= 0, or of an
+    /// entry outside the `n_demand` × `n_sites` shape.
+    pub fn within_pairs(
+        n_demand: usize,
+        n_sites: usize,
+        pairs: impl IntoIterator<Item = (usize, usize, f64)>,
+        radius: f64,
+    ) -> Result<Self> {
+        check_radius(radius)?;
+        let mut sets = vec![Vec::new(); n_sites];
+        for (i, j, c) in pairs {
+            if i >= n_demand || j >= n_sites {
+                return Err(Error::record(
+                    "cost matrix",
+                    format!("row {i}, column {j}"),
+                    format!("is outside the {n_demand} x {n_sites} matrix"),
+                ));
+            }
+            check_cost(i, j, c)?;
+            if c <= radius {
+                sets[j].push(i);
+            }
+        }
+        Self::from_sets(n_demand, sets)
     }
 
     /// Number of demand points.
@@ -249,12 +285,31 @@ pub(crate) fn check_weights(weights: &[f64], n_demand: usize) -> Result<()> {
             format!("{} weights for {n_demand} demand points", weights.len()),
         ));
     }
-    match weights.iter().position(|w| !finite_non_negative(*w)) {
-        Some(i) => Err(Error::InvalidPopulation {
+    if let Some(i) = weights.iter().position(|w| !finite_non_negative(*w)) {
+        return Err(Error::InvalidPopulation {
             id: i.to_string(),
             value: weights[i],
-        }),
+        });
+    }
+    match total_over_limit(weights.iter().copied()) {
+        Some((i, sum)) => Err(Error::param(
+            "weights",
+            format!("they sum to {sum:e} by demand point {i}, above the limit of {MAX_TOTAL:e}: scale them down"),
+        )),
         None => Ok(()),
+    }
+}
+
+/// The one rule for a coverage radius, whoever gives it (the CLI's `--radius`,
+/// Python's `service_radius`): a finite number >= 0.
+fn check_radius(radius: f64) -> Result<()> {
+    if finite_non_negative(radius) {
+        Ok(())
+    } else {
+        Err(Error::param(
+            "radius",
+            format!("must be a finite number >= 0, got {radius}"),
+        ))
     }
 }
 
@@ -278,12 +333,37 @@ mod tests {
     }
 
     #[test]
-    fn nan_or_negative_radius_is_rejected() {
+    fn nan_negative_or_infinite_radius_is_rejected_dense_or_sparse() {
         let m = CostMatrix::from_rows(vec![vec![1.0]]).unwrap();
-        for radius in [f64::NAN, -1.0] {
-            let err = CoverageSets::within(&m, radius).unwrap_err();
-            assert!(err.to_string().contains("radius"), "{err}");
+        for radius in [f64::NAN, -1.0, f64::INFINITY] {
+            for err in [
+                CoverageSets::within(&m, radius).unwrap_err(),
+                CoverageSets::within_pairs(1, 1, [(0, 0, 1.0)], radius).unwrap_err(),
+            ] {
+                assert!(
+                    err.to_string()
+                        .contains("radius: must be a finite number >= 0, got"),
+                    "{err}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn sparse_costs_follow_the_dense_rule_and_name_their_pair() {
+        for bad in [f64::INFINITY, f64::NAN, -1.0] {
+            let dense = CostMatrix::new(2, 2, vec![0.0, 1.0, 1.0, bad]).unwrap_err();
+            let sparse = CoverageSets::within_pairs(2, 2, [(0, 0, 0.0), (1, 1, bad)], 1.0);
+            assert_eq!(sparse.unwrap_err().to_string(), dense.to_string());
+            assert!(dense.to_string().contains("row 1, column 1"), "{dense}");
+        }
+        let outside = CoverageSets::within_pairs(2, 2, [(0, 2, 1.0)], 1.0).unwrap_err();
+        assert!(
+            outside
+                .to_string()
+                .contains("row 0, column 2: is outside the 2 x 2"),
+            "{outside}"
+        );
     }
 
     #[test]

@@ -67,11 +67,12 @@ use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
 use super::max_coverage::{check_budget, check_costs, MaxCoverage};
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
 use crate::solve::{
-    relative_gap, seconds, total, PresolveStats, SolveOptions, SolveStatus, Timings,
+    finite_figures, interrupt, relative_gap, seconds, total, Deadline, PresolveStats, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// One service of a [`JointPlan`]: its demand rows, existing facilities and limits.
@@ -260,6 +261,11 @@ impl JointService {
                             "row {i} has load {}; loads must be finite, >= 0, and > 0 where the weight is",
                             self.loads[i]
                         )
+                    })
+                    .or_else(|| {
+                        total_over_limit(self.loads.iter().copied()).map(|(i, sum)| {
+                            format!("they sum to {sum:e} by row {i}, above the limit of {MAX_TOTAL:e}: scale them down")
+                        })
                     })
             };
             if let Some(problem) = problem {
@@ -513,15 +519,17 @@ impl JointPlan {
             return Ok(solution);
         }
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let prep = self.prepare();
+        interrupt::check()?;
         let t1 = Instant::now();
         let (mut model, layout) = self.build(&prep);
         model.start = self.greedy_start(&prep, &layout, model.cols.len());
         let t2 = Instant::now();
 
-        let result = match solve_mip(&model, options) {
+        let result = match solve_mip(&model, options, deadline) {
             Err(Error::Infeasible { .. }) if self.objective == JointObjective::MinCost => {
-                return Err(self.explain_infeasible(options));
+                return Err(self.explain_infeasible(options, deadline));
             }
             other => other?,
         };
@@ -542,12 +550,9 @@ impl JointPlan {
                     .filter(|(c, _)| c.integer)
                     .for_each(|(_, v)| *v = v.round());
                 model.start = Some(start);
-                let remaining = SolveOptions {
-                    time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
-                    ..options.clone()
-                };
-                match solve_mip(&model, &remaining) {
+                match solve_mip(&model, options, deadline) {
                     Ok(second) => second.values,
+                    Err(Error::Interrupted) => return Err(Error::Interrupted),
                     Err(_) => result.values,
                 }
             }
@@ -563,18 +568,25 @@ impl JointPlan {
         sites_opened.sort_unstable();
         sites_opened.dedup();
         let cost = total(sites_opened.iter().map(|&j| self.cost(j)));
+        // Each bound is capped by what no plan can pass (all the weight, a
+        // share of 1, a cost of 0) when the MIP stopped without one.
         let (objective, bound) = match self.objective {
             JointObjective::Coverage => {
                 let objective: f64 = services.iter().map(|p| p.covered).sum();
                 let constant: f64 = prep.services.iter().flat_map(|d| &d.zone_covered).sum();
-                (objective, (result.bound + constant).max(objective))
+                let most: f64 = services.iter().map(|p| p.weight).sum();
+                (
+                    objective,
+                    (result.bound + constant).min(most).max(objective),
+                )
             }
             JointObjective::MinShare => {
                 let objective = self.min_share(&services);
-                (objective, result.bound.max(objective))
+                (objective, result.bound.min(1.0).max(objective))
             }
-            JointObjective::MinCost => (cost, result.bound.min(cost)),
+            JointObjective::MinCost => (cost, result.bound.max(0.0).min(cost)),
         };
+        finite_figures(objective, bound)?;
         let gap = relative_gap(objective, bound);
         Ok(JointSolution {
             services,
@@ -861,6 +873,7 @@ impl JointPlan {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: true,
         };
         (model, layout)
     }
@@ -1131,7 +1144,7 @@ impl JointPlan {
 
     /// Why a cost model is infeasible: the capacitated services that cannot be
     /// fully served on their own, within their count and the budget.
-    fn explain_infeasible(&self, options: &SolveOptions) -> Error {
+    fn explain_infeasible(&self, options: &SolveOptions, deadline: Deadline) -> Error {
         let short: Vec<String> = self
             .services
             .iter()
@@ -1144,7 +1157,11 @@ impl JointPlan {
                     budget: self.budget,
                     objective: JointObjective::Coverage,
                 };
-                let best = alone.solve(options).ok()?;
+                let left = SolveOptions {
+                    time_limit_s: deadline.left_s(),
+                    ..options.clone()
+                };
+                let best = alone.solve(&left).ok()?;
                 let plan = &best.services[0];
                 let lost: f64 = plan.uncoverable.iter().map(|&i| s.weights[i]).sum();
                 let need = plan.weight - lost;
@@ -1206,7 +1223,7 @@ pub struct JointSolution {
     pub objective: f64,
     /// Best proven bound on the optimum (upper when maximising, lower for cost).
     pub bound: f64,
-    /// Relative gap between objective and bound.
+    /// Gap between objective and bound, as [`crate::solve::Solution::gap`] defines it.
     pub gap: f64,
     /// How the solve ended.
     pub status: SolveStatus,
@@ -1250,7 +1267,7 @@ pub struct ServicePlan {
 }
 
 /// `mip::solve`, except that a model with nothing to decide is answered here.
-fn solve_mip(model: &Mip, options: &SolveOptions) -> Result<MipResult> {
+fn solve_mip(model: &Mip, options: &SolveOptions, deadline: Deadline) -> Result<MipResult> {
     if model.cols.is_empty() {
         return Ok(MipResult {
             values: Vec::new(),
@@ -1258,7 +1275,7 @@ fn solve_mip(model: &Mip, options: &SolveOptions) -> Result<MipResult> {
             status: SolveStatus::Optimal,
         });
     }
-    mip::solve(model, options)
+    mip::solve(model, options, deadline)
 }
 
 /// One service's demand before dominance.

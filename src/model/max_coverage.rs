@@ -17,13 +17,13 @@
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, presolve, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus,
-    Timings,
+    heuristic, interrupt, presolve, relative_gap, seconds, total, Deadline, PresolveStats,
+    Solution, SolveOptions, SolveStatus, Timings,
 };
 
 /// A maximal-coverage problem on plain data.
@@ -157,6 +157,7 @@ impl MaxCoverage {
         options.validate()?;
         self.validate()?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let (fixed, demand) = self.coverage.residual(&self.fixed_open, |i| {
             (self.weights[i] > 0.0).then_some(self.weights[i])
         });
@@ -169,6 +170,7 @@ impl MaxCoverage {
             sites_after: reduced.sites.len(),
         };
         let t1 = Instant::now();
+        interrupt::check()?;
 
         let costs: Vec<f64> = reduced.sites.iter().map(|&j| self.cost(j)).collect();
         let p = self.new_sites.unwrap_or(usize::MAX);
@@ -178,6 +180,7 @@ impl MaxCoverage {
             greedy = heuristic::swap_max_cover(&reduced, greedy);
         }
         let t2 = Instant::now();
+        interrupt::check()?;
 
         let all_fit = reduced.sites.len() <= p && costs.iter().sum::<f64>() <= budget;
         let greedy_value = value_of(&reduced, &greedy);
@@ -193,8 +196,8 @@ impl MaxCoverage {
             (greedy, None, SolveStatus::Optimal)
         } else if budget.is_infinite() {
             // Lagrangian bound and site dropping, then the MIP on what is left.
-            let deadline = t0 + std::time::Duration::from_secs_f64(options.time_limit_s.min(1e9));
             let (upper, keep) = lagrangian::max_cover_bound(&reduced, p, greedy_value, deadline);
+            interrupt::check()?;
             let gap = relative_gap(greedy_value, upper);
             if gap <= options.mip_gap.max(1e-9) {
                 let status = if gap > 1e-9 {
@@ -221,12 +224,8 @@ impl MaxCoverage {
                 let left = presolve::reduce(demand, |j| self.cost(j));
                 let left_costs: Vec<f64> = left.sites.iter().map(|&j| self.cost(j)).collect();
                 let start = heuristic::greedy_max_cover(&left, p, &left_costs, budget);
-                let remaining = SolveOptions {
-                    time_limit_s: (options.time_limit_s - t0.elapsed().as_secs_f64()).max(1e-3),
-                    ..options.clone()
-                };
                 let (picked, bound, status) =
-                    coverage_mip(&left, p, &left_costs, budget, &start, &remaining)?;
+                    coverage_mip(&left, p, &left_costs, budget, &start, options, deadline)?;
                 let picked_value = value_of(&left, &picked);
                 // Back to positions in `reduced`; keep the greedy plan if the restricted one is not better.
                 let position: std::collections::HashMap<usize, usize> = reduced
@@ -244,7 +243,7 @@ impl MaxCoverage {
             }
         } else {
             let (chosen, bound, status) =
-                coverage_mip(&reduced, p, &costs, budget, &greedy, options)?;
+                coverage_mip(&reduced, p, &costs, budget, &greedy, options, deadline)?;
             (chosen, Some(bound), status)
         };
         let t3 = Instant::now();
@@ -254,8 +253,10 @@ impl MaxCoverage {
         sites.sort_unstable();
         let objective = self.coverage.covered_weight(&sites, &self.weights);
         let constant = self.coverage.covered_weight(&fixed, &self.weights);
-        let bound = mip_bound.map_or(objective, |b| (b + constant).max(objective));
-        Ok(Solution::new(
+        // No plan covers more than all the weight, whatever the MIP proved.
+        let most = total(self.weights.iter().copied());
+        let bound = mip_bound.map_or(objective, |b| (b + constant).min(most).max(objective));
+        Solution::new(
             sites,
             objective,
             bound,
@@ -268,7 +269,7 @@ impl MaxCoverage {
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        ))
+        )
     }
 }
 
@@ -292,6 +293,7 @@ fn coverage_mip(
     budget: f64,
     start: &[usize],
     options: &SolveOptions,
+    deadline: Deadline,
 ) -> Result<(Vec<usize>, f64, SolveStatus)> {
     let n = r.sites.len();
     let mut cols = vec![Col::binary(0.0); n];
@@ -340,8 +342,10 @@ fn coverage_mip(
             rows,
             start: Some(values),
             cut_age_limit: None,
+            probing: true,
         },
         options,
+        deadline,
     )?;
     let chosen = (0..n).filter(|&s| result.values[s] > 0.5).collect();
     Ok((chosen, result.bound, result.status))
@@ -374,13 +378,19 @@ pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
             format!("{} costs for {n_sites} sites", costs.len()),
         ));
     }
-    match costs.iter().position(|c| !finite_non_negative(*c)) {
-        Some(j) => Err(Error::param(
+    if let Some(j) = costs.iter().position(|c| !finite_non_negative(*c)) {
+        return Err(Error::param(
             "costs",
             format!(
                 "site {j} has cost {}; costs must be finite and >= 0",
                 costs[j]
             ),
+        ));
+    }
+    match total_over_limit(costs.iter().copied()) {
+        Some((j, sum)) => Err(Error::param(
+            "costs",
+            format!("they sum to {sum:e} by site {j}, above the limit of {MAX_TOTAL:e}: scale them down"),
         )),
         None => Ok(()),
     }

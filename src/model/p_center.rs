@@ -22,7 +22,8 @@ use super::p_median::{check_some_open, distinct_if_not, validate_counts};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
 use crate::solve::{
-    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// A p-center problem on plain data.
@@ -127,6 +128,7 @@ impl PCenter {
         }
         check_some_open(self.p, &self.fixed_open)?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let clients = self.clients();
         let mut best = heuristic::p_center(&self.costs, &clients, self.p, &self.fixed_open);
         let mut upper = self.radius_of(&best);
@@ -153,6 +155,10 @@ impl PCenter {
         // better upper bound than farthest-first, and leaves few MIPs to solve.
         let (mut lo, mut hi) = (0, radii.len());
         while lo < hi {
+            interrupt::check()?;
+            if deadline.over() {
+                break;
+            }
             let mid = (lo + hi) / 2;
             match self.set_cover(radii[mid], &clients)?.greedy()? {
                 Some(open) if open.len() <= limit => {
@@ -174,8 +180,8 @@ impl PCenter {
             if relative_gap(upper, lower) <= options.mip_gap {
                 break;
             }
-            let left = options.time_limit_s - t0.elapsed().as_secs_f64();
-            if left <= 0.0 {
+            interrupt::check()?;
+            if deadline.over() {
                 status = SolveStatus::TimeLimit;
                 break;
             }
@@ -188,10 +194,10 @@ impl PCenter {
                 // Each radius is a yes-or-no question: a sub-MIP stopped at a
                 // gap would answer neither.
                 &SolveOptions {
-                    time_limit_s: left,
                     mip_gap: 0.0,
                     ..options.clone()
                 },
+                deadline,
             )? {
                 Fit::Yes(open) => {
                     upper = self.radius_of(&open);
@@ -217,7 +223,7 @@ impl PCenter {
         best = heuristic::p_center(&self.costs, &clients, limit - best.len(), &best);
         upper = self.radius_of(&best);
         let t2 = Instant::now();
-        Ok(Solution::new(
+        Solution::new(
             best,
             upper,
             lower.min(upper),
@@ -235,7 +241,7 @@ impl PCenter {
                 mip_s: seconds(t2 - t1),
                 total_s: seconds(t2 - t0),
             },
-        ))
+        )
     }
 
     /// A lower bound on the new sites needed to cover every client within `r`:
@@ -285,11 +291,13 @@ impl PCenter {
         clients: &[usize],
         limit: usize,
         options: &SolveOptions,
+        deadline: Deadline,
     ) -> Result<Fit> {
         if self.packing(r, clients) > self.p {
             return Ok(Fit::No);
         }
-        self.set_cover(r, clients)?.fits_within(limit, options)
+        self.set_cover(r, clients)?
+            .fits_within(limit, options, deadline)
     }
 }
 

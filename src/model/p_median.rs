@@ -20,15 +20,16 @@
 //! A site fixed open caps every point's cost at its distance to that site, so
 //! levels beyond it are never generated.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::cost_matrix::CostMatrix;
 use super::coverage_sets::check_weights;
-use crate::error::{Error, Result};
+use crate::error::{total_over_limit, Error, Result, MAX_TOTAL};
 use crate::solve::lagrangian::{self, SiteState};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::{
-    heuristic, relative_gap, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// Up to this many `z` rows the radius formulation is built whole, beyond it lazily.
@@ -66,7 +67,10 @@ impl PMedian {
     /// A p-median problem.
     ///
     /// # Errors
-    /// Bad weights; [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
+    /// Bad weights; [`Error::InvalidParameter`] naming `weights` if
+    /// `Σ_i weight_i × max_j cost_ij` exceeds [`crate::error::MAX_TOTAL`] (the
+    /// cost of the worst plan: then no cost can overflow);
+    /// [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
     /// is allowed when sites are fixed open; solving with no open site is an error.)
     pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
         let s = Self {
@@ -95,7 +99,19 @@ impl PMedian {
     /// directly is refused as the builders would refuse it.
     fn validate(&self) -> Result<()> {
         check_weights(&self.weights, self.costs.n_demand())?;
-        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)
+        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)?;
+        // Every plan then costs at most MAX_TOTAL, and so does every MIP figure.
+        let worst = (0..self.costs.n_demand())
+            .map(|i| self.weights[i] * self.costs.row(i).iter().copied().fold(0.0, f64::max));
+        match total_over_limit(worst) {
+            Some((i, sum)) => Err(Error::param(
+                "weights",
+                format!(
+                    "weight x largest cost summed over the demand points reaches {sum:e} by demand point {i}, above the limit of {MAX_TOTAL:e}: scale the costs or the weights down"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Total weighted cost of a set of open sites (infinite if none is open
@@ -125,12 +141,19 @@ impl PMedian {
         }
         check_some_open(self.p, &self.fixed_open)?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let (n, m) = (self.costs.n_demand(), self.costs.n_sites());
         let clients: Vec<usize> = (0..n).filter(|&i| self.weights[i] > 0.0).collect();
-        let mut best = heuristic::p_median(&self.costs, &self.weights, self.p, &self.fixed_open);
+        let mut best = heuristic::p_median_within(
+            &self.costs,
+            &self.weights,
+            self.p,
+            &self.fixed_open,
+            deadline,
+        );
         let mut best_cost = self.cost_of(&best);
         let t1 = Instant::now();
-        let deadline = t0 + Duration::from_secs_f64(options.time_limit_s.min(1e9));
+        interrupt::check()?;
         let tolerance = options.mip_gap.max(1e-9);
         let mut lag = lagrangian::Relaxation::new(
             &self.costs,
@@ -150,9 +173,15 @@ impl PMedian {
         'rounds: loop {
             let t_round = Instant::now();
             lag.climb(best_cost, 5_000, deadline);
+            interrupt::check()?;
             if let Some((_, plan)) = lag.plan.take() {
-                let polished =
-                    heuristic::interchange(&self.costs, &self.weights, plan, &self.fixed_open);
+                let polished = heuristic::interchange_within(
+                    &self.costs,
+                    &self.weights,
+                    plan,
+                    &self.fixed_open,
+                    deadline,
+                );
                 let cost = self.cost_of(&polished);
                 if cost < best_cost {
                     (best, best_cost) = (polished, cost);
@@ -162,6 +191,7 @@ impl PMedian {
             if lag.bound < best_cost {
                 lag.probe(best_cost, 200, 8, deadline);
             }
+            interrupt::check()?;
             bound = bound.max(lag.bound.min(best_cost));
             let space = Restricted::new(
                 &self.costs,
@@ -191,20 +221,14 @@ impl PMedian {
                 })
                 .collect();
             while relative_gap(best_cost, bound) > tolerance {
-                let left = options.time_limit_s - t0.elapsed().as_secs_f64();
-                if left <= 0.0 {
+                interrupt::check()?;
+                if deadline.over() {
                     status = SolveStatus::TimeLimit;
                     break 'rounds;
                 }
                 let mut mip = self.formulation(&clients, &space, &kept);
                 mip.start = self.start_values(&space, &best, &clients, &kept);
-                let result = match mip::solve(
-                    &mip,
-                    &SolveOptions {
-                        time_limit_s: left,
-                        ..options.clone()
-                    },
-                ) {
+                let result = match mip::solve(&mip, options, deadline) {
                     // No plan in the restricted space: nothing beats the incumbent.
                     Err(Error::Infeasible { .. }) => {
                         bound = best_cost;
@@ -252,8 +276,9 @@ impl PMedian {
         let t2 = Instant::now();
         best.sort_unstable();
         let objective = best_cost;
-        let bound = bound.min(objective);
-        Ok(Solution::new(
+        // Costs are >= 0, so 0 bounds any plan when nothing better was proven.
+        let bound = bound.max(0.0).min(objective);
+        Solution::new(
             best,
             objective,
             bound,
@@ -271,7 +296,7 @@ impl PMedian {
                 mip_s: seconds(t2 - t1) - t_fix,
                 total_s: seconds(t2 - t0),
             },
-        ))
+        )
     }
 
     /// The truncated radius formulation over the sites left by the Lagrangian
@@ -334,6 +359,7 @@ impl PMedian {
             rows,
             start: None,
             cut_age_limit: None,
+            probing: false,
         }
     }
 

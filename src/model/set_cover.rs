@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{
-    heuristic, presolve, seconds, PresolveStats, Solution, SolveOptions, SolveStatus, Timings,
+    heuristic, interrupt, presolve, seconds, Deadline, PresolveStats, Solution, SolveOptions,
+    SolveStatus, Timings,
 };
 
 /// A set-covering problem on plain data.
@@ -96,17 +97,21 @@ impl SetCover {
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
         options.validate()?;
         let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
         let prepared = self.prepare()?;
         let t1 = Instant::now();
+        interrupt::check()?;
         let greedy = heuristic::greedy_set_cover(&prepared.reduced, &prepared.costs);
         let t2 = Instant::now();
-        let (chosen, mip_bound, status) = self.exact(&prepared, &greedy, options)?;
+        interrupt::check()?;
+        let (chosen, mip_bound, status) = self.exact(&prepared, &greedy, options, deadline)?;
         let t3 = Instant::now();
         let sites = prepared.open(&chosen);
         let objective: f64 = sites.iter().map(|&j| self.cost(j)).sum();
         let fixed_cost: f64 = prepared.fixed.iter().map(|&j| self.cost(j)).sum();
-        let bound = (mip_bound + fixed_cost).min(objective);
-        Ok(Solution::new(
+        // Costs are >= 0: the fixed sites' cost bounds any plan.
+        let bound = (mip_bound + fixed_cost).max(fixed_cost).min(objective);
+        Solution::new(
             sites,
             objective,
             bound,
@@ -119,12 +124,17 @@ impl SetCover {
                 mip_s: seconds(t3 - t2),
                 total_s: seconds(t3 - t0),
             },
-        ))
+        )
     }
 
     /// Whether at most `limit` sites (fixed ones included) can cover everyone;
     /// a greedy cover that fits answers without a MIP.
-    pub(crate) fn fits_within(&self, limit: usize, options: &SolveOptions) -> Result<Fit> {
+    pub(crate) fn fits_within(
+        &self,
+        limit: usize,
+        options: &SolveOptions,
+        deadline: Deadline,
+    ) -> Result<Fit> {
         let prepared = match self.prepare() {
             Ok(p) => p,
             Err(Error::Infeasible { .. }) => return Ok(Fit::No),
@@ -134,7 +144,8 @@ impl SetCover {
         if prepared.fixed.len() + greedy.len() <= limit {
             return Ok(Fit::Yes(prepared.open(&greedy)));
         }
-        let (chosen, bound, status) = self.exact(&prepared, &greedy, options)?;
+        interrupt::check()?;
+        let (chosen, bound, status) = self.exact(&prepared, &greedy, options, deadline)?;
         let total = prepared.fixed.len() + chosen.len();
         Ok(if total <= limit {
             Fit::Yes(prepared.open(&chosen))
@@ -206,6 +217,7 @@ impl SetCover {
         prepared: &Prepared,
         greedy: &[usize],
         options: &SolveOptions,
+        deadline: Deadline,
     ) -> Result<(Vec<usize>, f64, SolveStatus)> {
         let (reduced, costs) = (&prepared.reduced, &prepared.costs);
         let (chosen, mip_bound, status) = if reduced.groups.is_empty() {
@@ -230,8 +242,10 @@ impl SetCover {
                     rows,
                     start: Some(start),
                     cut_age_limit: Some(mip::COVERAGE_CUT_AGE),
+                    probing: true,
                 },
                 options,
+                deadline,
             )?;
             let chosen: Vec<usize> = (0..n).filter(|&s| result.values[s] > 0.5).collect();
             (chosen, result.bound, result.status)

@@ -14,6 +14,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::presolve::Reduced;
+use super::solution::Deadline;
 use crate::model::CostMatrix;
 
 /// A heap entry ordered by gain, then by lower site index for determinism.
@@ -267,6 +268,18 @@ pub fn median_cost(costs: &CostMatrix, weights: &[f64], open: &[usize]) -> f64 {
 /// p-median: greedy addition, then [`interchange`]. Fixed sites stay open.
 /// Returns the open sites (fixed included), sorted.
 pub fn p_median(costs: &CostMatrix, weights: &[f64], p: usize, fixed: &[usize]) -> Vec<usize> {
+    p_median_within(costs, weights, p, fixed, Deadline::never())
+}
+
+/// [`p_median`] whose interchange stops at `deadline` (the greedy plan is
+/// always completed: it is the first feasible answer).
+pub(crate) fn p_median_within(
+    costs: &CostMatrix,
+    weights: &[f64],
+    p: usize,
+    fixed: &[usize],
+    deadline: Deadline,
+) -> Vec<usize> {
     let (n, m) = (costs.n_demand(), costs.n_sites());
     let clients: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
     let mut open: Vec<usize> = fixed.to_vec();
@@ -292,7 +305,7 @@ pub fn p_median(costs: &CostMatrix, weights: &[f64], p: usize, fixed: &[usize]) 
             *b = b.min(costs.cost(i, j));
         }
     }
-    interchange(costs, weights, open, fixed)
+    interchange_within(costs, weights, open, fixed, deadline)
 }
 
 /// Whitaker's fast interchange from a given plan: the best swap per sweep
@@ -301,8 +314,20 @@ pub fn p_median(costs: &CostMatrix, weights: &[f64], p: usize, fixed: &[usize]) 
 pub fn interchange(
     costs: &CostMatrix,
     weights: &[f64],
+    open: Vec<usize>,
+    fixed: &[usize],
+) -> Vec<usize> {
+    interchange_within(costs, weights, open, fixed, Deadline::never())
+}
+
+/// [`interchange`] that stops after the sweep during which `deadline`
+/// passes (or a stop is requested): every plan on the way is feasible.
+pub(crate) fn interchange_within(
+    costs: &CostMatrix,
+    weights: &[f64],
     mut open: Vec<usize>,
     fixed: &[usize],
+    deadline: Deadline,
 ) -> Vec<usize> {
     let (n, m) = (costs.n_demand(), costs.n_sites());
     let clients: Vec<usize> = (0..n).filter(|&i| weights[i] > 0.0).collect();
@@ -311,7 +336,7 @@ pub fn interchange(
     let mut is_fixed = vec![false; m];
     fixed.iter().for_each(|&j| is_fixed[j] = true);
     let mut loss = vec![0.0; m];
-    loop {
+    while !deadline.over() {
         let a = Assignment::of(costs, &open);
         let mut best_swap: Option<(f64, usize, usize)> = None;
         for j_in in (0..m).filter(|&j| !is_open[j]) {

@@ -14,9 +14,8 @@
 //! climbs again with each remaining site forced each way. What is left for
 //! the MIP is usually a small fraction of the sites.
 
-use std::time::Instant;
-
 use super::presolve::Reduced;
+use super::solution::Deadline;
 use crate::model::CostMatrix;
 
 /// What the relaxation decided about a site.
@@ -118,7 +117,7 @@ impl<'a> Relaxation<'a> {
     /// Climbs for at most `max_steps` subgradient steps (stopping early when
     /// the bound reaches `upper` or the step vanishes), fixing sites on the
     /// way. Returns the bound; `upper` is the cost of the best known plan.
-    pub fn climb(&mut self, mut upper: f64, max_steps: usize, deadline: Instant) -> f64 {
+    pub fn climb(&mut self, mut upper: f64, max_steps: usize, deadline: Deadline) -> f64 {
         let m = self.sites.len();
         let tol = 1e-9 * upper.abs().max(1.0);
         let (mut alpha, mut stall) = (2.0, 0);
@@ -127,7 +126,7 @@ impl<'a> Relaxation<'a> {
         let mut g = vec![0.0; self.clients.len()];
         let order = self.order.clone();
         for step in 0..max_steps {
-            if step % 16 == 15 && Instant::now() >= deadline {
+            if step % 16 == 15 && deadline.over() {
                 break;
             }
             if self.free().count() < self.p_left {
@@ -239,13 +238,13 @@ impl<'a> Relaxation<'a> {
     /// order of their one-step estimate, and probing stops after `patience`
     /// sites in a row that it could not fix (then the incumbent is probably
     /// not optimal, and the MIP is the better tool).
-    pub fn probe(&mut self, upper: f64, steps: usize, patience: usize, deadline: Instant) {
+    pub fn probe(&mut self, upper: f64, steps: usize, patience: usize, deadline: Deadline) {
         let tol = 1e-9 * upper.abs().max(1.0);
         let mut candidates: Vec<usize> = self.free().collect();
         candidates.sort_by(|&a, &b| self.estimate[b].total_cmp(&self.estimate[a]));
         let mut misses = 0;
         for j in candidates {
-            if Instant::now() >= deadline || misses >= patience {
+            if deadline.over() || misses >= patience {
                 break;
             }
             if self.sites[j] != SiteState::Free {
@@ -285,7 +284,7 @@ pub(crate) fn max_cover_bound(
     r: &Reduced,
     p: usize,
     lower: f64,
-    deadline: Instant,
+    deadline: Deadline,
 ) -> (f64, Vec<bool>) {
     let n_sites = r.sites.len();
     if p == 0 {
@@ -304,7 +303,7 @@ pub(crate) fn max_cover_bound(
     let mut v = vec![0.0; n_sites];
     let mut covers = vec![0u32; r.groups.len()];
     for step in 0..10_000 {
-        if step % 16 == 15 && Instant::now() >= deadline {
+        if step % 16 == 15 && deadline.over() {
             break;
         }
         let kept: Vec<usize> = (0..n_sites).filter(|&s| keep[s]).collect();

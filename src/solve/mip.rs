@@ -4,11 +4,26 @@
 //! good_lp builds the model; the solve itself goes through the `highs` model that
 //! good_lp produces, because good_lp's own solution type drops HiGHS's dual
 //! bound, and every answer of ours must state its gap.
+//!
+//! While HiGHS runs, its callback (C API, `highs-sys`) is polled by HiGHS
+//! between simplex iterations, IPM iterations and branch-and-bound steps; it
+//! asks HiGHS to stop when [`super::interrupt`] was requested (the solve then
+//! returns [`Error::Interrupted`]) or when the process's resident memory
+//! exceeds [`SolveOptions::memory_limit_mb`] (the best plan so far is returned
+//! with [`SolveStatus::MemoryLimit`]). With `verbose`, the same callback
+//! receives HiGHS's log and writes it to standard error, so that standard
+//! output stays the caller's (one JSON object, say).
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::time::Instant;
 
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::HighsModelStatus;
+use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut};
 
-use super::solution::{SolveOptions, SolveStatus};
+use super::solution::{Deadline, SolveOptions, SolveStatus};
 use crate::error::{Error, Result};
 
 /// Objective direction.
@@ -70,6 +85,12 @@ pub(crate) struct Mip {
     /// (seed 9). For maximal coverage it made seeds 7-9 slower, so it stays off.
     /// HiGHS's tree size swings by tens of percent with any perturbation.
     pub cut_age_limit: Option<u32>,
+    /// Whether HiGHS's presolve may probe. Probing runs inside presolve,
+    /// where HiGHS calls no interrupt callback and checks its clock rarely:
+    /// on the p-median radius formulation of OR-Library pmed36 (20k rows) it
+    /// took 8 s and 700 MB to remove 743 rows, overran the time limit by 1.2 s
+    /// and ignored Ctrl-C for all of it. Off there, on elsewhere.
+    pub probing: bool,
 }
 
 /// The `cut_age_limit` used for set covering.
@@ -83,8 +104,9 @@ pub(crate) struct MipResult {
     pub status: SolveStatus,
 }
 
-pub(crate) fn solve(mip: &Mip, options: &SolveOptions) -> Result<MipResult> {
-    let (result, reported) = run(mip, options, mip.start.as_deref())?;
+/// Solves `mip` within the time left before `deadline`.
+pub(crate) fn solve(mip: &Mip, options: &SolveOptions, deadline: Deadline) -> Result<MipResult> {
+    let (result, reported) = run(mip, options, deadline, mip.start.as_deref())?;
     // HiGHS 1.16 can hand back the warm start instead of its own optimum when
     // presolve solves the model outright (seen on Swain-55 set covering: objective
     // 5 reported, the start's 7 sites returned). The columns must agree with
@@ -96,13 +118,18 @@ pub(crate) fn solve(mip: &Mip, options: &SolveOptions) -> Result<MipResult> {
         .map(|(c, v)| c.cost * v)
         .sum();
     if mip.start.is_some() && (from_columns - reported).abs() > 1e-6 * reported.abs().max(1.0) {
-        return run(mip, options, None).map(|(r, _)| r);
+        return run(mip, options, deadline, None).map(|(r, _)| r);
     }
     Ok(result)
 }
 
 /// Builds the model, solves it once, returns the result and HiGHS's own objective value.
-fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipResult, f64)> {
+fn run(
+    mip: &Mip,
+    options: &SolveOptions,
+    deadline: Deadline,
+    start: Option<&[f64]>,
+) -> Result<(MipResult, f64)> {
     let mut vars = ProblemVariables::new();
     let xs: Vec<Variable> = mip
         .cols
@@ -140,16 +167,36 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
     let mut model = problem
         .try_into_inner()
         .map_err(|e| Error::Solver(e.to_string()))?;
+    let watch = Watch::new(options);
     if options.verbose {
         model.set_option("output_flag", true);
-        model.set_option("log_to_console", true);
+        model.set_option("log_to_console", false);
     }
-    model.set_option("time_limit", options.time_limit_s);
+    // SAFETY: `watch` outlives every HiGHS call on this model (it is dropped
+    // after `solved`), and `on_event` only reads it through shared references.
+    unsafe {
+        let highs = model.as_mut_ptr();
+        highs_sys::Highs_setCallback(highs, Some(on_event), &watch as *const Watch as *mut c_void);
+        for kind in [
+            highs_sys::kHighsCallbackMipInterrupt,
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+        ] {
+            highs_sys::Highs_startCallback(highs, kind);
+        }
+        if options.verbose {
+            highs_sys::Highs_startCallback(highs, highs_sys::kHighsCallbackLogging);
+        }
+    }
     // HiGHS's default relative gap (1e-4) would let it call a plan optimal
     // that is not: ask for the caller's gap (0 unless they chose one).
     model.set_option("mip_rel_gap", options.mip_gap);
     if let Some(age) = mip.cut_age_limit {
         model.set_option("mip_lp_age_limit", age as i32);
+    }
+    if !mip.probing {
+        // HiGHS's presolve rule bit for probing (its log names it: 2^15).
+        model.set_option("presolve_rule_off", 1 << 15);
     }
     if let Some(t) = options.threads {
         model.set_option("threads", t as i32);
@@ -159,9 +206,14 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
             .try_set_solution(Some(start), None, None, None)
             .map_err(|e| Error::Solver(format!("rejected warm start: {e:?}")))?;
     }
-    let solved = model
-        .try_solve()
-        .map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
+    // The time left is taken here, after the model was built: building a
+    // large one takes seconds, which HiGHS's own clock would not count.
+    model.set_option("time_limit", deadline.left_s().max(1e-3));
+    let solved = model.try_solve();
+    if watch.stopped() == Stop::Interrupted {
+        return Err(Error::Interrupted);
+    }
+    let solved = solved.map_err(|e| Error::Solver(format!("HiGHS failed: {e:?}")))?;
 
     let status = match solved.status() {
         HighsModelStatus::Optimal => {
@@ -174,11 +226,14 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
             };
             SolveStatus::Optimal.at_gap(gap, options.mip_gap)
         }
+        HighsModelStatus::ReachedMemoryLimit => SolveStatus::MemoryLimit,
+        HighsModelStatus::ReachedInterrupt if watch.stopped() == Stop::OverMemory => {
+            SolveStatus::MemoryLimit
+        }
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
+        | HighsModelStatus::ReachedSolutionLimit => SolveStatus::TimeLimit,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(Error::Infeasible {
                 message: "the solver proved that no plan satisfies the constraints".into(),
@@ -188,10 +243,16 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
         other => return Err(Error::Solver(format!("HiGHS ended with status {other:?}"))),
     };
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(Error::Solver(format!(
-            "no feasible plan found before the limit of {} s",
-            options.time_limit_s
-        )));
+        return Err(Error::Solver(match status {
+            SolveStatus::MemoryLimit => format!(
+                "no feasible plan found before the memory limit of {} MiB",
+                options.memory_limit_mb
+            ),
+            _ => format!(
+                "no feasible plan found before the limit of {} s",
+                options.time_limit_s
+            ),
+        }));
     }
     let objective = solved.objective_value();
     let has_integers = mip.cols.iter().any(|c| c.integer);
@@ -211,9 +272,121 @@ fn run(mip: &Mip, options: &SolveOptions, start: Option<&[f64]>) -> Result<(MipR
     Ok((result, objective))
 }
 
+/// Why the callback asked HiGHS to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Running = 0,
+    Interrupted = 1,
+    OverMemory = 2,
+}
+
+/// Resident memory is read at most this often (nanoseconds): reading
+/// `/proc/self/statm` costs microseconds, HiGHS calls back every iteration.
+const MEMORY_POLL_NS: u64 = 100_000_000;
+
+/// What the callback needs, shared with HiGHS through its user-data pointer.
+/// Atomics only: HiGHS may call back from more than one thread.
+struct Watch {
+    limit_bytes: f64,
+    started: Instant,
+    next_poll_ns: AtomicU64,
+    stopped: AtomicU8,
+}
+
+impl Watch {
+    fn new(options: &SolveOptions) -> Self {
+        Watch {
+            limit_bytes: options.memory_limit_mb * 1024.0 * 1024.0,
+            started: Instant::now(),
+            next_poll_ns: AtomicU64::new(0),
+            stopped: AtomicU8::new(Stop::Running as u8),
+        }
+    }
+
+    fn stopped(&self) -> Stop {
+        match self.stopped.load(Ordering::SeqCst) {
+            1 => Stop::Interrupted,
+            2 => Stop::OverMemory,
+            _ => Stop::Running,
+        }
+    }
+
+    /// Whether HiGHS should stop now; the first reason found sticks.
+    fn should_stop(&self) -> bool {
+        if self.stopped() != Stop::Running {
+            return true;
+        }
+        let reason = if super::interrupt::requested() {
+            Stop::Interrupted
+        } else if self.over_memory() {
+            Stop::OverMemory
+        } else {
+            return false;
+        };
+        self.stopped.store(reason as u8, Ordering::SeqCst);
+        true
+    }
+
+    fn over_memory(&self) -> bool {
+        if self.limit_bytes.is_infinite() {
+            return false;
+        }
+        let now = self.started.elapsed().as_nanos() as u64;
+        if now < self.next_poll_ns.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.next_poll_ns
+            .store(now + MEMORY_POLL_NS, Ordering::Relaxed);
+        resident_bytes().is_some_and(|b| b as f64 > self.limit_bytes)
+    }
+}
+
+/// The process's resident set size, from `/proc/self/statm` (Linux only).
+pub(crate) fn resident_bytes() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+        let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        Some(pages * u64::try_from(page).ok()?)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// HiGHS's callback: the log to standard error, and the stop requests.
+/// It must not unwind into C, so any panic is caught and ignored.
+unsafe extern "C" fn on_event(
+    kind: c_int,
+    message: *const c_char,
+    _out: *const HighsCallbackDataOut,
+    data_in: *mut HighsCallbackDataIn,
+    user: *mut c_void,
+) {
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: `user` is the `Watch` that `run` registered and keeps alive.
+        let watch = unsafe { &*(user as *const Watch) };
+        if kind == highs_sys::kHighsCallbackLogging {
+            if !message.is_null() {
+                // SAFETY: HiGHS passes a NUL-terminated message.
+                let text = unsafe { CStr::from_ptr(message) };
+                let _ = std::io::stderr().write_all(text.to_bytes());
+            }
+        } else if !data_in.is_null() && watch.should_stop() {
+            // SAFETY: HiGHS passes its input struct for the interrupt callbacks.
+            unsafe { (*data_in).user_interrupt = 1 };
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn soon() -> Deadline {
+        Deadline::new(Instant::now(), &SolveOptions::default())
+    }
 
     #[test]
     fn knapsack_is_solved_with_its_bound() {
@@ -228,8 +401,9 @@ mod tests {
             }],
             start: Some(vec![1.0, 0.0, 0.0]),
             cut_age_limit: None,
+            probing: true,
         };
-        let r = solve(&mip, &SolveOptions::default()).unwrap();
+        let r = solve(&mip, &SolveOptions::default(), soon()).unwrap();
         assert_eq!(r.status, SolveStatus::Optimal);
         assert_eq!(
             r.values.iter().map(|v| v.round()).collect::<Vec<_>>(),
@@ -250,9 +424,10 @@ mod tests {
             }],
             start: None,
             cut_age_limit: None,
+            probing: true,
         };
         assert!(matches!(
-            solve(&mip, &SolveOptions::default()),
+            solve(&mip, &SolveOptions::default(), soon()),
             Err(Error::Infeasible { .. })
         ));
     }

@@ -10,5 +10,5 @@ pub mod presolve;
 mod solution;
 
 pub use presolve::PresolveStats;
-pub(crate) use solution::{relative_gap, seconds, total};
+pub(crate) use solution::{finite_figures, relative_gap, seconds, total, Deadline};
 pub use solution::{Solution, SolveOptions, SolveStatus, Timings};

@@ -1,10 +1,10 @@
 //! Options for a solve and what every solve returns.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// How to solve: time limit, accepted optimality gap, threads.
+/// How to solve: time limit, accepted optimality gap, memory limit, threads.
 ///
 /// # Example
 /// ```
@@ -15,15 +15,40 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolveOptions {
-    /// Wall-clock limit for the MIP in seconds (default 600). When it is hit the
+    /// Wall-clock limit for the whole solve in seconds (default 600): one
+    /// deadline shared by every phase (presolve, heuristics, Lagrangian
+    /// bounds, each MIP), each taking only the time left. When it is hit the
     /// best plan found so far is returned with status [`SolveStatus::TimeLimit`].
+    /// The solve ends within about max(0.5 s, 5 %) of the limit.
     pub time_limit_s: f64,
     /// Relative optimality gap at which the MIP may stop (default 0: prove optimality).
     pub mip_gap: f64,
     /// Threads for HiGHS; `None` lets HiGHS decide.
     pub threads: Option<u32>,
-    /// Print the solver log.
+    /// Print the solver log (to standard error, never standard output).
     pub verbose: bool,
+    /// Resident memory of the whole process, in MiB, beyond which the MIP
+    /// stops (default 4096). It is polled (`/proc/self/statm`, Linux) a few
+    /// times a second while HiGHS runs; when it is exceeded the best plan so
+    /// far is returned with status [`SolveStatus::MemoryLimit`]. HiGHS's
+    /// branch-and-bound tree is what grows: the inputs themselves are not
+    /// counted against it until the MIP runs. Elsewhere than Linux it is not
+    /// enforced.
+    ///
+    /// Estimate, for planning the limit: a dense `n x m` cost matrix takes
+    /// 8·n·m bytes, and a p-median solve about 3x that again (the sorted site
+    /// lists of its Lagrangian and cost levels, 12·n·m, and the MIP of the
+    /// sites left, ~100 bytes per non-zero); coverage models hold a few
+    /// copies of their sparse coverage, tens of bytes per (demand, site) pair
+    /// within reach (from the data structures; not measured). Then HiGHS's tree grows with
+    /// time: OR-Library pmed36 (800 x 800) peaks at 64 MB with a 10 s limit,
+    /// 131 MB with 15 s, 134 MB with 20 s (`/usr/bin/time -v`, 2 cores).
+    #[serde(default = "default_memory_limit_mb")]
+    pub memory_limit_mb: f64,
+}
+
+fn default_memory_limit_mb() -> f64 {
+    4096.0
 }
 
 impl Default for SolveOptions {
@@ -33,12 +58,14 @@ impl Default for SolveOptions {
             mip_gap: 0.0,
             threads: None,
             verbose: false,
+            memory_limit_mb: default_memory_limit_mb(),
         }
     }
 }
 
 impl SolveOptions {
-    /// The defaults: 600 s, exact (gap 0), HiGHS's own thread choice, quiet.
+    /// The defaults: 600 s, exact (gap 0), HiGHS's own thread choice, quiet,
+    /// 4096 MiB.
     pub fn new() -> Self {
         Self::default()
     }
@@ -63,12 +90,23 @@ impl SolveOptions {
         Ok(self)
     }
 
+    /// Sets the memory limit in MiB (see [`memory_limit_mb`](Self::memory_limit_mb)).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless `mb` is positive (it may be infinite).
+    pub fn memory_limit(mut self, mb: f64) -> Result<Self> {
+        self.memory_limit_mb = mb;
+        self.validate()?;
+        Ok(self)
+    }
+
     /// Checks options whose fields were set directly, as the builders do;
     /// every model's `solve` calls it first.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming `time_limit` unless it is positive
-    /// (it may be infinite), or `mip_gap` unless `0 <= gap < 1`.
+    /// (it may be infinite), `mip_gap` unless `0 <= gap < 1`, or
+    /// `memory_limit` unless it is positive.
     ///
     /// # Example
     /// ```
@@ -89,6 +127,13 @@ impl SolveOptions {
             return Err(Error::param(
                 "mip_gap",
                 format!("must be in [0, 1), got {gap}"),
+            ));
+        }
+        let mb = self.memory_limit_mb;
+        if mb.is_nan() || mb <= 0.0 {
+            return Err(Error::param(
+                "memory_limit",
+                format!("must be > 0 MiB, got {mb}"),
             ));
         }
         Ok(())
@@ -117,6 +162,9 @@ pub enum SolveStatus {
     GapLimit,
     /// Stopped at the time limit; the plan is the best found, the bound says how far it may be from optimal.
     TimeLimit,
+    /// Stopped at [`SolveOptions::memory_limit_mb`]; the plan is the best
+    /// found, the bound says how far it may be from optimal.
+    MemoryLimit,
 }
 
 impl SolveStatus {
@@ -139,6 +187,7 @@ impl std::fmt::Display for SolveStatus {
             SolveStatus::Optimal => "optimal",
             SolveStatus::GapLimit => "gap_limit",
             SolveStatus::TimeLimit => "time_limit",
+            SolveStatus::MemoryLimit => "memory_limit",
         })
     }
 }
@@ -165,7 +214,10 @@ pub struct Solution {
     pub objective: f64,
     /// Best proven bound on the optimum (upper bound when maximising, lower when minimising).
     pub bound: f64,
-    /// Relative gap `|bound - objective| / |objective|` (0 when both are 0).
+    /// Gap `|bound - objective| / max(|objective|, 1)`: relative for an
+    /// objective of 1 or more, absolute below it, so a plan worth 0 beside a
+    /// bound of 3 has gap 3 (not a division by zero). Under 1e-9 of that
+    /// denominator it is rounding and reported as 0.
     pub gap: f64,
     /// How the solve ended.
     pub status: SolveStatus,
@@ -178,6 +230,9 @@ pub struct Solution {
 impl Solution {
     /// A solution whose gap is derived from its objective and bound, and its
     /// status from that gap and the caller's ([`SolveStatus::at_gap`]).
+    ///
+    /// # Errors
+    /// [`Error::Solver`] for a non-finite objective or bound ([`finite_figures`]).
     pub(crate) fn new(
         sites: Vec<usize>,
         objective: f64,
@@ -186,11 +241,12 @@ impl Solution {
         requested_gap: f64,
         presolve: super::PresolveStats,
         timings: Timings,
-    ) -> Self {
+    ) -> Result<Self> {
         // An empty float sum is -0.0 in Rust; a plan covering nothing reports 0.
         let (objective, bound) = (objective + 0.0, bound + 0.0);
+        finite_figures(objective, bound)?;
         let gap = relative_gap(objective, bound);
-        Self {
+        Ok(Self {
             sites,
             objective,
             bound,
@@ -198,7 +254,7 @@ impl Solution {
             status: status.at_gap(gap, requested_gap),
             presolve,
             timings,
-        }
+        })
     }
 }
 
@@ -208,23 +264,108 @@ pub(crate) fn total(values: impl IntoIterator<Item = f64>) -> f64 {
     values.into_iter().fold(0.0, |a, b| a + b)
 }
 
-/// Relative gap between an objective and a bound, as HiGHS defines it.
+/// The gap of [`Solution::gap`]: `|bound - objective| / max(|objective|, 1)`,
+/// 0 below 1e-9 of that denominator.
 pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     let diff = (bound - objective).abs();
-    if diff <= 1e-9 * objective.abs().max(1.0) {
+    let scale = objective.abs().max(1.0);
+    if diff <= 1e-9 * scale {
         0.0
     } else {
-        diff / objective.abs().max(1e-9)
+        diff / scale
     }
+}
+
+/// Refuses a non-finite objective or bound, so that no answer ever says
+/// "optimal" (or anything) beside `inf` or `NaN`. The models' inputs are
+/// bounded ([`crate::error::MAX_TOTAL`]) and every bound they compute is
+/// finite, so this is the guard of last resort, not a path users should see.
+///
+/// # Errors
+/// [`Error::Solver`] naming the figure.
+pub(crate) fn finite_figures(objective: f64, bound: f64) -> Result<()> {
+    if objective.is_finite() && bound.is_finite() {
+        return Ok(());
+    }
+    Err(Error::Solver(format!(
+        "the solve produced objective {objective} and bound {bound}; every figure must be finite (inputs within {:e})",
+        crate::error::MAX_TOTAL
+    )))
 }
 
 pub(crate) fn seconds(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
+/// The one deadline of a solve, from its start and the options' time limit.
+/// Every phase stops at it (or at an interrupt, [`super::interrupt`]), so
+/// the phases share the limit instead of each taking all of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Instant);
+
+impl Deadline {
+    pub fn new(start: Instant, options: &SolveOptions) -> Self {
+        // An infinite limit is a deadline in 30 years: Instant + inf panics.
+        Deadline(start + Duration::from_secs_f64(options.time_limit_s.min(1e9)))
+    }
+
+    /// No deadline, for the public heuristics that run to the end.
+    pub fn never() -> Self {
+        Deadline(Instant::now() + Duration::from_secs_f64(1e9))
+    }
+
+    /// Seconds left (0 when passed).
+    pub fn left_s(&self) -> f64 {
+        self.0
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    /// Whether a loop should stop: the deadline passed or a stop was requested.
+    pub fn over(&self) -> bool {
+        Instant::now() >= self.0 || super::interrupt::requested()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gap_of_a_zero_objective_is_absolute() {
+        // Before: 1 / 1e-9 = 1e9, printed as "100000000000.0000%".
+        assert_eq!(relative_gap(0.0, 1.0), 1.0);
+        assert_eq!(relative_gap(0.5, 0.75), 0.25);
+        assert_eq!(relative_gap(200.0, 100.0), 0.5);
+        assert_eq!(relative_gap(0.0, 1e-12), 0.0);
+        assert_eq!(relative_gap(0.0, 0.0), 0.0);
+    }
+
+    #[test]
+    fn a_solution_with_a_non_finite_figure_is_refused() {
+        let make = |objective, bound| {
+            Solution::new(
+                vec![0],
+                objective,
+                bound,
+                SolveStatus::Optimal,
+                0.0,
+                super::super::PresolveStats::default(),
+                Timings::default(),
+            )
+        };
+        for (objective, bound) in [
+            (f64::INFINITY, f64::INFINITY),
+            (f64::INFINITY, f64::NEG_INFINITY),
+            (1.0, f64::NEG_INFINITY),
+            (f64::NAN, 1.0),
+        ] {
+            let err = make(objective, bound).unwrap_err();
+            assert!(matches!(err, Error::Solver(_)), "{err}");
+        }
+        let ok = make(0.0, 0.0).unwrap();
+        assert_eq!((ok.gap, ok.status), (0.0, SolveStatus::Optimal));
+    }
 
     #[test]
     fn an_empty_total_is_plus_zero() {

@@ -1,0 +1,100 @@
+"""Ctrl-C during a long call: a real SIGINT to a real process solving a real
+instance raises KeyboardInterrupt promptly, rather than once the solve ends."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+# Solves pmed36 (n=800, p=10: minutes to prove optimal) with a limit far beyond
+# the test, so that only an interrupt ends it early; then solves again, which
+# must run normally (the stop flag is cleared once the interrupted call stopped).
+CHILD = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from orlib_data import orlib_costs
+import lifecircle
+
+cost, p = orlib_costs({instance!r})
+model = lifecircle.PMedian.from_cost_matrix(cost, p_facilities=p)
+print("solving", flush=True)
+try:
+    model.solve(time_limit=300)
+    print("finished", flush=True)
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", time.monotonic(), flush=True)
+print(lifecircle.PMedian.from_cost_matrix([[0.0, 1.0], [1.0, 0.0]]).solve().status, flush=True)
+"""
+
+
+# 0.3 s: Ctrl-C in the early phases (presolve, heuristic); 2 s: in HiGHS.
+@pytest.mark.parametrize("delay_s", [0.3, 2.0])
+def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
+    tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
+    source = CHILD.format(tests=str(tests), instance=str(instance))
+    with subprocess.Popen(
+        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout.readline().strip() == "solving"
+            time.sleep(delay_s)
+            child.send_signal(signal.SIGINT)
+            sent = time.monotonic()
+            out, err = child.communicate(timeout=60)
+        except BaseException:
+            child.kill()
+            raise
+    lines = out.split("\n")
+    assert child.returncode == 0 and lines[0].startswith("KeyboardInterrupt "), (out, err)
+    assert lines[1] == "optimal", (out, err)
+    latency = float(lines[0].split()[1]) - sent
+    # The issue asks for 1 s; the bound leaves room for a loaded 2-core machine
+    # and still fails a call that ignores Ctrl-C (it would run for 300 s).
+    assert latency < 5.0, f"KeyboardInterrupt {latency:.2f} s after Ctrl-C"
+
+
+# Two solves at once, on the main thread and on another one.
+THREADS = """
+import sys, threading, time
+sys.path.insert(0, {tests!r})
+from orlib_data import orlib_costs
+import lifecircle
+
+cost, p = orlib_costs({instance!r})
+model = lifecircle.PMedian.from_cost_matrix(cost, p_facilities=p)
+outcome = {{}}
+
+def solve(where):
+    try:
+        model.solve(time_limit=300)
+        outcome[where] = "finished"
+    except KeyboardInterrupt:
+        outcome[where] = "KeyboardInterrupt"
+
+other = threading.Thread(target=solve, args=("thread",))
+other.start()
+print("solving", flush=True)
+solve("main")
+other.join()
+print(outcome["main"], outcome["thread"], flush=True)
+"""
+
+
+def test_ctrl_c_stops_the_solves_of_other_threads_too(root):
+    # The stop flag is process-wide, and cleared by the last call to stop, not the first.
+    tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
+    source = THREADS.format(tests=str(tests), instance=str(instance))
+    with subprocess.Popen(
+        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout.readline().strip() == "solving"
+            time.sleep(1.0)
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=60)
+        except BaseException:
+            child.kill()
+            raise
+    assert out.split() == ["KeyboardInterrupt", "KeyboardInterrupt"], (out, err)
