@@ -519,8 +519,38 @@ fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> 
 /// Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
 const INTERRUPTED: u8 = 130;
 
-/// The first Ctrl-C asks the running solve to stop (it ends within about a
-/// second with exit code 130); a second one ends the process at once.
+/// How long after Ctrl-C the solve may take to stop on its own. HiGHS polls
+/// the interrupt between its LP solves, not inside the LPs of its
+/// branch-and-bound: the root LP of OR-Library pmed36 runs 26 s unpolled.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Ends the process after Ctrl-C, once: from `main` when the solve stopped,
+/// or from the watchdog when it did not stop within [`GRACE`].
+fn exit_interrupted() -> ! {
+    static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if EXITING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        // The other path is exiting; wait for it rather than print twice.
+        loop {
+            std::thread::park();
+        }
+    }
+    eprintln!("interrupted");
+    std::process::exit(INTERRUPTED.into())
+}
+
+/// Waits for a Ctrl-C request, then gives the solve [`GRACE`] to stop.
+fn watchdog() {
+    std::thread::spawn(|| {
+        while !lifecircle::solve::interrupt::requested() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(GRACE);
+        exit_interrupted();
+    });
+}
+
+/// The first Ctrl-C asks the running solve to stop (the process ends within
+/// [`GRACE`] with exit code 130); a second one ends it at once.
 #[cfg(unix)]
 extern "C" fn on_sigint(_: libc::c_int) {
     if lifecircle::solve::interrupt::requested() {
@@ -543,12 +573,11 @@ fn main() -> ExitCode {
             on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
         );
     }
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    watchdog();
+    match run(cli) {
         Ok(code) => code,
-        Err(lifecircle::Error::Interrupted) => {
-            eprintln!("interrupted");
-            ExitCode::from(INTERRUPTED)
-        }
+        Err(lifecircle::Error::Interrupted) => exit_interrupted(),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

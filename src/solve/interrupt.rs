@@ -12,8 +12,15 @@
 //! callback (between simplex and IPM iterations and branch-and-bound steps).
 //! A solve that sees it returns [`Error::Interrupted`], not a partial plan:
 //! the caller asked to stop, not for the best plan so far (a time limit gives
-//! that). Measured on OR-Library pmed36 in its MIP phase, the binary ends
-//! 16-42 ms after SIGINT.
+//! that). Measured on OR-Library pmed36, the binary ends 13-42 ms after
+//! SIGINT outside HiGHS's LP solves.
+//!
+//! Limitation: HiGHS does not poll its callback inside the LP solves of its
+//! branch-and-bound (the MIP's LP relaxation is a HiGHS instance of its own,
+//! without the user callback), so a request made during one waits for that
+//! LP to end: pmed36's root LP runs 26 s. The CLI therefore exits 1 s after
+//! Ctrl-C whether or not the solve has returned; an embedder that must
+//! return sooner has to stop waiting for the call itself.
 //!
 //! ```
 //! use lifecircle::solve::interrupt;

@@ -28,9 +28,11 @@ pub struct SolveOptions {
     /// Print the solver log (to standard error, never standard output).
     pub verbose: bool,
     /// Resident memory of the whole process, in MiB, beyond which the MIP
-    /// stops (default 4096). It is polled (`/proc/self/statm`, Linux) a few
-    /// times a second while HiGHS runs; when it is exceeded the best plan so
-    /// far is returned with status [`SolveStatus::MemoryLimit`]. HiGHS's
+    /// stops (default 4096). It is polled (`/proc/self/statm`, Linux) at most
+    /// every 0.1 s when HiGHS calls back, which it does not do inside the LP
+    /// solves of its branch-and-bound (pmed36's root LP runs 26 s unpolled);
+    /// when it is exceeded the best plan so far is returned with status
+    /// [`SolveStatus::MemoryLimit`]. HiGHS's
     /// branch-and-bound tree is what grows: the inputs themselves are not
     /// counted against it until the MIP runs. Elsewhere than Linux it is not
     /// enforced.
