@@ -268,7 +268,7 @@ pub(crate) fn check_total(
     let mut total = 0.0;
     for (k, v) in values.into_iter().enumerate() {
         total += v;
-        if !(total <= MAX_TOTAL_DEMAND) {
+        if total.is_nan() || total > MAX_TOTAL_DEMAND {
             return Err(Error::record(
                 source,
                 record(k),
