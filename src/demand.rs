@@ -247,6 +247,38 @@ impl Residents {
     }
 }
 
+/// The largest total population a demand file may hold, and the largest
+/// total of a weight list: 10^15, the bound the models put on every total.
+/// It is far above any city (China: 1.4 × 10^9 residents) and keeps sums of
+/// counts exact (a `f64` holds every whole number up to 9 × 10^15), where
+/// larger totals would print as `inf` residents and a `NaN%` share.
+pub const MAX_TOTAL_DEMAND: f64 = 1e15;
+
+/// Refuses values whose running total exceeds [`MAX_TOTAL_DEMAND`], naming
+/// the record where it does (`record(k)` for the `k`-th value).
+///
+/// # Errors
+/// [`Error::BadRecord`] naming `source` and the record.
+pub(crate) fn check_total(
+    source: &str,
+    what: &str,
+    values: impl IntoIterator<Item = f64>,
+    record: impl Fn(usize) -> String,
+) -> Result<()> {
+    let mut total = 0.0;
+    for (k, v) in values.into_iter().enumerate() {
+        total += v;
+        if total.is_nan() || total > MAX_TOTAL_DEMAND {
+            return Err(Error::record(
+                source,
+                record(k),
+                format!("{what} {v:e} brings the total to {total:e}, above the largest total accepted ({MAX_TOTAL_DEMAND:e})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Shares that fill in age groups a demand table lacks.
 ///
 /// ```
@@ -400,8 +432,9 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
 /// line for a missing or misspelt column, an unparsable value, a location that
 /// is not WGS 84 degrees, an empty or repeated id, or naming the point for an age group larger than its
-/// population, or the file if it holds no point; [`Error::InvalidPopulation`]
-/// for a NaN or negative population.
+/// population, or the file if it holds no point, or naming the line where
+/// the total population exceeds [`MAX_TOTAL_DEMAND`];
+/// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let table = CsvTable::read(path, &COLUMNS[..2], &COLUMNS[2..], Records::Needed)?;
@@ -435,6 +468,12 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         Ok(())
     })?;
     unique_ids(name, &points, |k| format!("line {}", lines[k]))?;
+    check_total(
+        name,
+        "population",
+        points.iter().map(|p| p.population),
+        |k| format!("line {} (id {})", lines[k], points[k].id),
+    )?;
     Ok(points)
 }
 
@@ -448,12 +487,13 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// [`Error::Io`] if the file cannot be read, [`Error::BadRecord`] naming the
 /// feature for invalid GeoJSON, a missing geometry or one not in WGS 84
 /// degrees, a misspelt property, an unparsable value or a repeated id, or the
-/// file if it holds no feature;
+/// file if it holds no feature, or the feature where the total population
+/// exceeds [`MAX_TOTAL_DEMAND`];
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::tables::read_text(path)?;
     let collection: geojson::FeatureCollection = text
         .parse::<geojson::GeoJson>()
         .and_then(geojson::FeatureCollection::try_from)
@@ -516,6 +556,12 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         points.push(point_from_fields(&name, &label, (lon, lat), field)?);
     }
     unique_ids(&name, &points, |k| format!("feature {k}"))?;
+    check_total(
+        &name,
+        "population",
+        points.iter().map(|p| p.population),
+        |k| format!("feature {k} (id {})", points[k].id),
+    )?;
     Ok(points)
 }
 
@@ -888,5 +934,52 @@ mod tests {
             .split(&unknown)
             .unwrap_err()
             .contains("aging_ratio"));
+    }
+
+    /// Two points of 1e308 residents once summed to "Residents: inf" and a
+    /// "NaN%" share: the readers refuse a total above MAX_TOTAL_DEMAND.
+    #[test]
+    fn a_total_population_above_the_bound_names_the_record() {
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\na,1e308,24,60\nb,1e308,24,60\n",
+        );
+        let e = read_demand(f.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("line 2 (id a): population 1e308 brings the total to 1e308, above the largest total accepted (1e15)"),
+            "{e}"
+        );
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\na,6e14,24,60\nb,6e14,24,60\n",
+        );
+        let e = read_demand(f.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("line 3 (id b): population 6e14 brings the total to 1.2e15"),
+            "{e}"
+        );
+        let point = |p: f64| {
+            format!(
+                r#"{{"type": "Feature", "geometry": {{"type": "Point", "coordinates": [24.9, 60.1]}}, "properties": {{"population": {p}}}}}"#
+            )
+        };
+        let f = temp_file(
+            ".geojson",
+            &format!(
+                r#"{{"type": "FeatureCollection", "features": [{}, {}]}}"#,
+                point(1.0),
+                point(1e15)
+            ),
+        );
+        let e = read_demand(f.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("feature 1 (id 1): population 1e15 brings the total"),
+            "{e}"
+        );
+        let f = temp_file(
+            ".csv",
+            "id,population,lon,lat\na,5e14,24,60\nb,5e14,24,60\n",
+        );
+        assert_eq!(read_demand(f.path()).unwrap().len(), 2);
     }
 }

@@ -449,7 +449,7 @@ pub struct GapsReport {
 
 /// A scenario file's keys (TOML, or JSON by the `.json` extension) and its folder.
 pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::tables::read_text(path)?;
     let name = path.display().to_string();
     let table: toml::Table = if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(&text)

@@ -323,7 +323,7 @@ impl Catalogue {
     /// limit or capacity, negative weights or a malformed OSM tag.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::tables::read_text(path)?;
         let name = path.display().to_string();
         let catalogue: Catalogue = if path.extension().is_some_and(|e| e == "json") {
             serde_json::from_str(&text)

@@ -1,8 +1,46 @@
-//! Reading CSV tables by column name, with errors that name the file and line.
+//! Reading input files: text with one byte-order-mark rule, and CSV tables by
+//! column name, with errors that name the file and line.
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
+
+/// The UTF-8 byte-order mark that spreadsheet programs and Windows editors
+/// put first in a text file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A file's bytes without a leading UTF-8 byte-order mark: the one rule of
+/// every text reader (OR-Library, cost and other CSV tables, scenario and
+/// catalogue TOML/JSON, GeoJSON), so a file saved by Excel reads as the same
+/// file saved by any other program.
+///
+/// # Errors
+/// [`Error::Io`] if unreadable.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    Ok(bytes)
+}
+
+/// A text file as [`read_bytes`] reads it, which must be UTF-8.
+///
+/// # Errors
+/// [`Error::Io`] if unreadable; [`Error::BadRecord`] naming the line of the
+/// first byte that is not UTF-8.
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read_bytes(path)?).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        Error::record(
+            path.display().to_string(),
+            format!("line {line}"),
+            format!("not UTF-8 text (byte {at} of the file after any byte-order mark); save it as UTF-8"),
+        )
+    })
+}
 
 /// One CSV record with access by column name and errors naming the line.
 pub(crate) struct Record<'a> {
@@ -153,7 +191,7 @@ impl CsvTable {
             source: path.display().to_string(),
             headers: csv::StringRecord::new(),
             headed: false,
-            bytes: std::fs::read(path).map_err(|e| Error::io(path, e))?,
+            bytes: read_bytes(path)?,
             needs,
         })
     }
@@ -415,5 +453,45 @@ mod tests {
             e.contains("line 4: 3 fields where the first line has 2"),
             "{e}"
         );
+    }
+
+    /// One rule for every text reader: a leading UTF-8 byte-order mark is
+    /// ignored. OR-Library files once refused it while cost CSVs accepted it.
+    #[test]
+    fn every_reader_ignores_a_leading_byte_order_mark() {
+        fn same<T: std::fmt::Debug>(suffix: &str, text: &str, read: impl Fn(&Path) -> Result<T>) {
+            let plain = read(temp_file(suffix, text).path()).unwrap();
+            let marked = read(temp_file(suffix, &format!("\u{feff}{text}")).path())
+                .unwrap_or_else(|e| panic!("{suffix} with a byte-order mark: {e}"));
+            assert_eq!(format!("{marked:?}"), format!("{plain:?}"), "{suffix}");
+        }
+        same(".txt", "2 1 1\n1 2 3\n", |p: &Path| {
+            crate::instances::read_orlib(p)
+        });
+        same(".csv", "0,1\n1,0\n", |p: &Path| {
+            crate::instances::read_cost_csv(p)
+        });
+        same(".txt", "1\n2\n", |p: &Path| {
+            crate::instances::read_numbers(p)
+        });
+        same(".csv", "id,population,lon,lat\na,1,24,60\n", |p: &Path| {
+            crate::demand::read_demand(p)
+        });
+        same(
+            ".geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [24.9, 60.1]}, "properties": {"population": 1}}]}"#,
+            |p: &Path| crate::demand::read_demand(p),
+        );
+        let catalogue = "[[service]]\nkey = \"canteen\"\nname = \"canteen\"\nclass = \"quality\"\nwalking_limit_min = 10\nserves = \"aged_60_plus\"\n";
+        same(".toml", catalogue, |p: &Path| {
+            crate::services::Catalogue::from_file(p)
+        });
+        let keys = |p: &Path| crate::scenario::read_scenario_table(p).map(|(t, _)| t);
+        same(".toml", "osm = \"x.osm.pbf\"\n", keys);
+        same(".json", r#"{"osm": "x.osm.pbf"}"#, keys);
+        let f = temp_file(".csv", "");
+        std::fs::write(f.path(), b"id\n\xff\n").unwrap();
+        let e = read_text(f.path()).unwrap_err().to_string();
+        assert!(e.contains("record line 2: not UTF-8 text (byte 3"), "{e}");
     }
 }

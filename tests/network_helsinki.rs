@@ -88,3 +88,35 @@ fn missing_and_corrupt_files_are_typed_errors() {
     std::fs::write(&bad, b"this is not a pbf").unwrap();
     assert!(matches!(read_pbf(&bad), Err(Error::Pbf { .. })));
 }
+
+/// A file cut inside a block's 4-byte length prefix used to read as one that
+/// ends cleanly there: the 1-byte file as an empty map, a cut after the
+/// header block as a map without ways. Now the cut is named by its offset.
+#[test]
+fn a_cut_inside_a_length_prefix_is_named_by_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.osm.pbf");
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/helsinki/helsinki.osm.pbf"
+    ))
+    .unwrap();
+    // The header block is 4 + 13 + 81 bytes; the first data block starts at 98.
+    for (len, expected) in [
+        (0, "the file is empty (0 bytes)".to_string()),
+        (1, "truncated inside the 4-byte length prefix of the block at offset 0: 1 bytes left (the file is 1 bytes)".into()),
+        (3, "length prefix of the block at offset 0: 3 bytes left".into()),
+        (99, "length prefix of the block at offset 98: 1 bytes left (the file is 99 bytes)".into()),
+        (101, "length prefix of the block at offset 98: 3 bytes left".into()),
+        (200, "the block at offset 98 ends at byte 90856, past the end of the file (200 bytes)".into()),
+    ] {
+        std::fs::write(&cut, &bytes[..len]).unwrap();
+        match read_pbf(&cut) {
+            Err(e @ Error::Pbf { .. }) => assert!(e.to_string().contains(&expected), "{len}: {e}"),
+            other => panic!("{len} bytes: {:?}", other.map(|d| d.stats)),
+        }
+    }
+    // The header block alone is a whole file, without ways.
+    std::fs::write(&cut, &bytes[..98]).unwrap();
+    assert!(matches!(read_pbf(&cut), Err(Error::EmptyNetwork(_))));
+}

@@ -3,6 +3,32 @@
 
 use crate::error::{finite_non_negative, Error, Result, MAX_TOTAL};
 
+/// The most cells a dense matrix read or derived from a file may hold:
+/// 10^8 costs of 8 bytes, 800 MB (an OR-Library instance of 10,000 vertices,
+/// a cost CSV of 10,000 × 10,000). A file asking for more is refused before
+/// anything is allocated, naming the size and the memory it would take.
+pub const MAX_DENSE_CELLS: usize = 100_000_000;
+
+/// Refuses a dense `rows × cols` table above [`MAX_DENSE_CELLS`].
+///
+/// # Errors
+/// [`Error::BadRecord`] naming `source` and `record` (where the size was read).
+pub(crate) fn check_dense_size(source: &str, record: &str, rows: usize, cols: usize) -> Result<()> {
+    match rows.checked_mul(cols) {
+        Some(cells) if cells <= MAX_DENSE_CELLS => Ok(()),
+        cells => Err(Error::record(
+            source,
+            record,
+            format!(
+                "a dense {rows} x {cols} cost table holds {} cells ({:.1} GB of 8-byte costs), above the limit of {MAX_DENSE_CELLS} cells ({} MB)",
+                cells.map_or_else(|| "more than 2^64".to_string(), |c| c.to_string()),
+                rows as f64 * cols as f64 * 8e-9,
+                MAX_DENSE_CELLS * 8 / 1_000_000,
+            ),
+        )),
+    }
+}
+
 /// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
 ///
 /// # Example

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use osmpbf::{Element, ElementReader};
+use osmpbf::{BlobReader, Element, ElementReader};
 
 use super::{Network, NetworkBuilder, Node};
 use crate::error::{Error, Result};
@@ -119,11 +119,56 @@ pub fn is_walkable(tags: &[(&str, &str)]) -> bool {
         && get("area") != Some("yes")
 }
 
+/// Walks the file's block framing (a 4-byte big-endian length, a block
+/// header, the block's data) to its last byte. osmpbf takes a file that ends
+/// inside a length prefix for one that ends cleanly there, so a 1-byte file
+/// would read as an empty map and a cut after the first blocks as a smaller one.
+///
+/// # Errors
+/// [`Error::Pbf`] naming the offset of a cut length prefix or a block that
+/// runs past the end, or for an empty or unreadable file.
+fn check_framing(path: &Path) -> Result<()> {
+    let pbf = |message: String| Error::Pbf {
+        path: path.to_path_buf(),
+        message,
+    };
+    let len = std::fs::metadata(path)
+        .map_err(|e| pbf(e.to_string()))?
+        .len();
+    if len == 0 {
+        return Err(pbf(
+            "the file is empty (0 bytes); a PBF file starts with an OSMHeader block".into(),
+        ));
+    }
+    let mut blocks = BlobReader::seekable_from_path(path).map_err(|e| pbf(e.to_string()))?;
+    let (mut start, mut end) = (0, 0);
+    while let Some(block) = blocks.next_header_skip_blob() {
+        block.map_err(|e| pbf(format!("block at offset {start}: {e}")))?;
+        end = blocks
+            .seek_raw(std::io::SeekFrom::Current(0))
+            .map_err(|e| pbf(e.to_string()))?;
+        if end > len {
+            return Err(pbf(format!(
+                "the block at offset {start} ends at byte {end}, past the end of the file ({len} bytes): the file is truncated"
+            )));
+        }
+        start = end;
+    }
+    if end < len {
+        return Err(pbf(format!(
+            "truncated inside the 4-byte length prefix of the block at offset {end}: {} bytes left (the file is {len} bytes)",
+            len - end
+        )));
+    }
+    Ok(())
+}
+
 /// Reads a PBF file: walkable ways become the network, tagged nodes and ways
 /// become POIs.
 ///
 /// # Errors
-/// [`Error::Pbf`] for a missing, unreadable or corrupt file;
+/// [`Error::Pbf`] for a missing, unreadable, empty, truncated or corrupt
+/// file (naming the offset of a cut block);
 /// [`Error::EmptyNetwork`] if it holds no walkable way.
 pub fn read_pbf(path: impl AsRef<Path>) -> Result<OsmData> {
     let path = path.as_ref();
@@ -131,6 +176,7 @@ pub fn read_pbf(path: impl AsRef<Path>) -> Result<OsmData> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
+    check_framing(path)?;
     let reader = ElementReader::from_path(path).map_err(pbf_err)?;
 
     let mut stats = OsmStats::default();
