@@ -15,7 +15,7 @@ use std::path::Path;
 
 use geo::Centroid;
 
-use crate::error::{finite_non_negative, Error, Result};
+use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::network::graph::not_lon_lat;
 use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
 use crate::tables::{misspelt, no_records, CsvTable, Records, UniqueIds};
@@ -247,15 +247,10 @@ impl Residents {
     }
 }
 
-/// The largest total population a demand file may hold, and the largest
-/// total of a weight list: 10^15, the bound the models put on every total.
-/// It is far above any city (China: 1.4 × 10^9 residents) and keeps sums of
-/// counts exact (a `f64` holds every whole number up to 9 × 10^15), where
-/// larger totals would print as `inf` residents and a `NaN%` share.
-pub const MAX_TOTAL_DEMAND: f64 = 1e15;
-
-/// Refuses values whose running total exceeds [`MAX_TOTAL_DEMAND`], naming
-/// the record where it does (`record(k)` for the `k`-th value).
+/// Refuses values whose running total exceeds [`MAX_TOTAL`] (the bound the
+/// models put on every total, far above any city's population), naming the
+/// record where it does (`record(k)` for the `k`-th value). Larger totals would
+/// print as `inf` residents and a `NaN%` share.
 ///
 /// # Errors
 /// [`Error::BadRecord`] naming `source` and the record.
@@ -265,18 +260,19 @@ pub(crate) fn check_total(
     values: impl IntoIterator<Item = f64>,
     record: impl Fn(usize) -> String,
 ) -> Result<()> {
-    let mut total = 0.0;
-    for (k, v) in values.into_iter().enumerate() {
-        total += v;
-        if total.is_nan() || total > MAX_TOTAL_DEMAND {
-            return Err(Error::record(
+    // The sum stops at the value that passes the bound: `last` is that value.
+    let mut last = f64::NAN;
+    match total_over_limit(values.into_iter().inspect(|&v| last = v)) {
+        Some((k, total)) => {
+            let v = last;
+            Err(Error::record(
                 source,
                 record(k),
-                format!("{what} {v:e} brings the total to {total:e}, above the largest total accepted ({MAX_TOTAL_DEMAND:e})"),
-            ));
+                format!("{what} {v:e} brings the total to {total:e}, above the largest total accepted ({MAX_TOTAL:e})"),
+            ))
         }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Shares that fill in age groups a demand table lacks.
