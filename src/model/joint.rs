@@ -847,11 +847,16 @@ impl JointPlan {
                 for (g, cols) in d.groups.iter().zip(&served) {
                     zone_rows[g.zone].extend(cols.clone().map(|c| (c, g.weight)));
                 }
+                // In shares of the zone's weight, not in weights: HiGHS drops
+                // coefficients below 1e-9, which would leave `t` free in a zone
+                // of tiny weights (a zone of weight 2e-308 read as share 1).
                 for (z, mut coefs) in zone_rows.into_iter().enumerate() {
-                    if d.zone_weight[z] > 0.0 {
-                        coefs.push((t, -d.zone_weight[z]));
+                    let weight = d.zone_weight[z];
+                    if weight > 0.0 {
+                        coefs.iter_mut().for_each(|(_, w)| *w /= weight);
+                        coefs.push((t, -1.0));
                         rows.push(Row {
-                            lower: -d.zone_covered[z],
+                            lower: -d.zone_covered[z] / weight,
                             upper: f64::INFINITY,
                             coefs,
                         });
@@ -1779,6 +1784,18 @@ mod tests {
         assert_eq!(fair.services[0].new_sites, vec![0, 1]);
         assert_eq!(fair.services[0].covered, 21.0);
         assert_eq!(fair.presolve.sites_after, 2);
+    }
+
+    #[test]
+    fn equity_on_tiny_weights_is_the_share_not_a_dropped_row() {
+        // Zone weights of 2e-308 fell below HiGHS's smallest coefficient
+        // (1e-9): the share row vanished, `t` went to 1, and the plan was
+        // "optimal" at share 0 with bound 1 (found by tests/fuzz.rs).
+        let w = f64::MIN_POSITIVE;
+        let service = JointService::new("s", cov(2, vec![vec![0]]), vec![w, w]).zones(vec![0, 1]);
+        let plan = JointPlan::new(1, vec![service]).unwrap();
+        let fair = solve(&plan.objective(JointObjective::MinShare));
+        assert_eq!((fair.objective, fair.bound), (0.0, 0.0));
     }
 
     #[test]
