@@ -1121,3 +1121,89 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+#[test]
+fn a_full_stdout_is_an_error_with_exit_code_1_for_every_command() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    let (cmp, demo) = (data("compare.toml"), data("demo.toml"));
+    let commands: [&[&str]; 9] = [
+        &["--help"],
+        &["--version"],
+        &["demo"],
+        &["gaps", "--demo", "--json"],
+        &["plan", demo.to_str().unwrap()],
+        &["compare", cmp.to_str().unwrap(), "--out", "cmp"],
+        &[
+            "solve", "--model", "p-median", "--costs", "c.csv", "--p", "1",
+        ],
+        &[
+            "solve", "--model", "lscp", "--costs", "c.csv", "--radius", "0.5",
+        ],
+        &["generate-district", "--residents", "3000", "--out", "d"],
+    ];
+    for args in commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::from(full))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot access standard output: No space left on device")
+                && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn every_documented_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    let code = |args: &[&str]| {
+        let out = lifecircle(args, dir.path());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let solve = ["solve", "--model", "p-median", "--costs", "c.csv"];
+    // 0: done.
+    assert_eq!(code(&[&solve[..], &["--p", "1"]].concat()).0, Some(0));
+    assert_eq!(code(&["--help"]).0, Some(0));
+    // 1: bad input, mistyped arguments included (clap's own code would be 2).
+    for args in [
+        &[&solve[..], &["--p", "-1"]].concat()[..],
+        &[&solve[..], &["--p", "1", "--colour"]].concat(),
+        &["solve", "--model", "nope", "--costs", "c.csv"],
+        &["solve", "--model", "lscp"],
+        &[],
+        &["plan"],
+        &[&solve[..], &["--p", "9"]].concat(),
+        &["plan", "missing.toml"],
+    ] {
+        let (c, err) = code(args);
+        assert_eq!(c, Some(1), "{args:?}: {err}");
+        assert!(!err.is_empty(), "{args:?} says nothing");
+    }
+    // 2: an infeasible covering, or a compare run in which a variant failed.
+    let (c, err) = code(&[
+        "solve", "--model", "lscp", "--costs", "c.csv", "--radius", "0.5",
+    ]);
+    assert_eq!(c, Some(2), "{err}");
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }\n",
+    );
+    let (c, err) = code(&["compare", s.to_str().unwrap(), "--out", "cmp"]);
+    assert_eq!(c, Some(2), "{err}");
+}

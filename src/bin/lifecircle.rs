@@ -8,6 +8,41 @@ use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
 use lifecircle::scenario::{PlanReport, Scenario};
 
+/// `print!` through [`emit`]: a full disk or `/dev/full` is an error, not a panic.
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// The one path to standard output. A closed pipe ends the process by SIGPIPE
+/// (see `main`); any other write error becomes [`lifecircle::Error::Io`].
+fn emit(text: std::fmt::Arguments) -> lifecircle::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(stdout_failed)
+}
+
+fn stdout_failed(source: std::io::Error) -> lifecircle::Error {
+    lifecircle::Error::Io {
+        path: "standard output".into(),
+        source,
+    }
+}
+
+/// Prints an error on standard error, which may itself be full or closed:
+/// there is nowhere left to report that, so the exit code alone tells.
+fn report_error(e: &dyn std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {e}");
+}
+
 #[derive(Parser)]
 #[command(
     name = "lifecircle",
@@ -133,22 +168,30 @@ fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
     let district = District::generate(&p)?;
     let scenario = district.write(&args.out)?;
     let s = district.summary();
-    println!(
+    outln!(
         "Synthetic district (seed {}): {} nodes, {} edges, {} blocks",
-        p.seed, s.nodes, s.edges, s.blocks
-    );
-    println!(
+        p.seed,
+        s.nodes,
+        s.edges,
+        s.blocks
+    )?;
+    outln!(
         "Residents: {} ({} aged 60+, {} under 6) in {} buildings, {} communities",
-        s.residents, s.aged_60_plus, s.under_6, s.buildings, s.communities
-    );
-    println!(
+        s.residents,
+        s.aged_60_plus,
+        s.under_6,
+        s.buildings,
+        s.communities
+    )?;
+    outln!(
         "Existing facilities: {}; candidate sites: {}",
-        s.facilities, s.candidates
-    );
-    println!(
+        s.facilities,
+        s.candidates
+    )?;
+    outln!(
         "Wrote nodes.csv, edges.csv, population.csv, facilities.csv, candidates.csv and {}",
         scenario.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -271,9 +314,9 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
                 let v = serde_json::json!({"model": model, "status": "infeasible", "message": message,
                     "infeasible_demand": demand, "objective": null, "bound": null, "gap": null,
                     "sites": [], "seconds": seconds});
-                println!("{v}");
+                outln!("{v}")?;
             } else {
-                println!("{model}: infeasible: {message}");
+                outln!("{model}: infeasible: {message}")?;
             }
             return Ok(ExitCode::from(2));
         }
@@ -284,21 +327,22 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
             "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
             "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
             "timings": sol.timings, "presolve": sol.presolve});
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        println!("{model} on {n_demand} demand points x {n_sites} sites");
-        println!(
+        outln!("{model} on {n_demand} demand points x {n_sites} sites")?;
+        outln!(
             "objective {}  bound {}  gap {:.4}%  status {}",
             sol.objective,
             sol.bound,
             100.0 * sol.gap,
             sol.status
-        );
-        println!("sites {:?}", sol.sites);
-        println!(
+        )?;
+        outln!("sites {:?}", sol.sites)?;
+        outln!(
             "seconds {seconds:.3} (read {read_s:.3}, heuristic {:.3}, mip {:.3})",
-            sol.timings.heuristic_s, sol.timings.mip_s
-        );
+            sol.timings.heuristic_s,
+            sol.timings.mip_s
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -376,15 +420,15 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
         maps(dir, name, &report)?;
     }
     if out.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", plan_text(&report));
-        println!("Plan written to {}", out.geojson.display());
+        out!("{}", plan_text(&report))?;
+        outln!("Plan written to {}", out.geojson.display())?;
         if let Some(dir) = &out.map {
-            println!("Maps written to {}", dir.join("report.html").display());
+            outln!("Maps written to {}", dir.join("report.html").display())?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -441,15 +485,15 @@ fn gaps(
         write(path, gaps_geojson(&report).to_string())?;
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", gaps_text(&report));
+        out!("{}", gaps_text(&report))?;
         for (what, path) in [("Gap table", &csv), ("Demand map", &geojson)] {
             if let Some(p) = path {
-                println!("{what} written to {}", p.display());
+                outln!("{what} written to {}", p.display())?;
             }
         }
     }
@@ -490,16 +534,16 @@ fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> 
     write(&out.join("report.html"), plan_html(&pages))?;
     if json {
         let v = serde_json::json!({"rows": rows, "variants": outcomes});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", comparison_text(&rows));
-        println!(
+        out!("{}", comparison_text(&rows))?;
+        outln!(
             "Comparison written to {} (comparison.csv, report.html with maps, variant-N.geojson in variant order)",
             out.display()
-        );
+        )?;
     }
     let failed = outcomes
         .iter()
@@ -519,10 +563,27 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    match run(Cli::parse()) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Exit code 2 means "infeasible" (solve) or "a variant failed" (compare):
+        // a mistyped argument is bad input, code 1, like any other.
+        Err(e) => {
+            let printed = e.print();
+            return match (e.use_stderr(), printed) {
+                // --help and --version
+                (false, Ok(())) => ExitCode::SUCCESS,
+                (false, Err(source)) => {
+                    report_error(&stdout_failed(source));
+                    ExitCode::FAILURE
+                }
+                (true, _) => ExitCode::FAILURE,
+            };
+        }
+    };
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            report_error(&e);
             ExitCode::FAILURE
         }
     }
