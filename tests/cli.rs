@@ -1207,3 +1207,73 @@ fn every_documented_exit_code() {
     let (c, err) = code(&["compare", s.to_str().unwrap(), "--out", "cmp"]);
     assert_eq!(c, Some(2), "{err}");
 }
+
+#[test]
+fn options_that_would_do_nothing_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    std::fs::write(dir.path().join("w.csv"), "1\n10\n1\n").unwrap();
+    let refused = |args: &[&str], needle: &str| {
+        let mut all = vec!["solve", "--costs", "c.csv"];
+        all.extend_from_slice(args);
+        let out = lifecircle(&all, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    };
+    let lscp = ["--model", "lscp", "--radius", "1"];
+    refused(
+        &[&lscp[..], &["--weights", "w.csv"]].concat(),
+        "invalid parameter --weights: lscp covers every demand point, whatever its weight: drop --weights",
+    );
+    refused(
+        &[&lscp[..], &["--p", "2"]].concat(),
+        "invalid parameter --p: lscp finds the fewest sites itself",
+    );
+    for model in ["p-median", "p-center"] {
+        refused(
+            &["--model", model, "--p", "1", "--radius", "3"],
+            "invalid parameter --radius: p-median and p-center minimise costs",
+        );
+    }
+
+    // candidates picks network nodes; beside a candidate table it would be ignored.
+    std::fs::write(dir.path().join("sites.csv"), "id,lon,lat\nc1,24.94,60.17\n").unwrap();
+    for kind in ["all_nodes", "intersections"] {
+        fails_with(
+            "",
+            &format!("new_sites = {{ pharmacy = 1 }}\ncandidates = \"{kind}\"\ncandidate_sites = {:?}", dir.path().join("sites.csv").display().to_string()),
+            &data("helsinki.osm.pbf"),
+            &data("population_grid_2020.csv"),
+            &format!("invalid parameter plan.candidates: candidates = \"{kind}\" picks network nodes, but candidate_sites = "),
+        );
+    }
+
+    // A repeated key in a JSON scenario, at the top or in a table, is refused
+    // as TOML refuses it, instead of the last one winning.
+    let (pbf, pop) = (data("helsinki.osm.pbf"), data("population_grid_2020.csv"));
+    for (json, needle) in [
+        (
+            format!(r#"{{"osm": {pbf:?}, "population": {pop:?}, "osm": "other.pbf"}}"#),
+            "duplicate key: `osm`",
+        ),
+        (
+            format!(
+                r#"{{"osm": {pbf:?}, "population": {pop:?},
+  "plan": {{"new_sites": {{"pharmacy": 1}}, "budget": 5, "budget": 0.5}}}}"#
+            ),
+            "line 2",
+        ),
+        (
+            "[1, 2]".to_string(),
+            "must be a JSON object of scenario keys, got a array",
+        ),
+    ] {
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, &json).unwrap();
+        let out = lifecircle(&["plan", path.to_str().unwrap()], dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{json}: {err}");
+        assert!(err.contains(needle), "{json}: {err}");
+    }
+}

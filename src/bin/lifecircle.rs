@@ -219,10 +219,10 @@ struct SolveArgs {
     /// Cost matrix CSV without header: one row per demand point, one column per site.
     #[arg(long)]
     costs: Option<PathBuf>,
-    /// Demand weights, one number per line (default: all 1).
+    /// Demand weights, one number per line (default: all 1; not for lscp).
     #[arg(long)]
     weights: Option<PathBuf>,
-    /// Number of sites to open (besides fixed ones).
+    /// Number of sites to open besides fixed ones (not for lscp).
     #[arg(long)]
     p: Option<usize>,
     /// Coverage radius for mclp and lscp, in the cost unit.
@@ -248,6 +248,33 @@ struct SolveArgs {
 fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     use lifecircle::model::{CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
     use lifecircle::{instances, Error};
+    // An option the model has no use for would look as if it had been applied.
+    let unused: &[(&str, bool, &str)] = match args.model {
+        ModelKind::Lscp => &[
+            (
+                "weights",
+                args.weights.is_some(),
+                "lscp covers every demand point, whatever its weight",
+            ),
+            (
+                "p",
+                args.p.is_some(),
+                "lscp finds the fewest sites itself (mclp takes a count)",
+            ),
+        ],
+        ModelKind::PMedian | ModelKind::PCenter => &[(
+            "radius",
+            args.radius.is_some(),
+            "p-median and p-center minimise costs, they have no coverage radius",
+        )],
+        ModelKind::Mclp => &[],
+    };
+    if let Some((name, _, why)) = unused.iter().find(|(_, given, _)| *given) {
+        return Err(Error::InvalidParameter {
+            name: format!("--{name}"),
+            message: format!("{why}: drop --{name}"),
+        });
+    }
     let t0 = std::time::Instant::now();
     let (costs, file_p) = match (&args.orlib, &args.costs) {
         (Some(path), _) => {
