@@ -535,8 +535,9 @@ impl Scenario {
     /// parser's message (unknown keys included) if malformed.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let (mut table, dir) = read_scenario_table(path.as_ref())?;
-        table.remove("variant");
-        table.remove("grid");
+        for key in ["variant", "grid", "max_variants"] {
+            table.remove(key);
+        }
         Self::from_table(table, &dir, &path.as_ref().display().to_string())
     }
 

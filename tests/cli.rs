@@ -967,7 +967,8 @@ fn generate_district_writes_a_scenario_that_plans_and_compares() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("residents: must lie in 1..=100000000, got -3"));
     // Negative numbers reach the parameter checks, not clap's "unexpected argument".
     for (args, needle) in [
         (&["--block-m", "-5"][..], "block_m: must be > 0, got -5"),
@@ -1276,4 +1277,101 @@ fn options_that_would_do_nothing_are_refused() {
         assert_eq!(out.status.code(), Some(1), "{json}: {err}");
         assert!(err.contains(needle), "{json}: {err}");
     }
+}
+
+#[test]
+fn compare_counts_first_checks_its_folder_first_and_reports_every_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = lifecircle(args, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out, err)
+    };
+    // 8 keys x 10 values: 10^8 variants, refused before any is built.
+    let keys: String = (0..8)
+        .map(|k| format!("\"plan.capacity.k{k}\" = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"))
+        .collect();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!("new_sites = {{ pharmacy = 1 }}\n[grid]\n{keys}"),
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("100000000 variants") && err.contains("exceed the limit of 1000"),
+        "{err}"
+    );
+
+    // A corrupt OSM file fails its own variant, not the run; the folder is
+    // checked before anything is solved.
+    let corrupt = dir.path().join("corrupt.osm.pbf");
+    std::fs::write(
+        &corrupt,
+        &std::fs::read(data("helsinki.osm.pbf")).unwrap()[..100_000],
+    )
+    .unwrap();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!(
+            "new_sites = {{ pharmacy = 1 }}\n[[variant]]\nname = \"fine\"\n[[variant]]\nname = \"corrupt\"\nosm = {:?}\n",
+            corrupt.display().to_string()
+        ),
+    );
+    std::fs::write(dir.path().join("taken"), "a file").unwrap();
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--out", "taken"]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("taken") && !err.contains("corrupt.osm.pbf"),
+        "{err}"
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--json", "--out", "c"]);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(
+        (rows[0]["variant"].as_str(), rows[0]["status"].as_str()),
+        (Some("fine"), Some("optimal"))
+    );
+    assert_eq!(rows[1]["variant"], "corrupt");
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("corrupt.osm.pbf"),
+        "{}",
+        rows[1]
+    );
+
+    // 21 variants: above --max-variants 20; within the default, a table row
+    // for each but details and maps for the first 20 only.
+    let limits: Vec<String> = (10..31).map(|t| format!("{t}.0")).collect();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!(
+            "new_sites = {{ pharmacy = 1 }}\n[grid]\n\"plan.time_limit_s\" = [{}]\n",
+            limits.join(", ")
+        ),
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--max-variants", "20"]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("21 variants (1 listed x grid lists of 21) exceed the limit of 20"),
+        "{err}"
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--out", "many"]);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("report.html with the table and the maps of 20 variants"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("many/report.html")).unwrap();
+    assert_eq!(html.matches("<section").count(), 20);
+    assert_eq!(html.matches("<svg").count(), 20);
+    assert!(html.contains("plan.time_limit_s=30.0"));
+    assert!(html.contains("Details and maps of 20 of the 21 variants"));
+    assert!(dir.path().join("many/variant-21.geojson").exists());
 }

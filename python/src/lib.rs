@@ -586,19 +586,23 @@ fn service_catalogue(path: Option<std::path::PathBuf>) -> PyResult<String> {
 
 /// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
 /// strings with absolute paths, ready to pickle and ship to other processes.
+/// More than `max_variants` (default: the file's, else 1000) are refused
+/// before any is built.
 #[pyfunction]
-fn scenario_variants(path: std::path::PathBuf) -> PyResult<Vec<(String, String)>> {
-    let comparison = lifecircle::compare::Comparison::from_file(&path).py_err()?;
-    Ok(comparison
-        .variants
-        .into_iter()
+#[pyo3(signature = (path, max_variants=None))]
+fn scenario_variants(
+    path: std::path::PathBuf,
+    max_variants: Option<usize>,
+) -> PyResult<Vec<(String, String)>> {
+    let comparison = lifecircle::compare::Comparison::from_file(&path, max_variants).py_err()?;
+    comparison
+        .variants()
         .map(|v| {
-            (
-                v.name,
-                serde_json::to_string(&v.scenario).expect("scenarios serialise"),
-            )
+            let v = v.py_err()?;
+            let json = serde_json::to_string(&v.scenario).expect("scenarios serialise");
+            Ok((v.name, json))
         })
-        .collect())
+        .collect()
 }
 
 /// Runs one variant (a scenario as JSON, from `scenario_variants`); returns

@@ -95,6 +95,9 @@ enum Command {
         /// Print one JSON object (rows and every variant's report) instead of the table.
         #[arg(long)]
         json: bool,
+        /// Run up to this many variants (default: the file's `max_variants`, else 1000).
+        #[arg(long)]
+        max_variants: Option<usize>,
     },
     /// Run a scenario file (TOML or JSON; format in the `scenario` module docs).
     Plan {
@@ -148,6 +151,9 @@ struct DistrictArgs {
     /// Candidate sites (default: one per 100 residents).
     #[arg(long)]
     candidates: Option<usize>,
+    /// Allow a district beyond 2,000,000 nodes or 200 MB of tables (up to ten times that).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
@@ -165,6 +171,7 @@ fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
         .residents_per_building
         .unwrap_or(p.residents_per_building);
     p.candidate_sites = args.candidates.or(p.candidate_sites);
+    p.allow_large = args.allow_large;
     let district = District::generate(&p)?;
     let scenario = district.write(&args.out)?;
     let s = district.summary();
@@ -427,7 +434,8 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             scenario,
             out,
             json,
-        } => return compare(&scenario, &out, json),
+            max_variants,
+        } => return compare(&scenario, &out, json, max_variants),
         Command::Plan { scenario, out } => {
             let name = scenario.file_stem().map_or_else(
                 || scenario.display().to_string(),
@@ -527,38 +535,71 @@ fn gaps(
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> {
+fn compare(
+    path: &Path,
+    out: &Path,
+    json: bool,
+    max_variants: Option<usize>,
+) -> lifecircle::Result<ExitCode> {
     use lifecircle::compare::{comparison_rows, Comparison, VariantResult};
+    use lifecircle::map::{comparison_html, MAX_DETAILED_VARIANTS};
     use lifecircle::report::{comparison_csv, comparison_text};
-    let comparison = Comparison::from_file(path)?;
-    let bar = indicatif::ProgressBar::new(comparison.variants.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} variants  {elapsed}  {msg}")
-            .expect("a valid template"),
-    );
-    let outcomes = comparison.run(|done, _, name| {
-        bar.set_position(done as u64);
-        bar.set_message(name.to_string());
-    })?;
-    bar.finish_and_clear();
-    let rows = comparison_rows(&outcomes);
+    let comparison = Comparison::from_file(path, max_variants)?;
+    // The output folder before any solving: a mistake there must not cost the run.
     std::fs::create_dir_all(out).map_err(|e| lifecircle::Error::Io {
         path: out.to_path_buf(),
         source: e,
     })?;
-    write(&out.join("comparison.csv"), comparison_csv(&rows))?;
-    let style = MapStyle::default();
-    let mut pages = Vec::new();
-    for (k, o) in outcomes.iter().enumerate() {
-        if let VariantResult::Plan(report) = &o.result {
-            write(
-                &out.join(format!("variant-{}.geojson", k + 1)),
-                plan_geojson(report).to_string(),
-            )?;
-            pages.push((o.name.clone(), report.as_ref(), plan_svgs(report, &style)?));
-        }
+    for file in ["comparison.csv", "report.html"] {
+        write(&out.join(file), "")?;
     }
-    write(&out.join("report.html"), plan_html(&pages))?;
+    let total = comparison.count();
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} variants  {elapsed}  {msg}")
+            .expect("a valid template"),
+    );
+    // Kept per variant: its rows, its JSON (only for --json) and, for the
+    // first few, its report and maps; everything else is written and dropped.
+    let mut rows = vec![Vec::new(); total];
+    let mut outcomes = vec![serde_json::Value::Null; if json { total } else { 0 }];
+    let mut detailed = Vec::new();
+    let style = MapStyle::default();
+    let mut failed = false;
+    comparison.run(|k, outcome| {
+        bar.inc(1);
+        bar.set_message(outcome.name.clone());
+        rows[k] = comparison_rows(std::slice::from_ref(&outcome));
+        if json {
+            outcomes[k] = serde_json::to_value(&outcome).expect("reports serialise");
+        }
+        match outcome.result {
+            VariantResult::Plan(report) => {
+                write(
+                    &out.join(format!("variant-{}.geojson", k + 1)),
+                    plan_geojson(&report).to_string(),
+                )?;
+                if k < MAX_DETAILED_VARIANTS {
+                    let maps = plan_svgs(&report, &style)?;
+                    detailed.push((k, outcome.name, report, maps));
+                }
+            }
+            VariantResult::Error(_) => failed = true,
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    let rows: Vec<_> = rows.into_iter().flatten().collect();
+    write(&out.join("comparison.csv"), comparison_csv(&rows))?;
+    detailed.sort_by_key(|d| d.0);
+    let pages: Vec<_> = detailed
+        .iter()
+        .map(|(_, name, report, maps)| (name.clone(), report.as_ref(), maps.clone()))
+        .collect();
+    write(
+        &out.join("report.html"),
+        comparison_html(&rows, &pages, total),
+    )?;
     if json {
         let v = serde_json::json!({"rows": rows, "variants": outcomes});
         outln!(
@@ -567,14 +608,19 @@ fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> 
         )?;
     } else {
         out!("{}", comparison_text(&rows))?;
+        let maps = if pages.len() < total {
+            format!(
+                "report.html with the table and the maps of {} variants",
+                pages.len()
+            )
+        } else {
+            "report.html with maps".to_string()
+        };
         outln!(
-            "Comparison written to {} (comparison.csv, report.html with maps, variant-N.geojson in variant order)",
+            "Comparison written to {} (comparison.csv, {maps}, variant-N.geojson in variant order)",
             out.display()
         )?;
     }
-    let failed = outcomes
-        .iter()
-        .any(|o| matches!(o.result, VariantResult::Error(_)));
     Ok(if failed {
         ExitCode::from(2)
     } else {
