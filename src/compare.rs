@@ -33,6 +33,16 @@
 //! ```
 //! gives four variants: `everyone equal, plan.new_sites.elderly_canteen=2`, ….
 //!
+//! # How many, and what fails
+//! The variants are counted (listed variants times the product of the grid's
+//! list sizes) before any is built, and more than [`MAX_VARIANTS`] are
+//! refused unless the file says `max_variants = N` (a top-level key) or the
+//! caller allows more. [`Comparison::variant`] builds one variant from its
+//! index and [`Comparison::run`] hands each outcome on as it is ready, so
+//! memory does not grow with the number of variants. A variant that fails
+//! (infeasible, a budget below the cheapest site, a missing or corrupt input
+//! file) is an outcome with its error; the others still run.
+//!
 //! Variants that differ only in their `[plan]` share one reading of the
 //! network, residents and facilities and one set of walking distances. The
 //! distances are searched as far as the variant walking farthest needs; each

@@ -75,7 +75,7 @@ def test_variants_beyond_the_cap_are_refused_before_any_is_built(tmp_path, root)
     data = root / "data" / "helsinki"
     head = (
         f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
-        "aging_ratio = 0.1471\n[plan]\nnew_sites = { pharmacy = 1 }\n[grid]\n"
+        "aging_ratio = 0.1471\nunder_6_ratio = 0.072\n[plan]\nnew_sites = { pharmacy = 1 }\n[grid]\n"
     )
     huge = tmp_path / "huge.toml"
     # 8 keys x 10 values: 10^8 variants, which used to abort the interpreter.
