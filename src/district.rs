@@ -170,6 +170,34 @@ pub struct DistrictParams {
     pub candidate_sites: Option<usize>,
     /// Longitude and latitude of the south-west corner (default: Yuncheng).
     pub origin: (f64, f64),
+    /// Allow a district whose [estimate](DistrictParams::estimate) exceeds
+    /// [`MAX_NODES`] nodes or [`MAX_BYTES`] of files, up to ten times that.
+    pub allow_large: bool,
+}
+
+/// Nodes a district may have unless [`DistrictParams::allow_large`] is set
+/// (four times the 527,116 nodes of the densest graph in `benches/README.md`).
+pub const MAX_NODES: u64 = 2_000_000;
+/// Bytes of tables a district may write unless [`DistrictParams::allow_large`] is set.
+pub const MAX_BYTES: u64 = 200_000_000;
+/// How much further [`DistrictParams::allow_large`] goes.
+const LARGE_FACTOR: u64 = 10;
+
+/// The size [`DistrictParams::estimate`] expects, before anything is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DistrictSize {
+    /// Blocks of the grid.
+    pub blocks: u64,
+    /// Network nodes (street and footpath nodes, one door per building).
+    pub nodes: u64,
+    /// Network edges.
+    pub edges: u64,
+    /// Buildings (demand points).
+    pub buildings: u64,
+    /// Existing facilities and candidate sites.
+    pub sites: u64,
+    /// Bytes of the CSV tables.
+    pub bytes: u64,
 }
 
 impl DistrictParams {
@@ -190,6 +218,7 @@ impl DistrictParams {
             street_removal: 0.1,
             candidate_sites: None,
             origin: (110.98, 35.00),
+            allow_large: false,
         }
     }
 
@@ -265,6 +294,50 @@ impl DistrictParams {
         self
     }
 
+    /// Allows a district beyond [`MAX_NODES`] or [`MAX_BYTES`] (up to ten times).
+    pub fn allow_large(mut self, allow: bool) -> Self {
+        self.allow_large = allow;
+        self
+    }
+
+    /// The size of the district these parameters give, from the layout's
+    /// rules (an upper estimate: removed streets and diagonals are ignored;
+    /// the defaults estimate 55,300 nodes for 52,245 generated). Call it on
+    /// parameters within the ranges of [`DistrictParams::validate`].
+    pub fn estimate(&self) -> DistrictSize {
+        let (nx, ny) = self.grid();
+        let (nx, ny) = (nx as f64, ny as f64);
+        let blocks = nx * ny;
+        let k1 = self.lanes as f64 + 1.0;
+        let segments = nx * (ny + 1.0) + (nx + 1.0) * ny;
+        // Each street cut into a multiple of lanes + 1 parts, each footpath into parts of the spacing.
+        let street_parts = (self.block_m / self.node_spacing_m).max(k1);
+        let lane_parts = (self.block_m / self.node_spacing_m).max(1.0);
+        let buildings = (self.residents as f64 / self.residents_per_building).max(blocks * 0.85);
+        let network = (nx + 1.0) * (ny + 1.0)
+            + segments * (street_parts - 1.0)
+            + blocks * self.lanes as f64 * (lane_parts - 1.0);
+        let nodes = network + buildings;
+        let edges = segments * street_parts + blocks * self.lanes as f64 * lane_parts + buildings;
+        let facilities: f64 =
+            SHOPS_PER_10K.iter().map(|(_, r)| r).sum::<f64>() * self.residents as f64 / 10_000.0;
+        let candidates = self
+            .candidate_sites
+            .map_or(self.residents as f64 / 100.0, |c| c as f64);
+        // Bytes per line of nodes.csv, edges.csv, population.csv, facilities.csv, candidates.csv.
+        let bytes =
+            nodes * 32.0 + edges * 24.0 + buildings * 60.0 + facilities * 42.0 + candidates * 80.0;
+        // Saturating casts: an absurd estimate stays an absurd number, never wraps.
+        DistrictSize {
+            blocks: blocks as u64,
+            nodes: nodes.ceil() as u64,
+            edges: edges.ceil() as u64,
+            buildings: buildings.ceil() as u64,
+            sites: (facilities + candidates).ceil() as u64,
+            bytes: bytes.ceil() as u64,
+        }
+    }
+
     /// Block columns and rows of the grid: the built-up area
     /// (`residents / density`) in blocks of `block_m`, as square as possible.
     fn grid(&self) -> (usize, usize) {
@@ -274,16 +347,40 @@ impl DistrictParams {
         (nx, blocks.div_ceil(nx))
     }
 
-    /// Checks every parameter.
+    /// Checks every parameter against its range (below), then the
+    /// [estimated size](DistrictParams::estimate) against [`MAX_NODES`] and
+    /// [`MAX_BYTES`] (ten times those with `allow_large`), so that nothing
+    /// is allocated for a district that would not fit.
+    ///
+    /// | parameter | range |
+    /// |---|---|
+    /// | `residents` | 1 to 100,000,000 |
+    /// | `aging_ratio`, `under_6_ratio` | 0 to 1, together at most 1 |
+    /// | `density_per_km2` | 100 to 200,000 |
+    /// | `block_m` | 20 to 5,000 |
+    /// | `node_spacing_m` | 1 to `block_m` |
+    /// | `lanes` | 1 to 50 |
+    /// | `residents_per_building` | 1 to 100,000 |
+    /// | `street_removal` | 0 to 0.5 |
+    /// | `candidate_sites` | 1 to 10,000,000 |
+    /// | `communities` | 1 to the number of blocks |
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming the parameter, its value and what
-    /// is allowed; for too many communities, how many blocks there are.
+    /// is allowed; for too many communities, how many blocks there are; for
+    /// too large a district, its estimated nodes and bytes and the limits.
+    ///
+    /// ```
+    /// use lifecircle::district::DistrictParams;
+    /// let dense = DistrictParams::new(928_334).node_spacing_m(1.0).lanes(10);
+    /// assert!(dense.estimate().nodes > 3_000_000);
+    /// assert!(dense.validate().unwrap_err().to_string().contains("allow_large"));
+    /// ```
     pub fn validate(&self) -> Result<()> {
-        if self.residents < 1 {
+        if !(1..=100_000_000).contains(&self.residents) {
             return Err(Error::param(
                 "residents",
-                format!("must be >= 1, got {}", self.residents),
+                format!("must lie in 1..=100000000, got {}", self.residents),
             ));
         }
         for (name, r) in [
@@ -302,13 +399,26 @@ impl DistrictParams {
             ));
         }
         let positive = [
-            ("block_m", self.block_m),
-            ("density_per_km2", self.density_per_km2),
-            ("node_spacing_m", self.node_spacing_m),
-            ("residents_per_building", self.residents_per_building),
+            ("block_m", self.block_m, 20.0, 5_000.0),
+            ("density_per_km2", self.density_per_km2, 100.0, 200_000.0),
+            ("node_spacing_m", self.node_spacing_m, 1.0, 5_000.0),
+            (
+                "residents_per_building",
+                self.residents_per_building,
+                1.0,
+                100_000.0,
+            ),
         ];
-        if let Some((name, v)) = positive.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
-            return Err(Error::param(name, format!("must be > 0, got {v}")));
+        if let Some((name, v, lo, hi)) = positive
+            .iter()
+            .find(|(_, v, lo, hi)| !(v.is_finite() && *v > 0.0 && (lo..=hi).contains(&v)))
+        {
+            let why = if v.is_finite() && *v > 0.0 {
+                format!("must lie in {lo}..={hi}, got {v}")
+            } else {
+                format!("must be > 0, got {v}")
+            };
+            return Err(Error::param(name, why));
         }
         if self.node_spacing_m > self.block_m {
             return Err(Error::param(
@@ -325,6 +435,12 @@ impl DistrictParams {
                 "must be >= 1: buildings open onto footpaths",
             ));
         }
+        if self.lanes > 50 {
+            return Err(Error::param(
+                "lanes",
+                format!("must lie in 1..=50, got {}", self.lanes),
+            ));
+        }
         if !(0.0..=0.5).contains(&self.street_removal) {
             return Err(Error::param(
                 "street_removal",
@@ -338,6 +454,34 @@ impl DistrictParams {
             return Err(Error::param(
                 "candidate_sites",
                 "must be >= 1: the scenario plans on the candidate table",
+            ));
+        }
+        if let Some(n) = self.candidate_sites.filter(|&n| n > 10_000_000) {
+            return Err(Error::param(
+                "candidate_sites",
+                format!("must lie in 1..=10000000, got {n}"),
+            ));
+        }
+        let size = self.estimate();
+        let factor = if self.allow_large { LARGE_FACTOR } else { 1 };
+        if size.nodes > MAX_NODES * factor || size.bytes > MAX_BYTES * factor {
+            let hint = if self.allow_large {
+                "even with allow_large"
+            } else {
+                "set allow_large (--allow-large) to go up to ten times that"
+            };
+            return Err(Error::param(
+                "district size",
+                format!(
+                    "these parameters give about {} nodes, {} edges, {} buildings and {} sites in {} MB of tables, beyond the limit of {} nodes and {} MB ({hint}); fewer residents, a larger node_spacing_m, fewer lanes or candidates make it smaller",
+                    size.nodes,
+                    size.edges,
+                    size.buildings,
+                    size.sites,
+                    size.bytes / 1_000_000,
+                    MAX_NODES * factor,
+                    MAX_BYTES * factor / 1_000_000
+                ),
             ));
         }
         let (nx, ny) = self.grid();
@@ -980,8 +1124,9 @@ impl District {
     /// returns the scenario's path.
     ///
     /// The scenario runs with `lifecircle plan` and `lifecircle gaps`: it sites
-    /// one elderly canteen per 8 communities (at least one) within a budget of
-    /// twice that, and holds two `[[variant]]` tables for `lifecircle compare`
+    /// one elderly canteen per 8 communities (at least one, at most one per
+    /// candidate) within a budget of 2 per canteen, raised where needed to
+    /// what the cheapest candidates cost (so that the plan always runs), and holds two `[[variant]]` tables for `lifecircle compare`
     /// (twice the canteens; canteens with health stations, residents aged 60+
     /// counted twice).
     ///
@@ -1035,9 +1180,24 @@ impl District {
         Ok(path)
     }
 
+    /// What `count` new sites may cost: two per site, and never less than
+    /// the `count` cheapest candidates (which may all host a canteen and a
+    /// health station), rounded up to the cent, so that the plan is never
+    /// refused for a budget below the cheapest site.
+    fn budget(&self, count: usize) -> f64 {
+        let mut costs: Vec<f64> = self.candidates.iter().map(|c| c.cost).collect();
+        costs.sort_by(f64::total_cmp);
+        let cheapest: f64 = costs.iter().take(count).sum();
+        ((2 * count) as f64).max((cheapest * 100.0).ceil() / 100.0)
+    }
+
     fn scenario_toml(&self) -> String {
         let p = &self.params;
-        let canteens = (p.communities / 8).max(1);
+        // No more new sites of one service than there are candidates, which
+        // `plan` would refuse.
+        let n_cand = self.candidates.len();
+        let canteens = (p.communities / 8).clamp(1, n_cand);
+        let double = (2 * canteens).min(n_cand);
         let joint_name = format!(
             "{} and {}",
             count_of(canteens, "canteen"),
@@ -1055,21 +1215,21 @@ osm_facilities = false
 [plan]
 candidate_sites = "candidates.csv"
 new_sites = {{ elderly_canteen = {canteens} }}
-budget = {budget}.0
+budget = {budget:?}
 time_limit_s = 60.0
 
 # Variants for `lifecircle compare`: each table is merged into the scenario above.
 [[variant]]
-name = "{double} canteens"
+name = "{double_name}"
 [variant.plan]
 new_sites = {{ elderly_canteen = {double} }}
-budget = {double_budget}.0
+budget = {double_budget:?}
 
 [[variant]]
 name = "{joint_name}, elderly first"
 [variant.plan]
 new_sites = {{ elderly_canteen = {canteens}, health_station = {canteens} }}
-budget = {joint_budget}.0
+budget = {joint_budget:?}
 elderly_weight = 2.0
 "#,
             residents = p.residents,
@@ -1077,10 +1237,10 @@ elderly_weight = 2.0
             young = p.under_6_ratio,
             communities = p.communities,
             seed = p.seed,
-            budget = 2 * canteens,
-            double = 2 * canteens,
-            double_budget = 4 * canteens,
-            joint_budget = 4 * canteens,
+            budget = self.budget(canteens),
+            double_name = count_of(double, "canteen"),
+            double_budget = self.budget(2 * canteens),
+            joint_budget = self.budget(2 * canteens),
         )
     }
 }
@@ -1301,7 +1461,9 @@ mod tests {
     #[test]
     fn bad_parameters_are_named() {
         let err = |p: DistrictParams| p.validate().unwrap_err().to_string();
-        assert!(err(DistrictParams::new(-5)).contains("residents: must be >= 1, got -5"));
+        assert!(
+            err(DistrictParams::new(-5)).contains("residents: must lie in 1..=100000000, got -5")
+        );
         assert!(err(DistrictParams::new(1000).aging_ratio(1.5)).contains("aging_ratio"));
         assert!(err(DistrictParams::new(1000)
             .aging_ratio(0.7)
@@ -1318,6 +1480,9 @@ mod tests {
             .contains("candidate_sites: must be >= 1"));
         assert!(err(DistrictParams::new(1000).node_spacing_m(0.0)).contains("node_spacing_m"));
         assert!(District::generate(&DistrictParams::new(0)).is_err());
+        // Generation validates first: nothing is built for a district beyond the limits.
+        let huge = DistrictParams::new(928_334).node_spacing_m(1.0).lanes(5);
+        assert!(District::generate(&huge).is_err());
     }
 
     #[test]
@@ -1325,5 +1490,114 @@ mod tests {
         assert_eq!(apportion(10, &[1.0, 1.0, 1.0], &[10, 10, 10]), [4, 3, 3]);
         assert_eq!(apportion(10, &[8.0, 1.0, 1.0], &[2, 10, 10]), [2, 4, 4]);
         assert_eq!(apportion(3, &[0.0, 0.0], &[1, 5]), [1, 2]);
+    }
+
+    #[test]
+    fn sizes_beyond_the_limits_are_refused_before_anything_is_built() {
+        let err = |p: DistrictParams| p.validate().unwrap_err().to_string();
+        for (p, needle) in [
+            (
+                DistrictParams::new(1_000_000_000_000),
+                "residents: must lie in 1..=100000000",
+            ),
+            (
+                DistrictParams::new(928_334).candidate_sites(100_000_000),
+                "candidate_sites: must lie in 1..=10000000",
+            ),
+            (
+                DistrictParams::new(928_334).lanes(1_000_000),
+                "lanes: must lie in 1..=50",
+            ),
+            (
+                DistrictParams::new(928_334).density_per_km2(1e-9),
+                "density_per_km2: must lie in 100..=200000, got 0.000000001",
+            ),
+            (
+                DistrictParams::new(928_334).node_spacing_m(0.001),
+                "node_spacing_m: must lie in 1..=5000",
+            ),
+            (
+                DistrictParams::new(928_334).node_spacing_m(1.0).lanes(5),
+                "district size: these parameters give about",
+            ),
+            (
+                DistrictParams::new(928_334).candidate_sites(5_000_000),
+                "MB of tables, beyond the limit of 2000000 nodes and 200 MB (set allow_large",
+            ),
+            (
+                DistrictParams::new(100_000_000)
+                    .node_spacing_m(1.0)
+                    .allow_large(true),
+                "even with allow_large",
+            ),
+        ] {
+            let e = err(p);
+            assert!(e.contains(needle), "{e}");
+        }
+        // allow_large lets a district past the limit.
+        let p = DistrictParams::new(928_334).candidate_sites(5_000_000);
+        assert!(p.clone().allow_large(true).validate().is_ok());
+        // The estimate is an upper one, and close: within 15 % of the nodes
+        // built, and at most twice the bytes (ids are short in small districts).
+        for p in [
+            DistrictParams::new(20_000).communities(3),
+            DistrictParams::new(50_000).node_spacing_m(5.0).lanes(4),
+            DistrictParams::new(3_000).residents_per_building(20.0),
+        ] {
+            let (size, d) = (p.estimate(), District::generate(&p).unwrap());
+            let nodes = d.nodes.len() as f64;
+            assert!(
+                size.nodes as f64 >= nodes && (size.nodes as f64) < 1.15 * nodes,
+                "{size:?} for {nodes} nodes"
+            );
+            let dir = tempfile::tempdir().unwrap();
+            d.write(dir.path()).unwrap();
+            let bytes: u64 = [
+                "nodes.csv",
+                "edges.csv",
+                "population.csv",
+                "facilities.csv",
+                "candidates.csv",
+            ]
+            .iter()
+            .map(|f| std::fs::metadata(dir.path().join(f)).unwrap().len())
+            .sum();
+            assert!(
+                size.bytes >= bytes && size.bytes < 2 * bytes,
+                "{size:?} for {bytes} bytes"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 12,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Small districts, where the budget rule used to fall below the
+        /// cheapest candidate ("budget 2 is below the cheapest candidate
+        /// site (2.29)" at 1,000 residents): the generated scenario plans,
+        /// and so does every variant of it.
+        #[test]
+        fn every_generated_scenario_plans(
+            residents in 1i64..4_000,
+            candidates in proptest::option::of(1usize..6),
+            seed in 0u64..1_000,
+        ) {
+            let mut p = DistrictParams::new(residents).seed(seed);
+            p.candidate_sites = candidates;
+            let dir = tempfile::tempdir().unwrap();
+            let scenario = District::generate(&p).unwrap().write(dir.path()).unwrap();
+            let report = Scenario::from_file(&scenario).unwrap().run();
+            proptest::prop_assert!(report.is_ok(), "{:?}: {}", p, report.unwrap_err());
+            let comparison = crate::compare::Comparison::from_file(&scenario, None).unwrap();
+            comparison.run(|_, o| {
+                match o.result {
+                    crate::compare::VariantResult::Plan(_) => Ok(()),
+                    crate::compare::VariantResult::Error(e) => Err(Error::param(&o.name, e)),
+                }
+            }).unwrap();
+        }
     }
 }

@@ -50,7 +50,7 @@ use std::fmt::Write as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::compare::report_rows;
+use crate::compare::{report_rows, ComparisonRow};
 use crate::error::{Error, Result};
 use crate::report::{fixed, opt, pct, COMPARISON_COLUMNS};
 use crate::scenario::{DemandOutcome, Objective, PlanReport, ServiceOutcome};
@@ -66,9 +66,9 @@ use crate::scenario::{DemandOutcome, Objective, PlanReport, ServiceOutcome};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MapStyle {
-    /// Width of the picture in pixels (at least 200).
+    /// Width of the picture in pixels, 200 to 4096.
     pub width: u32,
-    /// Height of the picture in pixels (at least 200).
+    /// Height of the picture in pixels, 200 to 4096.
     pub height: u32,
     /// Radius in pixels of the circle of the most populous demand point (at
     /// most a quarter of the shorter side); the others get the radius that makes circle areas proportional to
@@ -87,13 +87,35 @@ impl Default for MapStyle {
 }
 
 impl MapStyle {
-    fn validate(&self) -> Result<()> {
-        if self.width < 200 || self.height < 200 {
+    /// Smallest width and height in pixels.
+    pub const MIN_SIDE: u32 = 200;
+    /// Largest width and height in pixels: a PNG of 4096 x 4096 takes 48 MB
+    /// while it is drawn.
+    pub const MAX_SIDE: u32 = 4096;
+
+    /// Checks the size and the radius; every drawing function calls it first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`]: a side outside
+    /// [`MIN_SIDE`](Self::MIN_SIDE)..=[`MAX_SIDE`](Self::MAX_SIDE), or a
+    /// radius that is not a positive number at most a quarter of the shorter side.
+    ///
+    /// ```
+    /// use lifecircle::map::MapStyle;
+    /// assert!(MapStyle::default().validate().is_ok());
+    /// assert!(MapStyle { width: 1_000_000, ..MapStyle::default() }.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let sides = Self::MIN_SIDE..=Self::MAX_SIDE;
+        if !(sides.contains(&self.width) && sides.contains(&self.height)) {
             return Err(Error::param(
                 "map size",
                 format!(
-                    "{} x {} pixels; maps need at least 200 x 200",
-                    self.width, self.height
+                    "{} x {} pixels; each side must lie in {}..={}",
+                    self.width,
+                    self.height,
+                    Self::MIN_SIDE,
+                    Self::MAX_SIDE
                 ),
             ));
         }
@@ -572,6 +594,29 @@ fn solver_cells(r: &PlanReport) -> Vec<Cell> {
 /// [`plan_svgs`] of the report, inserted as they are (they must be trusted
 /// markup); names and every other text are escaped. See the module example.
 pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
+    let rows: Vec<ComparisonRow> = variants
+        .iter()
+        .flat_map(|(name, r, _)| report_rows(name, r))
+        .collect();
+    comparison_html(&rows, variants, variants.len())
+}
+
+/// Variants that [`comparison_html`] is meant to get sections (details and
+/// maps) for: a map of a district-size plan weighs about 100 kB, so a page of
+/// every one of 1,000 variants would weigh hundreds of MB.
+pub const MAX_DETAILED_VARIANTS: usize = 20;
+
+/// The page of [`plan_html`] for a comparison whose table lists every
+/// variant (`rows`, failed ones included) while only `details` (usually the
+/// first [`MAX_DETAILED_VARIANTS`] solved ones) get a section with tables
+/// and maps; `total` is the number of variants, named in a note when some
+/// have no section, so that the page's size follows the sections drawn.
+pub fn comparison_html(
+    rows: &[ComparisonRow],
+    details: &[(String, &PlanReport, Vec<String>)],
+    total: usize,
+) -> String {
+    let variants = details;
     let mut o = String::new();
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -587,23 +632,29 @@ pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
     o.push_str("<h2>Variants</h2>\n<table>\n");
     let columns: Vec<&str> = COMPARISON_COLUMNS.iter().map(|c| c.header).collect();
     header(&mut o, &columns);
-    for (name, r, _) in variants {
-        for line in report_rows(name, r) {
-            let cells: Vec<Cell> = COMPARISON_COLUMNS
-                .iter()
-                .map(|c| {
-                    let text = c.cell(&line, " → ");
-                    if c.names {
-                        Cell::Text(text)
-                    } else {
-                        Cell::Num(text)
-                    }
-                })
-                .collect();
-            row(&mut o, &cells);
-        }
+    for line in rows {
+        let cells: Vec<Cell> = COMPARISON_COLUMNS
+            .iter()
+            .map(|c| {
+                let text = c.cell(line, " → ");
+                if c.names {
+                    Cell::Text(text)
+                } else {
+                    Cell::Num(text)
+                }
+            })
+            .collect();
+        row(&mut o, &cells);
     }
-    o.push_str("</table>\n<div class=\"variants\">\n");
+    o.push_str("</table>\n");
+    if variants.len() < total {
+        let _ = writeln!(
+            o,
+            "<p class=\"note\">Details and maps of {} of the {total} variants; the table lists them all.</p>",
+            variants.len()
+        );
+    }
+    o.push_str("<div class=\"variants\">\n");
 
     for (name, r, maps) in variants {
         let _ = writeln!(o, "<section class=\"variant\">\n<h2>{}</h2>", escape(name));
@@ -922,6 +973,41 @@ mod tests {
             ..MapStyle::default()
         };
         assert!(plan_svg(&r, "pharmacy", &huge).is_err());
+        // Refused before a buffer of width x height x 3 bytes is allocated.
+        for (width, height) in [(u32::MAX, 700), (800, 4097), (4097, 4097)] {
+            let big = MapStyle {
+                width,
+                height,
+                ..MapStyle::default()
+            };
+            let err = plan_png(&r, "pharmacy", &big).unwrap_err().to_string();
+            assert!(err.contains("each side must lie in 200..=4096"), "{err}");
+        }
+        let largest = MapStyle {
+            width: 4096,
+            height: 200,
+            ..MapStyle::default()
+        };
+        assert!(plan_png(&r, "pharmacy", &largest).is_ok());
+    }
+
+    #[test]
+    fn a_comparison_page_lists_every_row_and_details_only_some() {
+        let r = report();
+        let mut rows = report_rows("drawn", &r);
+        rows.extend(report_rows("not drawn", &r));
+        rows.push(ComparisonRow {
+            variant: "broke".into(),
+            status: "error".into(),
+            error: Some("budget".into()),
+            ..ComparisonRow::default()
+        });
+        let maps = plan_svgs(&r, &MapStyle::default()).unwrap();
+        let html = comparison_html(&rows, &[("drawn".to_string(), &r, maps)], 3);
+        assert!(html.contains("<td>not drawn</td>") && html.contains("<td>broke</td>"));
+        assert_eq!(html.matches("<section").count(), 1);
+        assert_eq!(html.matches("<svg").count(), 1);
+        assert!(html.contains("Details and maps of 1 of the 3 variants; the table lists them all."));
     }
 
     #[test]

@@ -177,9 +177,10 @@ pub struct PlanSpec {
     /// Weight of a resident aged 60+ relative to others.
     #[serde(default = "default_one")]
     pub elderly_weight: f64,
-    /// Candidate nodes when there is no candidate table.
-    #[serde(default)]
-    pub candidates: Candidates,
+    /// Candidate nodes when there is no candidate table (`None`:
+    /// intersections); refused beside `candidate_sites`, which it could not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Candidates>,
     /// Candidate table.
     #[serde(default)]
     pub candidate_sites: Option<PathBuf>,
@@ -225,7 +226,7 @@ impl PlanSpec {
             budget: None,
             objective: Objective::Coverage,
             elderly_weight: 1.0,
-            candidates: Candidates::Intersections,
+            candidates: None,
             candidate_sites: None,
             site_cost: 1.0,
             capacity: BTreeMap::new(),
@@ -452,8 +453,23 @@ pub(crate) fn read_scenario_table(path: &Path) -> Result<(toml::Table, PathBuf)>
     let text = crate::tables::read_text(path)?;
     let name = path.display().to_string();
     let table: toml::Table = if path.extension().is_some_and(|e| e == "json") {
-        serde_json::from_str(&text)
-            .map_err(|e| Error::record(&name, format!("line {}", e.line()), e.to_string()))?
+        // Through toml::Value, which refuses a repeated key as TOML does: a
+        // toml::Table, a plain map, would silently keep the last one.
+        let value: toml::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::record(&name, format!("line {}", e.line()), e.to_string()))?;
+        match value {
+            toml::Value::Table(t) => t,
+            other => {
+                return Err(Error::record(
+                    &name,
+                    "file",
+                    format!(
+                        "must be a JSON object of scenario keys, got a {}",
+                        other.type_str()
+                    ),
+                ))
+            }
+        }
     } else {
         toml::from_str(&text).map_err(|e| Error::record(&name, "toml", e.to_string()))?
     };
@@ -519,8 +535,9 @@ impl Scenario {
     /// parser's message (unknown keys included) if malformed.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let (mut table, dir) = read_scenario_table(path.as_ref())?;
-        table.remove("variant");
-        table.remove("grid");
+        for key in ["variant", "grid", "max_variants"] {
+            table.remove(key);
+        }
         Self::from_table(table, &dir, &path.as_ref().display().to_string())
     }
 
@@ -604,6 +621,16 @@ impl Scenario {
                 return Err(Error::param(
                     "plan.services",
                     format!("{key:?} is also in new_sites: list it once (new_sites caps its count, services does not)"),
+                ));
+            }
+            if let (Some(kind), Some(path)) = (plan.candidates, &plan.candidate_sites) {
+                return Err(Error::param(
+                    "plan.candidates",
+                    format!(
+                        "candidates = {} picks network nodes, but candidate_sites = {:?} gives the candidates: give one of the two",
+                        serde_json::to_string(&kind).expect("an enum serialises"),
+                        path.display().to_string()
+                    ),
                 ));
             }
             for (key, &cap) in &plan.capacity {
@@ -867,7 +894,7 @@ impl Scenario {
         let candidates: Vec<CandidateSite> = match &plan.candidate_sites {
             Some(path) => read_candidates_csv(path, &p.catalogue, plan.site_cost)?,
             None => (0..net.node_count())
-                .filter(|&v| plan.candidates == Candidates::AllNodes || net.degree(v) >= 3)
+                .filter(|&v| plan.candidates == Some(Candidates::AllNodes) || net.degree(v) >= 3)
                 .map(|v| {
                     let n = net.node(v);
                     CandidateSite {

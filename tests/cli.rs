@@ -967,7 +967,8 @@ fn generate_district_writes_a_scenario_that_plans_and_compares() {
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("residents: must be >= 1, got -3"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("residents: must lie in 1..=100000000, got -3"));
     // Negative numbers reach the parameter checks, not clap's "unexpected argument".
     for (args, needle) in [
         (&["--block-m", "-5"][..], "block_m: must be > 0, got -5"),
@@ -1120,4 +1121,257 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
+}
+
+#[test]
+fn a_full_stdout_is_an_error_with_exit_code_1_for_every_command() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    let (cmp, demo) = (data("compare.toml"), data("demo.toml"));
+    let commands: [&[&str]; 9] = [
+        &["--help"],
+        &["--version"],
+        &["demo"],
+        &["gaps", "--demo", "--json"],
+        &["plan", demo.to_str().unwrap()],
+        &["compare", cmp.to_str().unwrap(), "--out", "cmp"],
+        &[
+            "solve", "--model", "p-median", "--costs", "c.csv", "--p", "1",
+        ],
+        &[
+            "solve", "--model", "lscp", "--costs", "c.csv", "--radius", "0.5",
+        ],
+        &["generate-district", "--residents", "3000", "--out", "d"],
+    ];
+    for args in commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_lifecircle"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::from(full))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot access standard output: No space left on device")
+                && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn every_documented_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    let code = |args: &[&str]| {
+        let out = lifecircle(args, dir.path());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let solve = ["solve", "--model", "p-median", "--costs", "c.csv"];
+    // 0: done.
+    assert_eq!(code(&[&solve[..], &["--p", "1"]].concat()).0, Some(0));
+    assert_eq!(code(&["--help"]).0, Some(0));
+    // 1: bad input, mistyped arguments included (clap's own code would be 2).
+    for args in [
+        &[&solve[..], &["--p", "-1"]].concat()[..],
+        &[&solve[..], &["--p", "1", "--colour"]].concat(),
+        &["solve", "--model", "nope", "--costs", "c.csv"],
+        &["solve", "--model", "lscp"],
+        &[],
+        &["plan"],
+        &[&solve[..], &["--p", "9"]].concat(),
+        &["plan", "missing.toml"],
+    ] {
+        let (c, err) = code(args);
+        assert_eq!(c, Some(1), "{args:?}: {err}");
+        assert!(!err.is_empty(), "{args:?} says nothing");
+    }
+    // 2: an infeasible covering, or a compare run in which a variant failed.
+    let (c, err) = code(&[
+        "solve", "--model", "lscp", "--costs", "c.csv", "--radius", "0.5",
+    ]);
+    assert_eq!(c, Some(2), "{err}");
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        "new_sites = { pharmacy = 1 }\n[[variant]]\nname = \"broke\"\nplan = { budget = 0.5 }\n",
+    );
+    let (c, err) = code(&["compare", s.to_str().unwrap(), "--out", "cmp"]);
+    assert_eq!(c, Some(2), "{err}");
+}
+
+#[test]
+fn options_that_would_do_nothing_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
+    std::fs::write(dir.path().join("w.csv"), "1\n10\n1\n").unwrap();
+    let refused = |args: &[&str], needle: &str| {
+        let mut all = vec!["solve", "--costs", "c.csv"];
+        all.extend_from_slice(args);
+        let out = lifecircle(&all, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    };
+    let lscp = ["--model", "lscp", "--radius", "1"];
+    refused(
+        &[&lscp[..], &["--weights", "w.csv"]].concat(),
+        "invalid parameter --weights: lscp covers every demand point, whatever its weight: drop --weights",
+    );
+    refused(
+        &[&lscp[..], &["--p", "2"]].concat(),
+        "invalid parameter --p: lscp finds the fewest sites itself",
+    );
+    for model in ["p-median", "p-center"] {
+        refused(
+            &["--model", model, "--p", "1", "--radius", "3"],
+            "invalid parameter --radius: p-median and p-center minimise costs",
+        );
+    }
+
+    // candidates picks network nodes; beside a candidate table it would be ignored.
+    std::fs::write(dir.path().join("sites.csv"), "id,lon,lat\nc1,24.94,60.17\n").unwrap();
+    for kind in ["all_nodes", "intersections"] {
+        fails_with(
+            "",
+            &format!("new_sites = {{ pharmacy = 1 }}\ncandidates = \"{kind}\"\ncandidate_sites = {:?}", dir.path().join("sites.csv").display().to_string()),
+            &data("helsinki.osm.pbf"),
+            &data("population_grid_2020.csv"),
+            &format!("invalid parameter plan.candidates: candidates = \"{kind}\" picks network nodes, but candidate_sites = "),
+        );
+    }
+
+    // A repeated key in a JSON scenario, at the top or in a table, is refused
+    // as TOML refuses it, instead of the last one winning.
+    let (pbf, pop) = (data("helsinki.osm.pbf"), data("population_grid_2020.csv"));
+    for (json, needle) in [
+        (
+            format!(r#"{{"osm": {pbf:?}, "population": {pop:?}, "osm": "other.pbf"}}"#),
+            "duplicate key: `osm`",
+        ),
+        (
+            format!(
+                r#"{{"osm": {pbf:?}, "population": {pop:?},
+  "plan": {{"new_sites": {{"pharmacy": 1}}, "budget": 5, "budget": 0.5}}}}"#
+            ),
+            "line 2",
+        ),
+        (
+            "[1, 2]".to_string(),
+            "must be a JSON object of scenario keys, got a array",
+        ),
+    ] {
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, &json).unwrap();
+        let out = lifecircle(&["plan", path.to_str().unwrap()], dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{json}: {err}");
+        assert!(err.contains(needle), "{json}: {err}");
+    }
+}
+
+#[test]
+fn compare_counts_first_checks_its_folder_first_and_reports_every_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = lifecircle(args, dir.path());
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out, err)
+    };
+    // 8 keys x 10 values: 10^8 variants, refused before any is built.
+    let keys: String = (0..8)
+        .map(|k| format!("\"plan.capacity.k{k}\" = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"))
+        .collect();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!("new_sites = {{ pharmacy = 1 }}\n[grid]\n{keys}"),
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("100000000 variants") && err.contains("exceed the limit of 1000"),
+        "{err}"
+    );
+
+    // A corrupt OSM file fails its own variant, not the run; the folder is
+    // checked before anything is solved.
+    let corrupt = dir.path().join("corrupt.osm.pbf");
+    std::fs::write(
+        &corrupt,
+        &std::fs::read(data("helsinki.osm.pbf")).unwrap()[..100_000],
+    )
+    .unwrap();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!(
+            "new_sites = {{ pharmacy = 1 }}\n[[variant]]\nname = \"fine\"\n[[variant]]\nname = \"corrupt\"\nosm = {:?}\n",
+            corrupt.display().to_string()
+        ),
+    );
+    std::fs::write(dir.path().join("taken"), "a file").unwrap();
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--out", "taken"]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("taken") && !err.contains("corrupt.osm.pbf"),
+        "{err}"
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--json", "--out", "c"]);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(
+        (rows[0]["variant"].as_str(), rows[0]["status"].as_str()),
+        (Some("fine"), Some("optimal"))
+    );
+    assert_eq!(rows[1]["variant"], "corrupt");
+    assert!(
+        rows[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("corrupt.osm.pbf"),
+        "{}",
+        rows[1]
+    );
+
+    // 21 variants: above --max-variants 20; within the default, a table row
+    // for each but details and maps for the first 20 only.
+    let limits: Vec<String> = (10..31).map(|t| format!("{t}.0")).collect();
+    let s = helsinki_scenario(
+        dir.path(),
+        "",
+        &format!(
+            "new_sites = {{ pharmacy = 1 }}\n[grid]\n\"plan.time_limit_s\" = [{}]\n",
+            limits.join(", ")
+        ),
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--max-variants", "20"]);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("21 variants (1 listed x grid lists of 21) exceed the limit of 20"),
+        "{err}"
+    );
+    let (out, err) = run(&["compare", s.to_str().unwrap(), "--out", "many"]);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("report.html with the table and the maps of 20 variants"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("many/report.html")).unwrap();
+    assert_eq!(html.matches("<section").count(), 20);
+    assert_eq!(html.matches("<svg").count(), 20);
+    assert!(html.contains("plan.time_limit_s=30.0"));
+    assert!(html.contains("Details and maps of 20 of the 21 variants"));
+    assert!(dir.path().join("many/variant-21.geojson").exists());
 }

@@ -78,7 +78,9 @@ fn totals_that_would_overflow_are_refused_naming_the_record() {
                 "1.5",
                 "--json",
             ],
-            "weights: they sum to 1e308 by demand point 0, above the limit of 1e15",
+            // The weights reader refuses them first, naming the line (the model's
+            // own check, "they sum to 1e308 by demand point 0", is behind it).
+            "huge_weights.txt, record line 1: weight 1e308 brings the total to 1e308",
         ),
         (
             vec![

@@ -36,11 +36,11 @@ def _run(item: tuple[str, str]) -> str:
     return _core.run_variant(*item)
 
 
-def _variants(scenarios: Scenarios) -> list[tuple[str, str]]:
+def _variants(scenarios: Scenarios, max_variants: int | None) -> list[tuple[str, str]]:
     paths = [scenarios] if isinstance(scenarios, (str, bytes, PathLike)) else list(scenarios)
     items = []
     for path in paths:
-        variants = _core.scenario_variants(path)
+        variants = _core.scenario_variants(path, max_variants)
         prefix = f"{fsdecode(path)}: " if len(paths) > 1 else ""
         items.extend((prefix + name, scenario) for name, scenario in variants)
     names = [name for name, _ in items]
@@ -53,7 +53,9 @@ def _variants(scenarios: Scenarios) -> list[tuple[str, str]]:
     return items
 
 
-def sweep(scenarios: Scenarios, client=None, progress: Progress | None = None) -> SweepResult:
+def sweep(
+    scenarios: Scenarios, client=None, progress: Progress | None = None, max_variants: int | None = None
+) -> SweepResult:
     """Solves every variant of the scenario file(s) (``[[variant]]`` and
     ``[grid]``, as for ``lifecircle compare``).
 
@@ -63,9 +65,11 @@ def sweep(scenarios: Scenarios, client=None, progress: Progress | None = None) -
     GIL released. ``progress(done, total, name)`` is called as variants finish
     (pass ``tqdm``-style callbacks, e.g. ``lambda d, t, n: bar.update()``).
     A variant that fails is reported in the rows (``status == "error"``), not
-    raised; a scenario file that cannot be read raises.
+    raised; a scenario file that cannot be read raises. A file with more than
+    ``max_variants`` variants (default: its own ``max_variants`` key, else
+    1000) raises :class:`InvalidInputError` before any variant is built.
     """
-    items = _variants(scenarios)
+    items = _variants(scenarios, max_variants)
     total = len(items)
     done: dict[int, str] = {}
 

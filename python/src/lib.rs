@@ -630,20 +630,25 @@ fn service_catalogue(path: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
 
 /// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
 /// strings with absolute paths, ready to pickle and ship to other processes.
+/// More than `max_variants` (default: the file's, else 1000) are refused
+/// before any is built.
 #[pyfunction]
-fn scenario_variants(path: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+#[pyo3(signature = (path, max_variants=None))]
+fn scenario_variants(
+    path: &Bound<'_, PyAny>,
+    max_variants: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<(String, String)>> {
     let path = convert::path(path, "path")?;
-    let comparison = lifecircle::compare::Comparison::from_file(&path).py_err()?;
-    Ok(comparison
-        .variants
-        .into_iter()
+    let max_variants = max_variants.map(|m| count(m, "max_variants")).transpose()?;
+    let comparison = lifecircle::compare::Comparison::from_file(&path, max_variants).py_err()?;
+    comparison
+        .variants()
         .map(|v| {
-            (
-                v.name,
-                serde_json::to_string(&v.scenario).expect("scenarios serialise"),
-            )
+            let v = v.py_err()?;
+            let json = serde_json::to_string(&v.scenario).expect("scenarios serialise");
+            Ok((v.name, json))
         })
-        .collect())
+        .collect()
 }
 
 /// Runs one variant (a scenario as JSON, from `scenario_variants`); returns

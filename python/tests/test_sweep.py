@@ -69,3 +69,21 @@ def test_a_sweep_warns_of_services_its_reports_leave_out(tmp_path, root):
     with pytest.warns(lifecircle.SkippedServiceWarning) as caught:
         result = lifecircle.sweep(path)
     assert {str(w.message) for w in caught} == set(result.reports["base"].summary["skipped"])
+
+
+def test_variants_beyond_the_cap_are_refused_before_any_is_built(tmp_path, root):
+    data = root / "data" / "helsinki"
+    head = (
+        f'osm = "{data / "helsinki.osm.pbf"}"\npopulation = "{data / "population_grid_2020.csv"}"\n'
+        "aging_ratio = 0.1471\nunder_6_ratio = 0.072\n[plan]\nnew_sites = { pharmacy = 1 }\n[grid]\n"
+    )
+    huge = tmp_path / "huge.toml"
+    # 8 keys x 10 values: 10^8 variants, which used to abort the interpreter.
+    huge.write_text(head + "".join(f'"plan.capacity.k{k}" = [{", ".join(map(str, range(1, 11)))}]\n' for k in range(8)))
+    with pytest.raises(lifecircle.InvalidInputError, match="100000000 variants"):
+        lifecircle.sweep(huge)
+    three = tmp_path / "three.toml"
+    three.write_text(head + '"plan.time_limit_s" = [10.0, 20.0, 30.0]\n')
+    with pytest.raises(lifecircle.InvalidInputError, match="exceed the limit of 2"):
+        lifecircle.sweep(three, max_variants=2)
+    assert len(lifecircle.sweep(three, max_variants=3).reports) == 3

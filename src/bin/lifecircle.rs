@@ -8,6 +8,41 @@ use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
 use lifecircle::scenario::{PlanReport, Scenario};
 
+/// `print!` through [`emit`]: a full disk or `/dev/full` is an error, not a panic.
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// The one path to standard output. A closed pipe ends the process by SIGPIPE
+/// (see `main`); any other write error becomes [`lifecircle::Error::Io`].
+fn emit(text: std::fmt::Arguments) -> lifecircle::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(stdout_failed)
+}
+
+fn stdout_failed(source: std::io::Error) -> lifecircle::Error {
+    lifecircle::Error::Io {
+        path: "standard output".into(),
+        source,
+    }
+}
+
+/// Prints an error on standard error, which may itself be full or closed:
+/// there is nowhere left to report that, so the exit code alone tells.
+fn report_error(e: &dyn std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {e}");
+}
+
 #[derive(Parser)]
 #[command(
     name = "lifecircle",
@@ -60,6 +95,9 @@ enum Command {
         /// Print one JSON object (rows and every variant's report) instead of the table.
         #[arg(long)]
         json: bool,
+        /// Run up to this many variants (default: the file's `max_variants`, else 1000).
+        #[arg(long)]
+        max_variants: Option<usize>,
     },
     /// Run a scenario file (TOML or JSON; format in the `scenario` module docs).
     Plan {
@@ -113,6 +151,9 @@ struct DistrictArgs {
     /// Candidate sites (default: one per 100 residents).
     #[arg(long)]
     candidates: Option<usize>,
+    /// Allow a district beyond 2,000,000 nodes or 200 MB of tables (up to ten times that).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
@@ -130,25 +171,34 @@ fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
         .residents_per_building
         .unwrap_or(p.residents_per_building);
     p.candidate_sites = args.candidates.or(p.candidate_sites);
+    p.allow_large = args.allow_large;
     let district = District::generate(&p)?;
     let scenario = district.write(&args.out)?;
     let s = district.summary();
-    println!(
+    outln!(
         "Synthetic district (seed {}): {} nodes, {} edges, {} blocks",
-        p.seed, s.nodes, s.edges, s.blocks
-    );
-    println!(
+        p.seed,
+        s.nodes,
+        s.edges,
+        s.blocks
+    )?;
+    outln!(
         "Residents: {} ({} aged 60+, {} under 6) in {} buildings, {} communities",
-        s.residents, s.aged_60_plus, s.under_6, s.buildings, s.communities
-    );
-    println!(
+        s.residents,
+        s.aged_60_plus,
+        s.under_6,
+        s.buildings,
+        s.communities
+    )?;
+    outln!(
         "Existing facilities: {}; candidate sites: {}",
-        s.facilities, s.candidates
-    );
-    println!(
+        s.facilities,
+        s.candidates
+    )?;
+    outln!(
         "Wrote nodes.csv, edges.csv, population.csv, facilities.csv, candidates.csv and {}",
         scenario.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,10 +226,10 @@ struct SolveArgs {
     /// Cost matrix CSV without header: one row per demand point, one column per site.
     #[arg(long)]
     costs: Option<PathBuf>,
-    /// Demand weights, one number per line (default: all 1).
+    /// Demand weights, one number per line (default: all 1; not for lscp).
     #[arg(long)]
     weights: Option<PathBuf>,
-    /// Number of sites to open (besides fixed ones).
+    /// Number of sites to open besides fixed ones (not for lscp).
     #[arg(long)]
     p: Option<usize>,
     /// Coverage radius for mclp and lscp, in the cost unit.
@@ -209,6 +259,33 @@ struct SolveArgs {
 fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     use lifecircle::model::{CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
     use lifecircle::{instances, Error};
+    // An option the model has no use for would look as if it had been applied.
+    let unused: &[(&str, bool, &str)] = match args.model {
+        ModelKind::Lscp => &[
+            (
+                "weights",
+                args.weights.is_some(),
+                "lscp covers every demand point, whatever its weight",
+            ),
+            (
+                "p",
+                args.p.is_some(),
+                "lscp finds the fewest sites itself (mclp takes a count)",
+            ),
+        ],
+        ModelKind::PMedian | ModelKind::PCenter => &[(
+            "radius",
+            args.radius.is_some(),
+            "p-median and p-center minimise costs, they have no coverage radius",
+        )],
+        ModelKind::Mclp => &[],
+    };
+    if let Some((name, _, why)) = unused.iter().find(|(_, given, _)| *given) {
+        return Err(Error::InvalidParameter {
+            name: format!("--{name}"),
+            message: format!("{why}: drop --{name}"),
+        });
+    }
     let t0 = std::time::Instant::now();
     let (costs, file_p) = match (&args.orlib, &args.costs) {
         (Some(path), _) => {
@@ -276,9 +353,9 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
                 let v = serde_json::json!({"model": model, "status": "infeasible", "message": message,
                     "infeasible_demand": demand, "objective": null, "bound": null, "gap": null,
                     "sites": [], "seconds": seconds});
-                println!("{v}");
+                outln!("{v}")?;
             } else {
-                println!("{model}: infeasible: {message}");
+                outln!("{model}: infeasible: {message}")?;
             }
             return Ok(ExitCode::from(2));
         }
@@ -289,21 +366,22 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
             "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
             "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
             "timings": sol.timings, "presolve": sol.presolve});
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        println!("{model} on {n_demand} demand points x {n_sites} sites");
-        println!(
+        outln!("{model} on {n_demand} demand points x {n_sites} sites")?;
+        outln!(
             "objective {}  bound {}  gap {:.4}%  status {}",
             sol.objective,
             sol.bound,
             100.0 * sol.gap,
             sol.status
-        );
-        println!("sites {:?}", sol.sites);
-        println!(
+        )?;
+        outln!("sites {:?}", sol.sites)?;
+        outln!(
             "seconds {seconds:.3} (read {read_s:.3}, heuristic {:.3}, mip {:.3})",
-            sol.timings.heuristic_s, sol.timings.mip_s
-        );
+            sol.timings.heuristic_s,
+            sol.timings.mip_s
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -361,7 +439,8 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             scenario,
             out,
             json,
-        } => return compare(&scenario, &out, json),
+            max_variants,
+        } => return compare(&scenario, &out, json, max_variants),
         Command::Plan { scenario, out } => {
             let name = scenario.file_stem().map_or_else(
                 || scenario.display().to_string(),
@@ -381,15 +460,15 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
         maps(dir, name, &report)?;
     }
     if out.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", plan_text(&report));
-        println!("Plan written to {}", out.geojson.display());
+        out!("{}", plan_text(&report))?;
+        outln!("Plan written to {}", out.geojson.display())?;
         if let Some(dir) = &out.map {
-            println!("Maps written to {}", dir.join("report.html").display());
+            outln!("Maps written to {}", dir.join("report.html").display())?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -446,69 +525,107 @@ fn gaps(
         write(path, gaps_geojson(&report).to_string())?;
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", gaps_text(&report));
+        out!("{}", gaps_text(&report))?;
         for (what, path) in [("Gap table", &csv), ("Demand map", &geojson)] {
             if let Some(p) = path {
-                println!("{what} written to {}", p.display());
+                outln!("{what} written to {}", p.display())?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(path: &Path, out: &Path, json: bool) -> lifecircle::Result<ExitCode> {
+fn compare(
+    path: &Path,
+    out: &Path,
+    json: bool,
+    max_variants: Option<usize>,
+) -> lifecircle::Result<ExitCode> {
     use lifecircle::compare::{comparison_rows, Comparison, VariantResult};
+    use lifecircle::map::{comparison_html, MAX_DETAILED_VARIANTS};
     use lifecircle::report::{comparison_csv, comparison_text};
-    let comparison = Comparison::from_file(path)?;
-    let bar = indicatif::ProgressBar::new(comparison.variants.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} variants  {elapsed}  {msg}")
-            .expect("a valid template"),
-    );
-    let outcomes = comparison.run(|done, _, name| {
-        bar.set_position(done as u64);
-        bar.set_message(name.to_string());
-    })?;
-    bar.finish_and_clear();
-    let rows = comparison_rows(&outcomes);
+    let comparison = Comparison::from_file(path, max_variants)?;
+    // The output folder before any solving: a mistake there must not cost the run.
     std::fs::create_dir_all(out).map_err(|e| lifecircle::Error::Io {
         path: out.to_path_buf(),
         source: e,
     })?;
-    write(&out.join("comparison.csv"), comparison_csv(&rows))?;
-    let style = MapStyle::default();
-    let mut pages = Vec::new();
-    for (k, o) in outcomes.iter().enumerate() {
-        if let VariantResult::Plan(report) = &o.result {
-            write(
-                &out.join(format!("variant-{}.geojson", k + 1)),
-                plan_geojson(report).to_string(),
-            )?;
-            pages.push((o.name.clone(), report.as_ref(), plan_svgs(report, &style)?));
-        }
+    for file in ["comparison.csv", "report.html"] {
+        write(&out.join(file), "")?;
     }
-    write(&out.join("report.html"), plan_html(&pages))?;
+    let total = comparison.count();
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} variants  {elapsed}  {msg}")
+            .expect("a valid template"),
+    );
+    // Kept per variant: its rows, its JSON (only for --json) and, for the
+    // first few, its report and maps; everything else is written and dropped.
+    let mut rows = vec![Vec::new(); total];
+    let mut outcomes = vec![serde_json::Value::Null; if json { total } else { 0 }];
+    let mut detailed = Vec::new();
+    let style = MapStyle::default();
+    let mut failed = false;
+    comparison.run(|k, outcome| {
+        bar.inc(1);
+        bar.set_message(outcome.name.clone());
+        rows[k] = comparison_rows(std::slice::from_ref(&outcome));
+        if json {
+            outcomes[k] = serde_json::to_value(&outcome).expect("reports serialise");
+        }
+        match outcome.result {
+            VariantResult::Plan(report) => {
+                write(
+                    &out.join(format!("variant-{}.geojson", k + 1)),
+                    plan_geojson(&report).to_string(),
+                )?;
+                if k < MAX_DETAILED_VARIANTS {
+                    let maps = plan_svgs(&report, &style)?;
+                    detailed.push((k, outcome.name, report, maps));
+                }
+            }
+            VariantResult::Error(_) => failed = true,
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    let rows: Vec<_> = rows.into_iter().flatten().collect();
+    write(&out.join("comparison.csv"), comparison_csv(&rows))?;
+    detailed.sort_by_key(|d| d.0);
+    let pages: Vec<_> = detailed
+        .iter()
+        .map(|(_, name, report, maps)| (name.clone(), report.as_ref(), maps.clone()))
+        .collect();
+    write(
+        &out.join("report.html"),
+        comparison_html(&rows, &pages, total),
+    )?;
     if json {
         let v = serde_json::json!({"rows": rows, "variants": outcomes});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("reports serialise")
-        );
+        )?;
     } else {
-        print!("{}", comparison_text(&rows));
-        println!(
-            "Comparison written to {} (comparison.csv, report.html with maps, variant-N.geojson in variant order)",
+        out!("{}", comparison_text(&rows))?;
+        let maps = if pages.len() < total {
+            format!(
+                "report.html with the table and the maps of {} variants",
+                pages.len()
+            )
+        } else {
+            "report.html with maps".to_string()
+        };
+        outln!(
+            "Comparison written to {} (comparison.csv, {maps}, variant-N.geojson in variant order)",
             out.display()
-        );
+        )?;
     }
-    let failed = outcomes
-        .iter()
-        .any(|o| matches!(o.result, VariantResult::Error(_)));
     Ok(if failed {
         ExitCode::from(2)
     } else {
@@ -534,7 +651,9 @@ fn exit_interrupted() -> ! {
             std::thread::park();
         }
     }
-    eprintln!("interrupted");
+    use std::io::Write;
+    // Not through report_error: a stop on request is not an error.
+    let _ = writeln!(std::io::stderr(), "interrupted");
     std::process::exit(INTERRUPTED.into())
 }
 
@@ -573,13 +692,29 @@ fn main() -> ExitCode {
             on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
         );
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Exit code 2 means "infeasible" (solve) or "a variant failed" (compare):
+        // a mistyped argument is bad input, code 1, like any other.
+        Err(e) => {
+            let printed = e.print();
+            return match (e.use_stderr(), printed) {
+                // --help and --version
+                (false, Ok(())) => ExitCode::SUCCESS,
+                (false, Err(source)) => {
+                    report_error(&stdout_failed(source));
+                    ExitCode::FAILURE
+                }
+                (true, _) => ExitCode::FAILURE,
+            };
+        }
+    };
     watchdog();
     match run(cli) {
         Ok(code) => code,
         Err(lifecircle::Error::Interrupted) => exit_interrupted(),
         Err(e) => {
-            eprintln!("error: {e}");
+            report_error(&e);
             ExitCode::FAILURE
         }
     }
