@@ -2,6 +2,8 @@
 //! on numpy arrays. A matrix is built once from triplets; each index is one
 //! function returning one value per demand point.
 
+use std::sync::Arc;
+
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 
@@ -13,7 +15,8 @@ use super::{count, interruptible, invalid, real, reals_1d, site_indices, Floats,
 /// Walking seconds from sites to demand points, sparse (pairs within `limit_s` only).
 #[pyclass(frozen, module = "lifecircle._core")]
 struct AccessMatrix {
-    inner: TravelTimes,
+    // Shared with the computing thread (see `gil::interruptible`).
+    inner: Arc<TravelTimes>,
 }
 
 #[pymethods]
@@ -43,7 +46,9 @@ impl AccessMatrix {
             &seconds.as_array().to_vec(),
         )
         .py_err()?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     #[getter]
@@ -92,19 +97,20 @@ fn decay(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Decay> {
 }
 
 /// Validates the supply and demand and runs `index` with the GIL released.
-fn run<T: Send>(
+fn run<T: Send + 'static>(
     py: Python<'_>,
     matrix: &AccessMatrix,
     facilities: &Bound<'_, PyAny>,
     capacity: Option<&Bound<'_, PyAny>>,
     demand: &Bound<'_, PyAny>,
-    index: impl FnOnce(&AccessInput) -> lifecircle::Result<T> + Send,
+    index: impl FnOnce(&AccessInput) -> lifecircle::Result<T> + Send + 'static,
 ) -> PyResult<T> {
     let rows = site_indices("facilities", facilities)?;
     let capacity = capacity.map(|c| reals_1d(c, "capacity")).transpose()?;
     let demand = reals_1d(demand, "demand")?;
-    interruptible(py, || {
-        let input = AccessInput::new(&matrix.inner, &rows, capacity.as_deref(), &demand)?;
+    let matrix = Arc::clone(&matrix.inner);
+    interruptible(py, move || {
+        let input = AccessInput::new(&matrix, &rows, capacity.as_deref(), &demand)?;
         index(&input)
     })
 }
@@ -121,7 +127,7 @@ fn two_step_fca<'py>(
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, |i| {
+    let a = run(py, matrix, facilities, capacity, demand, move |i| {
         access::two_step(i, &f)
     })?;
     Ok(a.into_pyarray(py))
@@ -139,7 +145,7 @@ fn three_step_fca<'py>(
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, |i| {
+    let a = run(py, matrix, facilities, capacity, demand, move |i| {
         access::three_step(i, &f)
     })?;
     Ok(a.into_pyarray(py))
@@ -157,7 +163,7 @@ fn gravity_access<'py>(
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, |i| {
+    let a = run(py, matrix, facilities, capacity, demand, move |i| {
         access::gravity(i, &f)
     })?;
     Ok(a.into_pyarray(py))
@@ -175,7 +181,7 @@ fn cumulative_opportunities<'py>(
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
     let limit_s = real(limit_s, "limit_s")?;
-    let a = run(py, matrix, facilities, capacity, demand, |i| {
+    let a = run(py, matrix, facilities, capacity, demand, move |i| {
         access::cumulative(i, limit_s)
     })?;
     Ok(a.into_pyarray(py))
@@ -192,7 +198,7 @@ fn facilities_in_reach<'py>(
     limit_s: &Bound<'py, PyAny>,
 ) -> PyResult<Ints<'py>> {
     let limit_s = real(limit_s, "limit_s")?;
-    let a = run(py, matrix, facilities, None, demand, |i| {
+    let a = run(py, matrix, facilities, None, demand, move |i| {
         access::in_reach(i, limit_s)
     })?;
     Ok(a.into_iter()
@@ -212,7 +218,7 @@ fn nearest_average<'py>(
     n: &Bound<'py, PyAny>,
 ) -> PyResult<Floats<'py>> {
     let n = count(n, "n")?;
-    let a = run(py, matrix, facilities, None, demand, |i| {
+    let a = run(py, matrix, facilities, None, demand, move |i| {
         access::nearest_average(i, n)
     })?;
     Ok(a.into_iter()

@@ -8,6 +8,8 @@ mod convert;
 mod error;
 mod gil;
 
+use std::sync::Arc;
+
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -60,10 +62,10 @@ fn solved<'py>(
     py: Python<'py>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-    solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send,
+    solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send + 'static,
 ) -> PyResult<Bound<'py, PyDict>> {
     let opts = options(time_limit, mip_gap)?;
-    let s = interruptible(py, || solve(&opts))?;
+    let s = interruptible(py, move || solve(&opts))?;
     solution_dict(py, &s)
 }
 
@@ -233,7 +235,7 @@ fn solve_p_median<'py>(
         .py_err()?
         .fixed_open(fixed)
         .py_err()?;
-    solved(py, time_limit, mip_gap, |o| model.solve(o))
+    solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
 /// p-center on a dense demand × site cost matrix.
@@ -253,7 +255,7 @@ fn solve_p_center<'py>(
         .py_err()?
         .fixed_open(fixed)
         .py_err()?;
-    solved(py, time_limit, mip_gap, |o| model.solve(o))
+    solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,
@@ -304,7 +306,7 @@ fn solve_mclp<'py>(
             .budget(costs.unwrap_or_else(|| vec![1.0; n]), b)
             .py_err()?;
     }
-    solved(py, time_limit, mip_gap, |o| model.solve(o))
+    solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
 /// Set covering on coverage sets in CSR form (see `solve_mclp`).
@@ -328,13 +330,15 @@ fn solve_lscp<'py>(
     if let Some(c) = costs.filter(|v| !v.is_none()) {
         model = model.costs(reals_1d(c, "costs")?).py_err()?;
     }
-    solved(py, time_limit, mip_gap, |o| model.solve(o))
+    solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
 /// A walking network (undirected, edge lengths in metres).
 #[pyclass(module = "lifecircle._core", frozen)]
 struct Network {
-    inner: network::Network,
+    // Shared with the thread that computes on it, which may outlive an
+    // interrupted call (`gil::interruptible`).
+    inner: Arc<network::Network>,
 }
 
 #[pymethods]
@@ -374,7 +378,7 @@ impl Network {
                 "ids/lons/lats and sources/targets/lengths must have equal lengths",
             ));
         }
-        let inner = interruptible(py, || -> lifecircle::Result<network::Network> {
+        let inner = interruptible(py, move || -> lifecircle::Result<network::Network> {
             let mut b = NetworkBuilder::new();
             for ((&id, &lon), &lat) in ids.iter().zip(&lons).zip(&lats) {
                 b.add_node(Node { id, lon, lat });
@@ -387,7 +391,9 @@ impl Network {
             }
             b.build()
         })?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Number of nodes.
@@ -452,8 +458,9 @@ impl Network {
     ) -> PyResult<(Ints<'py>, Floats<'py>)> {
         let (lons, lats) = (reals_1d(lons, "lons")?, reals_1d(lats, "lats")?);
         same_len("points", lons.len(), lats.len())?;
-        let snapper = Snapper::new(&self.inner);
-        let snapped = interruptible(py, || -> lifecircle::Result<Vec<Snapped>> {
+        let net = Arc::clone(&self.inner);
+        let snapped = interruptible(py, move || -> lifecircle::Result<Vec<Snapped>> {
+            let snapper = Snapper::new(&net);
             lons.iter()
                 .zip(&lats)
                 .enumerate()
@@ -484,18 +491,21 @@ impl Network {
         speed_m_s: &Bound<'py, PyAny>,
         limit_s: &Bound<'py, PyAny>,
     ) -> PyResult<(Ints<'py>, Ints<'py>, Floats<'py>)> {
-        let snap_all =
-            |lons: &[f64], lats: &[f64], what: &str| -> lifecircle::Result<Vec<Vec<Snapped>>> {
-                let snapper = Snapper::new(&self.inner);
-                lons.iter()
-                    .zip(lats)
-                    .enumerate()
-                    .map(|(i, (&x, &y))| {
-                        check_lon_lat(&format!("{what} {i}"), x, y)?;
-                        Ok(snapper.attach(x, y, ATTACH_NODES, ATTACH_SLACK_M))
-                    })
-                    .collect()
-            };
+        let snap_all = |net: &network::Network,
+                        lons: &[f64],
+                        lats: &[f64],
+                        what: &str|
+         -> lifecircle::Result<Vec<Vec<Snapped>>> {
+            let snapper = Snapper::new(net);
+            lons.iter()
+                .zip(lats)
+                .enumerate()
+                .map(|(i, (&x, &y))| {
+                    check_lon_lat(&format!("{what} {i}"), x, y)?;
+                    Ok(snapper.attach(x, y, ATTACH_NODES, ATTACH_SLACK_M))
+                })
+                .collect()
+        };
         let (sl, sa) = (
             reals_1d(site_lons, "site_lons")?,
             reals_1d(site_lats, "site_lats")?,
@@ -507,10 +517,11 @@ impl Network {
         let (speed_m_s, limit_s) = (real(speed_m_s, "speed_m_s")?, real(limit_s, "limit_s")?);
         same_len("sites", sl.len(), sa.len())?;
         same_len("demand", dl.len(), da.len())?;
-        let (rows, cols, secs) = interruptible(py, || -> lifecircle::Result<_> {
-            let sites = snap_all(&sl, &sa, "site")?;
-            let demand = snap_all(&dl, &da, "demand point")?;
-            let tt = TravelTimes::compute(&self.inner, &sites, &demand, speed_m_s, limit_s)?;
+        let net = Arc::clone(&self.inner);
+        let (rows, cols, secs) = interruptible(py, move || -> lifecircle::Result<_> {
+            let sites = snap_all(&net, &sl, &sa, "site")?;
+            let demand = snap_all(&net, &dl, &da, "demand point")?;
+            let tt = TravelTimes::compute(&net, &sites, &demand, speed_m_s, limit_s)?;
             let (mut r, mut c, mut s) = (
                 Vec::with_capacity(tt.nnz()),
                 Vec::with_capacity(tt.nnz()),
@@ -563,7 +574,7 @@ fn read_pbf<'py>(
     path: &Bound<'py, PyAny>,
 ) -> PyResult<(Network, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let path = convert::path(path, "path")?;
-    let data = interruptible(py, || network::read_pbf(&path))?;
+    let data = interruptible(py, move || network::read_pbf(&path))?;
     let json = py.import("json")?;
     let pois = json.call_method1(
         "loads",
@@ -575,7 +586,7 @@ fn read_pbf<'py>(
     )?;
     Ok((
         Network {
-            inner: data.network,
+            inner: Arc::new(data.network),
         },
         pois,
         stats,
@@ -588,7 +599,7 @@ fn read_pbf<'py>(
 #[pyfunction]
 fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
     let path = convert::path(path, "path")?;
-    let report = interruptible(py, || {
+    let report = interruptible(py, move || {
         lifecircle::scenario::Scenario::from_file(&path)?.run()
     })?;
     Ok(plan_json(&report).to_string())
@@ -609,7 +620,7 @@ fn plan_json(report: &lifecircle::scenario::PlanReport) -> serde_json::Value {
 #[pyfunction]
 fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
     let path = convert::path(path, "path")?;
-    let report = interruptible(py, || {
+    let report = interruptible(py, move || {
         lifecircle::scenario::Scenario::from_file(&path)?.gaps()
     })?;
     let mut v = serde_json::to_value(&report).expect("reports serialise");
@@ -661,7 +672,7 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
     let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
         .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
     // An interrupted variant raises KeyboardInterrupt rather than becoming a failed row.
-    let result = interruptible(py, || match scenario.run() {
+    let result = interruptible(py, move || match scenario.run() {
         Ok(report) => Ok(VariantResult::Plan(Box::new(report))),
         Err(lifecircle::Error::Interrupted) => Err(lifecircle::Error::Interrupted),
         Err(e) => Ok(VariantResult::Error(e.to_string())),

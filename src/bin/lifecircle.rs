@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
 use lifecircle::scenario::{PlanReport, Scenario};
+use lifecircle::solve::interrupt::GRACE;
 
 /// `print!` through [`emit`]: a full disk or `/dev/full` is an error, not a panic.
 macro_rules! out {
@@ -635,11 +636,6 @@ fn compare(
 
 /// Exit code after Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
 const INTERRUPTED: u8 = 130;
-
-/// How long after Ctrl-C the solve may take to stop on its own. HiGHS polls
-/// the interrupt between its LP solves, not inside the LPs of its
-/// branch-and-bound: the root LP of OR-Library pmed36 runs 26 s unpolled.
-const GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Ends the process after Ctrl-C, once: from `main` when the solve stopped,
 /// or from the watchdog when it did not stop within [`GRACE`].
