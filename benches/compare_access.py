@@ -19,9 +19,8 @@ import time
 
 import numpy as np
 import pandas as pd
-from lifecircle import access as ours
-
 from access import Access, weights
+from lifecircle import access as ours
 
 LIMIT = 900.0
 
