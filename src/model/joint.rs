@@ -66,7 +66,7 @@ use std::ops::Range;
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use super::max_coverage::{check_budget, check_costs, MaxCoverage};
+use super::max_coverage::{check_budget, check_costs, site_cost, MaxCoverage};
 use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
 use crate::order::TotalF64;
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
@@ -489,17 +489,14 @@ impl JointPlan {
                 .iter()
                 .map(|s| s.new_mask(self.n_sites))
                 .collect();
-            let cheapest = (0..self.n_sites)
-                .filter(|&j| masks.iter().any(|m| m[j]))
-                .map(|j| self.cost(j))
-                .fold(f64::INFINITY, f64::min);
-            check_budget(b, cheapest)?;
+            let new = (0..self.n_sites).filter(|&j| masks.iter().any(|m| m[j]));
+            check_budget(b, self.site_costs.as_deref(), new)?;
         }
         Ok(())
     }
 
     fn cost(&self, site: usize) -> f64 {
-        self.site_costs.as_ref().map_or(1.0, |c| c[site])
+        site_cost(self.site_costs.as_deref(), site)
     }
 
     /// Solves the plan exactly (within the options' time limit and gap).
