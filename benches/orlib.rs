@@ -9,19 +9,12 @@
 
 use std::time::Instant;
 
-use lifecircle::instances::read_orlib;
 use lifecircle::model::{PCenter, PMedian};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 
-fn known(file: &str, column: usize, instance: &str) -> f64 {
-    let text = std::fs::read_to_string(format!("{}/data/orlib/{file}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.split(',').next() == Some(instance))
-        .unwrap();
-    line.split(',').nth(column).unwrap().parse().unwrap()
-}
+#[path = "../tests/support/orlib.rs"]
+mod orlib;
+use orlib::{instance, known};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -56,11 +49,7 @@ fn main() {
     );
     for name in &names {
         let t = Instant::now();
-        let inst = read_orlib(format!(
-            "{}/data/orlib/{name}.txt",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
+        let inst = instance(name);
         let read = t.elapsed().as_secs_f64();
         let mut line = format!("{name:<8} {:>4} {:>4} |", inst.n, inst.p);
         if !only_center {

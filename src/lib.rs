@@ -66,6 +66,7 @@ pub mod instances;
 pub mod map;
 pub mod model;
 pub mod network;
+mod order;
 pub mod report;
 pub mod scenario;
 pub mod services;

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::error::{finite_non_negative, Error, Result};
 use crate::model::CoverageSets;
 use crate::network::{Network, Snapped};
+use crate::order::TotalF64;
 
 /// Walking seconds from sites (rows) to demand points (columns), sparse: only
 /// pairs within the limit are stored.
@@ -387,22 +388,7 @@ impl Adjacency {
 struct Scratch {
     dist: Vec<f64>,
     touched: Vec<usize>,
-    heap: BinaryHeap<Reverse<(OrdF64, usize)>>,
-}
-
-/// A distance with the total order of `f64::total_cmp`, for the heap.
-#[derive(Clone, Copy, PartialEq)]
-struct OrdF64(f64);
-impl Eq for OrdF64 {}
-impl PartialOrd for OrdF64 {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for OrdF64 {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
+    heap: BinaryHeap<Reverse<(TotalF64, usize)>>,
 }
 
 impl Scratch {
@@ -434,10 +420,10 @@ impl Scratch {
                     self.touched.push(s.node);
                 }
                 self.dist[s.node] = s.offset_m;
-                self.heap.push(Reverse((OrdF64(s.offset_m), s.node)));
+                self.heap.push(Reverse((TotalF64(s.offset_m), s.node)));
             }
         }
-        while let Some(Reverse((OrdF64(d), v))) = self.heap.pop() {
+        while let Some(Reverse((TotalF64(d), v))) = self.heap.pop() {
             if d > self.dist[v] {
                 continue;
             }
@@ -449,7 +435,7 @@ impl Scratch {
                         self.touched.push(w);
                     }
                     self.dist[w] = nd;
-                    self.heap.push(Reverse((OrdF64(nd), w)));
+                    self.heap.push(Reverse((TotalF64(nd), w)));
                 }
             }
         }

@@ -2,27 +2,12 @@
 //! p-median and p-center (Pullan 2008, re-verified independently) on a fast
 //! subset; the full set runs in `cargo bench --bench orlib`.
 
-use lifecircle::instances::read_orlib;
 use lifecircle::model::{PCenter, PMedian};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 
-fn known(file: &str, column: usize, instance: &str) -> f64 {
-    let text = std::fs::read_to_string(format!("{}/data/orlib/{file}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.split(',').next() == Some(instance))
-        .unwrap();
-    line.split(',').nth(column).unwrap().parse().unwrap()
-}
-
-fn instance(name: &str) -> lifecircle::instances::OrlibInstance {
-    read_orlib(format!(
-        "{}/data/orlib/{name}.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+#[path = "support/orlib.rs"]
+mod orlib;
+use orlib::{instance, known};
 
 #[test]
 fn p_median_optima_pmed1_to_pmed5() {

@@ -60,14 +60,15 @@
 //! assert_eq!(sol.status, SolveStatus::Optimal);
 //! ```
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::ops::Range;
 use std::time::Instant;
 
 use super::coverage_sets::{check_weights, CoverageSets};
-use super::max_coverage::{check_budget, check_costs, MaxCoverage};
+use super::max_coverage::{check_budget, check_costs, site_cost, MaxCoverage};
 use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
+use crate::order::TotalF64;
 use crate::solve::mip::{self, Col, Mip, MipResult, Row, Sense};
 use crate::solve::presolve::is_subset;
 use crate::solve::{
@@ -488,17 +489,14 @@ impl JointPlan {
                 .iter()
                 .map(|s| s.new_mask(self.n_sites))
                 .collect();
-            let cheapest = (0..self.n_sites)
-                .filter(|&j| masks.iter().any(|m| m[j]))
-                .map(|j| self.cost(j))
-                .fold(f64::INFINITY, f64::min);
-            check_budget(b, cheapest)?;
+            let new = (0..self.n_sites).filter(|&j| masks.iter().any(|m| m[j]));
+            check_budget(b, self.site_costs.as_deref(), new)?;
         }
         Ok(())
     }
 
     fn cost(&self, site: usize) -> f64 {
-        self.site_costs.as_ref().map_or(1.0, |c| c[site])
+        site_cost(self.site_costs.as_deref(), site)
     }
 
     /// Solves the plan exactly (within the options' time limit and gap).
@@ -911,19 +909,14 @@ impl JointPlan {
         for (s, d) in prep.services.iter().enumerate() {
             for &j in &d.candidates {
                 let gain = state[s].gain(j);
-                heap.push(Candidate {
-                    ratio: ratio(gain, self.cost(j)),
-                    gain,
-                    service: s,
-                    site: j,
-                });
+                heap.push(Candidate::new(ratio(gain, self.cost(j)), gain, s, j));
             }
         }
         let mut x_open = vec![false; n];
         let mut count = vec![0; self.services.len()];
         let mut spent = 0.0;
         while let Some(c) = heap.pop() {
-            let (s, j) = (c.service, c.site);
+            let (Reverse(s), Reverse(j)) = (c.service, c.site);
             let extra = if x_open[j] { 0.0 } else { self.cost(j) };
             if state[s].open[j] || count[s] >= limit[s] || spent + extra > budget {
                 continue;
@@ -932,12 +925,7 @@ impl JointPlan {
             if gain <= 0.0 {
                 continue;
             }
-            let fresh = Candidate {
-                ratio: ratio(gain, extra),
-                gain,
-                service: s,
-                site: j,
-            };
+            let fresh = Candidate::new(ratio(gain, extra), gain, s, j);
             if heap.peek().is_some_and(|top| *top > fresh) {
                 heap.push(fresh);
                 continue;
@@ -952,12 +940,7 @@ impl JointPlan {
                     let reaches = !state[s2].groups_at[j].is_empty();
                     if s2 != s && d.new[j] && reaches && !state[s2].open[j] {
                         let gain = state[s2].gain(j);
-                        heap.push(Candidate {
-                            ratio: f64::INFINITY,
-                            gain,
-                            service: s2,
-                            site: j,
-                        });
+                        heap.push(Candidate::new(f64::INFINITY, gain, s2, j));
                     }
                 }
             }
@@ -1463,36 +1446,24 @@ struct Layout {
     t: Option<usize>,
 }
 
-/// A (service, site) move for the greedy, ordered by gain per cost, then gain.
-#[derive(Debug, Clone, Copy)]
+/// A (service, site) move for the greedy, ordered by gain per cost, then
+/// gain, then the lower site, then the lower service (the fields' order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Candidate {
-    ratio: f64,
-    gain: f64,
-    service: usize,
-    site: usize,
+    ratio: TotalF64,
+    gain: TotalF64,
+    site: Reverse<usize>,
+    service: Reverse<usize>,
 }
 
-impl PartialEq for Candidate {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Candidate {}
-
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Candidate {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.ratio
-            .total_cmp(&other.ratio)
-            .then(self.gain.total_cmp(&other.gain))
-            .then(other.site.cmp(&self.site))
-            .then(other.service.cmp(&self.service))
+impl Candidate {
+    fn new(ratio: f64, gain: f64, service: usize, site: usize) -> Self {
+        Self {
+            ratio: TotalF64(ratio),
+            gain: TotalF64(gain),
+            site: Reverse(site),
+            service: Reverse(service),
+        }
     }
 }
 

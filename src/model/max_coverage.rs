@@ -135,17 +135,14 @@ impl MaxCoverage {
             check_costs(costs, n_sites)?;
         }
         if let Some(b) = self.budget {
-            let cheapest = (0..n_sites)
-                .filter(|j| !fixed.contains(j))
-                .map(|j| self.cost(j))
-                .fold(f64::INFINITY, f64::min);
-            check_budget(b, cheapest)?;
+            let new = (0..n_sites).filter(|j| !fixed.contains(j));
+            check_budget(b, self.costs.as_deref(), new)?;
         }
         Ok(())
     }
 
     fn cost(&self, site: usize) -> f64 {
-        self.costs.as_ref().map_or(1.0, |c| c[site])
+        site_cost(self.costs.as_deref(), site)
     }
 
     /// Solves the problem exactly (within the options' time limit and gap).
@@ -351,10 +348,23 @@ fn coverage_mip(
     Ok((chosen, result.bound, result.status))
 }
 
-/// Checks a budget: a number >= 0 that pays for the `cheapest` site that can
-/// open. With no site to open (`cheapest` infinite) a budget constrains
-/// nothing and is accepted.
-pub(crate) fn check_budget(budget: f64, cheapest: f64) -> Result<()> {
+/// A site's cost: its entry in `costs`, or 1 for every site without costs
+/// (the budget then counts sites).
+pub(crate) fn site_cost(costs: Option<&[f64]>, site: usize) -> f64 {
+    costs.map_or(1.0, |c| c[site])
+}
+
+/// Checks a budget: a number >= 0 that pays for the cheapest of the sites
+/// that can open (`new`, priced by [`site_cost`]). With no site to open a
+/// budget constrains nothing and is accepted.
+pub(crate) fn check_budget(
+    budget: f64,
+    costs: Option<&[f64]>,
+    new: impl Iterator<Item = usize>,
+) -> Result<()> {
+    let cheapest = new
+        .map(|j| site_cost(costs, j))
+        .fold(f64::INFINITY, f64::min);
     if budget.is_nan() || budget < 0.0 {
         return Err(Error::param(
             "budget",

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use super::coverage_sets::CoverageSets;
-use super::max_coverage::check_costs;
+use super::max_coverage::{check_costs, site_cost};
 use crate::error::{Error, Result};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
@@ -85,7 +85,7 @@ impl SetCover {
     }
 
     fn cost(&self, site: usize) -> f64 {
-        self.costs.as_ref().map_or(1.0, |c| c[site])
+        site_cost(self.costs.as_deref(), site)
     }
 
     /// Solves the problem exactly (within the options' time limit and gap).

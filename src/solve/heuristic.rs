@@ -10,26 +10,21 @@
 //! the demand rows. Embedders who build that data themselves should go
 //! through the models ([`crate::model`]), which return typed errors.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::presolve::Reduced;
 use super::solution::Deadline;
 use crate::model::CostMatrix;
+use crate::order::TotalF64;
 
 /// A heap entry ordered by gain, then by lower site index for determinism.
-#[derive(PartialEq)]
-struct Gain(f64, u32);
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Gain(TotalF64, Reverse<usize>);
 
-impl Eq for Gain {}
-impl PartialOrd for Gain {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Gain {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
+impl Gain {
+    fn new(gain: f64, site: usize) -> Self {
+        Self(TotalF64(gain), Reverse(site))
     }
 }
 
@@ -58,14 +53,13 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
         w / costs[s].max(1e-12)
     };
     let mut heap: BinaryHeap<Gain> = (0..r.sites.len())
-        .map(|s| Gain(gain(s, &covered), s as u32))
+        .map(|s| Gain::new(gain(s, &covered), s))
         .collect();
     let (mut chosen, mut spent) = (Vec::new(), 0.0);
     while chosen.len() < max_sites {
-        let Some(Gain(old, s)) = heap.pop() else {
+        let Some(Gain(TotalF64(old), Reverse(s))) = heap.pop() else {
             break;
         };
-        let s = s as usize;
         if spent + costs[s] > budget + 1e-9 {
             continue;
         }
@@ -76,8 +70,11 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
         if fresh <= 0.0 {
             continue;
         }
-        if fresh < old && heap.peek().is_some_and(|top| top.0 > fresh) {
-            heap.push(Gain(fresh, s as u32));
+        let beaten = heap
+            .peek()
+            .is_some_and(|&Gain(TotalF64(top), _)| top > fresh);
+        if fresh < old && beaten {
+            heap.push(Gain::new(fresh, s));
             continue;
         }
         spent += costs[s];
@@ -185,20 +182,22 @@ pub fn greedy_set_cover(r: &Reduced, costs: &[f64]) -> Vec<usize> {
         n as f64 / costs[s].max(1e-12)
     };
     let mut heap: BinaryHeap<Gain> = (0..r.sites.len())
-        .map(|s| Gain(ratio(s, &covered), s as u32))
+        .map(|s| Gain::new(ratio(s, &covered), s))
         .collect();
     let mut chosen = Vec::new();
     while left > 0 {
-        let Some(Gain(old, s)) = heap.pop() else {
+        let Some(Gain(TotalF64(old), Reverse(s))) = heap.pop() else {
             break;
         };
-        let s = s as usize;
         let fresh = ratio(s, &covered);
         if fresh <= 0.0 {
             continue;
         }
-        if fresh < old && heap.peek().is_some_and(|top| top.0 > fresh) {
-            heap.push(Gain(fresh, s as u32));
+        let beaten = heap
+            .peek()
+            .is_some_and(|&Gain(TotalF64(top), _)| top > fresh);
+        if fresh < old && beaten {
+            heap.push(Gain::new(fresh, s));
             continue;
         }
         chosen.push(s);
