@@ -14,7 +14,7 @@ use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntyped
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
+use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, ModelInput, ModelKind, SetCover};
 use lifecircle::network::{
     self, check_lon_lat, NetworkBuilder, Node, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M,
 };
@@ -202,19 +202,27 @@ fn coverage_within<'py>(
     Ok((indptr.into_pyarray(py), indices.into_pyarray(py)))
 }
 
-/// The inputs of the dense models (p-median, p-center) as the models take them.
-fn dense_inputs(
-    cost: &Bound<'_, PyAny>,
-    weights: &Bound<'_, PyAny>,
-    p: &Bound<'_, PyAny>,
-    fixed: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(CostMatrix, Vec<f64>, usize, Vec<usize>)> {
-    Ok((
-        cost_matrix(cost)?,
-        reals_1d(weights, "weights")?,
-        count(p, "p")?,
-        fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
-    ))
+/// Builds and solves a dense model (p-median, p-center) by the core's rules,
+/// with the GIL released.
+#[allow(clippy::too_many_arguments)]
+fn solve_dense<'py>(
+    py: Python<'py>,
+    kind: ModelKind,
+    cost: &Bound<'py, PyAny>,
+    weights: &Bound<'py, PyAny>,
+    p: &Bound<'py, PyAny>,
+    fixed: Option<&Bound<'py, PyAny>>,
+    time_limit: Option<&Bound<'py, PyAny>>,
+    mip_gap: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = ModelInput {
+        costs: cost_matrix(cost)?,
+        weights: reals_1d(weights, "weights")?,
+        p: Some(count(p, "p")?),
+        radius: None,
+        fixed: fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
+    };
+    solved(py, time_limit, mip_gap, move |o| kind.solve(input, o))
 }
 
 /// p-median on a dense demand × site cost matrix. Returns a dict with
@@ -230,12 +238,8 @@ fn solve_p_median<'py>(
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
-    let model = PMedian::new(cost, weights, p)
-        .py_err()?
-        .fixed_open(fixed)
-        .py_err()?;
-    solved(py, time_limit, mip_gap, move |o| model.solve(o))
+    let kind = ModelKind::PMedian;
+    solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
 }
 
 /// p-center on a dense demand × site cost matrix.
@@ -250,12 +254,8 @@ fn solve_p_center<'py>(
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (cost, weights, p, fixed) = dense_inputs(cost, weights, p, fixed)?;
-    let model = PCenter::new(cost, weights, p)
-        .py_err()?
-        .fixed_open(fixed)
-        .py_err()?;
-    solved(py, time_limit, mip_gap, move |o| model.solve(o))
+    let kind = ModelKind::PCenter;
+    solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
 }
 
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,

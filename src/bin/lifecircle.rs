@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
+use lifecircle::model::ModelKind;
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
 use lifecircle::scenario::{PlanReport, Scenario};
 use lifecircle::solve::interrupt::GRACE;
@@ -203,23 +204,23 @@ fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ModelKind {
-    /// Minimise total weighted cost with p sites.
-    PMedian,
-    /// Minimise the largest cost with p sites (demand points of weight 0 are ignored).
-    PCenter,
-    /// Maximise weight within --radius with p sites.
-    Mclp,
-    /// Fewest sites covering everyone within --radius (weight-0 points too: weights play no part).
-    Lscp,
+/// `--model` takes the core's model names, with their summaries as help.
+fn model_parser() -> impl clap::builder::TypedValueParser<Value = ModelKind> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(
+        ModelKind::ALL.map(|k| PossibleValue::new(k.name()).help(k.summary())),
+    )
+    .map(|name| {
+        name.parse::<ModelKind>()
+            .expect("only possible values get here")
+    })
 }
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs"])))]
 struct SolveArgs {
     /// The model.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = model_parser())]
     model: ModelKind,
     /// OR-Library p-median file (p is taken from it unless --p is given).
     #[arg(long)]
@@ -258,30 +259,18 @@ struct SolveArgs {
 }
 
 fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
-    use lifecircle::model::{CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
+    use lifecircle::model::{ModelInput, ModelParam};
     use lifecircle::{instances, Error};
-    // An option the model has no use for would look as if it had been applied.
-    let unused: &[(&str, bool, &str)] = match args.model {
-        ModelKind::Lscp => &[
-            (
-                "weights",
-                args.weights.is_some(),
-                "lscp covers every demand point, whatever its weight",
-            ),
-            (
-                "p",
-                args.p.is_some(),
-                "lscp finds the fewest sites itself (mclp takes a count)",
-            ),
-        ],
-        ModelKind::PMedian | ModelKind::PCenter => &[(
-            "radius",
-            args.radius.is_some(),
-            "p-median and p-center minimise costs, they have no coverage radius",
-        )],
-        ModelKind::Mclp => &[],
-    };
-    if let Some((name, _, why)) = unused.iter().find(|(_, given, _)| *given) {
+    let given = [
+        (ModelParam::Weights, args.weights.is_some()),
+        (ModelParam::P, args.p.is_some()),
+        (ModelParam::Radius, args.radius.is_some()),
+    ];
+    let refused = given
+        .iter()
+        .filter(|(_, given)| *given)
+        .find_map(|&(param, _)| Some((param.name(), args.model.refuses(param)?)));
+    if let Some((name, why)) = refused {
         return Err(Error::InvalidParameter {
             name: format!("--{name}"),
             message: format!("{why}: drop --{name}"),
@@ -301,52 +290,35 @@ fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         None => vec![1.0; costs.n_demand()],
     };
     let p = args.p.or(file_p);
-    let need_p = || {
-        p.ok_or_else(|| Error::InvalidParameter {
-            name: "p".into(),
-            message: "give --p (or an OR-Library file)".into(),
-        })
-    };
-    let need_radius = || {
-        args.radius.ok_or_else(|| Error::InvalidParameter {
-            name: "radius".into(),
-            message: "coverage models need --radius".into(),
-        })
-    };
     let options = lifecircle::solve::SolveOptions::new()
         .time_limit(args.time_limit)?
         .mip_gap(args.mip_gap)?
         .memory_limit(args.memory_limit)?
         .verbose(args.verbose);
+    // The command line's own hints for what the core would only name as missing.
+    if args.model.refuses(ModelParam::Radius).is_none() && args.radius.is_none() {
+        return Err(Error::InvalidParameter {
+            name: "radius".into(),
+            message: "coverage models need --radius".into(),
+        });
+    }
+    if args.model.refuses(ModelParam::P).is_none() && p.is_none() {
+        return Err(Error::InvalidParameter {
+            name: "p".into(),
+            message: "give --p (or an OR-Library file)".into(),
+        });
+    }
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());
-    let result = match args.model {
-        ModelKind::PMedian => PMedian::new(costs, weights, need_p()?)?
-            .fixed_open(args.fixed.clone())?
-            .solve(&options),
-        ModelKind::PCenter => PCenter::new(costs, weights, need_p()?)?
-            .fixed_open(args.fixed.clone())?
-            .solve(&options),
-        ModelKind::Mclp => {
-            let cov = CoverageSets::within(&costs, need_radius()?)?;
-            MaxCoverage::new(cov, weights)?
-                .fixed_open(args.fixed.clone())?
-                .new_sites(need_p()?)?
-                .solve(&options)
-        }
-        ModelKind::Lscp => {
-            let cov = CoverageSets::within(&costs, need_radius()?)?;
-            SetCover::new(cov)
-                .fixed_open(args.fixed.clone())?
-                .solve(&options)
-        }
+    let input = ModelInput {
+        costs,
+        weights,
+        p,
+        radius: args.radius,
+        fixed: args.fixed.clone(),
     };
-    let model = args
-        .model
-        .to_possible_value()
-        .expect("no skipped variants")
-        .get_name()
-        .to_string();
+    let result = args.model.solve(input, &options);
+    let model = args.model.to_string();
     let seconds = t0.elapsed().as_secs_f64();
     let sol = match result {
         Err(Error::Infeasible { message, demand }) => {
