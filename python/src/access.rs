@@ -115,6 +115,24 @@ fn run<T: Send + 'static>(
     })
 }
 
+/// One index with a decay (2SFCA, 3SFCA, gravity): the decay read from its
+/// dict, the rest as [`run`].
+fn decayed<'py>(
+    py: Python<'py>,
+    matrix: &AccessMatrix,
+    facilities: &Bound<'py, PyAny>,
+    demand: &Bound<'py, PyAny>,
+    decay_spec: &Bound<'py, PyAny>,
+    capacity: Option<&Bound<'py, PyAny>>,
+    index: fn(&AccessInput, &Decay) -> lifecircle::Result<Vec<f64>>,
+) -> PyResult<Floats<'py>> {
+    let f = decay(py, decay_spec)?;
+    let a = run(py, matrix, facilities, capacity, demand, move |i| {
+        index(i, &f)
+    })?;
+    Ok(a.into_pyarray(py))
+}
+
 /// 2SFCA with decay (E2SFCA with steps, Gaussian 2SFCA with `gaussian`).
 #[pyfunction]
 #[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
@@ -126,11 +144,15 @@ fn two_step_fca<'py>(
     decay_spec: &Bound<'py, PyAny>,
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
-    let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, move |i| {
-        access::two_step(i, &f)
-    })?;
-    Ok(a.into_pyarray(py))
+    decayed(
+        py,
+        matrix,
+        facilities,
+        demand,
+        decay_spec,
+        capacity,
+        access::two_step,
+    )
 }
 
 /// 3SFCA (Wan et al. 2012).
@@ -144,11 +166,15 @@ fn three_step_fca<'py>(
     decay_spec: &Bound<'py, PyAny>,
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
-    let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, move |i| {
-        access::three_step(i, &f)
-    })?;
-    Ok(a.into_pyarray(py))
+    decayed(
+        py,
+        matrix,
+        facilities,
+        demand,
+        decay_spec,
+        capacity,
+        access::three_step,
+    )
 }
 
 /// Gravity (Hansen) access.
@@ -162,11 +188,15 @@ fn gravity_access<'py>(
     decay_spec: &Bound<'py, PyAny>,
     capacity: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Floats<'py>> {
-    let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, move |i| {
-        access::gravity(i, &f)
-    })?;
-    Ok(a.into_pyarray(py))
+    decayed(
+        py,
+        matrix,
+        facilities,
+        demand,
+        decay_spec,
+        capacity,
+        access::gravity,
+    )
 }
 
 /// Supply within `limit_s`.

@@ -5,6 +5,8 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -30,13 +32,12 @@ print(lifecircle.PMedian.from_cost_matrix([[0.0, 1.0], [1.0, 0.0]]).solve().stat
 """
 
 
-# 0.3 s: Ctrl-C in the early phases (presolve, heuristic); 2 s: in HiGHS; 14 s:
-# inside HiGHS's root LP, which does not poll (it heard Ctrl-C some 55 s late):
-# the call is left to end by itself and the KeyboardInterrupt raised at once.
-@pytest.mark.parametrize("delay_s", [0.3, 2.0, 14.0])
-def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
+@contextmanager
+def interrupted(template: str, root: Path, delay_s: float):
+    """A child running `template` on pmed36, sent a real SIGINT `delay_s` after it
+    says "solving"; yields the child and the time the signal was sent."""
     tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
-    source = CHILD.format(tests=str(tests), instance=str(instance))
+    source = template.format(tests=str(tests), instance=str(instance))
     with subprocess.Popen(
         [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as child:
@@ -44,12 +45,20 @@ def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
             assert child.stdout.readline().strip() == "solving"
             time.sleep(delay_s)
             child.send_signal(signal.SIGINT)
-            sent = time.monotonic()
-            # The second solve waits for an abandoned one to finish its LP.
-            out, err = child.communicate(timeout=150)
-        except BaseException:
-            child.kill()
-            raise
+            yield child, time.monotonic()
+        finally:
+            if child.poll() is None:
+                child.kill()
+
+
+# 0.3 s: Ctrl-C in the early phases (presolve, heuristic); 2 s: in HiGHS; 14 s:
+# inside HiGHS's root LP, which does not poll (it heard Ctrl-C some 55 s late):
+# the call is left to end by itself and the KeyboardInterrupt raised at once.
+@pytest.mark.parametrize("delay_s", [0.3, 2.0, 14.0])
+def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
+    with interrupted(CHILD, root, delay_s) as (child, sent):
+        # The second solve waits for an abandoned one to finish its LP.
+        out, err = child.communicate(timeout=150)
     lines = out.split("\n")
     assert child.returncode == 0 and lines[0].startswith("KeyboardInterrupt "), (out, err)
     assert lines[1] == "optimal", (out, err)
@@ -88,17 +97,6 @@ print(outcome["main"], outcome["thread"], flush=True)
 
 def test_ctrl_c_stops_the_solves_of_other_threads_too(root):
     # The stop flag is process-wide, and cleared by the last call to stop, not the first.
-    tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
-    source = THREADS.format(tests=str(tests), instance=str(instance))
-    with subprocess.Popen(
-        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as child:
-        try:
-            assert child.stdout.readline().strip() == "solving"
-            time.sleep(1.0)
-            child.send_signal(signal.SIGINT)
-            out, err = child.communicate(timeout=60)
-        except BaseException:
-            child.kill()
-            raise
+    with interrupted(THREADS, root, 1.0) as (child, _):
+        out, err = child.communicate(timeout=60)
     assert out.split() == ["KeyboardInterrupt", "KeyboardInterrupt"], (out, err)
