@@ -308,6 +308,32 @@ impl TravelTimes {
     }
 }
 
+/// Network metres from each origin to every node within `limit_m` (the
+/// origin entered at its attachments' offsets), as `(node, metres)` in the
+/// order settled; one bounded search per origin, in parallel. Nothing is
+/// contracted, so node ids are the network's: what walking isochrones need
+/// to follow each street segment.
+pub(crate) fn reached_nodes<S: AsRef<[Snapped]> + Sync>(
+    network: &Network,
+    origins: &[S],
+    limit_m: f64,
+) -> Vec<Vec<(usize, f64)>> {
+    let graph = Adjacency::new(network, vec![true; network.node_count()]);
+    origins
+        .par_iter()
+        .map_init(
+            || Scratch::new(graph.len()),
+            |scratch, origin| {
+                let mut reached = Vec::new();
+                scratch.run(&graph, origin.as_ref(), limit_m, |v, d| {
+                    reached.push((v, d))
+                });
+                reached
+            },
+        )
+        .collect()
+}
+
 /// The part of the graph a search needs, as flat arrays (compressed sparse
 /// rows). Chains of nodes with two edges and nothing attached — the shape
 /// points of a street — become one edge of their summed length: on a graph of

@@ -50,6 +50,7 @@
 
 pub mod decay;
 pub mod indices;
+pub mod isochrone;
 
 use serde::{Deserialize, Serialize};
 

@@ -46,7 +46,7 @@ impl LocalProjection {
         }
     }
 
-    fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
+    pub(crate) fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
         [
             (lon - self.lon0) * self.m_per_deg_lon,
             (lat - self.lat0) * self.m_per_deg_lat,
@@ -54,7 +54,6 @@ impl LocalProjection {
     }
 
     /// The inverse of `project`: metres east and north of the origin to `(lon, lat)`.
-    #[cfg(feature = "district")]
     pub(crate) fn unproject(&self, x: f64, y: f64) -> (f64, f64) {
         (
             self.lon0 + x / self.m_per_deg_lon,
