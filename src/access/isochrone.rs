@@ -208,7 +208,11 @@ fn centre(network: &Network) -> (f64, f64) {
     ((min_lon + max_lon) / 2.0, (min_lat + max_lat) / 2.0)
 }
 
-/// The street segments walked within `limit_m` (projected metres) and their length.
+/// The street walked within `limit_m` (projected metres) and its length.
+/// Whole edges are joined into polylines through the nodes where just two of
+/// them meet, so the buffer strokes a few long lines instead of one short
+/// segment per shape point (the cost of the buffer is in its caps and their
+/// overlaps); partly walked edges stay single segments.
 fn walked(
     network: &Network,
     projection: &LocalProjection,
@@ -224,6 +228,8 @@ fn walked(
     let along = |a: Coord, b: Coord, t: f64| a + (b - a) * t;
     let mut lines = Vec::new();
     let mut street_m = 0.0;
+    // Whole edges by node; a pair joined twice is one straight segment on the map.
+    let mut whole: HashMap<usize, Vec<usize>> = HashMap::new();
     for (&u, &du) in dist.iter().filter(|(_, d)| **d <= limit_m) {
         for (v, len) in network.neighbors(u) {
             let from_u = limit_m - du;
@@ -232,18 +238,50 @@ fn walked(
             if from_v.is_some() && v < u {
                 continue;
             }
-            let (pu, pv) = (at(u), at(v));
             if len <= 0.0 || from_u + from_v.unwrap_or(0.0) >= len {
-                lines.push(LineString::new(vec![pu, pv]));
                 street_m += len;
+                if u != v {
+                    for (a, b) in [(u, v), (v, u)] {
+                        let next = whole.entry(a).or_default();
+                        if !next.contains(&b) {
+                            next.push(b);
+                        }
+                    }
+                }
                 continue;
             }
+            let (pu, pv) = (at(u), at(v));
             lines.push(LineString::new(vec![pu, along(pu, pv, from_u / len)]));
             street_m += from_u;
             if let Some(r) = from_v {
                 lines.push(LineString::new(vec![along(pv, pu, r / len), pv]));
                 street_m += r;
             }
+        }
+    }
+    // Polylines: from every node where other than two whole edges meet, then
+    // around what is left (closed loops).
+    let mut used: std::collections::HashSet<(usize, usize)> = Default::default();
+    let key = |a: usize, b: usize| (a.min(b), a.max(b));
+    let mut starts: Vec<usize> = whole.keys().copied().collect();
+    starts.sort_unstable_by_key(|v| (whole[v].len() == 2, *v));
+    for s in starts {
+        for &first in &whole[&s] {
+            if used.contains(&key(s, first)) {
+                continue;
+            }
+            let mut v = first;
+            used.insert(key(s, v));
+            let mut line = vec![at(s), at(v)];
+            while whole[&v].len() == 2 {
+                let Some(&next) = whole[&v].iter().find(|&&w| !used.contains(&key(v, w))) else {
+                    break;
+                };
+                used.insert(key(v, next));
+                v = next;
+                line.push(at(v));
+            }
+            lines.push(LineString::new(line));
         }
     }
     (MultiLineString::new(lines), street_m)
