@@ -73,7 +73,7 @@ impl CostMatrix {
     /// # Errors
     /// As [`CostMatrix::new`] for a cost.
     pub fn from_array(data: Array2<f64>) -> Result<Self> {
-        check_costs(data.view())?;
+        check_cells(data.view())?;
         let data = if data.is_standard_layout() {
             data
         } else {
@@ -88,7 +88,7 @@ impl CostMatrix {
     /// # Errors
     /// As [`CostMatrix::new`] for a cost.
     pub fn from_view(view: ArrayView2<'_, f64>) -> Result<Self> {
-        check_costs(view)?;
+        check_cells(view)?;
         Ok(Self {
             data: view.as_standard_layout().into_owned(),
         })
@@ -160,7 +160,7 @@ fn shape_error(len: usize, n_demand: usize, n_sites: usize) -> Error {
 }
 
 /// [`check_cost`] on every cell, naming the first bad one in row-major order.
-fn check_costs(costs: ArrayView2<'_, f64>) -> Result<()> {
+fn check_cells(costs: ArrayView2<'_, f64>) -> Result<()> {
     for ((i, j), &c) in costs.indexed_iter() {
         check_cost(i, j, c)?;
     }
