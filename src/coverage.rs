@@ -4,8 +4,8 @@
 
 use crate::demand::Residents;
 use crate::error::{finite_non_negative, Error, Result};
-use crate::model::coverage_sets::check_weights;
-use crate::model::CoverageSets;
+use crate::instances::coverage_sets::check_weights;
+use crate::instances::CoverageSets;
 use crate::services::{Service, ServiceClass};
 
 /// Coverage of one service by a set of open facilities.

@@ -21,7 +21,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use crate::error::{finite_non_negative, Error, Result};
-use crate::model::CoverageSets;
+use crate::instances::CoverageSets;
 use crate::network::{Network, Snapped};
 use crate::order::TotalF64;
 
@@ -48,6 +48,10 @@ use crate::order::TotalF64;
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TravelTimes {
+    // Compressed sparse rows written out by hand: one row per site, its demand
+    // points sorted and cut off at `limit_s`, which is all the stages read
+    // (a row, `within`). ndarray has no sparse type, and `sprs` would be a
+    // dependency (and a conversion at every use) for this one struct.
     n_demand: usize,
     limit_s: f64,
     offsets: Vec<usize>,

@@ -1,13 +1,16 @@
-//! Every coverage model against exhaustive enumeration on small random
-//! instances, with fixed sites and budgets (property tests).
+//! Every single-service model against exhaustive enumeration on small
+//! random instances, with fixed sites and budgets (property tests). The
+//! enumeration is one for all of them ([`brute::best`]): every set of sites,
+//! priced by the model's own `objective_of`, which refuses the plans the
+//! model does not allow (fixed site missing, too many new sites, over the
+//! budget, a demand point left uncovered).
 
 use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
-fn subsets(n: usize) -> impl Iterator<Item = Vec<usize>> {
-    (0u32..(1 << n)).map(move |m| (0..n).filter(|j| m & (1 << j) != 0).collect())
-}
+#[path = "support/brute.rs"]
+mod brute;
 
 fn instance() -> impl Strategy<Value = (CoverageSets, Vec<f64>, Vec<f64>)> {
     (1usize..9, 1usize..14).prop_flat_map(|(n_sites, n_demand)| {
@@ -37,14 +40,11 @@ proptest! {
         let n = cov.n_sites();
         let fixed: Vec<usize> = (0..n.min(3)).filter(|j| fixed_mask & (1 << j) != 0).collect();
         let p = p.min(n - fixed.len());
-        let best = subsets(n)
-            .filter(|s| fixed.iter().all(|f| s.contains(f)) && s.len() - fixed.len() <= p)
-            .map(|s| cov.covered_weight(&s, &w))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let sol = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
+        let model = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
             .fixed_open(fixed.clone()).unwrap()
-            .new_sites(p).unwrap()
-            .solve(&SolveOptions::new()).unwrap();
+            .new_sites(p).unwrap();
+        let best = brute::best(&model, n).unwrap();
+        let sol = model.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);
         prop_assert_eq!(cov.covered_weight(&sol.sites, &w), sol.objective);
@@ -57,13 +57,10 @@ proptest! {
     fn max_coverage_with_budget((cov, w, costs) in instance(), budget in 1u32..12) {
         let n = cov.n_sites();
         let budget = f64::from(budget).max(costs.iter().cloned().fold(f64::INFINITY, f64::min));
-        let best = subsets(n)
-            .filter(|s| s.iter().map(|&j| costs[j]).sum::<f64>() <= budget)
-            .map(|s| cov.covered_weight(&s, &w))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let sol = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
-            .budget(costs.clone(), budget).unwrap()
-            .solve(&SolveOptions::new()).unwrap();
+        let model = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
+            .budget(costs.clone(), budget).unwrap();
+        let best = brute::best(&model, n).unwrap();
+        let sol = model.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.objective, best);
         prop_assert!(sol.sites.iter().map(|&j| costs[j]).sum::<f64>() <= budget + 1e-9);
     }
@@ -74,18 +71,16 @@ proptest! {
         let fixed: Vec<usize> = (0..n.min(2)).filter(|j| fixed_mask & (1 << j) != 0).collect();
         let full = vec![true; cov.n_demand()];
         let feasible = cov.covered(&(0..n).collect::<Vec<_>>()) == full;
-        let result = SetCover::new(cov.clone()).costs(costs.clone()).unwrap()
-            .fixed_open(fixed.clone()).unwrap()
-            .solve(&SolveOptions::new());
+        let model = SetCover::new(cov.clone()).costs(costs.clone()).unwrap()
+            .fixed_open(fixed.clone()).unwrap();
+        let result = model.solve(&SolveOptions::new());
         if !feasible {
             let infeasible = matches!(result, Err(lifecircle::Error::Infeasible { .. }));
             prop_assert!(infeasible, "expected an infeasibility error");
+            prop_assert_eq!(brute::best(&model, n), None);
             return Ok(());
         }
-        let best = subsets(n)
-            .filter(|s| fixed.iter().all(|f| s.contains(f)) && cov.covered(s) == full)
-            .map(|s| s.iter().map(|&j| costs[j]).sum::<f64>())
-            .fold(f64::INFINITY, f64::min);
+        let best = brute::best(&model, n).unwrap();
         let sol = result.unwrap();
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);
@@ -108,9 +103,10 @@ proptest! {
         if p == 0 && fixed.is_empty() {
             return Ok(());
         }
-        let feasible = || subsets(n_sites).filter(|s| fixed.iter().all(|f| s.contains(f)) && s.len() == fixed.len() + p);
+        // Opening more sites never costs more: the best plan with at most p
+        // new sites (what `objective_of` allows) is the best with exactly p.
         let median = PMedian::new(costs.clone(), w.clone(), p).unwrap().fixed_open(fixed.clone()).unwrap();
-        let best = feasible().map(|s| median.cost_of(&s)).fold(f64::INFINITY, f64::min);
+        let best = brute::best(&median, n_sites).unwrap();
         let sol = median.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);
@@ -118,7 +114,7 @@ proptest! {
         prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
 
         let center = PCenter::new(costs, w, p).unwrap().fixed_open(fixed.clone()).unwrap();
-        let best = feasible().map(|s| center.radius_of(&s)).fold(f64::INFINITY, f64::min);
+        let best = brute::best(&center, n_sites).unwrap();
         let sol = center.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.status, SolveStatus::Optimal);
         prop_assert_eq!(sol.objective, best);

@@ -1,24 +1,34 @@
-//! The contract every model keeps, checked the same way for each:
-//! - on small instances: a feasible plan whose objective, recomputed here
-//!   from the returned sites by code independent of the solver, equals the
-//!   reported one; objective and bound finite, the bound on the right side,
-//!   the gap `|bound - objective| / max(|objective|, 1)`, "optimal" only at
-//!   gap 0;
+//! The contract every model keeps ([`SitingModel`]), checked by one macro
+//! instantiated for each model:
+//! - on small instances (8 seeds): a feasible plan (the model's own
+//!   `objective_of` accepts it) whose objective, recomputed here from the
+//!   returned sites by code independent of the solver, equals the reported
+//!   one and `objective_of`'s; objective and bound finite, the bound on the
+//!   right side, the gap `|bound - objective| / max(|objective|, 1)`,
+//!   "optimal" only at gap 0 — and the optimum brute force finds over every
+//!   plan;
+//! - deterministic: the same options give the same plan;
 //! - on an instance big enough to hit a 2 s limit (each takes 6x that or
 //!   more to prove here): status `time_limit`, the same consistency, and the
 //!   whole solve within limit + max(0.5 s, 5 %) — plus 1 s of slack for a
 //!   loaded CI machine. That slack makes the assertion a guard against the old
 //!   overrun (the MIP taking the whole limit after the other phases had used
 //!   part of it), not a timing measurement; the measured figures are in the
-//!   report of the change (pmed36 at 10/15/20 s, by hand with the CLI).
+//!   report of the change (pmed36 at 10/15/20 s, by hand with the CLI). These
+//!   run one at a time, so that they do not share the 2 cores.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use lifecircle::instances::read_orlib;
 use lifecircle::model::{
-    CostMatrix, CoverageSets, JointPlan, JointService, MaxCoverage, PCenter, PMedian, SetCover,
+    CostMatrix, CoverageSets, Goal, JointPlan, JointService, JointSolution, MaxCoverage, PCenter,
+    PMedian, ServicePlan, SetCover, SitingModel,
 };
-use lifecircle::solve::{SolveOptions, SolveStatus};
+use lifecircle::solve::{Solution, SolveOptions, SolveStatus};
+
+#[path = "support/brute.rs"]
+mod brute;
 
 /// Limit of the time-limit cases, and the tolerance the options promise.
 const LIMIT_S: f64 = 2.0;
@@ -61,58 +71,133 @@ fn weights(n: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Sense {
-    Min,
-    Max,
+/// The figures every solution reports, whatever its type.
+trait Figures {
+    fn figures(&self) -> (f64, f64, f64, SolveStatus);
 }
 
-/// What a model reported, in one shape for every model.
-struct Answer {
-    objective: f64,
-    bound: f64,
-    gap: f64,
-    status: SolveStatus,
+impl Figures for Solution {
+    fn figures(&self) -> (f64, f64, f64, SolveStatus) {
+        (self.objective, self.bound, self.gap, self.status)
+    }
 }
 
-fn check(name: &str, sense: Sense, recomputed: f64, a: &Answer) {
-    assert!(
-        a.objective.is_finite() && a.bound.is_finite(),
-        "{name}: {}/{}",
-        a.objective,
-        a.bound
-    );
-    let tol = 1e-9 * a.objective.abs().max(1.0);
-    assert!(
-        (recomputed - a.objective).abs() <= tol,
-        "{name}: recomputed {recomputed}, reported {}",
-        a.objective
-    );
-    match sense {
-        Sense::Min => assert!(
-            a.bound <= a.objective + tol,
-            "{name}: bound {} > {}",
-            a.bound,
-            a.objective
-        ),
-        Sense::Max => assert!(
-            a.bound >= a.objective - tol,
-            "{name}: bound {} < {}",
-            a.bound,
-            a.objective
-        ),
-    }
-    let gap = (a.bound - a.objective).abs() / a.objective.abs().max(1.0);
-    let gap = if gap <= 1e-9 { 0.0 } else { gap };
-    assert!(
-        (gap - a.gap).abs() <= 1e-12,
-        "{name}: gap {} for {gap}",
-        a.gap
-    );
-    if a.status == SolveStatus::Optimal {
-        assert_eq!(a.gap, 0.0, "{name}: optimal with a gap");
+impl Figures for JointSolution {
+    fn figures(&self) -> (f64, f64, f64, SolveStatus) {
+        (self.objective, self.bound, self.gap, self.status)
     }
 }
+
+/// Solves `model`, checks the contract against `recomputed` (the objective
+/// of the returned plan, by code independent of the solver), returns the
+/// solution and the seconds the solve took.
+fn keeps_contract<M>(
+    name: &str,
+    model: &M,
+    options: &SolveOptions,
+    recomputed: impl Fn(&M::Solution) -> f64,
+) -> (M::Solution, f64)
+where
+    M: SitingModel,
+    M::Solution: Figures,
+{
+    let t0 = Instant::now();
+    let sol = model.solve(options).unwrap();
+    let took = t0.elapsed().as_secs_f64();
+    let (objective, bound, gap, status) = sol.figures();
+    assert!(
+        objective.is_finite() && bound.is_finite(),
+        "{name}: {objective}/{bound}"
+    );
+    let tol = 1e-9 * objective.abs().max(1.0);
+    let priced = model
+        .objective_of(M::plan_of(&sol))
+        .unwrap_or_else(|e| panic!("{name}: the plan is not feasible: {e}"));
+    for (by, value) in [("recomputed", recomputed(&sol)), ("priced", priced)] {
+        assert!(
+            (value - objective).abs() <= tol,
+            "{name}: {by} {value}, reported {objective}"
+        );
+    }
+    match model.goal() {
+        Goal::Minimise => assert!(
+            bound <= objective + tol,
+            "{name}: bound {bound} > {objective}"
+        ),
+        Goal::Maximise => assert!(
+            bound >= objective - tol,
+            "{name}: bound {bound} < {objective}"
+        ),
+    }
+    let expected = (bound - objective).abs() / objective.abs().max(1.0);
+    let expected = if expected <= 1e-9 { 0.0 } else { expected };
+    assert!(
+        (expected - gap).abs() <= 1e-12,
+        "{name}: gap {gap} for {expected}"
+    );
+    if status == SolveStatus::Optimal {
+        assert_eq!(gap, 0.0, "{name}: optimal with a gap");
+    }
+    (sol, took)
+}
+
+/// Whether two solutions of `model` hold the same plan.
+fn same_plan<M: SitingModel>(_model: &M, a: &M::Solution, b: &M::Solution) -> bool {
+    M::plan_of(a) == M::plan_of(b)
+}
+
+/// The contract tests of one model, in a module of their own:
+/// - `$small(seed)`: a small instance, its data, and the best objective by
+///   brute force over every plan;
+/// - `$recompute(&data, &solution)`: the objective, independently of the solver;
+/// - `$big()`: an instance a 2 s limit stops, and its data.
+macro_rules! contract {
+    ($model:ident, small: $small:expr, recompute: $recompute:expr, big: $big:expr) => {
+        mod $model {
+            use super::*;
+
+            #[test]
+            fn small_instances_are_optimal_and_equal_brute_force() {
+                for seed in 0..8 {
+                    let (model, data, brute) = $small(seed);
+                    let name = format!("{} seed {seed}", stringify!($model));
+                    let (sol, _) = keeps_contract(&name, &model, &SolveOptions::new(), |sol| {
+                        $recompute(&data, sol)
+                    });
+                    let (objective, _, _, status) = sol.figures();
+                    assert_eq!(status, SolveStatus::Optimal, "{name}");
+                    assert!(
+                        (objective - brute).abs() <= 1e-9 * brute.abs().max(1.0),
+                        "{name}: {objective}, brute force {brute}"
+                    );
+                }
+            }
+
+            #[test]
+            fn the_same_options_give_the_same_plan() {
+                let (model, _, _) = $small(3);
+                let options = SolveOptions::new();
+                let first = model.solve(&options).unwrap();
+                let again = model.solve(&options).unwrap();
+                assert!(same_plan(&model, &first, &again));
+            }
+
+            #[test]
+            fn stops_at_its_time_limit() {
+                let (model, data) = $big();
+                let _one_at_a_time = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+                let options = SolveOptions::new().time_limit(LIMIT_S).unwrap();
+                let name = stringify!($model);
+                let (sol, took) =
+                    keeps_contract(name, &model, &options, |sol| $recompute(&data, sol));
+                within_limit(name, sol.figures().3, took);
+            }
+        }
+    };
+}
+
+/// The time-limit cases, one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn median_of(c: &CostMatrix, w: &[f64], sites: &[usize]) -> f64 {
     (0..c.n_demand())
@@ -145,95 +230,178 @@ fn covered_of(c: &CostMatrix, radius: f64, w: &[f64], sites: &[usize]) -> f64 {
         .sum()
 }
 
-/// Solves with `options`, checks the contract, returns the status and seconds.
-macro_rules! contract {
-    ($name:expr, $sense:expr, $solve:expr, $recompute:expr, $options:expr) => {{
-        let t0 = Instant::now();
-        let sol = $solve(&$options).unwrap();
-        let took = t0.elapsed().as_secs_f64();
-        let answer = Answer {
-            objective: sol.objective,
-            bound: sol.bound,
-            gap: sol.gap,
-            status: sol.status,
-        };
-        check($name, $sense, $recompute(&sol), &answer);
-        (sol.status, took)
-    }};
+/// An instance's data, for the independent recomputation of an objective.
+struct Data {
+    costs: CostMatrix,
+    weights: Vec<f64>,
+    /// The coverage radius (coverage models).
+    radius: f64,
 }
 
-/// Every model on small instances (8 seeds), proven optimal.
-#[test]
-fn small_instances_keep_the_contract() {
-    let exact = SolveOptions::new();
-    for seed in 0..8 {
-        let d = points(30, seed);
-        let s = points(12, seed + 50);
-        let c = costs(&d, &s);
-        let w = weights(30, seed);
-        let radius = 250.0;
-        let cov = CoverageSets::within(&c, radius).unwrap();
-        let name = |m: &str| format!("{m} seed {seed}");
+/// Radius of the small coverage instances; the covering one needs every
+/// point reachable, so it takes a radius that reaches all.
+const RADIUS: f64 = 250.0;
+const COVER_ALL: f64 = 600.0;
+/// Sites of the small instances (brute force enumerates 2^12 plans).
+const SMALL_SITES: usize = 12;
 
-        let pm = PMedian::new(c.clone(), w.clone(), 3).unwrap();
-        let (status, _) = contract!(
-            &name("p-median"),
-            Sense::Min,
-            |o| pm.solve(o),
-            |sol: &lifecircle::solve::Solution| median_of(&c, &w, &sol.sites),
-            exact
-        );
-        assert_eq!(status, SolveStatus::Optimal);
+/// 30 demand points and 12 sites in the unit square.
+fn small(seed: u64, radius: f64) -> Data {
+    let d = points(30, seed);
+    let s = points(SMALL_SITES, seed + 50);
+    Data {
+        costs: costs(&d, &s),
+        weights: weights(30, seed),
+        radius,
+    }
+}
 
-        let pc = PCenter::new(c.clone(), w.clone(), 3).unwrap();
-        let (status, _) = contract!(
-            &name("p-center"),
-            Sense::Min,
-            |o| pc.solve(o),
-            |sol: &lifecircle::solve::Solution| center_of(&c, &w, &sol.sites),
-            exact
-        );
-        assert_eq!(status, SolveStatus::Optimal);
+/// OR-Library pmed36 (800 vertices) and its number of medians.
+fn pmed36() -> (Data, usize) {
+    let inst = read_orlib(format!(
+        "{}/data/orlib/pmed36.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let d = Data {
+        weights: vec![1.0; inst.n],
+        costs: inst.costs,
+        radius: 0.0,
+    };
+    (d, inst.p)
+}
 
-        let mc = MaxCoverage::new(cov.clone(), w.clone())
+fn coverage(d: &Data) -> CoverageSets {
+    CoverageSets::within(&d.costs, d.radius).unwrap()
+}
+
+fn covering_recomputed(d: &Data, sol: &Solution) -> f64 {
+    let n = d.costs.n_demand();
+    assert_eq!(
+        covered_of(&d.costs, d.radius, &vec![1.0; n], &sol.sites),
+        n as f64
+    );
+    sol.sites.len() as f64
+}
+
+/// The best joint plan by brute force: every choice of at most `max_new`
+/// new facilities per service, priced by the plan.
+fn joint_brute_force(plan: &JointPlan) -> f64 {
+    let mut plans: Vec<Vec<ServicePlan>> = vec![Vec::new()];
+    for s in &plan.services {
+        let limit = s.max_new.unwrap_or(usize::MAX);
+        let choices: Vec<Vec<usize>> = brute::subsets(plan.n_sites)
+            .filter(|c| c.len() <= limit)
+            .collect();
+        plans = plans
+            .into_iter()
+            .flat_map(|prefix| {
+                choices.iter().map(move |c| {
+                    let mut next = prefix.clone();
+                    next.push(ServicePlan {
+                        name: s.name.clone(),
+                        new_sites: c.clone(),
+                        covered: 0.0,
+                        weight: 0.0,
+                        served: vec![0.0; s.weights.len()],
+                        uncoverable: Vec::new(),
+                    });
+                    next
+                })
+            })
+            .collect();
+    }
+    plans
+        .iter()
+        .filter_map(|p| plan.objective_of(p).ok())
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+contract!(
+    p_median,
+    small: |seed| {
+        let d = small(seed, 0.0);
+        let m = PMedian::new(d.costs.clone(), d.weights.clone(), 3).unwrap();
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| median_of(&d.costs, &d.weights, &sol.sites),
+    big: || {
+        let (d, p) = pmed36();
+        (PMedian::new(d.costs.clone(), d.weights.clone(), p).unwrap(), d)
+    }
+);
+
+contract!(
+    p_center,
+    small: |seed| {
+        let d = small(seed, 0.0);
+        let m = PCenter::new(d.costs.clone(), d.weights.clone(), 3).unwrap();
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| center_of(&d.costs, &d.weights, &sol.sites),
+    big: || {
+        let d = Data {
+            costs: costs(&points(800, 21), &points(800, 22)),
+            weights: weights(800, 21),
+            radius: 0.0,
+        };
+        (PCenter::new(d.costs.clone(), d.weights.clone(), 10).unwrap(), d)
+    }
+);
+
+contract!(
+    mclp,
+    small: |seed| {
+        let d = small(seed, RADIUS);
+        let m = MaxCoverage::new(coverage(&d), d.weights.clone())
             .unwrap()
             .new_sites(2)
             .unwrap();
-        let (status, _) = contract!(
-            &name("mclp"),
-            Sense::Max,
-            |o| mc.solve(o),
-            |sol: &lifecircle::solve::Solution| covered_of(&c, radius, &w, &sol.sites),
-            exact
-        );
-        assert_eq!(status, SolveStatus::Optimal);
-
-        // Covering needs every point reachable: a radius that reaches all.
-        let all = CoverageSets::within(&c, 600.0).unwrap();
-        let sc = SetCover::new(all);
-        let (status, _) = contract!(
-            &name("lscp"),
-            Sense::Min,
-            |o| sc.solve(o),
-            |sol: &lifecircle::solve::Solution| {
-                assert_eq!(covered_of(&c, 600.0, &[1.0; 30], &sol.sites), 30.0);
-                sol.sites.len() as f64
-            },
-            exact
-        );
-        assert_eq!(status, SolveStatus::Optimal);
-
-        let plan = joint(&cov, &w, 2);
-        let (status, _) = contract!(
-            &name("joint"),
-            Sense::Max,
-            |o| plan.solve(o),
-            |sol: &lifecircle::model::JointSolution| joint_covered(&c, radius, &w, sol),
-            exact
-        );
-        assert_eq!(status, SolveStatus::Optimal);
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| covered_of(&d.costs, d.radius, &d.weights, &sol.sites),
+    big: || {
+        let d = coverage_instance();
+        let m = MaxCoverage::new(coverage(&d), d.weights.clone())
+            .unwrap()
+            .new_sites(15)
+            .unwrap();
+        (m, d)
     }
-}
+);
+
+contract!(
+    lscp,
+    small: |seed| {
+        let d = small(seed, COVER_ALL);
+        let m = SetCover::new(coverage(&d));
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: covering_recomputed,
+    big: || {
+        let d = coverage_instance();
+        (SetCover::new(coverage(&d)), d)
+    }
+);
+
+contract!(
+    joint,
+    small: |seed| {
+        let d = small(seed, RADIUS);
+        let plan = joint(&coverage(&d), &d.weights, 2);
+        let best = joint_brute_force(&plan);
+        (plan, d, best)
+    },
+    recompute: |d: &Data, sol: &JointSolution| joint_covered(&d.costs, d.radius, &d.weights, sol),
+    big: || {
+        let d = coverage_instance();
+        (joint(&coverage(&d), &d.weights, 15), d)
+    }
+);
 
 /// Two services on the same coverage, one weighted double, `max_new` each.
 fn joint(cov: &CoverageSets, w: &[f64], max_new: usize) -> JointPlan {
@@ -270,90 +438,14 @@ fn within_limit(name: &str, status: SolveStatus, took: f64) {
     assert_eq!(status, SolveStatus::TimeLimit, "{name}");
 }
 
-#[test]
-fn p_median_stops_at_its_limit() {
-    let inst = read_orlib(format!(
-        "{}/data/orlib/pmed36.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let w = vec![1.0; inst.n];
-    let pm = PMedian::new(inst.costs.clone(), w.clone(), inst.p).unwrap();
-    let options = SolveOptions::new().time_limit(LIMIT_S).unwrap();
-    let (status, took) = contract!(
-        "p-median pmed36",
-        Sense::Min,
-        |o| pm.solve(o),
-        |sol: &lifecircle::solve::Solution| median_of(&inst.costs, &w, &sol.sites),
-        options
-    );
-    within_limit("p-median", status, took);
-}
-
 /// 1,500 demand points x 400 sites in the unit square, 10-30 sites within
 /// the radius of each point: the size of the coverage benchmarks of issue 16.
-fn coverage_instance() -> (CostMatrix, Vec<f64>, f64) {
-    let c = costs(&points(1500, 11), &points(400, 12));
-    (c, weights(1500, 11), 126.0)
-}
-
-#[test]
-fn p_center_stops_at_its_limit() {
-    let c = costs(&points(800, 21), &points(800, 22));
-    let w = weights(800, 21);
-    let pc = PCenter::new(c.clone(), w.clone(), 10).unwrap();
-    let options = SolveOptions::new().time_limit(LIMIT_S).unwrap();
-    let (status, took) = contract!(
-        "p-center",
-        Sense::Min,
-        |o| pc.solve(o),
-        |sol: &lifecircle::solve::Solution| center_of(&c, &w, &sol.sites),
-        options
-    );
-    within_limit("p-center", status, took);
-}
-
-#[test]
-fn coverage_models_stop_at_their_limit() {
-    let (c, w, radius) = coverage_instance();
-    let cov = CoverageSets::within(&c, radius).unwrap();
-    let options = SolveOptions::new().time_limit(LIMIT_S).unwrap();
-
-    let mc = MaxCoverage::new(cov.clone(), w.clone())
-        .unwrap()
-        .new_sites(15)
-        .unwrap();
-    let (status, took) = contract!(
-        "mclp",
-        Sense::Max,
-        |o| mc.solve(o),
-        |sol: &lifecircle::solve::Solution| covered_of(&c, radius, &w, &sol.sites),
-        options
-    );
-    within_limit("mclp", status, took);
-
-    let sc = SetCover::new(cov.clone());
-    let (status, took) = contract!(
-        "lscp",
-        Sense::Min,
-        |o| sc.solve(o),
-        |sol: &lifecircle::solve::Solution| {
-            assert_eq!(covered_of(&c, radius, &vec![1.0; 1500], &sol.sites), 1500.0);
-            sol.sites.len() as f64
-        },
-        options
-    );
-    within_limit("lscp", status, took);
-
-    let plan = joint(&cov, &w, 15);
-    let (status, took) = contract!(
-        "joint",
-        Sense::Max,
-        |o| plan.solve(o),
-        |sol: &lifecircle::model::JointSolution| joint_covered(&c, radius, &w, sol),
-        options
-    );
-    within_limit("joint", status, took);
+fn coverage_instance() -> Data {
+    Data {
+        costs: costs(&points(1500, 11), &points(400, 12)),
+        weights: weights(1500, 11),
+        radius: 126.0,
+    }
 }
 
 /// A memory limit below what the process already holds stops the MIP at
@@ -372,14 +464,10 @@ fn memory_limit_stops_the_mip_with_its_best_plan() {
         .unwrap()
         .memory_limit(1.0)
         .unwrap();
-    let (status, took) = contract!(
-        "p-median pmed36",
-        Sense::Min,
-        |o| pm.solve(o),
-        |sol: &lifecircle::solve::Solution| median_of(&inst.costs, &w, &sol.sites),
-        options
-    );
-    assert_eq!(status, SolveStatus::MemoryLimit);
+    let (sol, took) = keeps_contract("p-median pmed36", &pm, &options, |sol| {
+        median_of(&inst.costs, &w, &sol.sites)
+    });
+    assert_eq!(sol.status, SolveStatus::MemoryLimit);
     assert!(took < 30.0, "{took:.1} s: the limit did not stop the MIP");
     let err = SolveOptions::new().memory_limit(0.0).unwrap_err();
     assert!(err.to_string().contains("memory_limit"), "{err}");

@@ -91,6 +91,9 @@ fn solution_dict<'py>(py: Python<'py>, s: &Solution) -> PyResult<Bound<'py, PyDi
     Ok(d)
 }
 
+/// The costs as a 2-D float64 array, handed to the core as a read-only view
+/// of numpy's buffer (checked in place and copied once into the matrix, with
+/// no Python list or element-wise round trip).
 fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
     let a = reals(cost, "cost")?;
     if a.ndim() != 2 {
@@ -102,8 +105,8 @@ fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
             ),
         ));
     }
-    let (n, m) = (a.shape()[0], a.shape()[1]);
-    CostMatrix::new(n, m, a.readonly().as_array().iter().copied().collect()).py_err()
+    let view: numpy::PyReadonlyArray2<'_, f64> = a.cast_into::<numpy::PyArray2<f64>>()?.readonly();
+    CostMatrix::from_view(view.as_array()).py_err()
 }
 
 fn coverage_sets(

@@ -25,13 +25,17 @@
 //! let input = ModelInput { costs, weights: vec![1.0; 4], p: Some(2), radius: None, fixed: vec![] };
 //! let sol = kind.solve(input, &SolveOptions::new()).unwrap();
 //! assert_eq!(sol.objective, 2.0);
+//! // The model itself prices any plan, independently of the solve.
+//! let input = ModelInput { costs: CostMatrix::from_rows(vec![vec![0.0, 3.0]]).unwrap(),
+//!     weights: vec![2.0], p: Some(1), radius: None, fixed: vec![] };
+//! assert_eq!(kind.build(input).unwrap().objective_of(&[1]).unwrap(), 6.0);
 //! assert_eq!(ModelKind::Lscp.refuses(lifecircle::model::ModelParam::P).is_some(), true);
 //! ```
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover};
+use super::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover, SitingModel};
 use crate::error::{Error, Result};
 use crate::solve::{Solution, SolveOptions};
 
@@ -137,12 +141,16 @@ impl ModelKind {
         }
     }
 
-    /// Builds the model from `input` and solves it.
+    /// Builds the model from `input`, as the [`SitingModel`] every caller
+    /// then solves and prices plans with.
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming `p` or `radius` if the model needs it
-    /// and it is `None`; otherwise whatever the model's constructor and `solve` return.
-    pub fn solve(self, input: ModelInput, options: &SolveOptions) -> Result<Solution> {
+    /// and it is `None`; otherwise whatever the model's constructor returns.
+    pub fn build(
+        self,
+        input: ModelInput,
+    ) -> Result<Box<dyn SitingModel<Plan = [usize], Solution = Solution>>> {
         let ModelInput {
             costs,
             weights,
@@ -156,25 +164,34 @@ impl ModelKind {
         };
         let need_p = || p.ok_or_else(|| need(ModelParam::P));
         let need_radius = || radius.ok_or_else(|| need(ModelParam::Radius));
-        match self {
-            ModelKind::PMedian => PMedian::new(costs, weights, need_p()?)?
-                .fixed_open(fixed)?
-                .solve(options),
-            ModelKind::PCenter => PCenter::new(costs, weights, need_p()?)?
-                .fixed_open(fixed)?
-                .solve(options),
+        Ok(match self {
+            ModelKind::PMedian => {
+                Box::new(PMedian::new(costs, weights, need_p()?)?.fixed_open(fixed)?)
+            }
+            ModelKind::PCenter => {
+                Box::new(PCenter::new(costs, weights, need_p()?)?.fixed_open(fixed)?)
+            }
             ModelKind::Mclp => {
                 let cov = CoverageSets::within(&costs, need_radius()?)?;
-                MaxCoverage::new(cov, weights)?
-                    .fixed_open(fixed)?
-                    .new_sites(need_p()?)?
-                    .solve(options)
+                Box::new(
+                    MaxCoverage::new(cov, weights)?
+                        .fixed_open(fixed)?
+                        .new_sites(need_p()?)?,
+                )
             }
             ModelKind::Lscp => {
                 let cov = CoverageSets::within(&costs, need_radius()?)?;
-                SetCover::new(cov).fixed_open(fixed)?.solve(options)
+                Box::new(SetCover::new(cov).fixed_open(fixed)?)
             }
-        }
+        })
+    }
+
+    /// Builds the model from `input` and solves it.
+    ///
+    /// # Errors
+    /// As [`ModelKind::build`], then whatever the model's `solve` returns.
+    pub fn solve(self, input: ModelInput, options: &SolveOptions) -> Result<Solution> {
+        self.build(input)?.solve(options)
     }
 }
 

@@ -16,8 +16,9 @@
 
 use std::time::Instant;
 
-use super::coverage_sets::{check_weights, CoverageSets};
-use crate::error::{finite_non_negative, total_over_limit, Error, Result, MAX_TOTAL};
+use super::checks::{check_budget, check_costs, site_cost};
+use crate::error::{Error, Result};
+use crate::instances::coverage_sets::{check_weights, CoverageSets};
 use crate::solve::lagrangian;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
@@ -346,64 +347,6 @@ fn coverage_mip(
     )?;
     let chosen = (0..n).filter(|&s| result.values[s] > 0.5).collect();
     Ok((chosen, result.bound, result.status))
-}
-
-/// A site's cost: its entry in `costs`, or 1 for every site without costs
-/// (the budget then counts sites).
-pub(crate) fn site_cost(costs: Option<&[f64]>, site: usize) -> f64 {
-    costs.map_or(1.0, |c| c[site])
-}
-
-/// Checks a budget: a number >= 0 that pays for the cheapest of the sites
-/// that can open (`new`, priced by [`site_cost`]). With no site to open a
-/// budget constrains nothing and is accepted.
-pub(crate) fn check_budget(
-    budget: f64,
-    costs: Option<&[f64]>,
-    new: impl Iterator<Item = usize>,
-) -> Result<()> {
-    let cheapest = new
-        .map(|j| site_cost(costs, j))
-        .fold(f64::INFINITY, f64::min);
-    if budget.is_nan() || budget < 0.0 {
-        return Err(Error::param(
-            "budget",
-            format!("must be a number >= 0, got {budget}"),
-        ));
-    }
-    if cheapest.is_finite() && budget < cheapest {
-        return Err(Error::param(
-            "budget",
-            format!("{budget} is below the cheapest candidate site ({cheapest})"),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks site costs: one per site, finite, non-negative.
-pub(crate) fn check_costs(costs: &[f64], n_sites: usize) -> Result<()> {
-    if costs.len() != n_sites {
-        return Err(Error::param(
-            "costs",
-            format!("{} costs for {n_sites} sites", costs.len()),
-        ));
-    }
-    if let Some(j) = costs.iter().position(|c| !finite_non_negative(*c)) {
-        return Err(Error::param(
-            "costs",
-            format!(
-                "site {j} has cost {}; costs must be finite and >= 0",
-                costs[j]
-            ),
-        ));
-    }
-    match total_over_limit(costs.iter().copied()) {
-        Some((j, sum)) => Err(Error::param(
-            "costs",
-            format!("they sum to {sum:e} by site {j}, above the limit of {MAX_TOTAL:e}: scale them down"),
-        )),
-        None => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -1,21 +1,27 @@
 //! Siting models on plain data: demand weights, site costs and sparse coverage
 //! sets. Nothing here knows about OSM, files or Python; each model validates its
-//! input when built and solves through [`crate::solve`].
+//! input when built, solves through [`crate::solve`] and keeps the contract of
+//! [`SitingModel`] (solve within the options, price any plan independently).
+//! [`ModelKind`] is the one place that picks a model by name.
 
-pub mod cost_matrix;
-pub mod coverage_sets;
+mod checks;
 pub mod joint;
 pub mod kind;
 pub mod max_coverage;
 pub mod p_center;
 pub mod p_median;
+pub mod p_sites;
 pub mod set_cover;
+mod siting;
 
-pub use cost_matrix::CostMatrix;
-pub use coverage_sets::CoverageSets;
+// The plain-data instance types live in `crate::instances`; they stay
+// reachable here, where the README, the docs and Python have always found them.
+pub use crate::instances::{CostMatrix, CoverageSets};
 pub use joint::{JointObjective, JointPlan, JointService, JointSolution, ServicePlan};
 pub use kind::{ModelInput, ModelKind, ModelParam};
 pub use max_coverage::MaxCoverage;
 pub use p_center::PCenter;
 pub use p_median::PMedian;
+pub use p_sites::PSites;
 pub use set_cover::SetCover;
+pub use siting::{Goal, SitingModel};

@@ -16,17 +16,18 @@
 
 use std::time::Instant;
 
-use super::cost_matrix::CostMatrix;
-use super::coverage_sets::{check_weights, CoverageSets};
-use super::p_median::{check_some_open, distinct_if_not, validate_counts};
+use super::p_sites::{Center, PSites};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
+use crate::instances::CoverageSets;
 use crate::solve::{
     heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
     SolveStatus, Timings,
 };
 
-/// A p-center problem on plain data.
+/// A p-center problem on plain data: open `p` sites (besides the fixed
+/// ones) so that the longest cost of a demand point of positive weight is
+/// smallest.
 ///
 /// # Example
 /// ```
@@ -41,59 +42,9 @@ use crate::solve::{
 /// assert_eq!(sol.objective, 10.0); // one site at 30, one at 1 or 10
 /// assert_eq!(sol.gap, 0.0);
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PCenter {
-    /// Demand × site costs.
-    pub costs: CostMatrix,
-    /// Weight of each demand point (only whether it is positive matters).
-    pub weights: Vec<f64>,
-    /// Sites to open besides the fixed ones.
-    pub p: usize,
-    /// Sites open whatever the solver decides.
-    pub fixed_open: Vec<usize>,
-}
+pub type PCenter = PSites<Center>;
 
-impl PCenter {
-    /// A p-center problem.
-    ///
-    /// # Errors
-    /// As [`super::PMedian::new`].
-    pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
-        let s = Self {
-            costs,
-            weights,
-            p,
-            fixed_open: Vec::new(),
-        };
-        s.validate()?;
-        Ok(s)
-    }
-
-    /// Forces sites open (they do not count towards `p`).
-    ///
-    /// # Errors
-    /// As [`super::PMedian::fixed_open`].
-    pub fn fixed_open(mut self, mut sites: Vec<usize>) -> Result<Self> {
-        sites.sort_unstable();
-        sites.dedup();
-        self.fixed_open = sites;
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Checks every field, so that a problem whose public fields were set
-    /// directly is refused as the builders would refuse it.
-    fn validate(&self) -> Result<()> {
-        check_weights(&self.weights, self.costs.n_demand())?;
-        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)
-    }
-
-    fn clients(&self) -> Vec<usize> {
-        (0..self.costs.n_demand())
-            .filter(|&i| self.weights[i] > 0.0)
-            .collect()
-    }
-
+impl PSites<Center> {
     /// The longest cost from a demand point to its nearest open site
     /// (infinite if none is open and some weight is positive).
     ///
@@ -117,16 +68,11 @@ impl PCenter {
     /// What the builders report, for fields set directly; bad
     /// [`SolveOptions`]; [`crate::Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
-        options.validate()?;
-        self.validate()?;
-        if let Some(fixed) = distinct_if_not(&self.fixed_open) {
-            let s = Self {
-                fixed_open: fixed,
-                ..self.clone()
-            };
-            return s.solve(options);
-        }
-        check_some_open(self.p, &self.fixed_open)?;
+        self.ready(options)?.solve_ready(options)
+    }
+
+    /// [`solve`](Self::solve) once the problem is [`ready`](PSites::ready).
+    fn solve_ready(&self, options: &SolveOptions) -> Result<Solution> {
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
         let clients = self.clients();
@@ -304,6 +250,7 @@ impl PCenter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::instances::CostMatrix;
 
     /// Stopped at a gap, the cover is topped up to p sites, which can shorten
     /// the longest walk: the objective must be recomputed. On this instance

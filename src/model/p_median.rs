@@ -22,9 +22,9 @@
 
 use std::time::Instant;
 
-use super::cost_matrix::CostMatrix;
-use super::coverage_sets::check_weights;
-use crate::error::{total_over_limit, Error, Result, MAX_TOTAL};
+use super::p_sites::{Median, PSites};
+use crate::error::{Error, Result};
+use crate::instances::CostMatrix;
 use crate::solve::lagrangian::{self, SiteState};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::{
@@ -35,7 +35,8 @@ use crate::solve::{
 /// Up to this many `z` rows the radius formulation is built whole, beyond it lazily.
 const FULL_LEVELS: usize = 400_000;
 
-/// A p-median problem on plain data.
+/// A p-median problem on plain data: open `p` sites (besides the fixed
+/// ones) so that the total weighted cost is smallest.
 ///
 /// # Example
 /// ```
@@ -51,69 +52,9 @@ const FULL_LEVELS: usize = 400_000;
 /// assert_eq!(sol.objective, 2.0);
 /// assert_eq!(sol.status, SolveStatus::Optimal);
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PMedian {
-    /// Demand × site costs.
-    pub costs: CostMatrix,
-    /// Weight of each demand point.
-    pub weights: Vec<f64>,
-    /// Sites to open besides the fixed ones.
-    pub p: usize,
-    /// Sites open whatever the solver decides.
-    pub fixed_open: Vec<usize>,
-}
+pub type PMedian = PSites<Median>;
 
-impl PMedian {
-    /// A p-median problem.
-    ///
-    /// # Errors
-    /// Bad weights; [`Error::InvalidParameter`] naming `weights` if
-    /// `Σ_i weight_i × max_j cost_ij` exceeds [`crate::error::MAX_TOTAL`] (the
-    /// cost of the worst plan: then no cost can overflow);
-    /// [`Error::TooManySites`] if `p` exceeds the sites. (`p = 0`
-    /// is allowed when sites are fixed open; solving with no open site is an error.)
-    pub fn new(costs: CostMatrix, weights: Vec<f64>, p: usize) -> Result<Self> {
-        let s = Self {
-            costs,
-            weights,
-            p,
-            fixed_open: Vec::new(),
-        };
-        s.validate()?;
-        Ok(s)
-    }
-
-    /// Forces sites open (they do not count towards `p`).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for an unknown site; [`Error::TooManySites`].
-    pub fn fixed_open(mut self, sites: Vec<usize>) -> Result<Self> {
-        self.fixed_open = sites;
-        self.fixed_open.sort_unstable();
-        self.fixed_open.dedup();
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Checks every field, so that a problem whose public fields were set
-    /// directly is refused as the builders would refuse it.
-    fn validate(&self) -> Result<()> {
-        check_weights(&self.weights, self.costs.n_demand())?;
-        validate_counts(self.costs.n_sites(), self.p, &self.fixed_open)?;
-        // Every plan then costs at most MAX_TOTAL, and so does every MIP figure.
-        let worst = (0..self.costs.n_demand())
-            .map(|i| self.weights[i] * self.costs.row(i).iter().copied().fold(0.0, f64::max));
-        match total_over_limit(worst) {
-            Some((i, sum)) => Err(Error::param(
-                "weights",
-                format!(
-                    "weight x largest cost summed over the demand points reaches {sum:e} by demand point {i}, above the limit of {MAX_TOTAL:e}: scale the costs or the weights down"
-                ),
-            )),
-            None => Ok(()),
-        }
-    }
-
+impl PSites<Median> {
     /// Total weighted cost of a set of open sites (infinite if none is open
     /// and some weight is positive).
     ///
@@ -130,20 +71,15 @@ impl PMedian {
     /// What the builders report, for fields set directly; bad
     /// [`SolveOptions`]; [`Error::Solver`] if HiGHS fails.
     pub fn solve(&self, options: &SolveOptions) -> Result<Solution> {
-        options.validate()?;
-        self.validate()?;
-        if let Some(fixed) = distinct_if_not(&self.fixed_open) {
-            let s = Self {
-                fixed_open: fixed,
-                ..self.clone()
-            };
-            return s.solve(options);
-        }
-        check_some_open(self.p, &self.fixed_open)?;
+        self.ready(options)?.solve_ready(options)
+    }
+
+    /// [`solve`](Self::solve) once the problem is [`ready`](PSites::ready).
+    fn solve_ready(&self, options: &SolveOptions) -> Result<Solution> {
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
         let (n, m) = (self.costs.n_demand(), self.costs.n_sites());
-        let clients: Vec<usize> = (0..n).filter(|&i| self.weights[i] > 0.0).collect();
+        let clients = self.clients();
         let mut best = heuristic::p_median_within(
             &self.costs,
             &self.weights,
@@ -430,48 +366,6 @@ impl Restricted {
 
 fn nearest(row: &[f64], open: &[usize]) -> f64 {
     open.iter().map(|&j| row[j]).fold(f64::INFINITY, f64::min)
-}
-
-/// Checks `p` and the fixed sites against the number of sites.
-pub(crate) fn validate_counts(n_sites: usize, p: usize, fixed: &[usize]) -> Result<()> {
-    if let Some(j) = fixed.iter().find(|&&j| j >= n_sites) {
-        return Err(Error::param(
-            "fixed_open",
-            format!("site {j} does not exist (there are {n_sites} sites)"),
-        ));
-    }
-    let distinct = distinct_if_not(fixed).map_or(fixed.len(), |f| f.len());
-    let available = n_sites - distinct;
-    if p > available {
-        return Err(Error::TooManySites {
-            requested: p,
-            available,
-        });
-    }
-    Ok(())
-}
-
-/// Sites sorted without repeats, or `None` if `sites` already is: the
-/// builders store fixed sites so, and a list set directly is made so at solve.
-pub(crate) fn distinct_if_not(sites: &[usize]) -> Option<Vec<usize>> {
-    if sites.is_sorted_by(|a, b| a < b) {
-        return None;
-    }
-    let mut sites = sites.to_vec();
-    sites.sort_unstable();
-    sites.dedup();
-    Some(sites)
-}
-
-/// At solve time: some site must be open.
-pub(crate) fn check_some_open(p: usize, fixed: &[usize]) -> Result<()> {
-    if p == 0 && fixed.is_empty() {
-        return Err(Error::param(
-            "p",
-            "must be at least 1 when no site is fixed open",
-        ));
-    }
-    Ok(())
 }
 
 /// The sorted distinct costs of one demand point and the sites at each.

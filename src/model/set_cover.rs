@@ -8,9 +8,9 @@
 
 use std::time::Instant;
 
-use super::coverage_sets::CoverageSets;
-use super::max_coverage::{check_costs, site_cost};
+use super::checks::{check_costs, site_cost};
 use crate::error::{Error, Result};
+use crate::instances::CoverageSets;
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::presolve::Reduced;
 use crate::solve::{

@@ -15,7 +15,7 @@ use std::collections::BinaryHeap;
 
 use super::presolve::Reduced;
 use super::solution::Deadline;
-use crate::model::CostMatrix;
+use crate::instances::CostMatrix;
 use crate::order::TotalF64;
 
 /// A heap entry ordered by gain, then by lower site index for determinism.

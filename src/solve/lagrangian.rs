@@ -16,7 +16,7 @@
 
 use super::presolve::Reduced;
 use super::solution::Deadline;
-use crate::model::CostMatrix;
+use crate::instances::CostMatrix;
 
 /// What the relaxation decided about a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Dense demand × site travel costs, for the models that need every pair
 //! (p-median, p-center) and for cost-matrix input to the coverage models.
 
+use ndarray::{Array2, ArrayView2};
+
 use crate::error::{finite_non_negative, Error, Result, MAX_TOTAL};
 
 /// The most cells a dense matrix read or derived from a file may hold:
@@ -29,21 +31,22 @@ pub(crate) fn check_dense_size(source: &str, record: &str, rows: usize, cols: us
     }
 }
 
-/// Costs `cost(i, j)` from demand point `i` to site `j`, row-major.
+/// Costs `cost(i, j)` from demand point `i` to site `j`: an
+/// [`ndarray::Array2`] of `n_demand` rows and `n_sites` columns, always in
+/// standard (row-major) layout, so that every row is one contiguous slice.
 ///
 /// # Example
 /// ```
 /// use lifecircle::model::CostMatrix;
 /// let m = CostMatrix::from_rows(vec![vec![0.0, 4.0], vec![3.0, 1.0]]).unwrap();
 /// assert_eq!((m.n_demand(), m.n_sites(), m.cost(1, 0)), (2, 2, 3.0));
+/// assert_eq!(m.view().column(1).to_vec(), vec![4.0, 1.0]);
 /// assert!(CostMatrix::from_rows(vec![vec![0.0], vec![f64::NAN]]).is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(try_from = "RawCostMatrix")]
 pub struct CostMatrix {
-    n_demand: usize,
-    n_sites: usize,
-    data: Vec<f64>,
+    data: Array2<f64>,
 }
 
 impl CostMatrix {
@@ -54,19 +57,40 @@ impl CostMatrix {
     /// above-[`MAX_TOTAL`] cost (naming its row and column).
     pub fn new(n_demand: usize, n_sites: usize, data: Vec<f64>) -> Result<Self> {
         if n_demand.checked_mul(n_sites) != Some(data.len()) {
-            return Err(Error::record(
-                "cost matrix",
-                "shape",
-                format!("{} values for {n_demand} x {n_sites}", data.len()),
-            ));
+            return Err(shape_error(data.len(), n_demand, n_sites));
         }
         for (k, &c) in data.iter().enumerate() {
             check_cost(k / n_sites.max(1), k % n_sites.max(1), c)?;
         }
+        let data = Array2::from_shape_vec((n_demand, n_sites), data)
+            .map_err(|_| shape_error(n_demand * n_sites, n_demand, n_sites))?;
+        Ok(Self { data })
+    }
+
+    /// Builds from an array of one row per demand point (any memory layout:
+    /// a column-major array is copied into row-major order once).
+    ///
+    /// # Errors
+    /// As [`CostMatrix::new`] for a cost.
+    pub fn from_array(data: Array2<f64>) -> Result<Self> {
+        check_cells(data.view())?;
+        let data = if data.is_standard_layout() {
+            data
+        } else {
+            data.as_standard_layout().into_owned()
+        };
+        Ok(Self { data })
+    }
+
+    /// Builds from a borrowed array (numpy's, from Python), checking it in
+    /// place and copying it once into the matrix.
+    ///
+    /// # Errors
+    /// As [`CostMatrix::new`] for a cost.
+    pub fn from_view(view: ArrayView2<'_, f64>) -> Result<Self> {
+        check_cells(view)?;
         Ok(Self {
-            n_demand,
-            n_sites,
-            data,
+            data: view.as_standard_layout().into_owned(),
         })
     }
 
@@ -89,12 +113,12 @@ impl CostMatrix {
 
     /// Number of demand points (rows).
     pub fn n_demand(&self) -> usize {
-        self.n_demand
+        self.data.nrows()
     }
 
     /// Number of sites (columns).
     pub fn n_sites(&self) -> usize {
-        self.n_sites
+        self.data.ncols()
     }
 
     /// Cost from demand point `i` to site `j`.
@@ -102,7 +126,7 @@ impl CostMatrix {
     /// # Panics
     /// If `i >= n_demand()` or `j >= n_sites()`, as indexing does.
     pub fn cost(&self, i: usize, j: usize) -> f64 {
-        self.row(i)[j]
+        self.data[[i, j]]
     }
 
     /// Costs from demand point `i` to every site.
@@ -110,8 +134,37 @@ impl CostMatrix {
     /// # Panics
     /// If `i >= n_demand()`, as indexing does.
     pub fn row(&self, i: usize) -> &[f64] {
-        &self.data[i * self.n_sites..(i + 1) * self.n_sites]
+        let n = self.n_sites();
+        &self.as_slice()[i * n..(i + 1) * n]
     }
+
+    /// The whole matrix as an array view (demand × sites).
+    pub fn view(&self) -> ArrayView2<'_, f64> {
+        self.data.view()
+    }
+
+    /// Every cost, row after row.
+    fn as_slice(&self) -> &[f64] {
+        self.data
+            .as_slice()
+            .expect("a cost matrix is always built in standard layout")
+    }
+}
+
+fn shape_error(len: usize, n_demand: usize, n_sites: usize) -> Error {
+    Error::record(
+        "cost matrix",
+        "shape",
+        format!("{len} values for {n_demand} x {n_sites}"),
+    )
+}
+
+/// [`check_cost`] on every cell, naming the first bad one in row-major order.
+fn check_cells(costs: ArrayView2<'_, f64>) -> Result<()> {
+    for ((i, j), &c) in costs.indexed_iter() {
+        check_cost(i, j, c)?;
+    }
+    Ok(())
 }
 
 /// The one rule for a demand × site cost, dense or sparse, from a file or from
@@ -139,6 +192,28 @@ struct RawCostMatrix {
     n_demand: usize,
     n_sites: usize,
     data: Vec<f64>,
+}
+
+/// Written in the form [`RawCostMatrix`] reads, borrowing the costs.
+#[derive(serde::Serialize)]
+struct RawCostMatrixRef<'a> {
+    n_demand: usize,
+    n_sites: usize,
+    data: &'a [f64],
+}
+
+impl serde::Serialize for CostMatrix {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        RawCostMatrixRef {
+            n_demand: self.n_demand(),
+            n_sites: self.n_sites(),
+            data: self.as_slice(),
+        }
+        .serialize(serializer)
+    }
 }
 
 impl TryFrom<RawCostMatrix> for CostMatrix {
@@ -181,5 +256,28 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<CostMatrix>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_serialised_form_is_the_row_major_one_and_any_layout_reads_the_same() {
+        let m = CostMatrix::from_rows(vec![vec![0.0, 4.0, 2.0], vec![3.0, 1.0, 5.0]]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"n_demand":2,"n_sites":3,"data":[0.0,4.0,2.0,3.0,1.0,5.0]}"#
+        );
+        use ndarray::ShapeBuilder;
+        let column_major =
+            Array2::from_shape_vec((2, 3).f(), vec![0.0, 3.0, 4.0, 1.0, 2.0, 5.0]).unwrap();
+        assert!(!column_major.is_standard_layout());
+        assert_eq!(CostMatrix::from_array(column_major.clone()).unwrap(), m);
+        let from_view = CostMatrix::from_view(column_major.view()).unwrap();
+        assert_eq!(
+            (from_view.row(1), from_view.cost(0, 1)),
+            (&[3.0, 1.0, 5.0][..], 4.0)
+        );
+        let mut bad = column_major;
+        bad[[1, 2]] = -1.0;
+        let err = CostMatrix::from_array(bad).unwrap_err().to_string();
+        assert!(err.contains("row 1, column 2"), "{err}");
     }
 }
