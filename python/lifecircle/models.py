@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._core import JointPlan, JointService
 from .demand import _Frames, _from_frames, demand_points, mask_column
 from .errors import InvalidInputError, UnreachableDemandWarning
 from .network import Network, as_floats, lon_lat, plain, wgs84
@@ -587,6 +588,16 @@ class MCLP(_CoverageModel):
             budget=budget,
         )
 
+    def joint_service(self, name: str, hosts=None) -> JointService:
+        """This model as one service of a :class:`JointPlan` over the same
+        sites: its rows and weights, its fixed sites and at most its new
+        ones, new facilities only at ``hosts`` (site indices or a boolean mask;
+        default every site)."""
+        hosts = None if hosts is None else _fixed(hosts, self.n_sites)
+        return JointService(
+            name, self.n_demand, self.indptr, self.indices, self.weights, self.new_facilities, self.fixed, hosts
+        )
+
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
         s = _core.solve_mclp(
@@ -654,9 +665,6 @@ class LSCP(_CoverageModel):
         s = _core.solve_lscp(self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap)
         return self._result(s)
 
-
-JointPlan = _core.JointPlan
-JointService = _core.JointService
 
 for _built in (PMedian, PCenter, MCLP, LSCP):
     _built.from_geodataframe.__func__.__doc__ += _AGES_DOC
