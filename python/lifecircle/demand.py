@@ -17,6 +17,8 @@ from .network import Network, as_floats, lon_lat, plain
 
 def mask_column(frame, col: str) -> np.ndarray:
     """A True/False (or 1/0) column; NaN or strings such as "no" would otherwise count as True."""
+    if col not in frame.columns:
+        raise InvalidInputError(f"no column {col!r}; have {list(frame.columns)}")
     column = frame[col]
     ok = column.notna().to_numpy() & column.isin([0, 1]).to_numpy()
     if not ok.all():

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _core
 from ._core import JointPlan, JointService
-from .demand import _Frames, _from_frames, demand_points, mask_column
+from .demand import _Frames, _from_frames
 from .errors import InvalidInputError, UnreachableDemandWarning
 from .network import Network, as_floats, lon_lat, plain, wgs84
 
@@ -147,16 +147,6 @@ def _fixed(fixed, n_sites: int) -> list[int]:
 
 def _site_costs(site_costs) -> list[float] | None:
     return None if site_costs is None else as_floats(site_costs, "site_costs").ravel().tolist()
-
-
-def _frame_columns(demand, sites, weights_col, fixed_col):
-    """Demand weights and fixed-open site indices from (Geo)DataFrame columns (None when not given)."""
-    for frame, col in ((demand, weights_col), (sites, fixed_col)):
-        if col is not None and col not in frame.columns:
-            raise InvalidInputError(f"no column {col!r}; have {list(frame.columns)}")
-    weights = None if weights_col is None else as_floats(demand[weights_col], f"column {weights_col!r}")
-    fixed = None if fixed_col is None else mask_column(sites, fixed_col)
-    return weights, fixed
 
 
 def _dense(cost) -> np.ndarray:
@@ -669,4 +659,4 @@ class LSCP(_CoverageModel):
 for _built in (PMedian, PCenter, MCLP, LSCP):
     _built.from_geodataframe.__func__.__doc__ += _AGES_DOC
 
-__all__ = ["LSCP", "MCLP", "JointPlan", "JointService", "PCenter", "PMedian", "Result", "demand_points"]
+__all__ = ["LSCP", "MCLP", "JointPlan", "JointService", "PCenter", "PMedian", "Result"]
