@@ -685,7 +685,7 @@ pub fn rows_within(
 /// assert_eq!(nearest_open(&costs, &[0, 1], None).unwrap()[1], Some((0, 3.0)));
 /// let reach = CoverageSets::from_sets(3, vec![vec![0], vec![0, 1]]).unwrap();
 /// let served = nearest_open(&costs, &[1], Some(&reach)).unwrap();
-/// assert_eq!(served, vec![None, Some((1, 3.0)), None]);
+/// assert_eq!(served, vec![Some((1, 2.0)), Some((1, 3.0)), None]); // point 2 is beyond reach
 /// ```
 ///
 /// # Errors
