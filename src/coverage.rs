@@ -5,7 +5,7 @@
 use crate::demand::Residents;
 use crate::error::{finite_non_negative, Error, Result};
 use crate::instances::coverage_sets::check_weights;
-use crate::instances::CoverageSets;
+use crate::instances::{CostMatrix, CoverageSets};
 use crate::services::{Service, ServiceClass};
 
 /// Coverage of one service by a set of open facilities.
@@ -540,7 +540,7 @@ impl GapReport {
 /// in metres, as the plans' coverage sets are, so that a point at the limit
 /// counts the same in the gap table and in a plan (dividing instead can round
 /// the other way).
-pub(crate) fn within_limit(d_m: f64, minutes: f64, speed_m_s: f64) -> bool {
+pub fn within_limit(d_m: f64, minutes: f64, speed_m_s: f64) -> bool {
     d_m <= minutes * 60.0 * speed_m_s
 }
 
@@ -626,6 +626,120 @@ fn gap_row(
         nearest_minutes_max: times.last().and_then(|t| t.0),
         uncovered_ids,
     }
+}
+
+/// The demand rows a plan counts and who reaches them, as scenarios build
+/// them: with `by_age`, row `2i` holds the residents aged 60+ of demand point
+/// `i`, who walk at `speeds.elderly_m_s`, and row `2i + 1` the others, at
+/// `speeds.adult_m_s`; without, row `i` holds everyone, at the adult pace.
+/// `metres` are the walking distances from sites to demand points (a
+/// [`TravelTimes`](crate::travel::TravelTimes) computed at 1 m/s, so that one
+/// search serves both paces). Returns, per site, the rows within `minutes`
+/// ([`within_limit`], compared in metres) and each row's walking minutes.
+///
+/// ```
+/// use lifecircle::coverage::{rows_within, Speeds};
+/// use lifecircle::travel::TravelTimes;
+/// // One site, 500 m and 600 m from two points: 7.6 and 9.1 minutes at 1.1 m/s, 9.3 and 11.1 at 0.9.
+/// let metres = TravelTimes::from_triplets(1, 2, 1000.0, &[0, 0], &[0, 1], &[500.0, 600.0]).unwrap();
+/// let rows = rows_within(&metres, 10.0, Speeds::default(), true);
+/// assert_eq!(rows[0].iter().map(|r| r.0).collect::<Vec<_>>(), vec![0, 1, 3]);
+/// assert_eq!(rows_within(&metres, 8.0, Speeds::default(), false)[0], vec![(0, 500.0 / 1.1 / 60.0)]);
+/// ```
+pub fn rows_within(
+    metres: &crate::travel::TravelTimes,
+    minutes: f64,
+    speeds: Speeds,
+    by_age: bool,
+) -> Vec<Vec<(usize, f64)>> {
+    let paces: &[(usize, f64)] = if by_age {
+        &[(0, speeds.elderly_m_s), (1, speeds.adult_m_s)]
+    } else {
+        &[(0, speeds.adult_m_s)]
+    };
+    (0..metres.n_sites())
+        .map(|j| {
+            metres
+                .row(j)
+                .flat_map(|(i, d)| {
+                    paces
+                        .iter()
+                        .filter(move |&&(_, v)| within_limit(d, minutes, v))
+                        .map(move |&(k, v)| (paces.len() * i + k, d / v / 60.0))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Who each demand point walks to under a plan of a cost model (p-median,
+/// p-center): its nearest open site, the lowest index on a tie, whatever the
+/// point's weight (the weight counts in the objective, not in who walks
+/// where). With `reach`, only the open sites that reach a point count, and a
+/// point none reaches gets `None`: it is not served.
+///
+/// ```
+/// use lifecircle::coverage::nearest_open;
+/// use lifecircle::model::{CostMatrix, CoverageSets};
+/// let costs = CostMatrix::from_rows(vec![vec![1.0, 2.0], vec![3.0, 3.0], vec![9.0, 9.0]]).unwrap();
+/// assert_eq!(nearest_open(&costs, &[0, 1], None).unwrap()[1], Some((0, 3.0)));
+/// let reach = CoverageSets::from_sets(3, vec![vec![0], vec![0, 1]]).unwrap();
+/// let served = nearest_open(&costs, &[1], Some(&reach)).unwrap();
+/// assert_eq!(served, vec![Some((1, 2.0)), Some((1, 3.0)), None]); // point 2 is beyond reach
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidParameter`] naming `open` for an unknown site, or `reach`
+/// for coverage sets of another shape.
+pub fn nearest_open(
+    costs: &CostMatrix,
+    open: &[usize],
+    reach: Option<&CoverageSets>,
+) -> Result<Vec<Option<(usize, f64)>>> {
+    let (n, m) = (costs.n_demand(), costs.n_sites());
+    if let Some(j) = open.iter().find(|&&j| j >= m) {
+        return Err(Error::param(
+            "open",
+            format!("site {j} does not exist ({m} sites)"),
+        ));
+    }
+    let mut open = open.to_vec();
+    open.sort_unstable();
+    open.dedup();
+    let mask: Option<Vec<Vec<bool>>> = match reach {
+        Some(r) if (r.n_demand(), r.n_sites()) != (n, m) => {
+            return Err(Error::param(
+                "reach",
+                format!(
+                    "{} x {} coverage for {n} x {m} costs",
+                    r.n_demand(),
+                    r.n_sites()
+                ),
+            ))
+        }
+        Some(r) => Some(
+            open.iter()
+                .map(|&j| {
+                    let mut m = vec![false; n];
+                    r.site(j).iter().for_each(|&i| m[i as usize] = true);
+                    m
+                })
+                .collect(),
+        ),
+        None => None,
+    };
+    Ok((0..n)
+        .map(|i| {
+            open.iter()
+                .enumerate()
+                .filter(|&(k, _)| mask.as_ref().is_none_or(|m| m[k][i]))
+                .map(|(_, &j)| (j, costs.cost(i, j)))
+                .fold(None, |best: Option<(usize, f64)>, (j, c)| match best {
+                    Some((_, b)) if b <= c => best,
+                    _ => Some((j, c)),
+                })
+        })
+        .collect())
 }
 
 #[cfg(test)]

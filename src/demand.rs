@@ -646,9 +646,14 @@ pub struct SnappedDemand {
     pub outside: Vec<usize>,
 }
 
+/// How far outside the network's bounding box, in degrees (about a
+/// centimetre), a demand point still counts as inside it.
+pub const EXTENT_SLACK_DEG: f64 = 1e-7;
+
 /// Snaps demand points, leaving out those the network does not reach: outside
-/// its bounding box (an extract cut at the border would put them at the wrong
-/// end of the street) or more than `max_m` metres from a node. Each point is
+/// its bounding box, give or take [`EXTENT_SLACK_DEG`] (an extract cut at the
+/// border would put them at the wrong end of the street), or more than `max_m`
+/// metres from a node. Each point is
 /// attached to its nearest nodes ([`Snapper::attach`] with the defaults).
 pub fn snap_demand(
     points: &[DemandPoint],
@@ -657,6 +662,10 @@ pub fn snap_demand(
     max_m: f64,
 ) -> SnappedDemand {
     let (min_lon, min_lat, max_lon, max_lat) = network.bbox();
+    // A centimetre of slack: a point reprojected from metres (a frame in
+    // EPSG:3067, say) may land a rounding error outside a street's extent.
+    let (min_lon, min_lat) = (min_lon - EXTENT_SLACK_DEG, min_lat - EXTENT_SLACK_DEG);
+    let (max_lon, max_lat) = (max_lon + EXTENT_SLACK_DEG, max_lat + EXTENT_SLACK_DEG);
     let mut out = SnappedDemand {
         inside: Vec::new(),
         snapped: Vec::new(),

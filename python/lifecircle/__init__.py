@@ -5,12 +5,15 @@ The models keep the shape of PySAL spopt (``from_cost_matrix``,
 ``from_geodataframe``, ``solve``) and are solved exactly with HiGHS; every
 result states its bound and gap. Heavy work runs in Rust with the GIL released. ``solve_p_median``,
 ``solve_p_center``, ``solve_mclp`` and ``solve_lscp`` are the plain-array
-layer underneath the model classes.
+layer underneath the model classes; they return a typed, frozen
+:class:`Solution`. :class:`JointPlan` sites several services over one list of
+sites on plain data (coverage sets per service) and returns a :class:`JointSolution`.
 """
 
-from ._core import solve_lscp, solve_mclp, solve_p_center, solve_p_median
+from ._core import JointSolution, ServicePlan, Solution, solve_lscp, solve_mclp, solve_p_center, solve_p_median
 from ._sweep import SweepResult, sweep
 from .coverage import coverage_summary, current_coverage
+from .demand import demand_points
 from .errors import (
     DataFileError,
     InfeasibleError,
@@ -20,7 +23,7 @@ from .errors import (
     SolverError,
     UnreachableDemandWarning,
 )
-from .models import LSCP, MCLP, PCenter, PMedian, Result
+from .models import LSCP, MCLP, JointPlan, JointService, PCenter, PMedian, Result
 from .network import Network, travel_matrix, travel_times
 from .scenario import GapsReport, PlanReport, run_scenario, scenario_gaps, service_catalogue
 
@@ -33,18 +36,24 @@ __all__ = [
     "GapsReport",
     "InfeasibleError",
     "InvalidInputError",
+    "JointPlan",
+    "JointService",
+    "JointSolution",
     "LifecircleError",
     "Network",
     "PCenter",
     "PMedian",
     "PlanReport",
     "Result",
+    "ServicePlan",
     "SkippedServiceWarning",
+    "Solution",
     "SolverError",
     "SweepResult",
     "UnreachableDemandWarning",
     "coverage_summary",
     "current_coverage",
+    "demand_points",
     "run_scenario",
     "scenario_gaps",
     "service_catalogue",

@@ -37,6 +37,198 @@ class Network:
         limit_s: float,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 
+class DemandPoints:
+    def __init__(
+        self,
+        network: Network,
+        ids: list[str],
+        lons: npt.ArrayLike,
+        lats: npt.ArrayLike,
+        population: npt.ArrayLike,
+        aged_60_plus: npt.ArrayLike | None = None,
+        under_6: npt.ArrayLike | None = None,
+        aging_ratio: float | None = None,
+        under_6_ratio: float | None = None,
+        max_snap_m: float | None = None,
+    ) -> None: ...
+    @property
+    def inside(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def outside(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def snap_m(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def aged_60_plus(self) -> npt.NDArray[np.float64]: ...
+    def rows(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+    def weights(self, serves: str | dict[str, float] | None = None) -> npt.NDArray[np.float64]: ...
+    def reach(
+        self,
+        site_lons: npt.ArrayLike,
+        site_lats: npt.ArrayLike,
+        limit_minutes: float,
+        speed_m_s: float,
+        elderly_speed_m_s: float,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+    def coverage(
+        self,
+        facility_lons: npt.ArrayLike,
+        facility_lats: npt.ArrayLike,
+        limit_minutes: float,
+        speed_m_s: float,
+        elderly_speed_m_s: float,
+        serves: str | dict[str, float] | None = None,
+    ) -> dict[str, Any]: ...
+    def __len__(self) -> int: ...
+
+class Timings:
+    def __init__(self, presolve: float, heuristic: float, mip: float, total: float) -> None: ...
+    @property
+    def presolve(self) -> float: ...
+    @property
+    def heuristic(self) -> float: ...
+    @property
+    def mip(self) -> float: ...
+    @property
+    def total(self) -> float: ...
+
+class PresolveStats:
+    def __init__(self, demand_before: int, demand_after: int, sites_before: int, sites_after: int) -> None: ...
+    @property
+    def demand_before(self) -> int: ...
+    @property
+    def demand_after(self) -> int: ...
+    @property
+    def sites_before(self) -> int: ...
+    @property
+    def sites_after(self) -> int: ...
+
+class Solution:
+    def __init__(
+        self,
+        sites: list[int],
+        objective: float,
+        bound: float,
+        gap: float,
+        status: str,
+        timings: Timings,
+        presolve: PresolveStats,
+    ) -> None: ...
+    @property
+    def sites(self) -> list[int]: ...
+    @property
+    def objective(self) -> float: ...
+    @property
+    def bound(self) -> float: ...
+    @property
+    def gap(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def timings(self) -> Timings: ...
+    @property
+    def presolve(self) -> PresolveStats: ...
+
+class ServicePlan:
+    def __init__(
+        self,
+        name: str,
+        new_sites: list[int],
+        covered: float,
+        weight: float,
+        served: list[float],
+        uncoverable: list[int],
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def new_sites(self) -> list[int]: ...
+    @property
+    def covered(self) -> float: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def served(self) -> list[float]: ...
+    @property
+    def uncoverable(self) -> list[int]: ...
+
+class JointSolution:
+    def __init__(
+        self,
+        services: list[ServicePlan],
+        cost: float,
+        sites_opened: list[int],
+        objective: float,
+        bound: float,
+        gap: float,
+        status: str,
+        presolve: PresolveStats,
+        timings: Timings,
+    ) -> None: ...
+    @property
+    def services(self) -> list[ServicePlan]: ...
+    @property
+    def cost(self) -> float: ...
+    @property
+    def sites_opened(self) -> list[int]: ...
+    @property
+    def objective(self) -> float: ...
+    @property
+    def bound(self) -> float: ...
+    @property
+    def gap(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def presolve(self) -> PresolveStats: ...
+    @property
+    def timings(self) -> Timings: ...
+    def service(self, name: str) -> ServicePlan: ...
+
+class JointService:
+    def __init__(
+        self,
+        name: str,
+        n_demand: int,
+        indptr: npt.NDArray[np.int64],
+        indices: npt.NDArray[np.int64],
+        weights: npt.ArrayLike,
+        max_new: int | None = None,
+        fixed: list[int] | None = None,
+        hosts: list[int] | None = None,
+        capacity: float | None = None,
+        site_capacity: dict[int, float] | None = None,
+        loads: npt.ArrayLike | None = None,
+        zones: list[int] | None = None,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+
+class JointPlan:
+    def __init__(
+        self,
+        n_sites: int,
+        services: list[JointService],
+        site_costs: npt.ArrayLike | None = None,
+        budget: float | None = None,
+        objective: str = "coverage",
+    ) -> None: ...
+    @property
+    def n_sites(self) -> int: ...
+    def solve(self, time_limit: float | None = None, mip_gap: float | None = None) -> JointSolution: ...
+
+def assign_nearest(
+    cost: npt.ArrayLike,
+    open: list[int] | npt.NDArray[np.int64],
+    reach_rows: npt.NDArray[np.int64] | None = None,
+    reach_cols: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+def assign_covering(
+    n_demand: int,
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int64],
+    costs: npt.ArrayLike,
+    open: list[int] | npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 def read_pbf(
     path: str | bytes | PathLike[str] | PathLike[bytes],
 ) -> tuple[Network, list[dict[str, Any]], dict[str, Any]]: ...
@@ -47,7 +239,7 @@ def solve_p_median(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
-) -> dict[str, Any]: ...
+) -> Solution: ...
 def solve_p_center(
     cost: npt.ArrayLike,
     weights: npt.ArrayLike,
@@ -55,7 +247,7 @@ def solve_p_center(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
-) -> dict[str, Any]: ...
+) -> Solution: ...
 def solve_mclp(
     n_demand: int,
     indptr: npt.NDArray[np.int64],
@@ -67,7 +259,7 @@ def solve_mclp(
     budget: float | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
-) -> dict[str, Any]: ...
+) -> Solution: ...
 def solve_lscp(
     n_demand: int,
     indptr: npt.NDArray[np.int64],
@@ -76,7 +268,7 @@ def solve_lscp(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
-) -> dict[str, Any]: ...
+) -> Solution: ...
 def run_scenario(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
 def scenario_gaps(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
 def service_catalogue(path: str | bytes | PathLike[str] | PathLike[bytes] | None = None) -> str: ...

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._core import JointPlan, JointService
+from .demand import _Frames, _from_frames
 from .errors import InvalidInputError, UnreachableDemandWarning
-from .network import Network, as_floats, lon_lat, plain, travel_matrix, travel_times, wgs84
+from .network import Network, as_floats, lon_lat, plain, wgs84
 
 
 @dataclass
@@ -25,21 +27,31 @@ class Result:
             covered, or number/cost of sites, by model).
         bound: best proven bound on the optimum.
         gap: relative gap between objective and bound (0: proven optimal).
-        status: ``"optimal"``, ``"gap_limit"`` or ``"time_limit"``.
-        selected: indices of the open sites (columns of the cost matrix).
+        status: ``"optimal"``, ``"gap_limit"``, ``"time_limit"`` or ``"memory_limit"``.
+        selected: indices of the open sites (columns of the cost matrix), fixed ones included.
         fac2cli: for each site, the demand points it serves (empty if closed).
-        cli2fac: for each demand point, the open sites serving it.
+        cli2fac: for each demand point, the open sites serving it (empty for a
+            point the model left out, see ``left_out``).
         assignments: ``demand``, ``site`` (positions), ``cost`` (from the cost matrix),
             and for a model built ``from_geodataframe`` ``demand_label`` and
             ``site_label``, the frames' index labels (to join with them, with
-            :meth:`Network.snap` or :func:`current_coverage`). MCLP and
-            LSCP list every open site within ``service_radius`` of a point (one row
-            per pair); p-median and p-center the nearest open site of every point,
-            with cost NaN when a model built ``from_geodataframe`` leaves the point
-            beyond ``limit_minutes`` of every open site (such a point is not served).
+            :meth:`Network.snap` or :func:`current_coverage`), and, when the
+            demand has ages, ``group`` (``"aged_60_plus"``, walking at their pace,
+            or ``"others"``: one row per group). MCLP and LSCP list every open
+            site within ``service_radius`` of a point (one row per pair);
+            p-median and p-center the nearest open site of every point, with
+            cost NaN when a model built ``from_geodataframe`` leaves the point
+            beyond ``limit_minutes`` of every open site (such a point is not
+            served). Computed in Rust (``lifecircle._core.assign_nearest``,
+            ``assign_covering``).
         sites: the rows of the sites table for the open sites (a DataFrame, or a
             GeoDataFrame when the model was built from one).
-        timings: seconds per phase; ``presolve``: instance size before/after.
+        left_out: index labels of the demand points a model built
+            ``from_geodataframe`` leaves out because they are off the walking
+            network (the command line's rule), empty otherwise.
+        timings: seconds per phase (:class:`lifecircle._core.Timings`);
+            ``presolve``: instance size before/after (:class:`lifecircle._core.PresolveStats`).
+        solution: the solver's typed answer (:class:`lifecircle._core.Solution`).
     """
 
     model: str
@@ -52,14 +64,17 @@ class Result:
     cli2fac: list
     assignments: pd.DataFrame
     sites: Any
-    timings: dict = field(default_factory=dict)
-    presolve: dict = field(default_factory=dict)
+    timings: Any = None
+    presolve: Any = None
+    left_out: Any = field(default_factory=lambda: pd.Index([]))
+    solution: Any = None
 
     @property
     def perc_cov(self) -> float:
         """Percentage of demand points served: within reach of an open site (for
-        p-median and p-center from a cost matrix, every point assigned)."""
-        n = len(self.cli2fac)
+        p-median and p-center from a cost matrix, every point assigned). Points
+        left out (off the network) do not count."""
+        n = len(self.cli2fac) - len(self.left_out)
         return 100.0 * sum(1 for c in self.cli2fac if len(c) > 0) / n if n else 0.0
 
     def to_geojson(self) -> dict:
@@ -134,28 +149,6 @@ def _site_costs(site_costs) -> list[float] | None:
     return None if site_costs is None else as_floats(site_costs, "site_costs").ravel().tolist()
 
 
-def _mask_column(frame, col: str) -> np.ndarray:
-    """A True/False (or 1/0) column; NaN or strings such as "no" would otherwise count as True."""
-    column = frame[col]
-    ok = column.notna().to_numpy() & column.isin([0, 1]).to_numpy()
-    if not ok.all():
-        k = np.flatnonzero(~ok)[0]
-        value = column.iloc[k]
-        shown = repr(value) if isinstance(value, str) else value
-        raise InvalidInputError(f"column {col!r}, row {plain(frame.index[k])!r}: {shown} is not True/False (or 1/0)")
-    return column.to_numpy().astype(bool)
-
-
-def _frame_columns(demand, sites, weights_col, fixed_col):
-    """Demand weights and fixed-open site indices from (Geo)DataFrame columns (None when not given)."""
-    for frame, col in ((demand, weights_col), (sites, fixed_col)):
-        if col is not None and col not in frame.columns:
-            raise InvalidInputError(f"no column {col!r}; have {list(frame.columns)}")
-    weights = None if weights_col is None else as_floats(demand[weights_col], f"column {weights_col!r}")
-    fixed = None if fixed_col is None else _mask_column(sites, fixed_col)
-    return weights, fixed
-
-
 def _dense(cost) -> np.ndarray:
     if hasattr(cost, "toarray"):
         c = cost.tocoo()
@@ -197,22 +190,25 @@ def _coverage_csr(cost, radius) -> tuple[int, np.ndarray, np.ndarray, np.ndarray
     return a.shape[0], indptr, indices, a[indices, sites]
 
 
-@dataclass
-class _Reach:
-    """Which demand x site pairs of a model built ``from_geodataframe`` are within
-    ``limit_minutes``; the others cost ``unreachable_minutes``."""
-
-    within: np.ndarray
-    limit_minutes: float
-    unreachable_minutes: float
-
-
-@dataclass
-class _Frames:
-    """Where a model built ``from_geodataframe`` came from: the demand frame's index and the sites' frame."""
-
-    demand_index: pd.Index
-    sites: Any
+def _open_count(p_facilities, new_facilities, n_fixed: int, needed: bool = True) -> int | None:
+    """The number of new sites the core opens: ``new_facilities``, or
+    ``p_facilities`` in spopt's meaning (every open site, the fixed ones
+    included) less the fixed sites."""
+    if p_facilities is not None and new_facilities is not None:
+        raise InvalidInputError("give p_facilities (all open sites, fixed included) or new_facilities, not both")
+    if new_facilities is not None:
+        return _count(new_facilities, "new_facilities")
+    if p_facilities is None:
+        if needed:
+            raise InvalidInputError("give p_facilities (all open sites, fixed included) or new_facilities")
+        return None
+    p = _count(p_facilities, "p_facilities")
+    if p < n_fixed:
+        raise InvalidInputError(
+            f"p_facilities={p} counts every open site, the {n_fixed} fixed ones included (spopt's meaning);"
+            f" for {p} sites besides them, say new_facilities={p}"
+        )
+    return p - n_fixed
 
 
 class _Model:
@@ -223,58 +219,97 @@ class _Model:
         self.n_sites = n_sites
         self.frames = frames
 
-    def _result(self, raw: dict) -> Result:
-        selected = np.asarray(raw["sites"], dtype=np.int64)
-        fac2cli = [[] for _ in range(self.n_sites)]
-        cli2fac = [[] for _ in range(self.n_demand)]
-        rows = []
-        for i, pairs in enumerate(self._serve(selected)):
-            for j, c in pairs:
-                rows.append((i, j, c))
-                if not np.isnan(c):  # NaN: assigned beyond the walking limit, not served
-                    fac2cli[j].append(i)
-                    cli2fac[i].append(j)
-        assignments = pd.DataFrame(rows, columns=["demand", "site", "cost"])
+    @property
+    def left_out(self) -> pd.Index:
+        """Index labels of the demand points left out (off the walking network;
+        only a model built ``from_geodataframe`` leaves any out)."""
+        if self.frames is None:
+            return pd.Index([])
+        return self.frames.demand_index.take(self.frames.outside)
+
+    def _result(self, solution: _core.Solution) -> Result:
+        selected = np.asarray(solution.sites, dtype=np.int64)
+        rows, site, cost = self._assign(selected)
+        served = ~np.isnan(cost)  # NaN: assigned beyond the walking limit, not served
+        if self.frames is None:
+            demand, n_points = rows, self.n_demand
+        else:
+            demand, n_points = self.frames.point[rows], len(self.frames.demand_index)
+        fac2cli = [np.unique(demand[served & (site == j)]) for j in range(self.n_sites)]
+        cli2fac = [np.empty(0, dtype=np.int64) for _ in range(n_points)]
+        for i, js in pd.Series(site[served]).groupby(demand[served]):
+            cli2fac[i] = np.unique(js.to_numpy())
+        assignments = pd.DataFrame({"demand": demand, "site": site, "cost": cost})
         if self.frames is None:
             sites = pd.DataFrame({"site": selected})
         else:
             sites = self.frames.sites.iloc[selected]
             # Positions are spopt's; labels join with the input frames, snap() and current_coverage().
-            assignments["demand_label"] = self.frames.demand_index.take(assignments["demand"]).tolist()
-            assignments["site_label"] = self.frames.sites.index.take(assignments["site"]).tolist()
+            assignments["demand_label"] = self.frames.demand_index.take(demand).tolist()
+            assignments["site_label"] = self.frames.sites.index.take(site).tolist()
+            if (self.frames.group >= 0).any():
+                assignments["group"] = np.where(self.frames.group[rows] == 0, "aged_60_plus", "others")
         return Result(
             model=self.name,
-            objective=raw["objective"],
-            bound=raw["bound"],
-            gap=raw["gap"],
-            status=raw["status"],
+            objective=solution.objective,
+            bound=solution.bound,
+            gap=solution.gap,
+            status=solution.status,
             selected=selected,
-            fac2cli=[np.asarray(f, dtype=np.int64) for f in fac2cli],
-            cli2fac=[np.asarray(c, dtype=np.int64) for c in cli2fac],
+            fac2cli=fac2cli,
+            cli2fac=cli2fac,
             assignments=assignments,
             sites=sites,
-            timings=raw["timings"],
-            presolve=raw["presolve"],
+            timings=solution.timings,
+            presolve=solution.presolve,
+            left_out=self.left_out,
+            solution=solution,
         )
+
+
+class _CSR(NamedTuple):
+    """Coverage sets by site with the cost of each stored pair, as the core takes them."""
+
+    n_demand: int
+    indptr: np.ndarray
+    indices: np.ndarray
+    costs: np.ndarray
+
+
+_AGES_DOC = """
+        Demand as the command line reads it (:func:`demand_points`): points
+        off the walking network (outside its extent, or farther than
+        ``max_snap_m``, default 200 m, from every node) are left out of the
+        model and listed in ``left_out``; ``weights_col`` gives the residents
+        (1 each without). With ages (``age_columns={"aged_60_plus": col}``, or
+        ``aging_ratio``), each point is two rows, its residents aged 60+
+        walking at ``elderly_speed_m_s`` (default 0.9, the scenario's) and the
+        others at ``speed_m_s``, as in a scenario's plan; ``serves`` weighs
+        the groups as a catalogue service does (``"everyone"``,
+        ``"aged_60_plus"``, ``"under_6"`` or a dict of weights)."""
 
 
 class _DenseModel(_Model):
     """Models on a dense cost matrix: every demand point is served by its nearest open site,
     whatever its weight (the weight counts in the objective, not in who walks where)."""
 
-    def __init__(self, cost, weights, p_facilities: int, fixed=None, frames=None, reach: _Reach | None = None):
+    def __init__(self, cost, weights, p_facilities=None, fixed=None, frames=None, reach=None, *, new_facilities=None):
         self.cost = _dense(cost)
         super().__init__(self.cost.shape[0], self.cost.shape[1], frames)
         self.weights = _weights(weights, self.n_demand)
-        self.p_facilities = _count(p_facilities, "p_facilities")
         self.fixed = _fixed(fixed, self.n_sites)
+        if p_facilities is None and new_facilities is None:
+            new_facilities = 1
+        self.new_facilities = _open_count(p_facilities, new_facilities, len(set(self.fixed)))
         self.reach = reach
 
     @classmethod
-    def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities: int = 1, fixed=None):
+    def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities=None, fixed=None, *, new_facilities=None):
         """A model on a demand x site cost matrix (numpy array, or scipy.sparse storing
-        every pair). ``fixed``: site indices, or a boolean mask over the sites."""
-        return cls(cost_matrix, weights, p_facilities, fixed)
+        every pair). ``fixed``: site indices, or a boolean mask over the sites.
+        ``p_facilities`` counts every open site, the fixed ones included (spopt's
+        meaning); ``new_facilities`` counts those besides them (default: one new site)."""
+        return cls(cost_matrix, weights, p_facilities, fixed, new_facilities=new_facilities)
 
     @classmethod
     def from_geodataframe(
@@ -284,11 +319,18 @@ class _DenseModel(_Model):
         network: Network,
         *,
         weights_col: str | None = None,
-        p_facilities: int = 1,
+        p_facilities: int | None = None,
+        new_facilities: int | None = None,
         fixed_col: str | None = None,
         speed_m_s: float = 1.1,
         limit_minutes: float = 60.0,
         unreachable_minutes: float | None = None,
+        elderly_speed_m_s: float | None = None,
+        age_columns: dict | None = None,
+        aging_ratio: float | None = None,
+        under_6_ratio: float | None = None,
+        serves=None,
+        max_snap_m: float | None = None,
     ):
         """A model on walking minutes over ``network`` between the points (or
         polygon centroids) of two (Geo)DataFrames.
@@ -298,8 +340,18 @@ class _DenseModel(_Model):
         beyond ``limit_minutes`` of every open site is not served: its row in
         ``assignments`` has cost NaN, it is left out of ``cli2fac``, ``fac2cli``
         and ``perc_cov``, and ``solve()`` warns with
-        :class:`~lifecircle.errors.UnreachableDemandWarning`."""
-        d, s, minutes = travel_times(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
+        :class:`~lifecircle.errors.UnreachableDemandWarning`.
+        """
+        ages = {
+            "age_columns": age_columns,
+            "aging_ratio": aging_ratio,
+            "under_6_ratio": under_6_ratio,
+            "serves": serves,
+            "max_snap_m": max_snap_m,
+        }
+        frames, (r, s, minutes), weights, fixed, n_rows = _from_frames(
+            network, demand, sites, limit_minutes, speed_m_s, elderly_speed_m_s, weights_col, fixed_col, ages
+        )
         limit = _core.real_number(limit_minutes, "limit_minutes")
         if unreachable_minutes is None:
             unreachable = 3 * limit
@@ -310,34 +362,26 @@ class _DenseModel(_Model):
             raise InvalidInputError(
                 f"unreachable_minutes must be >= limit_minutes ({limit_minutes}), got {unreachable_minutes}"
             )
-        dense = np.full((len(demand), len(sites)), unreachable)
-        dense[d, s] = minutes
-        within = np.zeros(dense.shape, dtype=bool)
-        within[d, s] = True
-        weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        reach = _Reach(within, limit, unreachable)
-        return cls(dense, weights, p_facilities, fixed, frames=_Frames(demand.index, sites), reach=reach)
+        dense = np.full((n_rows, len(sites)), unreachable)
+        dense[r, s] = minutes
+        reach = _Reach(r, s, limit, unreachable)
+        return cls(dense, weights, p_facilities, fixed, frames, reach, new_facilities=new_facilities)
 
-    def _serve(self, selected) -> list[list[tuple[int, float]]]:
-        if len(selected) == 0:
-            return [[] for _ in range(self.n_demand)]
-        sub = self.cost[:, selected]
-        if self.reach is not None:
-            # inf marks pairs beyond the limit (a cost matrix is finite); it also keeps an
-            # unreachable_minutes equal to the limit from winning a tie against a site in reach.
-            sub = np.where(self.reach.within[:, selected], sub, np.inf)
-        nearest = np.argmin(sub, axis=1)
-        cost = sub[np.arange(self.n_demand), nearest]
-        cost[np.isinf(cost)] = np.nan
-        return [[(int(j), float(c))] for j, c in zip(selected[nearest], cost)]
+    def _assign(self, selected):
+        if self.reach is None:
+            return _core.assign_nearest(self.cost, selected)
+        return _core.assign_nearest(self.cost, selected, self.reach.rows, self.reach.cols)
 
-    def _result(self, raw: dict) -> Result:
-        result = super()._result(raw)
+    def _result(self, solution) -> Result:
+        result = super()._result(solution)
         # Points of weight 0 do not count in the objective: no word about them.
-        beyond = int((result.assignments["cost"].isna() & (self.weights > 0)).sum())
+        rows = result.assignments
+        weight = self.weights[_rows(rows, self.frames)]
+        beyond = rows["demand"][rows["cost"].isna().to_numpy() & (weight > 0)].nunique()
         if beyond:
+            n = len(result.cli2fac) - len(result.left_out)
             warnings.warn(
-                f"{beyond} of {self.n_demand} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
+                f"{beyond} of {n} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
                 " of every open site: they are not served (cost NaN in assignments), and the objective takes"
                 f" their walks as unreachable_minutes ({self.reach.unreachable_minutes:g})",
                 UnreachableDemandWarning,
@@ -346,9 +390,28 @@ class _DenseModel(_Model):
         return result
 
 
+def _rows(assignments: pd.DataFrame, frames: _Frames | None) -> np.ndarray:
+    """The model row of each assignment (rows are points, or a point's age groups)."""
+    if frames is None:
+        return assignments["demand"].to_numpy()
+    return assignments.index.to_numpy()
+
+
+@dataclass
+class _Reach:
+    """Which row x site pairs of a model built ``from_geodataframe`` are within
+    ``limit_minutes``; the others cost ``unreachable_minutes``."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    limit_minutes: float
+    unreachable_minutes: float
+
+
 class PMedian(_DenseModel):
-    """p-median: open ``p_facilities`` sites (besides ``fixed`` ones) minimising
-    the total weighted cost from demand points to their nearest open site.
+    """p-median: open ``p_facilities`` sites in all (spopt's meaning: ``fixed``
+    ones included; or ``new_facilities`` besides them) minimising the total
+    weighted cost from demand points to their nearest open site.
 
     >>> import numpy as np, lifecircle
     >>> x = np.array([0.0, 1.0, 10.0, 11.0])
@@ -361,55 +424,58 @@ class PMedian(_DenseModel):
 
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        raw = _core.solve_p_median(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw)
+        s = _core.solve_p_median(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap)
+        return self._result(s)
 
 
 class PCenter(_DenseModel):
-    """p-center: open ``p_facilities`` sites minimising the largest cost from a
-    demand point with positive weight to its nearest open site (points of zero
-    weight are assigned too, but their cost does not count)."""
+    """p-center: open ``p_facilities`` sites in all (``fixed`` ones included, as
+    in spopt; or ``new_facilities`` besides them) minimising the largest cost
+    from a demand point with positive weight to its nearest open site (points
+    of zero weight are assigned too, but their cost does not count)."""
 
     name = "p-center"
 
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        raw = _core.solve_p_center(self.cost, self.weights, self.p_facilities, self.fixed, time_limit, mip_gap)
-        return self._result(raw)
+        s = _core.solve_p_center(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap)
+        return self._result(s)
 
 
 class _CoverageModel(_Model):
     def __init__(self, cost, service_radius: float, weights=None, fixed=None, frames=None):
         self.service_radius = _core.real_number(service_radius, "service_radius")
-        n_demand, self.indptr, self.indices, self.costs = _coverage_csr(cost, self.service_radius)
+        csr = cost if isinstance(cost, _CSR) else _CSR(*_coverage_csr(cost, self.service_radius))
+        n_demand, self.indptr, self.indices, self.costs = csr
         super().__init__(n_demand, len(self.indptr) - 1, frames)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed, self.n_sites)
 
     @classmethod
-    def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, **kw):
-        cost = travel_matrix(network, demand, sites, speed_m_s=speed_m_s, limit_minutes=limit_minutes)
-        weights, fixed = _frame_columns(demand, sites, weights_col, fixed_col)
-        if weights is not None:  # LSCP takes no weights
+    def _from_gdf(cls, demand, sites, network, limit_minutes, speed_m_s, weights_col, fixed_col, ages, **kw):
+        elderly = ages.pop("elderly_speed_m_s")
+        frames, (r, s, minutes), weights, fixed, n_rows = _from_frames(
+            network, demand, sites, limit_minutes, speed_m_s, elderly, weights_col, fixed_col, ages
+        )
+        # The pairs come by site, each site's rows in order: CSR as they are.
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(sites)))]).astype(np.int64)
+        csr = _CSR(n_rows, indptr, r, minutes)
+        if cls is MCLP:  # LSCP takes no weights
             kw["weights"] = weights
-        return cls(cost, service_radius=limit_minutes, fixed=fixed, frames=_Frames(demand.index, sites), **kw)
+        return cls(csr, service_radius=limit_minutes, fixed=fixed, frames=frames, **kw)
 
-    def _serve(self, selected) -> list[list[tuple[int, float]]]:
-        serve: list[list[tuple[int, float]]] = [[] for _ in range(self.n_demand)]
-        for j in selected:
-            span = slice(self.indptr[j], self.indptr[j + 1])
-            for i, c in zip(self.indices[span], self.costs[span]):
-                serve[int(i)].append((int(j), float(c)))
-        return serve
+    def _assign(self, selected):
+        return _core.assign_covering(self.n_demand, self.indptr, self.indices, self.costs, selected)
 
 
 class MCLP(_CoverageModel):
-    """Maximal coverage: open at most ``p_facilities`` new sites (or stay within
-    ``budget`` given ``site_costs``) to cover the most demand weight within
-    ``service_radius`` (cost units; minutes for ``from_geodataframe``). The
-    budget pays for new sites only: ``fixed`` sites are open whatever they cost.
-    ``fixed`` takes site indices or a boolean mask (a list of 0/1 integers is
-    read as indices).
+    """Maximal coverage: open ``p_facilities`` sites in all (spopt's meaning:
+    ``fixed`` ones included; or ``new_facilities`` besides them), or stay
+    within ``budget`` given ``site_costs``, to cover the most demand weight
+    within ``service_radius`` (cost units; minutes for ``from_geodataframe``).
+    The budget pays for new sites only: ``fixed`` sites are open whatever they
+    cost. ``fixed`` takes site indices or a boolean mask (a list of 0/1
+    integers is read as indices).
 
     >>> import numpy as np, lifecircle
     >>> cost = np.array([[0.0, 5.0], [1.0, 4.0], [5.0, 0.0]])
@@ -429,11 +495,13 @@ class MCLP(_CoverageModel):
         site_costs=None,
         budget=None,
         frames=None,
+        *,
+        new_facilities=None,
     ):
         super().__init__(cost, service_radius, weights, fixed, frames)
-        if p_facilities is None and budget is None:
-            raise InvalidInputError("MCLP needs p_facilities or a budget")
-        self.p_facilities = None if p_facilities is None else _count(p_facilities, "p_facilities")
+        self.new_facilities = _open_count(p_facilities, new_facilities, len(set(self.fixed)), needed=False)
+        if self.new_facilities is None and budget is None:
+            raise InvalidInputError("MCLP needs p_facilities or a budget (or new_facilities)")
         if site_costs is not None and budget is None:
             raise InvalidInputError("site_costs only count with a budget")
         self.site_costs = _site_costs(site_costs)
@@ -449,6 +517,8 @@ class MCLP(_CoverageModel):
         fixed=None,
         site_costs=None,
         budget=None,
+        *,
+        new_facilities=None,
     ):
         """A model on a demand x site cost matrix (numpy array or scipy.sparse, where
         absent pairs are out of reach). ``service_radius`` is required; it keeps
@@ -457,7 +527,9 @@ class MCLP(_CoverageModel):
         # A default radius of 0 would count only zero-cost pairs and still look like a plausible optimum.
         if service_radius is None:
             raise TypeError("MCLP.from_cost_matrix() missing required argument: 'service_radius'")
-        return cls(cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget)
+        return cls(
+            cost_matrix, service_radius, weights, p_facilities, fixed, site_costs, budget, new_facilities=new_facilities
+        )
 
     @classmethod
     def from_geodataframe(
@@ -469,13 +541,28 @@ class MCLP(_CoverageModel):
         weights_col=None,
         limit_minutes: float = 15.0,
         p_facilities=None,
+        new_facilities=None,
         fixed_col=None,
         speed_m_s: float = 1.1,
         site_costs=None,
         budget=None,
+        elderly_speed_m_s: float | None = None,
+        age_columns: dict | None = None,
+        aging_ratio: float | None = None,
+        under_6_ratio: float | None = None,
+        serves=None,
+        max_snap_m: float | None = None,
     ):
         """A model on walking times over ``network``: a site covers a demand
         point within ``limit_minutes`` at ``speed_m_s``."""
+        ages = {
+            "elderly_speed_m_s": elderly_speed_m_s,
+            "age_columns": age_columns,
+            "aging_ratio": aging_ratio,
+            "under_6_ratio": under_6_ratio,
+            "serves": serves,
+            "max_snap_m": max_snap_m,
+        }
         return cls._from_gdf(
             demand,
             sites,
@@ -484,26 +571,38 @@ class MCLP(_CoverageModel):
             speed_m_s,
             weights_col,
             fixed_col,
+            ages,
             p_facilities=p_facilities,
+            new_facilities=new_facilities,
             site_costs=site_costs,
             budget=budget,
         )
 
+    def joint_service(self, name: str, hosts=None) -> JointService:
+        """This model as one service of a :class:`JointPlan` over the same
+        sites: its rows and weights, its fixed sites and at most its new
+        ones, new facilities only at ``hosts`` (site indices or a boolean mask;
+        default every site)."""
+        hosts = None if hosts is None else _fixed(hosts, self.n_sites)
+        return JointService(
+            name, self.n_demand, self.indptr, self.indices, self.weights, self.new_facilities, self.fixed, hosts
+        )
+
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        raw = _core.solve_mclp(
+        s = _core.solve_mclp(
             self.n_demand,
             self.indptr,
             self.indices,
             self.weights,
-            self.p_facilities,
+            self.new_facilities,
             self.fixed,
             self.site_costs,
             self.budget,
             time_limit,
             mip_gap,
         )
-        return self._result(raw)
+        return self._result(s)
 
 
 class LSCP(_CoverageModel):
@@ -534,16 +633,30 @@ class LSCP(_CoverageModel):
         fixed_col=None,
         speed_m_s: float = 1.1,
         site_costs=None,
+        elderly_speed_m_s: float | None = None,
+        age_columns: dict | None = None,
+        aging_ratio: float | None = None,
+        max_snap_m: float | None = None,
     ):
-        """A model on walking times over ``network``."""
-        return cls._from_gdf(demand, sites, network, limit_minutes, speed_m_s, None, fixed_col, site_costs=site_costs)
+        """A model on walking times over ``network`` (with ages, each group
+        within the limit at its pace)."""
+        ages = {
+            "elderly_speed_m_s": elderly_speed_m_s,
+            "age_columns": age_columns,
+            "aging_ratio": aging_ratio,
+            "max_snap_m": max_snap_m,
+        }
+        return cls._from_gdf(
+            demand, sites, network, limit_minutes, speed_m_s, None, fixed_col, ages, site_costs=site_costs
+        )
 
     def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
         """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        raw = _core.solve_lscp(
-            self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap
-        )
-        return self._result(raw)
+        s = _core.solve_lscp(self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap)
+        return self._result(s)
 
 
-__all__ = ["LSCP", "MCLP", "PCenter", "PMedian", "Result"]
+for _built in (PMedian, PCenter, MCLP, LSCP):
+    _built.from_geodataframe.__func__.__doc__ += _AGES_DOC
+
+__all__ = ["LSCP", "MCLP", "JointPlan", "JointService", "PCenter", "PMedian", "Result"]

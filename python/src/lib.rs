@@ -4,22 +4,20 @@
 //! `lifecircle.errors` ([`error`]), and heavy work runs with the GIL released
 //! and Ctrl-C heard ([`gil`]).
 
+mod assign;
 mod convert;
+mod demand;
 mod error;
 mod gil;
-
-use std::sync::Arc;
+mod joint;
+mod network;
+mod solution;
 
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, ModelInput, ModelKind, SetCover};
-use lifecircle::network::{
-    self, check_lon_lat, NetworkBuilder, Node, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M,
-};
 use lifecircle::solve::{Solution, SolveOptions};
-use lifecircle::travel::TravelTimes;
 
 use convert::{count, path_or_none, real, real_or_none, reals, reals_1d};
 use error::{invalid, OrPy};
@@ -29,15 +27,15 @@ use gil::interruptible;
 mod access;
 
 /// A numpy array of integers (ids, indices) handed to Python.
-type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
+pub(crate) type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
 /// A numpy array of floats handed to Python.
-type Floats<'py> = Bound<'py, numpy::PyArray1<f64>>;
+pub(crate) type Floats<'py> = Bound<'py, numpy::PyArray1<f64>>;
 
-fn site_indices(name: &str, values: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+pub(crate) fn site_indices(name: &str, values: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
     values.try_iter()?.map(|j| count(&j?, name)).collect()
 }
 
-fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
+pub(crate) fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
     if a == b {
         Ok(())
     } else {
@@ -45,7 +43,7 @@ fn same_len(name: &str, a: usize, b: usize) -> PyResult<()> {
     }
 }
 
-fn options(
+pub(crate) fn options(
     time_limit: Option<&Bound<'_, PyAny>>,
     mip_gap: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<SolveOptions> {
@@ -57,44 +55,21 @@ fn options(
     }
 }
 
-/// Solves with the GIL released and hands the solution back as a dict.
-fn solved<'py>(
-    py: Python<'py>,
-    time_limit: Option<&Bound<'py, PyAny>>,
-    mip_gap: Option<&Bound<'py, PyAny>>,
+/// Solves with the GIL released and hands the solution back typed.
+fn solved(
+    py: Python<'_>,
+    time_limit: Option<&Bound<'_, PyAny>>,
+    mip_gap: Option<&Bound<'_, PyAny>>,
     solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send + 'static,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let opts = options(time_limit, mip_gap)?;
-    let s = interruptible(py, move || solve(&opts))?;
-    solution_dict(py, &s)
-}
-
-fn solution_dict<'py>(py: Python<'py>, s: &Solution) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("objective", s.objective)?;
-    d.set_item("bound", s.bound)?;
-    d.set_item("gap", s.gap)?;
-    d.set_item("status", s.status.to_string())?;
-    d.set_item("sites", s.sites.clone())?;
-    let t = PyDict::new(py);
-    t.set_item("presolve", s.timings.presolve_s)?;
-    t.set_item("heuristic", s.timings.heuristic_s)?;
-    t.set_item("mip", s.timings.mip_s)?;
-    t.set_item("total", s.timings.total_s)?;
-    d.set_item("timings", t)?;
-    let p = PyDict::new(py);
-    p.set_item("demand_before", s.presolve.demand_before)?;
-    p.set_item("demand_after", s.presolve.demand_after)?;
-    p.set_item("sites_before", s.presolve.sites_before)?;
-    p.set_item("sites_after", s.presolve.sites_after)?;
-    d.set_item("presolve", p)?;
-    Ok(d)
+    Ok(interruptible(py, move || solve(&opts))?.into())
 }
 
 /// The costs as a 2-D float64 array, handed to the core as a read-only view
 /// of numpy's buffer (checked in place and copied once into the matrix, with
 /// no Python list or element-wise round trip).
-fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
+pub(crate) fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
     let a = reals(cost, "cost")?;
     if a.ndim() != 2 {
         return Err(invalid(
@@ -109,7 +84,7 @@ fn cost_matrix(cost: &Bound<'_, PyAny>) -> PyResult<CostMatrix> {
     CostMatrix::from_view(view.as_array()).py_err()
 }
 
-fn coverage_sets(
+pub(crate) fn coverage_sets(
     n_demand: &Bound<'_, PyAny>,
     indptr: PyReadonlyArray1<'_, i64>,
     indices: PyReadonlyArray1<'_, i64>,
@@ -217,7 +192,7 @@ fn solve_dense<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let input = ModelInput {
         costs: cost_matrix(cost)?,
         weights: reals_1d(weights, "weights")?,
@@ -228,8 +203,8 @@ fn solve_dense<'py>(
     solved(py, time_limit, mip_gap, move |o| kind.solve(input, o))
 }
 
-/// p-median on a dense demand × site cost matrix. Returns a dict with
-/// objective, bound, gap, status, sites, timings, presolve.
+/// p-median on a dense demand × site cost matrix; `p` sites besides the
+/// `fixed` ones. Returns a `Solution`.
 #[pyfunction]
 #[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None))]
 fn solve_p_median<'py>(
@@ -240,7 +215,7 @@ fn solve_p_median<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let kind = ModelKind::PMedian;
     solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
 }
@@ -256,7 +231,7 @@ fn solve_p_center<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let kind = ModelKind::PCenter;
     solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
 }
@@ -278,7 +253,7 @@ fn solve_mclp<'py>(
     budget: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let p = p
         .filter(|v| !v.is_none())
         .map(|v| count(v, "p"))
@@ -325,7 +300,7 @@ fn solve_lscp<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<solution::Solution> {
     let cov = coverage_sets(n_demand, indptr, indices)?;
     let mut model = SetCover::new(cov)
         .fixed_open(fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?)
@@ -334,266 +309,6 @@ fn solve_lscp<'py>(
         model = model.costs(reals_1d(c, "costs")?).py_err()?;
     }
     solved(py, time_limit, mip_gap, move |o| model.solve(o))
-}
-
-/// A walking network (undirected, edge lengths in metres).
-#[pyclass(module = "lifecircle._core", frozen)]
-struct Network {
-    // Shared with the thread that computes on it, which may outlive an
-    // interrupted call (`gil::interruptible`).
-    inner: Arc<network::Network>,
-}
-
-#[pymethods]
-impl Network {
-    /// Builds a network from node ids with coordinates and edges between ids;
-    /// `lengths` (metres) default to geodesic distances. Only the largest
-    /// connected component is kept. Ids must be unique and coordinates WGS 84
-    /// degrees.
-    #[staticmethod]
-    #[pyo3(signature = (ids, lons, lats, sources, targets, lengths=None))]
-    fn from_edges(
-        py: Python<'_>,
-        ids: PyReadonlyArray1<'_, i64>,
-        lons: &Bound<'_, PyAny>,
-        lats: &Bound<'_, PyAny>,
-        sources: PyReadonlyArray1<'_, i64>,
-        targets: PyReadonlyArray1<'_, i64>,
-        lengths: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let (ids, lons, lats) = (
-            ids.as_array().to_vec(),
-            reals_1d(lons, "lons")?,
-            reals_1d(lats, "lats")?,
-        );
-        let (src, dst) = (sources.as_array().to_vec(), targets.as_array().to_vec());
-        let lengths = lengths
-            .filter(|l| !l.is_none())
-            .map(|l| reals_1d(l, "lengths"))
-            .transpose()?;
-        if lons.len() != ids.len()
-            || lats.len() != ids.len()
-            || dst.len() != src.len()
-            || lengths.as_ref().is_some_and(|l| l.len() != src.len())
-        {
-            return Err(invalid(
-                "network",
-                "ids/lons/lats and sources/targets/lengths must have equal lengths",
-            ));
-        }
-        let inner = interruptible(py, move || -> lifecircle::Result<network::Network> {
-            let mut b = NetworkBuilder::new();
-            for ((&id, &lon), &lat) in ids.iter().zip(&lons).zip(&lats) {
-                b.add_node(Node { id, lon, lat });
-            }
-            for (k, (&a, &c)) in src.iter().zip(&dst).enumerate() {
-                match &lengths {
-                    Some(l) => b.add_edge_with_length(a, c, l[k])?,
-                    None => b.add_edge(a, c).map(|_| ())?,
-                }
-            }
-            b.build()
-        })?;
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
-    }
-
-    /// Number of nodes.
-    #[getter]
-    fn node_count(&self) -> usize {
-        self.inner.node_count()
-    }
-
-    /// Number of edges.
-    #[getter]
-    fn edge_count(&self) -> usize {
-        self.inner.edge_count()
-    }
-
-    /// Total edge length in metres.
-    #[getter]
-    fn total_length_m(&self) -> f64 {
-        self.inner.total_length_m()
-    }
-
-    /// Node ids, longitudes and latitudes (numpy arrays, in node-index order).
-    fn nodes<'py>(&self, py: Python<'py>) -> (Ints<'py>, Floats<'py>, Floats<'py>) {
-        let nodes: Vec<Node> = self.inner.nodes().collect();
-        (
-            nodes
-                .iter()
-                .map(|n| n.id)
-                .collect::<Vec<_>>()
-                .into_pyarray(py),
-            nodes
-                .iter()
-                .map(|n| n.lon)
-                .collect::<Vec<_>>()
-                .into_pyarray(py),
-            nodes
-                .iter()
-                .map(|n| n.lat)
-                .collect::<Vec<_>>()
-                .into_pyarray(py),
-        )
-    }
-
-    /// Edges as (source id, target id, length in metres) arrays.
-    fn edges<'py>(&self, py: Python<'py>) -> (Ints<'py>, Ints<'py>, Floats<'py>) {
-        let g = self.inner.graph();
-        let (mut a, mut b, mut l) = (Vec::new(), Vec::new(), Vec::new());
-        for e in g.edge_indices() {
-            let (s, t) = g.edge_endpoints(e).expect("edge exists");
-            a.push(g[s].id);
-            b.push(g[t].id);
-            l.push(g[e]);
-        }
-        (a.into_pyarray(py), b.into_pyarray(py), l.into_pyarray(py))
-    }
-
-    /// Nearest node index and distance in metres for each point (WGS 84 degrees).
-    fn snap<'py>(
-        &self,
-        py: Python<'py>,
-        lons: &Bound<'py, PyAny>,
-        lats: &Bound<'py, PyAny>,
-    ) -> PyResult<(Ints<'py>, Floats<'py>)> {
-        let (lons, lats) = (reals_1d(lons, "lons")?, reals_1d(lats, "lats")?);
-        same_len("points", lons.len(), lats.len())?;
-        let net = Arc::clone(&self.inner);
-        let snapped = interruptible(py, move || -> lifecircle::Result<Vec<Snapped>> {
-            let snapper = Snapper::new(&net);
-            lons.iter()
-                .zip(&lats)
-                .enumerate()
-                .map(|(i, (&x, &y))| {
-                    check_lon_lat(&format!("point {i}"), x, y)?;
-                    Ok(snapper.nearest(x, y).expect("a built network has nodes"))
-                })
-                .collect()
-        })?;
-        let node = snapped.iter().map(|s| s.node as i64).collect::<Vec<_>>();
-        let dist = snapped.iter().map(|s| s.offset_m).collect::<Vec<_>>();
-        Ok((node.into_pyarray(py), dist.into_pyarray(py)))
-    }
-
-    /// Walking seconds from sites to demand points up to `limit_s`, as COO
-    /// arrays (site row, demand column, seconds). Points (WGS 84 degrees) are
-    /// attached to their nearest nodes (as in the Rust pipeline) and the
-    /// straight-line distance to the node is walked too.
-    #[pyo3(signature = (site_lons, site_lats, demand_lons, demand_lats, speed_m_s, limit_s))]
-    #[allow(clippy::too_many_arguments)]
-    fn travel_times<'py>(
-        &self,
-        py: Python<'py>,
-        site_lons: &Bound<'py, PyAny>,
-        site_lats: &Bound<'py, PyAny>,
-        demand_lons: &Bound<'py, PyAny>,
-        demand_lats: &Bound<'py, PyAny>,
-        speed_m_s: &Bound<'py, PyAny>,
-        limit_s: &Bound<'py, PyAny>,
-    ) -> PyResult<(Ints<'py>, Ints<'py>, Floats<'py>)> {
-        let snap_all = |net: &network::Network,
-                        lons: &[f64],
-                        lats: &[f64],
-                        what: &str|
-         -> lifecircle::Result<Vec<Vec<Snapped>>> {
-            let snapper = Snapper::new(net);
-            lons.iter()
-                .zip(lats)
-                .enumerate()
-                .map(|(i, (&x, &y))| {
-                    check_lon_lat(&format!("{what} {i}"), x, y)?;
-                    Ok(snapper.attach(x, y, ATTACH_NODES, ATTACH_SLACK_M))
-                })
-                .collect()
-        };
-        let (sl, sa) = (
-            reals_1d(site_lons, "site_lons")?,
-            reals_1d(site_lats, "site_lats")?,
-        );
-        let (dl, da) = (
-            reals_1d(demand_lons, "demand_lons")?,
-            reals_1d(demand_lats, "demand_lats")?,
-        );
-        let (speed_m_s, limit_s) = (real(speed_m_s, "speed_m_s")?, real(limit_s, "limit_s")?);
-        same_len("sites", sl.len(), sa.len())?;
-        same_len("demand", dl.len(), da.len())?;
-        let net = Arc::clone(&self.inner);
-        let (rows, cols, secs) = interruptible(py, move || -> lifecircle::Result<_> {
-            let sites = snap_all(&net, &sl, &sa, "site")?;
-            let demand = snap_all(&net, &dl, &da, "demand point")?;
-            let tt = TravelTimes::compute(&net, &sites, &demand, speed_m_s, limit_s)?;
-            let (mut r, mut c, mut s) = (
-                Vec::with_capacity(tt.nnz()),
-                Vec::with_capacity(tt.nnz()),
-                Vec::with_capacity(tt.nnz()),
-            );
-            for j in 0..tt.n_sites() {
-                for (d, t) in tt.row(j) {
-                    r.push(j as i64);
-                    c.push(d as i64);
-                    s.push(t);
-                }
-            }
-            Ok((r, c, s))
-        })?;
-        Ok((
-            rows.into_pyarray(py),
-            cols.into_pyarray(py),
-            secs.into_pyarray(py),
-        ))
-    }
-
-    /// Pickling: a network is rebuilt from its nodes and edges.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let this = slf.get();
-        let (ids, lons, lats) = this.nodes(py);
-        let (a, b, l) = this.edges(py);
-        let ctor = py.get_type::<Network>().getattr("from_edges")?;
-        let args = (ids, lons, lats, a, b, l).into_pyobject(py)?.into_any();
-        Ok((ctor, args))
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Network({} nodes, {} edges, {:.1} km)",
-            self.inner.node_count(),
-            self.inner.edge_count(),
-            self.inner.total_length_m() / 1000.0
-        )
-    }
-}
-
-/// Reads an OSM PBF file: the walking network and its points of interest
-/// (list of dicts with osm_id, is_way, lon, lat, tags) and element counts.
-#[pyfunction]
-fn read_pbf<'py>(
-    py: Python<'py>,
-    path: &Bound<'py, PyAny>,
-) -> PyResult<(Network, Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let path = convert::path(path, "path")?;
-    let data = interruptible(py, move || network::read_pbf(&path))?;
-    let json = py.import("json")?;
-    let pois = json.call_method1(
-        "loads",
-        (serde_json::to_string(&data.pois).expect("pois serialise"),),
-    )?;
-    let stats = json.call_method1(
-        "loads",
-        (serde_json::to_string(&data.stats).expect("stats serialise"),),
-    )?;
-    Ok((
-        Network {
-            inner: Arc::new(data.network),
-        },
-        pois,
-        stats,
-    ))
 }
 
 /// Runs a scenario file end to end (see the Rust `scenario` module); returns
@@ -709,8 +424,12 @@ fn real_array<'py>(value: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py,
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<Network>()?;
-    m.add_function(wrap_pyfunction!(read_pbf, m)?)?;
+    m.add_class::<network::Network>()?;
+    m.add_class::<demand::DemandPoints>()?;
+    m.add_function(wrap_pyfunction!(network::read_pbf, m)?)?;
+    solution::register(m)?;
+    joint::register(m)?;
+    assign::register(m)?;
     m.add_function(wrap_pyfunction!(solve_p_median, m)?)?;
     m.add_function(wrap_pyfunction!(solve_p_center, m)?)?;
     m.add_function(wrap_pyfunction!(solve_mclp, m)?)?;

@@ -500,7 +500,7 @@ CASES = {
     "population NaN": (
         lambda: lifecircle.current_coverage(net(), POINTS.assign(population=[np.nan, 1.0]), POINTS, 15),
         InvalidInputError,
-        "demand row 0: population must be finite",
+        "demand point 0: population must be a finite number",
     ),
     "population strings": (
         lambda: lifecircle.current_coverage(net(), POINTS.assign(population=["a", "b"]), POINTS, 15),
@@ -621,13 +621,15 @@ def test_sweep_of_a_malformed_file_raises(tmp_path):
 
 def test_a_boolean_fixed_array_is_a_mask_not_indices():
     # int(True), int(False) would have fixed sites 1 and 0.
-    r = lifecircle.PMedian.from_cost_matrix(COST, p_facilities=1, fixed=[False, False, True]).solve()
+    r = lifecircle.PMedian.from_cost_matrix(COST, new_facilities=1, fixed=[False, False, True]).solve()
     assert r.selected.tolist() == [0, 2]
 
 
 def test_repeated_fixed_sites_count_once():
-    r = lifecircle.PMedian.from_cost_matrix(COST, p_facilities=1, fixed=[2, 2]).solve()
+    r = lifecircle.PMedian.from_cost_matrix(COST, new_facilities=1, fixed=[2, 2]).solve()
     assert r.selected.tolist() == [0, 2]
+    # In spopt's count too: two open sites, site 2 once.
+    assert lifecircle.PMedian.from_cost_matrix(COST, p_facilities=2, fixed=[2, 2]).solve().selected.tolist() == [0, 2]
 
 
 def test_a_sparse_matrix_holding_every_pair_is_accepted_by_the_dense_models():
@@ -648,7 +650,7 @@ def test_any_real_dtype_and_numpy_scalars_are_accepted_alike():
         (COST.astype(np.float32), np.ones(3, dtype=np.int32), np.int64(1)),
         (COST.tolist(), [1] * 3, 1.0),
     ):
-        assert lifecircle.solve_p_median(cost, weights, p)["objective"] == reference["objective"]
+        assert lifecircle.solve_p_median(cost, weights, p).objective == reference.objective
     r = mclp(service_radius=np.float32(1), p_facilities=np.uint8(1), weights=np.array(W, dtype=object))
     assert r.objective == mclp().objective
 
@@ -673,7 +675,7 @@ def test_the_cli_and_python_refuse_an_infinite_radius_alike(cli, tmp_path):
 def test_strided_csr_arrays_are_read_as_given():
     indptr = np.array([0, 9, 2, 9], dtype=np.int64)[::2]  # [0, 2], not contiguous
     raw = lifecircle.solve_mclp(3, indptr, np.array([0, 1], dtype=np.int64), np.array([1.0, 2.0, 4.0]), 1)
-    assert raw["objective"] == 3.0
+    assert raw.objective == 3.0
 
 
 def test_lscp_from_a_dataframe_with_fixed_sites():
@@ -717,7 +719,7 @@ def test_geodataframes_with_missing_geometry_or_projected_coordinates():
     # A projected frame with its CRS is converted; without it, metres are not taken for degrees.
     projected = points.to_crs(3067)
     assert lifecircle.current_coverage(net(), projected, points, 15)["covered"].all()
-    with pytest.raises(InvalidInputError, match=r"record demand point 0: \(3\d{5}\.\d+, 66\d{5}"):
+    with pytest.raises(InvalidInputError, match=r"record demand point a: \(3\d{5}\.\d+, 66\d{5}"):
         lifecircle.current_coverage(net(), projected.set_crs(None, allow_override=True), points, 15)
 
 

@@ -91,7 +91,7 @@ def test_lscp_swain_and_sparse_input():
 def test_fixed_sites_and_budget():
     cost = np.array([[0.0, 5.0, 9.0], [1.0, 4.0, 9.0], [5.0, 0.0, 9.0], [9.0, 9.0, 0.25]])
     w = [1, 10, 1, 5]
-    r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, p_facilities=1, fixed=[2]).solve()
+    r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, new_facilities=1, fixed=[2]).solve()
     assert 2 in r.selected and r.objective == 16
     r = lifecircle.MCLP.from_cost_matrix(cost, w, service_radius=1, site_costs=[3, 1, 3], budget=3).solve()
     assert r.objective == 11
@@ -150,7 +150,7 @@ def test_coverage_assignments_list_every_open_site_in_reach_with_its_cost(sparse
     cost = np.array([[0.5, 1.5, 9.0], [2.0, 1.0, 9.0], [9.0, 9.0, 0.25]])
     matrix = csr_matrix(cost) if sparse else cost
     models = [
-        lifecircle.MCLP.from_cost_matrix(matrix, service_radius=2, p_facilities=1, fixed=[0, 1]),
+        lifecircle.MCLP.from_cost_matrix(matrix, service_radius=2, new_facilities=1, fixed=[0, 1]),
         lifecircle.LSCP.from_cost_matrix(matrix, service_radius=2, fixed=[0, 1]),
     ]
     for model in models:
@@ -169,9 +169,12 @@ def street():
 
 @pytest.mark.parametrize("model", [lifecircle.PMedian, lifecircle.PCenter])
 def test_points_beyond_the_walking_limit_are_not_served(model):
-    net = street()
-    # The third point is some 27 km from the streets: beyond a one-minute walk of either site.
-    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.5], "lat": [60.0] * 3})
+    # The street goes on 500 m to a fourth node, where the third point lies: on the network, but
+    # beyond a one-minute walk of either site.
+    nodes = pd.DataFrame({"id": [1, 2, 3, 4], "lon": [24.0, 24.001, 24.002, 24.01], "lat": [60.0] * 4})
+    edges = pd.DataFrame({"source": [1, 2, 3], "target": [2, 3, 4], "length": [100, 50, 500]})
+    net = lifecircle.Network.from_edges(nodes, edges)
+    demand = pd.DataFrame({"lon": [24.0, 24.001, 24.01], "lat": [60.0] * 3})
     sites = pd.DataFrame({"lon": [24.0, 24.002], "lat": [60.0] * 2})
     built = model.from_geodataframe(demand, sites, net, p_facilities=2, speed_m_s=1.0, limit_minutes=1)
     with pytest.warns(lifecircle.UnreachableDemandWarning, match=r"1 of 3 demand points .* unreachable_minutes \(3\)"):
