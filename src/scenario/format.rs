@@ -19,7 +19,7 @@ pub enum Candidates {
     AllNodes,
 }
 
-/// A planning scenario (see the module docs for the file format).
+/// A planning scenario (see the [module docs](crate::scenario) for the file format).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {

@@ -48,6 +48,15 @@
 //! Residents aged 60+ reach a facility at their own pace, so a resident of a
 //! grid cell may be covered while an older neighbour is not; where the age
 //! structure is unknown (no column, no ratio), everyone walks at the adult pace
+//! and services for an age group are refused.
+//!
+//! # Layout
+//! `format` holds the file's serde types (re-exported here), `prepare` reads,
+//! checks, snaps and measures the inputs and runs the gap analysis, `plan`
+//! runs the `[plan]` on prepared inputs (candidates, age-group rows, the
+//! joint model, the solve, the outcomes), and [`variants`] runs plan variants
+//! of one file side by side. What they produce is plain data in
+//! [`crate::outcome`].
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

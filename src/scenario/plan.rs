@@ -5,7 +5,7 @@
 //!
 //! Each demand point `i` is two demand rows of the joint model, as its
 //! residents aged 60+ walk at their own pace: row `2i` holds them, row
-//! `2i + 1` the others ([`elderly_row`], [`others_row`]).
+//! `2i + 1` the others ([`elderly_row`], [`others_row`], [`point_of`]).
 
 use std::time::Instant;
 
@@ -38,6 +38,11 @@ fn elderly_row(i: usize) -> usize {
 /// The demand row of the other residents of demand point `i`.
 fn others_row(i: usize) -> usize {
     2 * i + 1
+}
+
+/// The demand point of a demand row.
+fn point_of(row: usize) -> usize {
+    row / 2
 }
 
 impl Scenario {
@@ -316,7 +321,7 @@ impl<'a> Planner<'a> {
                 .collect(),
             // A capacity counts residents, whatever their weight.
             loads: split.iter().flat_map(|&(old, rest)| [old, rest]).collect(),
-            zones: (0..2 * n).map(|row| p.zone_of[row / 2]).collect(),
+            zones: (0..2 * n).map(|row| p.zone_of[point_of(row)]).collect(),
             max_new: plan.new_sites.get(&svc.key).copied(),
             fixed_open: fixed,
             hosts: Some(hosting.iter().map(|&c| n_existing + c).collect()),
@@ -473,11 +478,11 @@ impl<'a> Planner<'a> {
                 .iter()
                 .map(|&row| row as usize)
                 .map(|row| {
-                    let (old, rest) = split[row / 2];
-                    let w = if row == elderly_row(row / 2) {
-                        old
+                    let i = point_of(row);
+                    let w = if row == elderly_row(i) {
+                        split[i].0
                     } else {
-                        rest
+                        split[i].1
                     };
                     w * (1.0 - before[row])
                 })
@@ -500,7 +505,7 @@ impl<'a> Planner<'a> {
         let mut unreachable_ids: Vec<String> = plan
             .uncoverable
             .iter()
-            .map(|&row| p.people[p.inside[row / 2]].id.clone())
+            .map(|&row| p.people[p.inside[point_of(row)]].id.clone())
             .collect();
         unreachable_ids.dedup();
         ServiceOutcome {
