@@ -96,8 +96,9 @@ fn solver_cells(r: &PlanReport) -> Vec<Cell> {
 /// screens.
 ///
 /// Each variant is `(name, report, maps)`: `maps` are SVG documents, usually
-/// [`plan_svgs`] of the report, inserted as they are (they must be trusted
-/// markup); names and every other text are escaped. See the module example.
+/// [`plan_svgs`](super::plan_svgs) of its plan, inserted as they are (they
+/// must be trusted markup); names and every other text are escaped. See the
+/// module example.
 pub fn plan_html(variants: &[(String, &PlanReport, Vec<String>)]) -> String {
     let rows: Vec<ComparisonRow> = variants
         .iter()
