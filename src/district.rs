@@ -1503,11 +1503,11 @@ mod tests {
             "{text}"
         );
         let s = Scenario::from_file(without_variants(&scenario)).unwrap();
-        let gaps = s.gaps().unwrap();
+        let gaps = s.gaps().unwrap().report;
         assert_eq!(gaps.demand.outside, 0);
         assert_eq!(gaps.demand.residents, 20_000.0);
         assert_eq!(gaps.demand.zones, 3);
-        let report = s.run().unwrap();
+        let report = s.run().unwrap().report;
         assert_eq!(report.status, SolveStatus::Optimal);
         assert_eq!(report.candidates, 200);
         let canteens = &report.services[0];
@@ -1539,7 +1539,7 @@ mod tests {
                 .as_mut()
                 .map(at);
             assert_eq!(Scenario::from_file(&path).unwrap(), expected);
-            let comparison = crate::compare::Comparison::from_file(&path, None).unwrap();
+            let comparison = crate::scenario::variants::Comparison::from_file(&path, None).unwrap();
             let read: Vec<_> = comparison
                 .variants()
                 .map(|v| v.map(|v| (v.name, v.scenario)).unwrap())
@@ -1694,11 +1694,11 @@ mod tests {
             let scenario = District::generate(&p).unwrap().write(dir.path()).unwrap();
             let report = Scenario::from_file(&scenario).unwrap().run();
             proptest::prop_assert!(report.is_ok(), "{:?}: {}", p, report.unwrap_err());
-            let comparison = crate::compare::Comparison::from_file(&scenario, None).unwrap();
+            let comparison = crate::scenario::variants::Comparison::from_file(&scenario, None).unwrap();
             comparison.run(|_, o| {
                 match o.result {
-                    crate::compare::VariantResult::Plan(_) => Ok(()),
-                    crate::compare::VariantResult::Error(e) => Err(Error::param(&o.name, e)),
+                    crate::outcome::VariantResult::Plan(_) => Ok(()),
+                    crate::outcome::VariantResult::Error(e) => Err(Error::param(&o.name, e)),
                 }
             }).unwrap();
         }

@@ -10,9 +10,10 @@
 //! within which limit) → [`coverage`] (what exists covers now) and [`access`]
 //! (distance decay, 2SFCA family, gravity access) → [`model`]
 //! (siting problems on plain data) → [`solve`] (presolve, heuristics, exact MIP
-//! with HiGHS) → [`scenario`], [`compare`] and [`report`] (files in, plan
-//! variants side by side, tables, CSV and GeoJSON out) and [`map`] (SVG/PNG
-//! maps of a plan, an HTML report comparing plans).
+//! with HiGHS) → [`scenario`] (files in: read, snap, plan, plan variants side
+//! by side) → [`outcome`] (the results as plain data) → [`report`] (tables,
+//! CSV and GeoJSON out) and [`map`] (SVG/PNG maps of a plan, an HTML report
+//! comparing plans).
 //!
 //! # Example: from an edge list to a proven-optimal plan
 //! ```
@@ -55,7 +56,6 @@
 #![deny(missing_docs)]
 
 pub mod access;
-pub mod compare;
 pub mod coverage;
 pub mod demand;
 #[cfg(feature = "district")]
@@ -67,6 +67,7 @@ pub mod map;
 pub mod model;
 pub mod network;
 mod order;
+pub mod outcome;
 pub mod report;
 pub mod scenario;
 pub mod services;

@@ -1,12 +1,12 @@
-//! Stage 6: human-readable tables, CSV and GeoJSON for gap analyses and plans.
+//! Human-readable tables, CSV and GeoJSON of gap analyses, plans and plan
+//! comparisons, from their [outcomes](crate::outcome).
 
 use std::fmt::Write as _;
 
 use serde_json::{json, Map, Value};
 
-use crate::compare::ComparisonRow;
 use crate::coverage::{GapRow, Speeds};
-use crate::scenario::{DemandSummary, GapsReport, NetworkSummary, PlanReport};
+use crate::outcome::{ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport, Run};
 
 fn point(lon: f64, lat: f64, props: Value) -> Value {
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
@@ -253,21 +253,25 @@ pub fn gaps_csv(r: &GapsReport) -> String {
 /// The gap analysis as a GeoJSON FeatureCollection of demand points with, per
 /// category, the metres to the nearest facility (`<key>_nearest_m`, null
 /// beyond the search) and the zone's rating.
-pub fn gaps_geojson(r: &GapsReport) -> Value {
-    let keys: Vec<&str> = r.gaps.totals.iter().map(|t| t.category.as_str()).collect();
-    let features: Vec<Value> = r
-        .points
+pub fn gaps_geojson(run: &Run<GapsReport>) -> Value {
+    let gaps = &run.report.gaps;
+    let geometry = &run.geometry;
+    let features: Vec<Value> = geometry
+        .demand_points
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let zone = r.gaps.zones.iter().find(|z| z.zone == p.zone());
+            let zone = gaps.zones.iter().find(|z| z.zone == p.zone);
             let mut props = Map::new();
             props.insert("id".into(), json!(p.id));
-            props.insert("zone".into(), json!(p.zone()));
+            props.insert("zone".into(), json!(p.zone));
             props.insert("population".into(), json!(p.population));
             props.insert("stars".into(), json!(zone.map(|z| z.stars)));
-            for (k, key) in keys.iter().enumerate() {
-                props.insert(format!("{key}_nearest_m"), json!(r.nearest_m[k][i]));
+            for key in gaps.totals.iter().map(|t| &t.category) {
+                props.insert(
+                    format!("{key}_nearest_m"),
+                    json!(geometry.nearest_m[key][i]),
+                );
             }
             point(p.lon, p.lat, Value::Object(props))
         })
@@ -279,9 +283,9 @@ pub fn gaps_geojson(r: &GapsReport) -> Value {
 /// facilities (`kind: "existing"`), both with their `service`, and residents
 /// (`kind: "demand"`, with `<service>_before` / `<service>_after`: the share of
 /// the residents it serves there that are covered), all as points in WGS 84.
-pub fn plan_geojson(report: &PlanReport) -> Value {
+pub fn plan_geojson(run: &Run<PlanReport>) -> Value {
     let mut features = Vec::new();
-    for s in &report.services {
+    for s in &run.report.services {
         for site in &s.new {
             features.push(point(site.lon, site.lat, json!({"kind": "new", "service": s.service, "id": site.id, "cost": site.cost, "newly_reached": site.newly_reached})));
         }
@@ -293,7 +297,7 @@ pub fn plan_geojson(report: &PlanReport) -> Value {
             ));
         }
     }
-    for d in &report.demand_points {
+    for d in &run.geometry.demand_points {
         let mut props = Map::new();
         props.insert("kind".into(), json!("demand"));
         props.insert("id".into(), json!(d.id));

@@ -312,8 +312,9 @@ fn solve_lscp<'py>(
 }
 
 /// Runs a scenario file end to end (see the Rust `scenario` module); returns
-/// the report as a JSON string, with the per-demand-point outcomes and the
-/// street segments (`streets`: `[[lon, lat], [lon, lat]]` per edge) included.
+/// the report as a JSON string, with its geometry: the per-demand-point
+/// outcomes and the street segments (`streets`: `[[lon, lat], [lon, lat]]`
+/// per edge).
 #[pyfunction]
 fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
     let path = convert::path(path, "path")?;
@@ -323,13 +324,13 @@ fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(plan_json(&report).to_string())
 }
 
-/// A plan report as Python's `PlanReport` reads it: the report with the
-/// per-demand-point outcomes, the street segments and the plan's GeoJSON.
-fn plan_json(report: &lifecircle::scenario::PlanReport) -> serde_json::Value {
-    let mut v = serde_json::to_value(report).expect("reports serialise");
-    v["demand_points"] = serde_json::to_value(&report.demand_points).expect("outcomes serialise");
-    v["streets"] = serde_json::to_value(&report.streets).expect("segments serialise");
-    v["geojson"] = lifecircle::report::plan_geojson(report);
+/// A plan as Python's `PlanReport` reads it: the report with its geometry
+/// (the per-demand-point outcomes, the street segments) and its GeoJSON.
+fn plan_json(
+    plan: &lifecircle::outcome::Run<lifecircle::outcome::PlanReport>,
+) -> serde_json::Value {
+    let mut v = serde_json::to_value(plan).expect("plans serialise");
+    v["geojson"] = lifecircle::report::plan_geojson(plan);
     v
 }
 
@@ -338,11 +339,11 @@ fn plan_json(report: &lifecircle::scenario::PlanReport) -> serde_json::Value {
 #[pyfunction]
 fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
     let path = convert::path(path, "path")?;
-    let report = interruptible(py, move || {
+    let gaps = interruptible(py, move || {
         lifecircle::scenario::Scenario::from_file(&path)?.gaps()
     })?;
-    let mut v = serde_json::to_value(&report).expect("reports serialise");
-    v["geojson"] = lifecircle::report::gaps_geojson(&report);
+    let mut v = serde_json::to_value(&gaps.report).expect("reports serialise");
+    v["geojson"] = lifecircle::report::gaps_geojson(&gaps);
     Ok(v.to_string())
 }
 
@@ -369,7 +370,8 @@ fn scenario_variants(
 ) -> PyResult<Vec<(String, String)>> {
     let path = convert::path(path, "path")?;
     let max_variants = max_variants.map(|m| count(m, "max_variants")).transpose()?;
-    let comparison = lifecircle::compare::Comparison::from_file(&path, max_variants).py_err()?;
+    let comparison =
+        lifecircle::scenario::variants::Comparison::from_file(&path, max_variants).py_err()?;
     comparison
         .variants()
         .map(|v| {
@@ -386,7 +388,7 @@ fn scenario_variants(
 /// plan is an outcome, not an exception, as in `lifecircle compare`.
 #[pyfunction]
 fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
-    use lifecircle::compare::{comparison_rows, VariantOutcome, VariantResult};
+    use lifecircle::outcome::{comparison_rows, VariantOutcome, VariantResult};
     let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
         .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
     // An interrupted variant raises KeyboardInterrupt rather than becoming a failed row.
@@ -398,8 +400,8 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
     let outcome = VariantOutcome { name, result };
     let rows = comparison_rows(std::slice::from_ref(&outcome));
     let mut json = serde_json::to_value(&outcome).expect("outcomes serialise");
-    if let VariantResult::Plan(report) = &outcome.result {
-        json["plan"] = plan_json(report);
+    if let VariantResult::Plan(plan) = &outcome.result {
+        json["plan"] = plan_json(plan);
     }
     Ok(serde_json::json!({"outcome": json, "rows": rows}).to_string())
 }

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::model::ModelKind;
+use lifecircle::outcome::{PlanReport, Run};
 use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
-use lifecircle::scenario::{PlanReport, Scenario};
+use lifecircle::scenario::Scenario;
 use lifecircle::solve::interrupt::GRACE;
 
 /// `print!` through [`emit`]: a full disk or `/dev/full` is an error, not a panic.
@@ -425,20 +426,20 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     // A district-size plan takes a minute; the spinner draws only on a terminal.
     let spinner = indicatif::ProgressBar::new_spinner().with_message("planning");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    let report = scenario.run();
+    let plan = scenario.run();
     spinner.finish_and_clear();
-    let report = report?;
-    write(&out.geojson, plan_geojson(&report).to_string())?;
+    let plan = plan?;
+    write(&out.geojson, plan_geojson(&plan).to_string())?;
     if let Some(dir) = &out.map {
-        maps(dir, name, &report)?;
+        maps(dir, name, &plan)?;
     }
     if out.json {
         outln!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("reports serialise")
+            serde_json::to_string_pretty(&plan.report).expect("reports serialise")
         )?;
     } else {
-        out!("{}", plan_text(&report))?;
+        out!("{}", plan_text(&plan.report))?;
         outln!("Plan written to {}", out.geojson.display())?;
         if let Some(dir) = &out.map {
             outln!("Maps written to {}", dir.join("report.html").display())?;
@@ -448,14 +449,14 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
 }
 
 /// `DIR/<service>.svg`, `DIR/<service>.png` and `DIR/report.html`.
-fn maps(dir: &Path, name: String, report: &PlanReport) -> lifecircle::Result<()> {
+fn maps(dir: &Path, name: String, plan: &Run<PlanReport>) -> lifecircle::Result<()> {
     let style = MapStyle::default();
     std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
         path: dir.to_path_buf(),
         source: e,
     })?;
-    let svgs = plan_svgs(report, &style)?;
-    for (service, svg) in report.services.iter().zip(&svgs) {
+    let svgs = plan_svgs(plan, &style)?;
+    for (service, svg) in plan.report.services.iter().zip(&svgs) {
         // Keys come from catalogue files: keep them from naming paths outside DIR.
         let stem: String = service
             .service
@@ -471,10 +472,13 @@ fn maps(dir: &Path, name: String, report: &PlanReport) -> lifecircle::Result<()>
         write(&dir.join(format!("{stem}.svg")), svg)?;
         write(
             &dir.join(format!("{stem}.png")),
-            plan_png(report, &service.service, &style)?,
+            plan_png(plan, &service.service, &style)?,
         )?;
     }
-    write(&dir.join("report.html"), plan_html(&[(name, report, svgs)]))
+    write(
+        &dir.join("report.html"),
+        plan_html(&[(name, &plan.report, svgs)]),
+    )
 }
 
 fn write(path: &Path, contents: impl AsRef<[u8]>) -> lifecircle::Result<()> {
@@ -490,20 +494,20 @@ fn gaps(
     csv: Option<PathBuf>,
     geojson: Option<PathBuf>,
 ) -> lifecircle::Result<ExitCode> {
-    let report = scenario.gaps()?;
+    let gaps = scenario.gaps()?;
     if let Some(path) = &csv {
-        write(path, gaps_csv(&report))?;
+        write(path, gaps_csv(&gaps.report))?;
     }
     if let Some(path) = &geojson {
-        write(path, gaps_geojson(&report).to_string())?;
+        write(path, gaps_geojson(&gaps).to_string())?;
     }
     if json {
         outln!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("reports serialise")
+            serde_json::to_string_pretty(&gaps.report).expect("reports serialise")
         )?;
     } else {
-        out!("{}", gaps_text(&report))?;
+        out!("{}", gaps_text(&gaps.report))?;
         for (what, path) in [("Gap table", &csv), ("Demand map", &geojson)] {
             if let Some(p) = path {
                 outln!("{what} written to {}", p.display())?;
@@ -519,9 +523,10 @@ fn compare(
     json: bool,
     max_variants: Option<usize>,
 ) -> lifecircle::Result<ExitCode> {
-    use lifecircle::compare::{comparison_rows, Comparison, VariantResult};
     use lifecircle::map::{comparison_html, MAX_DETAILED_VARIANTS};
+    use lifecircle::outcome::{comparison_rows, VariantResult};
     use lifecircle::report::{comparison_csv, comparison_text};
+    use lifecircle::scenario::variants::Comparison;
     let comparison = Comparison::from_file(path, max_variants)?;
     // The output folder before any solving: a mistake there must not cost the run.
     std::fs::create_dir_all(out).map_err(|e| lifecircle::Error::Io {
@@ -552,14 +557,14 @@ fn compare(
             outcomes[k] = serde_json::to_value(&outcome).expect("reports serialise");
         }
         match outcome.result {
-            VariantResult::Plan(report) => {
+            VariantResult::Plan(plan) => {
                 write(
                     &out.join(format!("variant-{}.geojson", k + 1)),
-                    plan_geojson(&report).to_string(),
+                    plan_geojson(&plan).to_string(),
                 )?;
                 if k < MAX_DETAILED_VARIANTS {
-                    let maps = plan_svgs(&report, &style)?;
-                    detailed.push((k, outcome.name, report, maps));
+                    let maps = plan_svgs(&plan, &style)?;
+                    detailed.push((k, outcome.name, plan.report, maps));
                 }
             }
             VariantResult::Error(_) => failed = true,
@@ -572,7 +577,7 @@ fn compare(
     detailed.sort_by_key(|d| d.0);
     let pages: Vec<_> = detailed
         .iter()
-        .map(|(_, name, report, maps)| (name.clone(), report.as_ref(), maps.clone()))
+        .map(|(_, name, report, maps)| (name.clone(), report, maps.clone()))
         .collect();
     write(
         &out.join("report.html"),

@@ -1,0 +1,139 @@
+//! Maps of a plan, drawn with plotters, and a self-contained HTML report of
+//! one or several plans, from their [outcomes](crate::outcome): `frame` (the
+//! projection and shapes), `plan` (the SVG and PNG map of a planned service),
+//! `html` (the report page).
+//!
+//! A map shows one planned service:
+//! - streets of the walking network as thin grey lines
+//!   ([`Geometry::streets`](crate::outcome::Geometry::streets));
+//! - residents (demand points) as circles whose **area** grows with their
+//!   population, coloured by coverage: **green** covered by the existing
+//!   facilities, **blue** newly covered by the plan, **red** still uncovered.
+//!   A point counts as covered when at least half of the residents the service
+//!   serves there are within its walking limit
+//!   ([`DemandOutcome::before`](crate::outcome::DemandOutcome::before) /
+//!   `after` ≥ 0.5): the shares differ from 0 and 1 only where residents
+//!   aged 60+, who walk slower, are out of reach while the others are not, so
+//!   the colour follows the majority;
+//! - existing facilities as black squares, new sites as orange stars.
+//!
+//! Coordinates use a local equirectangular projection: longitudes are scaled
+//! by the cosine of the map's middle latitude, so at Helsinki's 60° N a metre
+//! east is as long on the map as a metre north. Over a few kilometres the
+//! error of this projection is far below a pixel.
+//!
+//! SVG maps carry a title (coverage before → after) and a legend. PNG maps
+//! are the same picture without text: plotters draws text into bitmaps only
+//! with system fonts (font-kit, fontconfig) or a font file shipped with the
+//! crate (ab_glyph), and neither is worth its cost here; the HTML report
+//! and the SVGs carry the words.
+//!
+//! # Example
+//! ```
+//! use lifecircle::map::{plan_html, plan_png, plan_svg, plan_svgs, MapStyle};
+//! use lifecircle::scenario::Scenario;
+//!
+//! let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+//! let plan = Scenario::from_file(demo)?.run()?;
+//! let style = MapStyle::default();
+//!
+//! let svg = plan_svg(&plan, "pharmacy", &style)?;
+//! assert!(svg.contains("pharmacy: 50.1 % → 98.9 % covered"));
+//! let png = plan_png(&plan, "pharmacy", &style)?;
+//! assert!(png.starts_with(b"\x89PNG"));
+//!
+//! // One page for several variants: here only the demo's plan.
+//! let html = plan_html(&[("demo".to_string(), &plan.report, plan_svgs(&plan, &style)?)]);
+//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&svg));
+//! # Ok::<(), lifecircle::Error>(())
+//! ```
+
+use crate::error::{Error, Result};
+
+#[cfg(test)]
+mod fixture;
+mod frame;
+mod html;
+mod plan;
+
+pub use html::{comparison_html, plan_html, MAX_DETAILED_VARIANTS};
+pub use plan::{plan_png, plan_svg, plan_svgs};
+
+/// Size and marker scale of a map.
+///
+/// # Example
+/// ```
+/// use lifecircle::map::MapStyle;
+///
+/// let big = MapStyle { width: 1200, height: 1000, ..MapStyle::default() };
+/// assert_eq!(big.max_radius, MapStyle::default().max_radius);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapStyle {
+    /// Width of the picture in pixels, 200 to 4096.
+    pub width: u32,
+    /// Height of the picture in pixels, 200 to 4096.
+    pub height: u32,
+    /// Radius in pixels of the circle of the most populous demand point (at
+    /// most a quarter of the shorter side); the others get the radius that makes circle areas proportional to
+    /// population (never below 2 px, so that small points stay visible).
+    pub max_radius: f64,
+}
+
+impl Default for MapStyle {
+    fn default() -> Self {
+        Self {
+            width: 800,
+            height: 700,
+            max_radius: 18.0,
+        }
+    }
+}
+
+impl MapStyle {
+    /// Smallest width and height in pixels.
+    pub const MIN_SIDE: u32 = 200;
+    /// Largest width and height in pixels: a PNG of 4096 x 4096 takes 48 MB
+    /// while it is drawn.
+    pub const MAX_SIDE: u32 = 4096;
+
+    /// Checks the size and the radius; every drawing function calls it first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`]: a side outside
+    /// [`MIN_SIDE`](Self::MIN_SIDE)..=[`MAX_SIDE`](Self::MAX_SIDE), or a
+    /// radius that is not a positive number at most a quarter of the shorter side.
+    ///
+    /// ```
+    /// use lifecircle::map::MapStyle;
+    /// assert!(MapStyle::default().validate().is_ok());
+    /// assert!(MapStyle { width: 1_000_000, ..MapStyle::default() }.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let sides = Self::MIN_SIDE..=Self::MAX_SIDE;
+        if !(sides.contains(&self.width) && sides.contains(&self.height)) {
+            return Err(Error::param(
+                "map size",
+                format!(
+                    "{} x {} pixels; each side must lie in {}..={}",
+                    self.width,
+                    self.height,
+                    Self::MIN_SIDE,
+                    Self::MAX_SIDE
+                ),
+            ));
+        }
+        // Beyond a quarter of the picture the padding that keeps circles whole leaves no map.
+        let most = f64::from(self.width.min(self.height)) / 4.0;
+        if !(self.max_radius.is_finite() && self.max_radius > 0.0 && self.max_radius <= most) {
+            return Err(Error::param(
+                "max_radius",
+                format!(
+                    "must be > 0 and at most {most} pixels (a quarter of the shorter side), got {}",
+                    self.max_radius
+                ),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,102 @@
+//! What a run produces, as plain data. The summaries are what the CLI prints
+//! as JSON and Python reads: a plan's [`PlanReport`], a gap analysis's
+//! [`GapsReport`], their parts, and the rows comparing plan variants
+//! ([`ComparisonRow`]). Apart from them, a run's [`Geometry`] holds what maps
+//! and GeoJSON draw (demand points with their coverage, streets, distances).
+//!
+//! The scenario pipeline fills these types ([`Scenario::run`] gives a
+//! [`Run`] of a [`PlanReport`], [`Scenario::gaps`] one of a [`GapsReport`]);
+//! [`crate::report`] and [`crate::map`] read them and nothing above them.
+//!
+//! [`Scenario::run`]: crate::scenario::Scenario::run
+//! [`Scenario::gaps`]: crate::scenario::Scenario::gaps
+
+use crate::coverage::GapReport;
+use crate::network::OsmStats;
+
+mod comparison;
+mod geometry;
+mod plan;
+
+pub use comparison::{comparison_rows, report_rows, ComparisonRow, VariantOutcome, VariantResult};
+pub use geometry::{DemandOutcome, Geometry};
+pub use plan::{NewSite, Objective, PlanReport, ServiceOutcome, Site};
+
+/// A run's summary and the geometry its maps draw.
+///
+/// It serialises as one object with the report's keys and the geometry's:
+/// what Python reads. The CLI's JSON summary is the report alone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Run<R> {
+    /// The summary.
+    #[serde(flatten)]
+    pub report: R,
+    /// What maps and GeoJSON draw.
+    #[serde(flatten)]
+    pub geometry: Geometry,
+}
+
+/// Size of the walking network.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkSummary {
+    /// Nodes kept.
+    pub nodes: usize,
+    /// Edges kept.
+    pub edges: usize,
+    /// Total walkable length in km.
+    pub length_km: f64,
+    /// Nodes dropped in components cut off from the main network.
+    pub dropped_nodes: usize,
+    /// Element counts of the OSM file (`None`: the network came from tables).
+    pub osm: Option<OsmStats>,
+}
+
+/// Residents on and off the network.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DemandSummary {
+    /// Demand points read.
+    pub points: usize,
+    /// Demand points on the network.
+    pub on_network: usize,
+    /// Residents on the network (the planning population).
+    pub residents: f64,
+    /// Residents aged 60+ on the network (`None`: unknown for some point).
+    pub residents_60plus: Option<f64>,
+    /// Demand points outside the network's extent.
+    pub outside: usize,
+    /// Residents outside, not planned for.
+    pub residents_outside: f64,
+    /// Zones (communities).
+    pub zones: usize,
+}
+
+/// Seconds per pipeline stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct StageSeconds {
+    /// Reading the PBF and building the graph.
+    pub network: f64,
+    /// Reading residents and sites, snapping them.
+    pub snap: f64,
+    /// Bounded shortest paths.
+    pub travel: f64,
+    /// Current coverage and gap tables.
+    pub coverage: f64,
+    /// Presolve, heuristic and MIP.
+    pub solve: f64,
+    /// Everything.
+    pub total: f64,
+}
+
+/// A gap analysis with the sizes of its inputs: what the CLI prints as JSON
+/// (`lifecircle gaps --json`). What its maps draw is in the run's [`Geometry`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GapsReport {
+    /// Tables per zone and category.
+    pub gaps: GapReport,
+    /// Network size.
+    pub network: NetworkSummary,
+    /// Demand size.
+    pub demand: DemandSummary,
+    /// Seconds per stage (no solve).
+    pub seconds: StageSeconds,
+}
