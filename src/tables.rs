@@ -5,6 +5,29 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// Checks that `(lon, lat)` are WGS 84 degrees; `record` names the point in the error.
+///
+/// NaN would snap nowhere and projected metres read as degrees would snap to
+/// an arbitrary node at a nonsense distance, so both are refused up front.
+///
+/// # Errors
+/// [`Error::BadRecord`] naming the record and its coordinates.
+pub fn check_lon_lat(record: &str, lon: f64, lat: f64) -> Result<()> {
+    match not_lon_lat(lon, lat) {
+        Some(message) => Err(Error::record("coordinates", record, message)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with `(lon, lat)` as WGS 84 degrees, if anything: the
+/// message of [`check_lon_lat`], for readers that name the file and line.
+pub(crate) fn not_lon_lat(lon: f64, lat: f64) -> Option<String> {
+    let degrees = lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0;
+    (!degrees).then(|| {
+        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]")
+    })
+}
+
 /// The UTF-8 byte-order mark that spreadsheet programs and Windows editors
 /// put first in a text file.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -85,7 +108,7 @@ impl Record<'_> {
     /// whose errors cannot name the file and line.
     pub(crate) fn lon_lat(&self) -> Result<(f64, f64)> {
         let (lon, lat) = (self.number("lon")?, self.number("lat")?);
-        match crate::network::graph::not_lon_lat(lon, lat) {
+        match not_lon_lat(lon, lat) {
             Some(message) => Err(self.error(message)),
             None => Ok((lon, lat)),
         }

@@ -8,6 +8,9 @@ use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
 
 use crate::error::{finite_non_negative, Error, Result};
+// Where every reader checks coordinates; `network::check_lon_lat` is its public name.
+pub use crate::tables::check_lon_lat;
+pub(crate) use crate::tables::not_lon_lat;
 
 /// A point of the walking network.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -18,29 +21,6 @@ pub struct Node {
     pub lon: f64,
     /// Latitude in degrees (WGS 84).
     pub lat: f64,
-}
-
-/// Checks that `(lon, lat)` are WGS 84 degrees; `record` names the point in the error.
-///
-/// NaN would snap nowhere and projected metres read as degrees would snap to
-/// an arbitrary node at a nonsense distance, so both are refused up front.
-///
-/// # Errors
-/// [`Error::BadRecord`] naming the record and its coordinates.
-pub fn check_lon_lat(record: &str, lon: f64, lat: f64) -> Result<()> {
-    match not_lon_lat(lon, lat) {
-        Some(message) => Err(Error::record("coordinates", record, message)),
-        None => Ok(()),
-    }
-}
-
-/// What is wrong with `(lon, lat)` as WGS 84 degrees, if anything: the
-/// message of [`check_lon_lat`], for readers that name the file and line.
-pub(crate) fn not_lon_lat(lon: f64, lat: f64) -> Option<String> {
-    let degrees = lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0;
-    (!degrees).then(|| {
-        format!("({lon}, {lat}) must be WGS 84 degrees: lon in [-180, 180], lat in [-90, 90]")
-    })
 }
 
 /// What [`NetworkBuilder::build`] kept and dropped.
