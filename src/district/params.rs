@@ -13,7 +13,7 @@ pub const YANHU_AGING_RATIO: f64 = 136_570.0 / 928_334.0;
 pub const RESIDENTS_PER_COMMUNITY: f64 = 928_334.0 / 76.0;
 
 /// What to generate; builder methods set one parameter each, and
-/// [`District::generate`] validates them.
+/// [`District::generate`](super::District::generate) validates them.
 ///
 /// ```
 /// use lifecircle::district::DistrictParams;
