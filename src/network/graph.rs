@@ -10,7 +10,6 @@ use petgraph::visit::EdgeRef;
 use crate::error::{finite_non_negative, Error, Result};
 // Where every reader checks coordinates; `network::check_lon_lat` is its public name.
 pub use crate::tables::check_lon_lat;
-pub(crate) use crate::tables::not_lon_lat;
 
 /// A point of the walking network.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

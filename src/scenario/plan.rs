@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use crate::coverage::{within_limit, GapReport, Speeds};
+use crate::coverage::{site_rows, GapReport, Speeds};
 use crate::error::{Error, Result};
 use crate::model::{
     CoverageSets, JointObjective, JointPlan, JointService, JointSolution, ServicePlan,
@@ -262,18 +262,11 @@ impl<'a> Planner<'a> {
 
     /// The demand rows within `svc`'s walking limit of a site, given the
     /// site's metres to each demand point: the residents aged 60+ at their
-    /// pace, the others at the adult pace.
+    /// pace, the others at the adult pace ([`crate::coverage::site_rows`]).
     fn age_rows(&self, svc: &Service, metres: impl Iterator<Item = (usize, f64)>) -> Vec<usize> {
-        let mut rows = Vec::new();
-        for (i, d) in metres {
-            if within_limit(d, svc.walking_limit_min, self.speeds.elderly_m_s) {
-                rows.push(elderly_row(i));
-            }
-            if within_limit(d, svc.walking_limit_min, self.speeds.adult_m_s) {
-                rows.push(others_row(i));
-            }
-        }
-        rows
+        site_rows(metres, svc.walking_limit_min, self.speeds, true)
+            .map(|(row, _)| row)
+            .collect()
     }
 
     /// The joint model's service for `svc`, whose residents split by age as

@@ -1,375 +1,13 @@
-//! Stage 3 (first part): residents as demand points, their age structure, and
-//! how much each of them weighs for a service.
-//!
-//! A demand point is a location with a number of residents: a building, a
-//! census zone or a population-grid cell, optionally in a community (zone) and
-//! with the residents aged 60+ and under 6. Zones given as polygons are
-//! represented by their centroid (the bundled 250 m Helsinki grid works that
-//! way): a 250 m cell is within a minute's walk of its centre, well inside the
-//! 5–15-minute limits, so the error is small next to the split's complexity.
-//!
-//! Where a table has no age columns, an aging ratio (share of residents aged
-//! 60+) and an under-6 ratio fill them in: [`AgeRatios`].
+//! Demand points from a CSV table or a GeoJSON FeatureCollection.
 
 use std::path::Path;
 
 use geo::Centroid;
 
-use crate::error::{check_total, finite_non_negative, Error, Result};
-use crate::network::graph::not_lon_lat;
-use crate::network::{Network, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M};
+use super::DemandPoint;
+use crate::error::{check_total, Error, Result};
+use crate::tables::not_lon_lat;
 use crate::tables::{misspelt, no_records, CsvTable, Records, UniqueIds};
-
-/// How much one resident of each group weighs for a service: the weight of a
-/// demand point is `everyone · total + aged_60_plus · aged60 + under_6 · under6`.
-/// The groups overlap (everyone includes the others), so an elderly canteen is
-/// `{ aged_60_plus: 1 }` and a barber that serves everyone but counts the
-/// elderly twice is `{ everyone: 1, aged_60_plus: 1 }`.
-///
-/// In files it is a group name — `"everyone"`, `"aged_60_plus"`, `"under_6"` —
-/// or a table of weights.
-///
-/// ```
-/// use lifecircle::demand::{DemandWeights, Residents};
-/// let r = Residents { total: 100.0, aged_60_plus: Some(20.0), under_6: Some(5.0) };
-/// assert_eq!(DemandWeights::everyone().weight(&r).unwrap(), 100.0);
-/// assert_eq!(DemandWeights::aged_60_plus().weight(&r).unwrap(), 20.0);
-/// let mix: DemandWeights = toml::from_str::<toml::Value>("w = { everyone = 1, aged_60_plus = 1 }")
-///     .unwrap()["w"].clone().try_into().unwrap();
-/// assert_eq!(mix.weight(&r).unwrap(), 120.0);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "WeightsSpec")]
-pub struct DemandWeights {
-    /// Weight of every resident.
-    pub everyone: f64,
-    /// Extra weight of a resident aged 60+.
-    pub aged_60_plus: f64,
-    /// Extra weight of a child under 6.
-    pub under_6: f64,
-}
-
-impl Default for DemandWeights {
-    fn default() -> Self {
-        Self::everyone()
-    }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum WeightsSpec {
-    Group(String),
-    Mix {
-        #[serde(default)]
-        everyone: f64,
-        #[serde(default)]
-        aged_60_plus: f64,
-        #[serde(default)]
-        under_6: f64,
-    },
-}
-
-impl TryFrom<WeightsSpec> for DemandWeights {
-    type Error = String;
-    fn try_from(spec: WeightsSpec) -> std::result::Result<Self, String> {
-        match spec {
-            WeightsSpec::Group(g) => match g.as_str() {
-                "everyone" => Ok(Self::everyone()),
-                "aged_60_plus" => Ok(Self::aged_60_plus()),
-                "under_6" => Ok(Self::under_6()),
-                other => Err(format!(
-                    "unknown demand group {other:?}; use everyone, aged_60_plus, under_6 or a table of weights"
-                )),
-            },
-            WeightsSpec::Mix {
-                everyone,
-                aged_60_plus,
-                under_6,
-            } => Ok(Self {
-                everyone,
-                aged_60_plus,
-                under_6,
-            }),
-        }
-    }
-}
-
-impl DemandWeights {
-    /// Every resident counts once.
-    pub fn everyone() -> Self {
-        Self {
-            everyone: 1.0,
-            aged_60_plus: 0.0,
-            under_6: 0.0,
-        }
-    }
-    /// Residents aged 60+ only.
-    pub fn aged_60_plus() -> Self {
-        Self {
-            everyone: 0.0,
-            aged_60_plus: 1.0,
-            under_6: 0.0,
-        }
-    }
-    /// Children under 6 only.
-    pub fn under_6() -> Self {
-        Self {
-            everyone: 0.0,
-            aged_60_plus: 0.0,
-            under_6: 1.0,
-        }
-    }
-
-    /// Checks that weights are finite, non-negative and not all zero.
-    ///
-    /// # Errors
-    /// A message saying which weight is wrong.
-    pub fn validate(&self) -> std::result::Result<(), String> {
-        let all = [
-            ("everyone", self.everyone),
-            ("aged_60_plus", self.aged_60_plus),
-            ("under_6", self.under_6),
-        ];
-        if let Some((name, w)) = all.iter().find(|(_, w)| !finite_non_negative(*w)) {
-            return Err(format!(
-                "weight {name} must be a finite number >= 0, got {w}"
-            ));
-        }
-        if all.iter().all(|(_, w)| *w == 0.0) {
-            return Err("all weights are 0".into());
-        }
-        Ok(())
-    }
-
-    /// The weight of a demand point's residents split into those aged 60+ and
-    /// the rest (who walk at different speeds).
-    ///
-    /// # Errors
-    /// A message naming the age group a non-zero weight needs but the point lacks.
-    pub fn split(&self, r: &Residents) -> std::result::Result<(f64, f64), String> {
-        let need = |w: f64, v: Option<f64>, what: &str| -> std::result::Result<f64, String> {
-            match v {
-                _ if w == 0.0 => Ok(v.unwrap_or(0.0)),
-                Some(v) => Ok(v),
-                None => Err(format!(
-                    "no {what} count (add the column or set {})",
-                    if what == "aged_60_plus" {
-                        "aging_ratio"
-                    } else {
-                        "under_6_ratio"
-                    }
-                )),
-            }
-        };
-        let old = need(self.aged_60_plus, r.aged_60_plus, "aged_60_plus")?;
-        let young = need(self.under_6, r.under_6, "under_6")?;
-        Ok((
-            self.everyone * old + self.aged_60_plus * old,
-            self.everyone * (r.total - old) + self.under_6 * young,
-        ))
-    }
-
-    /// The total weight of a demand point's residents.
-    ///
-    /// # Errors
-    /// As [`split`](Self::split).
-    pub fn weight(&self, r: &Residents) -> std::result::Result<f64, String> {
-        self.split(r).map(|(old, rest)| old + rest)
-    }
-}
-
-/// The residents of one demand point by age group (`None`: not known).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Residents {
-    /// All residents.
-    pub total: f64,
-    /// Residents aged 60 and over.
-    pub aged_60_plus: Option<f64>,
-    /// Children under 6.
-    pub under_6: Option<f64>,
-}
-
-impl Residents {
-    /// Checks the counts of the demand point `id`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative total,
-    /// [`Error::BadRecord`] naming `id` for an invalid age group (negative,
-    /// not finite, or larger than the total, alone or with the other group).
-    ///
-    /// # Example
-    /// ```
-    /// use lifecircle::demand::Residents;
-    /// let r = Residents { total: 10.0, aged_60_plus: Some(50.0), under_6: None };
-    /// assert!(r.validate("cell-1").unwrap_err().to_string().contains("cell-1"));
-    /// ```
-    pub fn validate(&self, id: &str) -> Result<()> {
-        if !(finite_non_negative(self.total)) {
-            return Err(Error::InvalidPopulation {
-                id: id.to_string(),
-                value: self.total,
-            });
-        }
-        let groups = [
-            ("aged_60_plus", self.aged_60_plus),
-            ("under_6", self.under_6),
-        ];
-        for (name, v) in groups {
-            match v {
-                Some(v) if !(finite_non_negative(v)) => {
-                    return Err(Error::record(
-                        "demand",
-                        id,
-                        format!("{name} must be a finite number >= 0, got {v}"),
-                    ))
-                }
-                Some(v) if v > self.total => {
-                    return Err(Error::record(
-                        "demand",
-                        id,
-                        format!("{name} {v} exceeds the population {}", self.total),
-                    ))
-                }
-                _ => {}
-            }
-        }
-        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > self.total {
-            return Err(Error::record(
-                "demand",
-                id,
-                format!(
-                    "aged_60_plus + under_6 exceeds the population {}",
-                    self.total
-                ),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// Shares that fill in age groups a demand table lacks.
-///
-/// ```
-/// use lifecircle::demand::{AgeRatios, DemandPoint};
-/// // Yanhu district, Yuncheng (2020 census): 14.71 % aged 60+.
-/// let ratios = AgeRatios { aged_60_plus: Some(0.1471), under_6: None };
-/// let p = DemandPoint::new("cell-1", 24.9, 60.2, 1000.0);
-/// let r = p.residents(&ratios);
-/// assert!((r.aged_60_plus.unwrap() - 147.1).abs() < 1e-9);
-/// assert_eq!(r.under_6, None);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AgeRatios {
-    /// Share of residents aged 60+ where a point has no count of its own.
-    #[serde(default)]
-    pub aged_60_plus: Option<f64>,
-    /// Share of children under 6 where a point has no count of its own.
-    #[serde(default)]
-    pub under_6: Option<f64>,
-}
-
-impl AgeRatios {
-    /// Checks that the ratios lie in `[0, 1]` and add up to at most 1.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] naming the ratio.
-    pub fn validate(&self) -> Result<()> {
-        for (name, r) in [
-            ("aging_ratio", self.aged_60_plus),
-            ("under_6_ratio", self.under_6),
-        ] {
-            if let Some(r) = r {
-                if !(0.0..=1.0).contains(&r) {
-                    return Err(Error::param(name, format!("must lie in [0, 1], got {r}")));
-                }
-            }
-        }
-        if self.aged_60_plus.unwrap_or(0.0) + self.under_6.unwrap_or(0.0) > 1.0 {
-            return Err(Error::param(
-                "under_6_ratio",
-                "aging_ratio + under_6_ratio exceeds 1",
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// Residents at one location.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DemandPoint {
-    /// The caller's id (a grid-cell or zone id).
-    pub id: String,
-    /// Longitude.
-    pub lon: f64,
-    /// Latitude.
-    pub lat: f64,
-    /// Number of residents.
-    pub population: f64,
-    /// Residents aged 60+ (`None`: not in the input).
-    #[serde(default)]
-    pub aged_60_plus: Option<f64>,
-    /// Children under 6 (`None`: not in the input).
-    #[serde(default)]
-    pub under_6: Option<f64>,
-    /// Community or zone the point belongs to (`None`: the point is its own zone).
-    #[serde(default)]
-    pub zone: Option<String>,
-}
-
-impl DemandPoint {
-    /// A point with residents and no age structure or zone.
-    pub fn new(id: impl Into<String>, lon: f64, lat: f64, population: f64) -> Self {
-        Self {
-            id: id.into(),
-            lon,
-            lat,
-            population,
-            aged_60_plus: None,
-            under_6: None,
-            zone: None,
-        }
-    }
-
-    /// The zone the point belongs to: its own, or its id.
-    pub fn zone(&self) -> &str {
-        self.zone.as_deref().unwrap_or(&self.id)
-    }
-
-    /// Its residents by age group, missing groups filled in from `ratios`.
-    pub fn residents(&self, ratios: &AgeRatios) -> Residents {
-        Residents {
-            total: self.population,
-            aged_60_plus: self
-                .aged_60_plus
-                .or(ratios.aged_60_plus.map(|r| r * self.population)),
-            under_6: self.under_6.or(ratios.under_6.map(|r| r * self.population)),
-        }
-    }
-
-    /// Checks the population, age groups and coordinates.
-    ///
-    /// # Errors
-    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative population,
-    /// [`Error::BadRecord`] for an invalid age group (negative, or larger
-    /// than the total) or non-finite coordinates.
-    pub fn validate(&self) -> Result<()> {
-        Residents {
-            total: self.population,
-            aged_60_plus: self.aged_60_plus,
-            under_6: self.under_6,
-        }
-        .validate(&self.id)?;
-        if !(self.lon.is_finite() && self.lat.is_finite()) {
-            return Err(Error::record(
-                "demand",
-                &self.id,
-                "coordinates must be finite",
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// Reads demand points from a CSV or GeoJSON file (by the extension:
 /// `.geojson` or `.json` is GeoJSON), see [`read_demand_csv`] and
@@ -401,7 +39,7 @@ pub fn read_demand(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// line for a missing or misspelt column, an unparsable value, a location that
 /// is not WGS 84 degrees, an empty or repeated id, or naming the point for an age group larger than its
 /// population, or the file if it holds no point, or naming the line where
-/// the total population exceeds [`MAX_TOTAL_DEMAND`];
+/// the total population exceeds [`MAX_TOTAL`](crate::error::MAX_TOTAL);
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
@@ -456,7 +94,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// feature for invalid GeoJSON, a missing geometry or one not in WGS 84
 /// degrees, a misspelt property, an unparsable value or a repeated id, or the
 /// file if it holds no feature, or the feature where the total population
-/// exceeds [`MAX_TOTAL_DEMAND`];
+/// exceeds [`MAX_TOTAL`](crate::error::MAX_TOTAL);
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
     let path = path.as_ref();
@@ -634,60 +272,10 @@ fn wkt_centroid(text: &str) -> Option<(f64, f64)> {
     geom.centroid().map(|c| (c.x(), c.y()))
 }
 
-/// Demand points attached to the network, and those left out because they lie
-/// outside it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct SnappedDemand {
-    /// Indices (into the input) of the points on the network.
-    pub inside: Vec<usize>,
-    /// The nodes each of them may step onto (nearest first), parallel to `inside`.
-    pub snapped: Vec<Vec<Snapped>>,
-    /// Indices of points outside the network's bounding box or farther than the tolerance from any node.
-    pub outside: Vec<usize>,
-}
-
-/// How far outside the network's bounding box, in degrees (about a
-/// centimetre), a demand point still counts as inside it.
-pub const EXTENT_SLACK_DEG: f64 = 1e-7;
-
-/// Snaps demand points, leaving out those the network does not reach: outside
-/// its bounding box, give or take [`EXTENT_SLACK_DEG`] (an extract cut at the
-/// border would put them at the wrong end of the street), or more than `max_m`
-/// metres from a node. Each point is
-/// attached to its nearest nodes ([`Snapper::attach`] with the defaults).
-pub fn snap_demand(
-    points: &[DemandPoint],
-    network: &Network,
-    snapper: &Snapper,
-    max_m: f64,
-) -> SnappedDemand {
-    let (min_lon, min_lat, max_lon, max_lat) = network.bbox();
-    // A centimetre of slack: a point reprojected from metres (a frame in
-    // EPSG:3067, say) may land a rounding error outside a street's extent.
-    let (min_lon, min_lat) = (min_lon - EXTENT_SLACK_DEG, min_lat - EXTENT_SLACK_DEG);
-    let (max_lon, max_lat) = (max_lon + EXTENT_SLACK_DEG, max_lat + EXTENT_SLACK_DEG);
-    let mut out = SnappedDemand {
-        inside: Vec::new(),
-        snapped: Vec::new(),
-        outside: Vec::new(),
-    };
-    for (i, p) in points.iter().enumerate() {
-        let in_box = (min_lon..=max_lon).contains(&p.lon) && (min_lat..=max_lat).contains(&p.lat);
-        match snapper.nearest(p.lon, p.lat) {
-            Some(s) if in_box && s.offset_m <= max_m => {
-                out.inside.push(i);
-                out.snapped
-                    .push(snapper.attach(p.lon, p.lat, ATTACH_NODES, ATTACH_SLACK_M));
-            }
-            _ => out.outside.push(i),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demand::AgeRatios;
     use crate::tables::temp_file;
 
     #[test]
@@ -889,32 +477,8 @@ mod tests {
             .contains("feature 0"));
     }
 
-    #[test]
-    fn weights_split_by_age() {
-        let r = Residents {
-            total: 100.0,
-            aged_60_plus: Some(20.0),
-            under_6: Some(5.0),
-        };
-        assert_eq!(DemandWeights::everyone().split(&r).unwrap(), (20.0, 80.0));
-        assert_eq!(DemandWeights::under_6().split(&r).unwrap(), (0.0, 5.0));
-        let unknown = Residents {
-            total: 100.0,
-            aged_60_plus: None,
-            under_6: None,
-        };
-        assert_eq!(
-            DemandWeights::everyone().split(&unknown).unwrap(),
-            (0.0, 100.0)
-        );
-        assert!(DemandWeights::aged_60_plus()
-            .split(&unknown)
-            .unwrap_err()
-            .contains("aging_ratio"));
-    }
-
     /// Two points of 1e308 residents once summed to "Residents: inf" and a
-    /// "NaN%" share: the readers refuse a total above MAX_TOTAL_DEMAND.
+    /// "NaN%" share: the readers refuse a total above MAX_TOTAL.
     #[test]
     fn a_total_population_above_the_bound_names_the_record() {
         let f = temp_file(

@@ -1,245 +1,10 @@
-//! Stage 4: what existing facilities cover now, and who is left out — per
-//! service, per zone (community) and per age group — and how complete each
-//! zone's living circle is (查缺补漏: find what is missing).
+//! The gap tables: coverage per zone and category, walking-time
+//! percentiles, and who is left out.
 
+use super::{within_limit, RatingRules, Speeds, ZoneScore};
 use crate::demand::Residents;
 use crate::error::{finite_non_negative, Error, Result};
-use crate::instances::coverage_sets::check_weights;
-use crate::instances::{CostMatrix, CoverageSets};
 use crate::services::{Service, ServiceClass};
-
-/// Coverage of one service by a set of open facilities.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CoverageSummary {
-    /// Residents considered.
-    pub residents: f64,
-    /// Residents within the walking limit of an open facility.
-    pub covered: f64,
-    /// `covered / residents` (0 when there are no residents).
-    pub share: f64,
-    /// Residents left out.
-    pub left_out: f64,
-    /// Demand points (indices) left out that have residents.
-    pub uncovered: Vec<usize>,
-}
-
-impl CoverageSummary {
-    /// Summarises which demand points `open` sites cover.
-    ///
-    /// # Example
-    /// ```
-    /// use lifecircle::coverage::CoverageSummary;
-    /// use lifecircle::model::CoverageSets;
-    /// let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
-    /// let s = CoverageSummary::of(&cov, &[0], &[100.0, 50.0, 50.0]).unwrap();
-    /// assert_eq!((s.covered, s.left_out, s.share), (150.0, 50.0, 0.75));
-    /// assert_eq!(s.uncovered, vec![2]);
-    /// assert!(CoverageSummary::of(&cov, &[2], &[100.0, 50.0, 50.0]).is_err());
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] naming `open` for an unknown site, or
-    /// `weights` if their count is not the number of demand points;
-    /// [`Error::InvalidPopulation`] for a NaN, infinite or negative weight.
-    pub fn of(coverage: &CoverageSets, open: &[usize], weights: &[f64]) -> Result<Self> {
-        coverage.check_sites("open", open)?;
-        check_weights(weights, coverage.n_demand())?;
-        let flags = coverage.covered(open);
-        let residents: f64 = weights.iter().sum();
-        let covered: f64 = flags
-            .iter()
-            .zip(weights)
-            .filter(|(c, _)| **c)
-            .map(|(_, w)| w)
-            .sum();
-        Ok(Self {
-            residents,
-            covered,
-            share: if residents > 0.0 {
-                covered / residents
-            } else {
-                0.0
-            },
-            left_out: residents - covered,
-            uncovered: (0..weights.len())
-                .filter(|&i| !flags[i] && weights[i] > 0.0)
-                .collect(),
-        })
-    }
-}
-
-/// Walking speeds: adults, and residents aged 60+ who walk slower.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Speeds {
-    /// Adult walking speed, m/s (1.1 by default: 1,000 m in 15 minutes).
-    pub adult_m_s: f64,
-    /// Walking speed of residents aged 60+, m/s (0.9 by default: 800 m in 15 minutes).
-    pub elderly_m_s: f64,
-}
-
-impl Default for Speeds {
-    /// The two ends of GB 50180's 800–1,000 m per 15 minutes.
-    fn default() -> Self {
-        Self {
-            adult_m_s: 1.1,
-            elderly_m_s: 0.9,
-        }
-    }
-}
-
-impl Speeds {
-    /// Checks both speeds are positive.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] naming the speed.
-    pub fn validate(&self) -> Result<()> {
-        for (name, v) in [
-            ("walking_speed_m_s", self.adult_m_s),
-            ("elderly_walking_speed_m_s", self.elderly_m_s),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(Error::param(name, format!("must be > 0, got {v}")));
-            }
-        }
-        Ok(())
-    }
-
-    /// The farther of the two reaches within `minutes`, in metres.
-    pub fn reach_m(&self, minutes: f64) -> f64 {
-        minutes * 60.0 * self.adult_m_s.max(self.elderly_m_s)
-    }
-
-    /// The minutes the faster pace takes for `metres`: the inverse of
-    /// [`reach_m`](Self::reach_m). Whoever is farther than `metres` walks
-    /// longer than this, at either pace.
-    ///
-    /// ```
-    /// let s = lifecircle::coverage::Speeds::default();
-    /// assert_eq!(s.reach_minutes(s.reach_m(8.0)), 8.0);
-    /// assert_eq!(s.reach_minutes(s.reach_m(30.0)), 30.0);
-    /// ```
-    pub fn reach_minutes(&self, metres: f64) -> f64 {
-        let minutes = metres / 60.0 / self.adult_m_s.max(self.elderly_m_s);
-        // Metres made from minutes come back a rounding error off (30 min at
-        // 1.1 m/s gave 30.000000000000004 in every report): keep nine decimals.
-        (minutes * 1e9).round() / 1e9
-    }
-}
-
-/// When a zone counts a category as present, and the star levels (Shanxi
-/// 2023 style: 3★ basic, 4★ improved, 5★ quality).
-///
-/// A category is present in a zone when at least `present_share` of the
-/// residents it serves there are within its walking limit (a zone with none of
-/// them, e.g. no children for a kindergarten, counts it as present). A zone earns
-/// the highest level whose shares of basic and of quality categories it meets.
-///
-/// Defaults: the Shanxi rating (中国社会报, 2023-10-12) asks for at least 15 of
-/// 23 basic types for 3★ and, for 5★, also 20 of 30 quality types; they are
-/// applied as shares of the catalogue's categories. The source gives no count
-/// for 4★: we put it halfway, 10 of 30 quality types. `present_share` = 0.9
-/// echoes the 2023–25 action plan's 90 % target.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RatingRules {
-    /// Share of a zone's served residents within the limit for a category to count.
-    #[serde(default = "default_present_share")]
-    pub present_share: f64,
-    /// Star levels, any order.
-    #[serde(default = "default_levels")]
-    pub levels: Vec<StarLevel>,
-}
-
-/// One star level: the shares of basic and of quality categories a zone needs.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StarLevel {
-    /// Stars awarded.
-    pub stars: u8,
-    /// Share of basic categories present, at least.
-    pub basic_share: f64,
-    /// Share of quality categories present, at least.
-    pub quality_share: f64,
-}
-
-fn default_present_share() -> f64 {
-    0.9
-}
-
-fn default_levels() -> Vec<StarLevel> {
-    let basic = 15.0 / 23.0;
-    vec![
-        StarLevel {
-            stars: 3,
-            basic_share: basic,
-            quality_share: 0.0,
-        },
-        StarLevel {
-            stars: 4,
-            basic_share: basic,
-            quality_share: 10.0 / 30.0,
-        },
-        StarLevel {
-            stars: 5,
-            basic_share: basic,
-            quality_share: 20.0 / 30.0,
-        },
-    ]
-}
-
-impl Default for RatingRules {
-    fn default() -> Self {
-        Self {
-            present_share: default_present_share(),
-            levels: default_levels(),
-        }
-    }
-}
-
-impl RatingRules {
-    /// Checks that shares lie in `[0, 1]`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] naming the share.
-    pub fn validate(&self) -> Result<()> {
-        let mut shares = vec![("rating.present_share".to_string(), self.present_share)];
-        for l in &self.levels {
-            shares.push((
-                format!("rating level {}★ basic_share", l.stars),
-                l.basic_share,
-            ));
-            shares.push((
-                format!("rating level {}★ quality_share", l.stars),
-                l.quality_share,
-            ));
-        }
-        match shares.iter().find(|(_, s)| !(0.0..=1.0).contains(s)) {
-            Some((name, s)) => Err(Error::param(name, format!("must lie in [0, 1], got {s}"))),
-            None => Ok(()),
-        }
-    }
-
-    /// Stars for a zone with these shares of basic and quality categories present (0: none).
-    ///
-    /// ```
-    /// use lifecircle::coverage::RatingRules;
-    /// let r = RatingRules::default();
-    /// assert_eq!(r.stars(1.0, 1.0), 5);
-    /// assert_eq!(r.stars(0.7, 0.5), 4);
-    /// assert_eq!(r.stars(0.7, 0.0), 3);
-    /// assert_eq!(r.stars(0.5, 1.0), 0);
-    /// ```
-    pub fn stars(&self, basic_share: f64, quality_share: f64) -> u8 {
-        self.levels
-            .iter()
-            .filter(|l| {
-                basic_share >= l.basic_share - 1e-12 && quality_share >= l.quality_share - 1e-12
-            })
-            .map(|l| l.stars)
-            .max()
-            .unwrap_or(0)
-    }
-}
 
 /// One demand point for the gap analysis: its zone and residents.
 #[derive(Debug, Clone, PartialEq)]
@@ -308,29 +73,6 @@ pub struct GapRow {
     pub nearest_minutes_max: Option<f64>,
     /// Ids of demand points with served residents beyond the limit.
     pub uncovered_ids: Vec<String>,
-}
-
-/// The living-circle completeness of one zone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ZoneScore {
-    /// Zone (community).
-    pub zone: String,
-    /// Residents.
-    pub residents: f64,
-    /// Residents aged 60+ (`None`: unknown).
-    pub residents_60plus: Option<f64>,
-    /// Basic categories present.
-    pub basic_present: usize,
-    /// Basic categories in the catalogue.
-    pub basic_total: usize,
-    /// Quality categories present.
-    pub quality_present: usize,
-    /// Quality categories in the catalogue.
-    pub quality_total: usize,
-    /// Star rating (0: below every level).
-    pub stars: u8,
-    /// Categories not present.
-    pub missing: Vec<String>,
 }
 
 /// Current coverage and gaps per zone and category, and completeness per zone.
@@ -479,48 +221,13 @@ impl GapReport {
         };
         let mut rows = Vec::with_capacity(zones.len() * services.len());
         let mut scores = Vec::with_capacity(zones.len());
-        let count = |class| services.iter().filter(|s| s.service.class == class).count();
-        let (basic_total, quality_total) =
-            (count(ServiceClass::Basic), count(ServiceClass::Quality));
         for (z, name) in zones.iter().enumerate() {
             let zone_rows: Vec<GapRow> = (0..services.len())
                 .map(|k| row(name, &members[z], k))
                 .collect();
-            let present = |r: &GapRow| r.served <= 0.0 || r.share >= rating.present_share - 1e-12;
-            let present_in = |class| {
-                zone_rows
-                    .iter()
-                    .filter(|r| r.class == class && present(r))
-                    .count()
-            };
-            let (basic_present, quality_present) = (
-                present_in(ServiceClass::Basic),
-                present_in(ServiceClass::Quality),
-            );
-            // A class with no category in the analysis has nothing present (no free stars).
-            let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
-            let first = zone_rows.first();
-            scores.push(ZoneScore {
-                zone: name.clone(),
-                residents: first.map_or_else(
-                    || members[z].iter().map(|&i| points[i].residents.total).sum(),
-                    |r| r.residents,
-                ),
-                residents_60plus: first.and_then(|r| r.residents_60plus),
-                basic_present,
-                basic_total,
-                quality_present,
-                quality_total,
-                stars: rating.stars(
-                    share(basic_present, basic_total),
-                    share(quality_present, quality_total),
-                ),
-                missing: zone_rows
-                    .iter()
-                    .filter(|r| !present(r))
-                    .map(|r| r.category.clone())
-                    .collect(),
-            });
+            scores.push(ZoneScore::of(name, &zone_rows, rating, || {
+                members[z].iter().map(|&i| points[i].residents.total).sum()
+            }));
             rows.extend(zone_rows);
         }
         let totals = (0..services.len()).map(|k| row("(all)", &all, k)).collect();
@@ -534,14 +241,6 @@ impl GapReport {
             skipped,
         })
     }
-}
-
-/// Whether a walk of `d_m` metres at `speed_m_s` fits in `minutes`. Compared
-/// in metres, as the plans' coverage sets are, so that a point at the limit
-/// counts the same in the gap table and in a plan (dividing instead can round
-/// the other way).
-pub fn within_limit(d_m: f64, minutes: f64, speed_m_s: f64) -> bool {
-    d_m <= minutes * 60.0 * speed_m_s
 }
 
 /// The gap row of one service over the points `idx`.
@@ -628,120 +327,6 @@ fn gap_row(
     }
 }
 
-/// The demand rows a plan counts and who reaches them, as scenarios build
-/// them: with `by_age`, row `2i` holds the residents aged 60+ of demand point
-/// `i`, who walk at `speeds.elderly_m_s`, and row `2i + 1` the others, at
-/// `speeds.adult_m_s`; without, row `i` holds everyone, at the adult pace.
-/// `metres` are the walking distances from sites to demand points (a
-/// [`TravelTimes`](crate::travel::TravelTimes) computed at 1 m/s, so that one
-/// search serves both paces). Returns, per site, the rows within `minutes`
-/// ([`within_limit`], compared in metres) and each row's walking minutes.
-///
-/// ```
-/// use lifecircle::coverage::{rows_within, Speeds};
-/// use lifecircle::travel::TravelTimes;
-/// // One site, 500 m and 600 m from two points: 7.6 and 9.1 minutes at 1.1 m/s, 9.3 and 11.1 at 0.9.
-/// let metres = TravelTimes::from_triplets(1, 2, 1000.0, &[0, 0], &[0, 1], &[500.0, 600.0]).unwrap();
-/// let rows = rows_within(&metres, 10.0, Speeds::default(), true);
-/// assert_eq!(rows[0].iter().map(|r| r.0).collect::<Vec<_>>(), vec![0, 1, 3]);
-/// assert_eq!(rows_within(&metres, 8.0, Speeds::default(), false)[0], vec![(0, 500.0 / 1.1 / 60.0)]);
-/// ```
-pub fn rows_within(
-    metres: &crate::travel::TravelTimes,
-    minutes: f64,
-    speeds: Speeds,
-    by_age: bool,
-) -> Vec<Vec<(usize, f64)>> {
-    let paces: &[(usize, f64)] = if by_age {
-        &[(0, speeds.elderly_m_s), (1, speeds.adult_m_s)]
-    } else {
-        &[(0, speeds.adult_m_s)]
-    };
-    (0..metres.n_sites())
-        .map(|j| {
-            metres
-                .row(j)
-                .flat_map(|(i, d)| {
-                    paces
-                        .iter()
-                        .filter(move |&&(_, v)| within_limit(d, minutes, v))
-                        .map(move |&(k, v)| (paces.len() * i + k, d / v / 60.0))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Who each demand point walks to under a plan of a cost model (p-median,
-/// p-center): its nearest open site, the lowest index on a tie, whatever the
-/// point's weight (the weight counts in the objective, not in who walks
-/// where). With `reach`, only the open sites that reach a point count, and a
-/// point none reaches gets `None`: it is not served.
-///
-/// ```
-/// use lifecircle::coverage::nearest_open;
-/// use lifecircle::model::{CostMatrix, CoverageSets};
-/// let costs = CostMatrix::from_rows(vec![vec![1.0, 2.0], vec![3.0, 3.0], vec![9.0, 9.0]]).unwrap();
-/// assert_eq!(nearest_open(&costs, &[0, 1], None).unwrap()[1], Some((0, 3.0)));
-/// let reach = CoverageSets::from_sets(3, vec![vec![0], vec![0, 1]]).unwrap();
-/// let served = nearest_open(&costs, &[1], Some(&reach)).unwrap();
-/// assert_eq!(served, vec![Some((1, 2.0)), Some((1, 3.0)), None]); // point 2 is beyond reach
-/// ```
-///
-/// # Errors
-/// [`Error::InvalidParameter`] naming `open` for an unknown site, or `reach`
-/// for coverage sets of another shape.
-pub fn nearest_open(
-    costs: &CostMatrix,
-    open: &[usize],
-    reach: Option<&CoverageSets>,
-) -> Result<Vec<Option<(usize, f64)>>> {
-    let (n, m) = (costs.n_demand(), costs.n_sites());
-    if let Some(j) = open.iter().find(|&&j| j >= m) {
-        return Err(Error::param(
-            "open",
-            format!("site {j} does not exist ({m} sites)"),
-        ));
-    }
-    let mut open = open.to_vec();
-    open.sort_unstable();
-    open.dedup();
-    let mask: Option<Vec<Vec<bool>>> = match reach {
-        Some(r) if (r.n_demand(), r.n_sites()) != (n, m) => {
-            return Err(Error::param(
-                "reach",
-                format!(
-                    "{} x {} coverage for {n} x {m} costs",
-                    r.n_demand(),
-                    r.n_sites()
-                ),
-            ))
-        }
-        Some(r) => Some(
-            open.iter()
-                .map(|&j| {
-                    let mut m = vec![false; n];
-                    r.site(j).iter().for_each(|&i| m[i as usize] = true);
-                    m
-                })
-                .collect(),
-        ),
-        None => None,
-    };
-    Ok((0..n)
-        .map(|i| {
-            open.iter()
-                .enumerate()
-                .filter(|&(k, _)| mask.as_ref().is_none_or(|m| m[k][i]))
-                .map(|(_, &j)| (j, costs.cost(i, j)))
-                .fold(None, |best: Option<(usize, f64)>, (j, c)| match best {
-                    Some((_, b)) if b <= c => best,
-                    _ => Some((j, c)),
-                })
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,25 +390,6 @@ mod tests {
         assert!(err.contains("walking_limit_min"), "{err}");
     }
 
-    #[test]
-    fn summary_of_an_unknown_site_or_wrong_weights_is_an_error() {
-        let cov = CoverageSets::from_sets(3, vec![vec![0, 1], vec![2]]).unwrap();
-        let err = CoverageSummary::of(&cov, &[7], &[1.0; 3]).unwrap_err();
-        assert!(
-            err.to_string().contains("open: site 7 does not exist"),
-            "{err}"
-        );
-        let err = CoverageSummary::of(&cov, &[0], &[1.0; 5]).unwrap_err();
-        assert!(
-            err.to_string().contains("5 weights for 3 demand points"),
-            "{err}"
-        );
-        let err = CoverageSummary::of(&cov, &[0], &[1.0]).unwrap_err();
-        assert!(
-            err.to_string().contains("1 weights for 3 demand points"),
-            "{err}"
-        );
-    }
     fn point(id: &str, zone: usize, total: f64, old: f64) -> GapPoint {
         GapPoint {
             id: id.into(),

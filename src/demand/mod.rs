@@ -1,0 +1,31 @@
+//! Stage 3 (first part): residents as demand points, their age structure, and
+//! how much each of them weighs for a service.
+//!
+//! A demand point is a location with a number of residents: a building, a
+//! census zone or a population-grid cell, optionally in a community (zone) and
+//! with the residents aged 60+ and under 6. Zones given as polygons are
+//! represented by their centroid (the bundled 250 m Helsinki grid works that
+//! way): a 250 m cell is within a minute's walk of its centre, well inside the
+//! 5–15-minute limits, so the error is small next to the split's complexity.
+//!
+//! Where a table has no age columns, an aging ratio (share of residents aged
+//! 60+) and an under-6 ratio fill them in: [`AgeRatios`].
+//!
+//! # Files, one job each
+//! - `read`: CSV tables and GeoJSON into [`DemandPoint`]s, every record checked.
+//! - `point`: [`DemandPoint`], one location with residents.
+//! - `ages`: [`Residents`] by age group and the [`AgeRatios`] that fill them in.
+//! - `weights`: [`DemandWeights`], what a resident of each group counts for a service.
+//! - `snap`: the on-network rule, [`snap_demand`].
+
+mod ages;
+mod point;
+mod read;
+mod snap;
+mod weights;
+
+pub use ages::{AgeRatios, Residents};
+pub use point::DemandPoint;
+pub use read::{read_demand, read_demand_csv, read_demand_geojson};
+pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
+pub use weights::DemandWeights;
