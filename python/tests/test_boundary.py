@@ -8,6 +8,7 @@ import inspect
 import json
 import pickle
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,22 +20,13 @@ from lifecircle import _core
 geopandas = pytest.importorskip("geopandas")
 shapely = pytest.importorskip("shapely")
 
-# The Python recipe of the README, as proposed for it (README.md is edited apart).
-README_RECIPE = """
-net = lifecircle.Network.from_pbf("data/helsinki/helsinki.osm.pbf")       # .pois: shops, pharmacies …
-grid = pd.read_csv("data/helsinki/population_grid_2020.csv")
-residents_gdf = gpd.GeoDataFrame(grid, geometry=shapely.from_wkt(grid.wkt), crs=4326)
-pharmacies = net.pois[net.pois.tags.map(lambda t: t.get("amenity") == "pharmacy")]  # lon, lat
-ages = dict(aging_ratio=0.1471)                        # the 60+ walk at their pace (0.9 m/s), as in a scenario
-table = lifecircle.current_coverage(net, residents_gdf, pharmacies, limit_minutes=8, **ages)
-lifecircle.coverage_summary(table)                     # residents, covered, covered_60_plus, … off network
-sites = pd.concat([pharmacies.assign(existing=True), net.nodes().assign(existing=False)],
-                  ignore_index=True)[["lon", "lat", "existing"]]     # every node a candidate
-plan = lifecircle.MCLP.from_geodataframe(residents_gdf, sites, net, weights_col="population",
-                                         limit_minutes=8, new_facilities=2, fixed_col="existing", **ages).solve()
-plan.left_out                                          # the grid cells off the network, as the CLI leaves out
-plan.to_geojson()
-"""
+
+def readme_recipe() -> str:
+    """The network half of the README's Python recipe, as a reader copies it."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = text.index('net = lifecircle.Network.from_pbf("data/helsinki/helsinki.osm.pbf")')
+    end = text.index("plan.to_geojson()\n", start) + len("plan.to_geojson()\n")
+    return text[start:end]
 
 
 def cli_run(cli, *args):
@@ -127,7 +119,7 @@ def test_a_point_a_rounding_error_outside_the_streets_is_on_them_for_python_and_
 def test_the_readme_recipe_gives_the_clis_plan(root, cli, tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     namespace = {"gpd": geopandas, "np": np, "pd": pd, "shapely": shapely, "lifecircle": lifecircle}
-    exec(README_RECIPE, namespace)  # noqa: S102 -- the README's own text, run as a reader would
+    exec(readme_recipe(), namespace)  # noqa: S102 -- the README's own text, run as a reader would
     plan, table = namespace["plan"], namespace["table"]
     rust = cli_run(cli, "plan", scenario(tmp_path, root, "pharmacy = 2", aging_ratio=0.1471, gap_services=["pharmacy"]))
     assert plan.objective == rust["objective"] and plan.status == rust["status"] == "optimal"
