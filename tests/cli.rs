@@ -1375,3 +1375,43 @@ fn compare_counts_first_checks_its_folder_first_and_reports_every_failure() {
     assert!(html.contains("Details and maps of 20 of the 21 variants"));
     assert!(dir.path().join("many/variant-21.geojson").exists());
 }
+
+#[test]
+fn access_prints_indices_per_zone_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = data("demo.toml");
+    let demo = demo.to_str().unwrap();
+    let out = lifecircle(&["access", demo, "--csv", "access.csv"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("pharmacy: 6 facilities of supply 1, 8 min"),
+        "{text}"
+    );
+    assert!(text.contains("2SFCA  E2SFCA  G2SFCA   3SFCA"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("access.csv")).unwrap();
+    assert!(csv.starts_with("service,zone,residents,two_sfca,"), "{csv}");
+    assert!(
+        csv.lines().any(|l| l.starts_with("pharmacy,(all),5374,")),
+        "{csv}"
+    );
+    let json = ok_json(&lifecircle(
+        &["access", demo, "--json", "--threshold", "0.002"],
+        dir.path(),
+    ));
+    let ph = json["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "pharmacy")
+        .unwrap();
+    assert_eq!(ph["threshold"], 0.002);
+    assert_eq!(ph["zones"].as_array().unwrap().len(), 19);
+    let bad = lifecircle(&["access", demo, "--threshold=-1"], dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("threshold"));
+}

@@ -88,6 +88,21 @@ enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
+    /// Accessibility per zone: 2SFCA, E2SFCA, Gaussian 2SFCA, 3SFCA, gravity, cumulative, nearest 3.
+    Access {
+        /// The scenario file (its `[plan]`, if any, is not used; the gap services are analysed).
+        scenario: PathBuf,
+        /// Residents whose 2SFCA (supply per resident) is below this are underserved
+        /// (default: each service's area-wide ratio).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Print one JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Also write one row per service and zone as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
     /// Solve every variant of a scenario file (`[[variant]]`, `[grid]`) and compare them side by side.
     Compare {
         /// The scenario file with its variants.
@@ -409,6 +424,12 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             let s = Scenario::from_file(scenario.unwrap_or_else(demo_scenario))?;
             return gaps(&s, json, csv, geojson);
         }
+        Command::Access {
+            scenario,
+            threshold,
+            json,
+            csv,
+        } => return access(&Scenario::from_file(scenario)?, threshold, json, csv),
         Command::Compare {
             scenario,
             out,
@@ -512,6 +533,31 @@ fn gaps(
             if let Some(p) = path {
                 outln!("{what} written to {}", p.display())?;
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn access(
+    scenario: &Scenario,
+    threshold: Option<f64>,
+    json: bool,
+    csv: Option<PathBuf>,
+) -> lifecircle::Result<ExitCode> {
+    use lifecircle::report::{access_csv, access_text};
+    let run = scenario.access(threshold)?;
+    if let Some(path) = &csv {
+        write(path, access_csv(&run.report))?;
+    }
+    if json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&run.report).expect("reports serialise")
+        )?;
+    } else {
+        out!("{}", access_text(&run.report))?;
+        if let Some(p) = &csv {
+            outln!("Access table written to {}", p.display())?;
         }
     }
     Ok(ExitCode::SUCCESS)

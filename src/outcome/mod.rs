@@ -14,10 +14,12 @@
 use crate::coverage::GapReport;
 use crate::network::OsmStats;
 
+mod access;
 mod comparison;
 mod geometry;
 mod plan;
 
+pub use access::{AccessReport, ServiceAccess, ZoneAccess};
 pub use comparison::{comparison_rows, report_rows, ComparisonRow, VariantOutcome, VariantResult};
 pub use geometry::{DemandOutcome, Geometry};
 pub use plan::{NewSite, Objective, PlanReport, ServiceOutcome, Site};

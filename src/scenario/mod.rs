@@ -64,6 +64,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::outcome::{GapsReport, Geometry, PlanReport, Run};
 
+mod access;
 mod format;
 mod plan;
 mod prepare;

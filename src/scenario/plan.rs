@@ -242,24 +242,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// The age split of the residents `svc` serves.
-    fn split(&self, svc: &Service) -> Result<AgeSplit> {
-        let p = self.p;
-        p.residents
-            .iter()
-            .zip(&p.inside)
-            .map(|(r, &i)| {
-                svc.serves.split(r).map_err(|m| {
-                    Error::record(
-                        "demand",
-                        &p.people[i].id,
-                        format!("service {}: {m}", svc.key),
-                    )
-                })
-            })
-            .collect()
-    }
-
     /// The demand rows within `svc`'s walking limit of a site, given the
     /// site's metres to each demand point: the residents aged 60+ at their
     /// pace, the others at the adult pace ([`crate::coverage::site_rows`]).
@@ -337,7 +319,7 @@ impl<'a> Planner<'a> {
         let mut splits = Vec::with_capacity(self.planned.len());
         let mut joint = Vec::with_capacity(self.planned.len());
         for svc in &self.planned {
-            let split = self.split(svc)?;
+            let split = self.p.split_by_age(svc)?;
             joint.push(self.joint_service(svc, &split, sites)?);
             splits.push(split);
         }

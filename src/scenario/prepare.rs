@@ -436,6 +436,23 @@ impl Prepared {
         }
     }
 
+    /// The age split of the residents `svc` serves.
+    pub(super) fn split_by_age(&self, svc: &Service) -> Result<Vec<(f64, f64)>> {
+        self.residents
+            .iter()
+            .zip(&self.inside)
+            .map(|(r, &i)| {
+                svc.serves.split(r).map_err(|m| {
+                    Error::record(
+                        "demand",
+                        &self.people[i].id,
+                        format!("service {}: {m}", svc.key),
+                    )
+                })
+            })
+            .collect()
+    }
+
     pub(super) fn seconds(&self, t_coverage: Instant, t_solve: Instant) -> StageSeconds {
         StageSeconds {
             network: (self.t_network - self.t0).as_secs_f64(),

@@ -8,6 +8,9 @@ use serde_json::{json, Map, Value};
 use crate::coverage::{GapRow, Speeds};
 use crate::outcome::{ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport, Run};
 
+mod access;
+pub use access::{access_csv, access_text};
+
 fn point(lon: f64, lat: f64, props: Value) -> Value {
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
 }

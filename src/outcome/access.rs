@@ -1,0 +1,70 @@
+//! Accessibility per zone: what `lifecircle access` reports.
+
+use super::{DemandSummary, NetworkSummary, StageSeconds};
+
+/// Every access index of the gap services, per zone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccessReport {
+    /// One entry per service analysed.
+    pub services: Vec<ServiceAccess>,
+    /// Gap services left out, with why (an age group the residents lack).
+    pub skipped: Vec<String>,
+    /// Network size.
+    pub network: NetworkSummary,
+    /// Demand size.
+    pub demand: DemandSummary,
+    /// Seconds per stage (`coverage`: the indices).
+    pub seconds: StageSeconds,
+}
+
+/// One service's indices.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServiceAccess {
+    /// Service key.
+    pub service: String,
+    /// Its walking limit, minutes: the 2SFCA catchment and the cumulative limit.
+    pub walking_limit_min: f64,
+    /// Existing facilities.
+    pub facilities: usize,
+    /// Supply of each facility: the service's capacity, or 1 (indices then count facilities).
+    pub supply_each: f64,
+    /// The service has no facility: every index is 0 for that reason.
+    pub no_facility: bool,
+    /// Residents whose 2SFCA ratio is below this count as underserved: by
+    /// default the area's ratio (total supply / residents served).
+    pub threshold: f64,
+    /// Per zone, in the order of the gap table.
+    pub zones: Vec<ZoneAccess>,
+    /// The whole area.
+    pub all: ZoneAccess,
+}
+
+/// Resident-weighted means of each index over a zone's residents (the 60+
+/// at their pace, the others at the adult pace), and who is left behind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ZoneAccess {
+    /// Zone (`(all)` for the whole area).
+    pub zone: String,
+    /// Residents the service serves.
+    pub residents: f64,
+    /// 2SFCA: supply per resident within the limit.
+    pub two_sfca: f64,
+    /// E2SFCA (PySAL's step weights on thirds of the limit).
+    pub e2sfca: f64,
+    /// Gaussian 2SFCA.
+    pub gaussian_2sfca: f64,
+    /// 3SFCA.
+    pub three_sfca: f64,
+    /// Gravity (Hansen) access, GOAT's modified Gaussian decay.
+    pub gravity: f64,
+    /// Supply within the limit.
+    pub cumulative: f64,
+    /// Mean minutes to the 3 nearest facilities, over the residents who have
+    /// 3 within the limit (`None`: nobody has).
+    pub nearest_3_min: Option<f64>,
+    /// Share of residents with no facility within the limit.
+    pub out_of_reach: f64,
+    /// Share of residents whose 2SFCA ratio is below the service's threshold,
+    /// or who have no facility in reach.
+    pub underserved: f64,
+}
