@@ -11,6 +11,7 @@ mod error;
 mod gil;
 mod joint;
 mod network;
+mod reports;
 mod solution;
 
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
@@ -311,40 +312,40 @@ fn solve_lscp<'py>(
     solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
-/// Runs a scenario file end to end (see the Rust `scenario` module); returns
-/// the report as a JSON string, with its geometry: the per-demand-point
-/// outcomes and the street segments (`streets`: `[[lon, lat], [lon, lat]]`
-/// per edge).
-#[pyfunction]
-fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
-    let path = convert::path(path, "path")?;
-    let report = interruptible(py, move || {
-        lifecircle::scenario::Scenario::from_file(&path)?.run()
-    })?;
-    Ok(plan_json(&report).to_string())
+/// A scenario: a file's path, or its keys as a dict (as in a file; relative
+/// paths in it are relative to the working directory). Read through JSON, as
+/// `serves` weights are, so that a dict meets the file format's rules.
+fn scenario(source: &Bound<'_, PyAny>) -> PyResult<lifecircle::scenario::Scenario> {
+    if source.is_instance_of::<pyo3::types::PyDict>() {
+        let json: String = source
+            .py()
+            .import("json")?
+            .call_method1("dumps", (source,))
+            .map_err(|e| invalid("scenario", format!("not JSON-like: {e}")))?
+            .extract()?;
+        return serde_json::from_str(&json)
+            .map_err(|e| invalid("scenario", format!("not a scenario: {e}")));
+    }
+    let path = convert::path(source, "path")?;
+    lifecircle::scenario::Scenario::from_file(&path).py_err()
 }
 
-/// A plan as Python's `PlanReport` reads it: the report with its geometry
-/// (the per-demand-point outcomes, the street segments) and its GeoJSON.
-fn plan_json(
-    plan: &lifecircle::outcome::Run<lifecircle::outcome::PlanReport>,
-) -> serde_json::Value {
-    let mut v = serde_json::to_value(plan).expect("plans serialise");
-    v["geojson"] = lifecircle::report::plan_geojson(plan);
-    v
+/// Runs a scenario (a file's path, or a dict of its keys) end to end (see the Rust
+/// `scenario` module); returns the typed report with its geometry.
+#[pyfunction]
+fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<reports::PlanRun> {
+    let scenario = scenario(path)?;
+    let run = interruptible(py, move || scenario.run())?;
+    Ok(reports::PlanRun(std::sync::Arc::new(run)))
 }
 
-/// Gaps per zone and category of a scenario file (its plan is not run);
-/// returns the report as a JSON string.
+/// Gaps per zone and category of a scenario (a file's path, or a dict; its
+/// plan is not run); returns the typed report.
 #[pyfunction]
-fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
-    let path = convert::path(path, "path")?;
-    let gaps = interruptible(py, move || {
-        lifecircle::scenario::Scenario::from_file(&path)?.gaps()
-    })?;
-    let mut v = serde_json::to_value(&gaps.report).expect("reports serialise");
-    v["geojson"] = lifecircle::report::gaps_geojson(&gaps);
-    Ok(v.to_string())
+fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<reports::GapsRun> {
+    let scenario = scenario(path)?;
+    let gaps = interruptible(py, move || scenario.gaps())?;
+    Ok(reports::GapsRun(std::sync::Arc::new(gaps)))
 }
 
 /// A service catalogue as a JSON string: the built-in one, or a file's.
@@ -383,12 +384,15 @@ fn scenario_variants(
 }
 
 /// Runs one variant (a scenario as JSON, from `scenario_variants`); returns
-/// its outcome (`plan`, as `run_scenario` gives it, or `error`) and its
-/// comparison rows as JSON. A failed
+/// its outcome (its plan or its error) with its comparison rows. A failed
 /// plan is an outcome, not an exception, as in `lifecircle compare`.
 #[pyfunction]
-fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
-    use lifecircle::outcome::{comparison_rows, VariantOutcome, VariantResult};
+fn run_variant(
+    py: Python<'_>,
+    name: String,
+    scenario_json: String,
+) -> PyResult<reports::VariantRun> {
+    use lifecircle::outcome::{VariantOutcome, VariantResult};
     let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
         .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
     // An interrupted variant raises KeyboardInterrupt rather than becoming a failed row.
@@ -397,13 +401,7 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
         Err(lifecircle::Error::Interrupted) => Err(lifecircle::Error::Interrupted),
         Err(e) => Ok(VariantResult::Error(e.to_string())),
     })?;
-    let outcome = VariantOutcome { name, result };
-    let rows = comparison_rows(std::slice::from_ref(&outcome));
-    let mut json = serde_json::to_value(&outcome).expect("outcomes serialise");
-    if let VariantResult::Plan(plan) = &outcome.result {
-        json["plan"] = plan_json(plan);
-    }
-    Ok(serde_json::json!({"outcome": json, "rows": rows}).to_string())
+    Ok(reports::VariantRun(VariantOutcome { name, result }))
 }
 
 /// The rule for a real-number argument (see `convert::real`), for the Python layer.
@@ -432,6 +430,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     solution::register(m)?;
     joint::register(m)?;
     assign::register(m)?;
+    reports::register(m)?;
     m.add_function(wrap_pyfunction!(solve_p_median, m)?)?;
     m.add_function(wrap_pyfunction!(solve_p_center, m)?)?;
     m.add_function(wrap_pyfunction!(solve_mclp, m)?)?;
