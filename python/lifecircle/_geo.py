@@ -21,11 +21,15 @@ def _geopandas():
 
 def points(frame: pd.DataFrame, lon: str = "lon", lat: str = "lat") -> pd.DataFrame:
     """``frame`` with point geometries from its ``lon``/``lat`` columns (kept), in EPSG:4326."""
+    return points_at(frame, frame[lon].to_numpy(dtype=float), frame[lat].to_numpy(dtype=float))
+
+
+def points_at(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray) -> pd.DataFrame:
+    """``frame`` with a point geometry per row at ``lons``, ``lats`` (WGS 84), in EPSG:4326."""
     gpd = _geopandas()
     if gpd is None:
         return frame
-    xs, ys = (frame[c].to_numpy(dtype=float) for c in (lon, lat))
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lons, lats), crs=WGS84)
 
 
 def lines(segments: np.ndarray) -> pd.DataFrame:

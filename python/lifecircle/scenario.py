@@ -24,7 +24,7 @@ NEW_SITE = "#ff7f00"
 STREET = "#b9b9b9"
 
 
-@dataclass
+@dataclass(repr=False)
 class PlanReport:
     """What a scenario's plan produced: ``summary`` (the CLI's JSON object),
     ``current`` (coverage per category), ``services`` (one row per planned
@@ -55,7 +55,10 @@ class PlanReport:
     two services is a row per service, each with the site's cost (the plan pays
     it once: ``summary["cost"]``), and ``newly_reached`` counts the served
     residents within its limit that existing facilities leave out, not those
-    it serves under a capacity. Services the gap analysis had to leave out
+    it serves under a capacity. ``summary["covered_before"]`` and
+    ``summary["covered_after"]`` add the planned services' figures together (a
+    resident covered by a pharmacy and a canteen counts twice): read one
+    service's in ``services``. Services the gap analysis had to leave out
     (no age data for the 60+) are in ``summary["skipped"]``, and
     :func:`run_scenario` and :func:`~lifecircle.sweep` warn with
     :class:`~lifecircle.errors.SkippedServiceWarning`."""
@@ -83,6 +86,15 @@ class PlanReport:
 
     def to_geojson(self) -> dict:
         return self.geojson
+
+    def __repr__(self) -> str:
+        # Rounded for display only: the tables keep the exact (fractional) residents.
+        per = ", ".join(
+            f"{s['service']} {s['covered_before']:,.1f} -> {s['covered_after']:,.1f} of {s['served']:,.1f}"
+            f" (+{len(s['new'])} new)"
+            for s in self.summary["services"]
+        )
+        return f"PlanReport({self.status}, objective {self.objective:,.1f}, gap {self.gap:.4f}; {per})"
 
     def features(self) -> pd.DataFrame:
         """The plan map (:attr:`geojson`) as a GeoDataFrame in EPSG:4326."""

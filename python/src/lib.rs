@@ -348,15 +348,50 @@ fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<reports::G
     Ok(reports::GapsRun(std::sync::Arc::new(gaps)))
 }
 
+/// The built-in catalogue, or a file's.
+fn catalogue(
+    path: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<lifecircle::services::Catalogue> {
+    Ok(match path_or_none(path, name)? {
+        Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
+        None => lifecircle::services::Catalogue::default(),
+    })
+}
+
 /// A service catalogue as a JSON string: the built-in one, or a file's.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn service_catalogue(path: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    let catalogue = match path_or_none(path, "path")? {
-        Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
-        None => lifecircle::services::Catalogue::default(),
-    };
+    let catalogue = catalogue(path, "path")?;
     Ok(serde_json::to_string(&catalogue.services).expect("catalogue serialises"))
+}
+
+/// Which points of interest (their tags, as `read_pbf` gives them) are
+/// facilities of the catalogue's service `service` (the built-in catalogue,
+/// or a file's), by the rule a scenario applies to its OSM facilities.
+#[pyfunction]
+#[pyo3(signature = (service, tags, catalogue=None))]
+fn facility_matches(
+    service: &str,
+    tags: Vec<Vec<(String, String)>>,
+    catalogue: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<bool>> {
+    let catalogue = self::catalogue(catalogue, "catalogue")?;
+    let svc = catalogue.get(service).py_err()?;
+    Ok(tags
+        .into_iter()
+        .map(|tags| {
+            let poi = lifecircle::network::Poi {
+                osm_id: 0,
+                is_way: false,
+                lon: 0.0,
+                lat: 0.0,
+                tags,
+            };
+            svc.matches(&poi)
+        })
+        .collect())
 }
 
 /// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
@@ -440,6 +475,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_variants, m)?)?;
     m.add_function(wrap_pyfunction!(run_variant, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(facility_matches, m)?)?;
     access::register(m)?;
     m.add_function(wrap_pyfunction!(coverage_within, m)?)?;
     m.add_function(wrap_pyfunction!(real_number, m)?)?;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use numpy::{IntoPyArray, PyArray3};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use serde::Serialize;
 
 use lifecircle::outcome::{self, comparison_rows, GapsReport, PlanReport, Run, VariantResult};
@@ -52,17 +52,21 @@ fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py
     })
 }
 
-/// `(cls._from_json, (json,))`: how every report pickles.
+/// `(cls._from_cbor, (bytes,))`: how every report pickles. CBOR rather than
+/// JSON, which would read floats back a bit off.
 fn reduce<'py, T: Serialize>(
     slf: &Bound<'py, impl pyo3::PyClass>,
     value: &T,
-) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-    let json = serde_json::to_string(value).expect("outcomes serialise");
-    Ok((slf.as_any().get_type().getattr("_from_json")?, (json,)))
+) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(value, &mut bytes).expect("outcomes serialise");
+    let ctor = slf.as_any().get_type().getattr("_from_cbor")?;
+    Ok((ctor, (PyBytes::new(slf.py(), &bytes),)))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> PyResult<T> {
-    serde_json::from_str(json).map_err(|e| invalid("report", format!("not a pickled report: {e}")))
+fn from_cbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> PyResult<T> {
+    ciborium::from_reader(bytes)
+        .map_err(|e| invalid("report", format!("not a pickled report: {e}")))
 }
 
 /// A facility location: an existing facility or a new site (`service` names
@@ -168,8 +172,8 @@ impl ServiceOutcome {
     fn existing(&self) -> Vec<Site> {
         self.0.existing.iter().map(|s| Site::of(None, s)).collect()
     }
-    #[getter]
-    fn new(&self) -> Vec<Site> {
+    #[getter(new)]
+    fn new_sites(&self) -> Vec<Site> {
         self.0.new.iter().map(|s| Site::of(None, s)).collect()
     }
     #[getter]
@@ -198,11 +202,13 @@ impl ServiceOutcome {
     }
 
     #[staticmethod]
-    fn _from_json(json: &str) -> PyResult<Self> {
-        Ok(Self(from_json(json)?))
+    fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
+        Ok(Self(from_cbor(bytes)?))
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         reduce(slf, &slf.get().0)
     }
 
@@ -359,11 +365,13 @@ impl PlanRun {
     }
 
     #[staticmethod]
-    fn _from_json(json: &str) -> PyResult<Self> {
-        Ok(Self(Arc::new(from_json(json)?)))
+    fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
+        Ok(Self(Arc::new(from_cbor(bytes)?)))
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         reduce(slf, &*slf.get().0)
     }
 
@@ -455,11 +463,13 @@ impl GapsRun {
     }
 
     #[staticmethod]
-    fn _from_json(json: &str) -> PyResult<Self> {
-        Ok(Self(Arc::new(from_json(json)?)))
+    fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
+        Ok(Self(Arc::new(from_cbor(bytes)?)))
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         reduce(slf, &*slf.get().0)
     }
 
@@ -516,8 +526,8 @@ impl VariantRun {
     }
 
     #[staticmethod]
-    fn _from_json(json: &str) -> PyResult<Self> {
-        let p: Pickled = from_json(json)?;
+    fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
+        let p: Pickled = from_cbor(bytes)?;
         let result = match (p.plan, p.error) {
             (Some(plan), _) => VariantResult::Plan(Box::new(plan)),
             (None, e) => VariantResult::Error(e.unwrap_or_default()),
@@ -528,7 +538,9 @@ impl VariantRun {
         }))
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         let v = &slf.get().0;
         let (plan, error) = match &v.result {
             VariantResult::Plan(plan) => (Some(Run::clone(plan)), None),
