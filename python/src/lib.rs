@@ -1,5 +1,6 @@
 //! `lifecircle._core`: the compiled half of the Python package. A thin adapter:
-//! arrays in, plain data to the core crate, dicts and arrays out. Arguments are
+//! arrays in, plain data to the core crate, typed frozen results ([`solution`],
+//! [`reports`]) and arrays out. Arguments are
 //! read by the rules of [`convert`], every error becomes a Python exception of
 //! `lifecircle.errors` ([`error`]), and heavy work runs with the GIL released
 //! and Ctrl-C heard ([`gil`]).
