@@ -5,8 +5,31 @@
 use std::path::Path;
 
 use crate::error::{finite_non_negative, Result};
+use crate::network::Network;
 use crate::services::Catalogue;
 use crate::tables::{read_table, Records, UniqueIds};
+
+/// Where new facilities may be placed when no candidate table is given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Candidates {
+    /// Street intersections (nodes where three or more walkable edges meet).
+    #[default]
+    Intersections,
+    /// Every node of the walking network.
+    AllNodes,
+}
+
+impl Candidates {
+    /// The network nodes (indices, in node order) that are candidates: the
+    /// rule of a scenario without a candidate table, and of Python's
+    /// `Network.candidates`.
+    pub fn nodes(self, net: &Network) -> Vec<usize> {
+        (0..net.node_count())
+            .filter(|&v| self == Candidates::AllNodes || net.degree(v) >= 3)
+            .collect()
+    }
+}
 
 /// An existing facility from the user's table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

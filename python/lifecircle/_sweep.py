@@ -3,7 +3,6 @@ process or on a Dask cluster, with the same results either way."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from os import PathLike, fsdecode
@@ -31,7 +30,7 @@ class SweepResult:
     errors: dict[str, str]
 
 
-def _run(item: tuple[str, str]) -> str:
+def _run(item: tuple[str, str]) -> _core.VariantRun:
     """One variant, run wherever this function is shipped (pickled by name)."""
     return _core.run_variant(*item)
 
@@ -71,9 +70,9 @@ def sweep(
     """
     items = _variants(scenarios, max_variants)
     total = len(items)
-    done: dict[int, str] = {}
+    done: dict[int, _core.VariantRun] = {}
 
-    def finished(k: int, raw: str) -> None:
+    def finished(k: int, raw: _core.VariantRun) -> None:
         done[k] = raw
         if progress is not None:
             progress(len(done), total, items[k][0])
@@ -91,14 +90,14 @@ def sweep(
 
     rows, reports, errors = [], {}, {}
     for k in range(total):
-        raw = json.loads(done[k])
-        rows.extend(raw["rows"])
-        outcome = raw["outcome"]
-        if "plan" in outcome:
-            reports[outcome["name"]] = plan_report(outcome["plan"])
-            warn_skipped(reports[outcome["name"]].summary.get("skipped", []))
+        outcome = done[k]
+        rows.extend(outcome.rows)
+        plan = outcome.plan
+        if plan is not None:
+            reports[outcome.name] = plan_report(plan)
+            warn_skipped(plan.skipped)
         else:
-            errors[outcome["name"]] = outcome.get("error")
+            errors[outcome.name] = outcome.error
     return SweepResult(rows=pd.DataFrame(rows), reports=reports, errors=errors)
 
 

@@ -9,7 +9,7 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _geo
 from .demand import _speeds, demand_points
 from .errors import InvalidInputError
 from .network import lon_lat
@@ -37,7 +37,9 @@ def current_coverage(
     is within the limit), ``covered_residents`` (residents within the limit,
     those aged 60+ at their own pace), ``aged_60_plus`` and ``covered_60_plus``
     (NaN when ages are unknown), ``served`` (the weight the service gives the
-    point's residents) and ``served_covered``.
+    point's residents) and ``served_covered``; with geopandas installed, a
+    GeoDataFrame with each point's location in EPSG:4326 (polygons by their
+    centroid), indexed as ``demand``.
 
     ``demand`` and ``facilities`` are (Geo)DataFrames with geometries or
     ``lon``/``lat`` columns; ``demand`` has a population column. Every rule is
@@ -80,7 +82,8 @@ def current_coverage(
     aged = np.full(len(demand), np.nan)
     aged[points.inside] = points.aged_60_plus
     nearest = c["nearest_minutes"]
-    return pd.DataFrame(
+    dlon, dlat = lon_lat(demand)
+    table = pd.DataFrame(
         {
             "population": demand[population_col].to_numpy(dtype=float),
             "snap_m": points.snap_m,
@@ -95,6 +98,7 @@ def current_coverage(
         },
         index=demand.index,
     )
+    return _geo.points_at(table, dlon, dlat)
 
 
 def _total(values) -> float:

@@ -9,7 +9,7 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _geo
 from .errors import InvalidInputError
 
 
@@ -28,11 +28,12 @@ class Network:
     @classmethod
     def from_pbf(cls, path: str | bytes | PathLike) -> Network:
         """Reads the walkable ways of an ``.osm.pbf`` file; ``.pois`` holds its
-        shops, amenities and healthcare places (one row each, tags as a dict)."""
+        shops, amenities and healthcare places (one row each, tags as a dict;
+        a GeoDataFrame in EPSG:4326 with geopandas installed)."""
         core, pois, stats = _core.read_pbf(path)
         frame = pd.DataFrame(pois, columns=["osm_id", "is_way", "lon", "lat", "tags"])
         frame["tags"] = [dict(t) for t in frame["tags"]]
-        return cls(core, frame, stats)
+        return cls(core, _geo.points(frame), stats)
 
     @classmethod
     def from_edges(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> Network:
@@ -88,9 +89,23 @@ class Network:
         return self._core.total_length_m
 
     def nodes(self) -> pd.DataFrame:
-        """Nodes as a DataFrame (``id``, ``lon``, ``lat``), in node-index order."""
+        """Nodes as a DataFrame (``id``, ``lon``, ``lat``), in node-index order
+        (a GeoDataFrame of points in EPSG:4326 with geopandas installed)."""
         ids, lons, lats = self._core.nodes()
-        return pd.DataFrame({"id": ids, "lon": lons, "lat": lats})
+        return _geo.points(pd.DataFrame({"id": ids, "lon": lons, "lat": lats}))
+
+    def candidates(self, which: str = "intersections") -> pd.DataFrame:
+        """Candidate sites for new facilities as :meth:`nodes` rows, by a
+        scenario's rule (``candidates`` key): ``"intersections"`` (nodes where
+        three or more edges meet, the default) or ``"all_nodes"``."""
+        return self.nodes().iloc[self._core.candidates(which)]
+
+    def facilities(self, service: str, catalogue: str | PathLike | None = None) -> pd.DataFrame:
+        """The rows of :attr:`pois` that are facilities of a catalogue service
+        (e.g. ``"pharmacy"``), by the catalogue's OSM tags as a scenario
+        matches them (the built-in catalogue, or a file's)."""
+        tags = [list(t.items()) for t in self.pois["tags"]]
+        return self.pois[np.asarray(_core.facility_matches(service, tags, catalogue), dtype=bool)]
 
     def edges(self) -> pd.DataFrame:
         """Edges as a DataFrame (``source``, ``target``, ``length`` in metres)."""
@@ -99,9 +114,11 @@ class Network:
 
     def snap(self, points) -> pd.DataFrame:
         """Nearest node and distance in metres for each row of a (Geo)DataFrame
-        (points in WGS 84 degrees, see :func:`lon_lat`; others raise
-        :class:`~lifecircle.errors.InvalidInputError`): ``node`` is the node's
-        position in :meth:`nodes`, ``node_id`` its id (as in :meth:`edges`)."""
+        (a geometry in any CRS, reprojected to WGS 84, or ``lon``/``lat``
+        columns in WGS 84 degrees, see :func:`lon_lat`; coordinates that are
+        not degrees raise :class:`~lifecircle.errors.InvalidInputError`):
+        ``node`` is the node's position in :meth:`nodes`, ``node_id`` its id
+        (as in :meth:`edges`)."""
         lon, lat = lon_lat(points)
         node, dist = self._core.snap(lon, lat)
         ids = np.asarray(self._core.nodes()[0], dtype=np.int64)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
+from pathlib import Path
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _geo
 from .errors import SkippedServiceWarning
 
 # The colours of the Rust maps (lifecircle::map), so both read the same.
@@ -22,19 +24,26 @@ NEW_SITE = "#ff7f00"
 STREET = "#b9b9b9"
 
 
-@dataclass
+@dataclass(repr=False)
 class PlanReport:
     """What a scenario's plan produced: ``summary`` (the CLI's JSON object),
     ``current`` (coverage per category), ``services`` (one row per planned
     service, before and after), ``sites`` (the new sites, with their service),
     ``demand`` (each demand point with ``<service>_before`` / ``<service>_after``
-    covered shares), ``geojson`` (the plan map) and ``streets`` (the walking
+    covered shares), ``geojson`` (the plan map, WGS 84) and ``streets`` (the walking
     network's edges as an array of shape ``(edges, 2, 2)``: two ``(lon, lat)``
-    ends each).
+    ends each); ``run`` is the typed result of the compiled core
+    (:class:`lifecircle._core.PlanRun`: ``run.services[0].new[0].id``).
+
+    With geopandas installed, ``sites`` and ``demand`` are GeoDataFrames of
+    points in EPSG:4326 (``.explore()``, ``.to_crs(3067)``), as are
+    :meth:`street_lines` and :meth:`features`; :meth:`to_file` writes them.
 
     Ids and zones are text, as written in the input files (``"0042"`` stays
-    ``"0042"``): to join with a table pandas read with integer ids, compare
-    with ``table["id"].astype(str)``.
+    ``"0042"``), unless the residents came as a frame (:func:`run_scenario`):
+    then ``demand["id"]`` has the frame's ids and dtype, ready to join.
+    Residents are exact (fractions of a person where shares were applied);
+    round them for display, not in data.
 
     Two meanings of "covered": in ``current`` and ``summary["after"]`` (gap
     tables, as :class:`GapsReport`) ``covered`` counts every resident within
@@ -46,7 +55,10 @@ class PlanReport:
     two services is a row per service, each with the site's cost (the plan pays
     it once: ``summary["cost"]``), and ``newly_reached`` counts the served
     residents within its limit that existing facilities leave out, not those
-    it serves under a capacity. Services the gap analysis had to leave out
+    it serves under a capacity. ``summary["covered_before"]`` and
+    ``summary["covered_after"]`` add the planned services' figures together (a
+    resident covered by a pharmacy and a canteen counts twice): read one
+    service's in ``services``. Services the gap analysis had to leave out
     (no age data for the 60+) are in ``summary["skipped"]``, and
     :func:`run_scenario` and :func:`~lifecircle.sweep` warn with
     :class:`~lifecircle.errors.SkippedServiceWarning`."""
@@ -58,6 +70,7 @@ class PlanReport:
     demand: pd.DataFrame
     geojson: dict
     streets: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
+    run: Any = None
 
     @property
     def objective(self) -> float:
@@ -73,6 +86,36 @@ class PlanReport:
 
     def to_geojson(self) -> dict:
         return self.geojson
+
+    def __repr__(self) -> str:
+        # Rounded for display only: the tables keep the exact (fractional) residents.
+        per = ", ".join(
+            f"{s['service']} {s['covered_before']:,.1f} -> {s['covered_after']:,.1f} of {s['served']:,.1f}"
+            f" (+{len(s['new'])} new)"
+            for s in self.summary["services"]
+        )
+        return f"PlanReport({self.status}, objective {self.objective:,.1f}, gap {self.gap:.4f}; {per})"
+
+    def features(self) -> pd.DataFrame:
+        """The plan map (:attr:`geojson`) as a GeoDataFrame in EPSG:4326."""
+        return _geo.features(self.geojson)
+
+    def street_lines(self) -> pd.DataFrame:
+        """The walking network's edges as a GeoDataFrame of lines in EPSG:4326."""
+        return _geo.lines(self.streets)
+
+    def to_file(self, path: str | PathLike, driver: str = "GPKG") -> None:
+        """Writes ``demand``, ``sites`` and the streets as layers of one file
+        (GeoPackage by default; needs geopandas)."""
+        for layer, frame in (("demand", self.demand), ("sites", self.sites), ("streets", self.street_lines())):
+            frame.to_file(path, layer=layer, driver=driver)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """An interactive folium map: demand points coloured by their covered
+        share after the plan (first planned service), new sites on top."""
+        service = next(iter(s["service"] for s in self.summary["services"]))
+        m = self.demand.explore(column=f"{service}_after", **kwargs)
+        return self.sites.explore(m=m, color=NEW_SITE) if len(self.sites) else m
 
     def plot(self, service: str | None = None, ax: Any = None) -> Any:
         """Draws the plan of one service (default: the first planned) with
@@ -144,43 +187,96 @@ class PlanReport:
         return ax
 
 
-def _flatten(points: list[dict]) -> pd.DataFrame:
-    rows = []
-    for p in points:
-        row = {k: v for k, v in p.items() if k not in ("before", "after")}
-        row.update({f"{k}_before": v for k, v in p["before"].items()})
-        row.update({f"{k}_after": v for k, v in p["after"].items()})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def warn_skipped(skipped: list[str]) -> None:
     """Warns (:class:`~lifecircle.errors.SkippedServiceWarning`) of each service a gap analysis left out."""
     for line in skipped:
         warnings.warn(line, SkippedServiceWarning, stacklevel=3)
 
 
-def plan_report(raw: dict) -> PlanReport:
-    """A :class:`PlanReport` from the plan report of the compiled core, parsed from its JSON."""
-    raw = dict(raw)
-    geojson = raw.pop("geojson")
-    demand = _flatten(raw.pop("demand_points"))
-    streets = np.asarray(raw.pop("streets"), dtype=float).reshape(-1, 2, 2)
-    sites = [{"service": s["service"], **site} for s in raw["services"] for site in s["new"]]
+def plan_report(run: _core.PlanRun) -> PlanReport:
+    """A :class:`PlanReport` (pandas tables) from the typed plan of the compiled core."""
+    summary = run.summary
+    services = [{k: v for k, v in s.items() if k not in ("new", "existing")} for s in summary["services"]]
+    sites = [
+        {"service": s.service, "id": s.id, "lon": s.lon, "lat": s.lat, "cost": s.cost, "newly_reached": s.newly_reached}
+        for s in run.sites
+    ]
     return PlanReport(
-        summary=raw,
-        current=pd.DataFrame(raw["current"]),
-        services=pd.DataFrame([{k: v for k, v in s.items() if k not in ("new", "existing")} for s in raw["services"]]),
-        sites=pd.DataFrame(sites, columns=["service", "id", "lon", "lat", "cost", "newly_reached"]),
-        demand=demand,
-        geojson=geojson,
-        streets=streets,
+        summary=summary,
+        current=pd.DataFrame(run.current),
+        services=pd.DataFrame(services),
+        sites=_geo.points(pd.DataFrame(sites, columns=["service", "id", "lon", "lat", "cost", "newly_reached"])),
+        demand=_geo.points(pd.DataFrame(run.demand)),
+        geojson=run.geojson,
+        streets=run.streets,
+        run=run,
     )
 
 
-def run_scenario(path: str | bytes | PathLike) -> PlanReport:
-    """Runs a scenario file's ``[plan]`` (TOML or JSON, format in the project README); the GIL is released meanwhile."""
-    report = plan_report(json.loads(_core.run_scenario(path)))
+Source = Union[str, bytes, PathLike, dict]
+
+# Scenario keys that name a table, which a notebook may give as a frame instead.
+_TABLES = ("population", "facilities")
+
+
+def _scenario(source: Source, folder: Path) -> tuple[Any, Any]:
+    """What the core reads: a path as given, or a dict of the scenario's keys
+    with any frame (``population``, ``facilities``, ``plan.candidate_sites``)
+    written to ``folder`` as the table the file format names. Also returns
+    the residents frame, if one was given, for its ids."""
+    if not isinstance(source, dict):
+        return source, None
+    keys = dict(source)
+    plan = dict(keys["plan"]) if isinstance(keys.get("plan"), dict) else None
+    slots = [(keys, k) for k in _TABLES] + ([(plan, "candidate_sites")] if plan is not None else [])
+    for table, key in slots:
+        frame = table.get(key)
+        if isinstance(frame, pd.DataFrame):
+            table[key] = str(_write_table(frame, folder / key))
+    if plan is not None:
+        keys["plan"] = plan
+    people = source.get("population")
+    return keys, people if isinstance(people, pd.DataFrame) else None
+
+
+def _write_table(frame: pd.DataFrame, stem: Path) -> Path:
+    """A frame as the file format reads tables: GeoJSON in WGS 84 for a
+    GeoDataFrame, CSV (no index) otherwise."""
+    if hasattr(getattr(frame, "geometry", None), "crs"):
+        path = stem.with_suffix(".geojson")
+        _geo_wgs84(frame).to_file(path, driver="GeoJSON")
+    else:
+        path = stem.with_suffix(".csv")
+        frame.to_csv(path, index=False)
+    return path
+
+
+def _geo_wgs84(frame):
+    from .network import wgs84
+
+    return frame.set_geometry(wgs84(frame.geometry))
+
+
+def _caller_ids(report: PlanReport, people: pd.DataFrame | None) -> None:
+    """Gives ``report.demand["id"]`` the ids (and dtype) of the residents frame they came from."""
+    if people is None or "id" not in people.columns:
+        return
+    by_text = dict(zip(people["id"].astype(str), people["id"]))
+    report.demand["id"] = pd.Series(
+        [by_text[i] for i in report.demand["id"]], dtype=people["id"].dtype, index=report.demand.index
+    )
+
+
+def run_scenario(scenario: Source) -> PlanReport:
+    """Runs a scenario's ``[plan]``: a file (TOML or JSON, format in the
+    project README) or a dict of the same keys, whose relative paths are
+    relative to the working directory and whose ``population``,
+    ``facilities`` and ``plan["candidate_sites"]`` may be (Geo)DataFrames in
+    place of paths (a GeoDataFrame in any CRS). The GIL is released meanwhile."""
+    with tempfile.TemporaryDirectory(prefix="lifecircle-") as folder:
+        source, people = _scenario(scenario, Path(folder))
+        report = plan_report(_core.run_scenario(source))
+    _caller_ids(report, people)
     warn_skipped(report.summary.get("skipped", []))
     return report
 
@@ -207,16 +303,22 @@ class GapsReport:
     zones: pd.DataFrame
     summary: dict
     geojson: dict
+    run: Any = None
+
+    def features(self) -> pd.DataFrame:
+        """The gap map (:attr:`geojson`) as a GeoDataFrame in EPSG:4326."""
+        return _geo.features(self.geojson)
 
 
-def scenario_gaps(path: str | bytes | PathLike) -> GapsReport:
-    """Gap analysis of a scenario file (its ``[plan]`` is not run); the GIL is released meanwhile."""
-    raw = json.loads(_core.scenario_gaps(path))
-    gaps = raw.pop("gaps")
-    geojson = raw.pop("geojson")
-    tables = {key: pd.DataFrame(gaps.pop(key)) for key in ("rows", "totals", "zones")}
-    warn_skipped(gaps["skipped"])
-    return GapsReport(**tables, summary={**raw, **gaps}, geojson=geojson)
+def scenario_gaps(scenario: Source) -> GapsReport:
+    """Gap analysis of a scenario (a file or a dict, as for :func:`run_scenario`;
+    its ``[plan]`` is not run); the GIL is released meanwhile."""
+    with tempfile.TemporaryDirectory(prefix="lifecircle-") as folder:
+        source, _ = _scenario(scenario, Path(folder))
+        run = _core.scenario_gaps(source)
+    tables = {"rows": pd.DataFrame(run.rows), "totals": pd.DataFrame(run.totals), "zones": pd.DataFrame(run.zones)}
+    warn_skipped(run.skipped)
+    return GapsReport(**tables, summary=run.summary, geojson=run.geojson, run=run)
 
 
 def service_catalogue(path: str | bytes | PathLike | None = None) -> pd.DataFrame:

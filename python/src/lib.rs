@@ -1,5 +1,6 @@
 //! `lifecircle._core`: the compiled half of the Python package. A thin adapter:
-//! arrays in, plain data to the core crate, dicts and arrays out. Arguments are
+//! arrays in, plain data to the core crate, typed frozen results ([`solution`],
+//! [`reports`]) and arrays out. Arguments are
 //! read by the rules of [`convert`], every error becomes a Python exception of
 //! `lifecircle.errors` ([`error`]), and heavy work runs with the GIL released
 //! and Ctrl-C heard ([`gil`]).
@@ -11,6 +12,7 @@ mod error;
 mod gil;
 mod joint;
 mod network;
+mod reports;
 mod solution;
 
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
@@ -311,51 +313,86 @@ fn solve_lscp<'py>(
     solved(py, time_limit, mip_gap, move |o| model.solve(o))
 }
 
-/// Runs a scenario file end to end (see the Rust `scenario` module); returns
-/// the report as a JSON string, with its geometry: the per-demand-point
-/// outcomes and the street segments (`streets`: `[[lon, lat], [lon, lat]]`
-/// per edge).
-#[pyfunction]
-fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
-    let path = convert::path(path, "path")?;
-    let report = interruptible(py, move || {
-        lifecircle::scenario::Scenario::from_file(&path)?.run()
-    })?;
-    Ok(plan_json(&report).to_string())
+/// A scenario: a file's path, or its keys as a dict (as in a file; relative
+/// paths in it are relative to the working directory). Read through JSON, as
+/// `serves` weights are, so that a dict meets the file format's rules.
+fn scenario(source: &Bound<'_, PyAny>) -> PyResult<lifecircle::scenario::Scenario> {
+    if source.is_instance_of::<pyo3::types::PyDict>() {
+        let json: String = source
+            .py()
+            .import("json")?
+            .call_method1("dumps", (source,))
+            .map_err(|e| invalid("scenario", format!("not JSON-like: {e}")))?
+            .extract()?;
+        return serde_json::from_str(&json)
+            .map_err(|e| invalid("scenario", format!("not a scenario: {e}")));
+    }
+    let path = convert::path(source, "path")?;
+    lifecircle::scenario::Scenario::from_file(&path).py_err()
 }
 
-/// A plan as Python's `PlanReport` reads it: the report with its geometry
-/// (the per-demand-point outcomes, the street segments) and its GeoJSON.
-fn plan_json(
-    plan: &lifecircle::outcome::Run<lifecircle::outcome::PlanReport>,
-) -> serde_json::Value {
-    let mut v = serde_json::to_value(plan).expect("plans serialise");
-    v["geojson"] = lifecircle::report::plan_geojson(plan);
-    v
+/// Runs a scenario (a file's path, or a dict of its keys) end to end (see the Rust
+/// `scenario` module); returns the typed report with its geometry.
+#[pyfunction]
+fn run_scenario(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<reports::PlanRun> {
+    let scenario = scenario(path)?;
+    let run = interruptible(py, move || scenario.run())?;
+    Ok(reports::PlanRun(std::sync::Arc::new(run)))
 }
 
-/// Gaps per zone and category of a scenario file (its plan is not run);
-/// returns the report as a JSON string.
+/// Gaps per zone and category of a scenario (a file's path, or a dict; its
+/// plan is not run); returns the typed report.
 #[pyfunction]
-fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
-    let path = convert::path(path, "path")?;
-    let gaps = interruptible(py, move || {
-        lifecircle::scenario::Scenario::from_file(&path)?.gaps()
-    })?;
-    let mut v = serde_json::to_value(&gaps.report).expect("reports serialise");
-    v["geojson"] = lifecircle::report::gaps_geojson(&gaps);
-    Ok(v.to_string())
+fn scenario_gaps(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<reports::GapsRun> {
+    let scenario = scenario(path)?;
+    let gaps = interruptible(py, move || scenario.gaps())?;
+    Ok(reports::GapsRun(std::sync::Arc::new(gaps)))
+}
+
+/// The built-in catalogue, or a file's.
+fn catalogue(
+    path: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<lifecircle::services::Catalogue> {
+    Ok(match path_or_none(path, name)? {
+        Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
+        None => lifecircle::services::Catalogue::default(),
+    })
 }
 
 /// A service catalogue as a JSON string: the built-in one, or a file's.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn service_catalogue(path: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    let catalogue = match path_or_none(path, "path")? {
-        Some(p) => lifecircle::services::Catalogue::from_file(p).py_err()?,
-        None => lifecircle::services::Catalogue::default(),
-    };
+    let catalogue = catalogue(path, "path")?;
     Ok(serde_json::to_string(&catalogue.services).expect("catalogue serialises"))
+}
+
+/// Which points of interest (their tags, as `read_pbf` gives them) are
+/// facilities of the catalogue's service `service` (the built-in catalogue,
+/// or a file's), by the rule a scenario applies to its OSM facilities.
+#[pyfunction]
+#[pyo3(signature = (service, tags, catalogue=None))]
+fn facility_matches(
+    service: &str,
+    tags: Vec<Vec<(String, String)>>,
+    catalogue: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<bool>> {
+    let catalogue = self::catalogue(catalogue, "catalogue")?;
+    let svc = catalogue.get(service).py_err()?;
+    Ok(tags
+        .into_iter()
+        .map(|tags| {
+            let poi = lifecircle::network::Poi {
+                osm_id: 0,
+                is_way: false,
+                lon: 0.0,
+                lat: 0.0,
+                tags,
+            };
+            svc.matches(&poi)
+        })
+        .collect())
 }
 
 /// The variants of a scenario file as `(name, scenario JSON)` pairs: plain
@@ -383,12 +420,15 @@ fn scenario_variants(
 }
 
 /// Runs one variant (a scenario as JSON, from `scenario_variants`); returns
-/// its outcome (`plan`, as `run_scenario` gives it, or `error`) and its
-/// comparison rows as JSON. A failed
+/// its outcome (its plan or its error) with its comparison rows. A failed
 /// plan is an outcome, not an exception, as in `lifecircle compare`.
 #[pyfunction]
-fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<String> {
-    use lifecircle::outcome::{comparison_rows, VariantOutcome, VariantResult};
+fn run_variant(
+    py: Python<'_>,
+    name: String,
+    scenario_json: String,
+) -> PyResult<reports::VariantRun> {
+    use lifecircle::outcome::{VariantOutcome, VariantResult};
     let scenario: lifecircle::scenario::Scenario = serde_json::from_str(&scenario_json)
         .map_err(|e| invalid("scenario", format!("not a scenario in JSON: {e}")))?;
     // An interrupted variant raises KeyboardInterrupt rather than becoming a failed row.
@@ -397,13 +437,7 @@ fn run_variant(py: Python<'_>, name: String, scenario_json: String) -> PyResult<
         Err(lifecircle::Error::Interrupted) => Err(lifecircle::Error::Interrupted),
         Err(e) => Ok(VariantResult::Error(e.to_string())),
     })?;
-    let outcome = VariantOutcome { name, result };
-    let rows = comparison_rows(std::slice::from_ref(&outcome));
-    let mut json = serde_json::to_value(&outcome).expect("outcomes serialise");
-    if let VariantResult::Plan(plan) = &outcome.result {
-        json["plan"] = plan_json(plan);
-    }
-    Ok(serde_json::json!({"outcome": json, "rows": rows}).to_string())
+    Ok(reports::VariantRun(VariantOutcome { name, result }))
 }
 
 /// The rule for a real-number argument (see `convert::real`), for the Python layer.
@@ -432,6 +466,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     solution::register(m)?;
     joint::register(m)?;
     assign::register(m)?;
+    reports::register(m)?;
     m.add_function(wrap_pyfunction!(solve_p_median, m)?)?;
     m.add_function(wrap_pyfunction!(solve_p_center, m)?)?;
     m.add_function(wrap_pyfunction!(solve_mclp, m)?)?;
@@ -441,6 +476,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenario_variants, m)?)?;
     m.add_function(wrap_pyfunction!(run_variant, m)?)?;
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(facility_matches, m)?)?;
     access::register(m)?;
     m.add_function(wrap_pyfunction!(coverage_within, m)?)?;
     m.add_function(wrap_pyfunction!(real_number, m)?)?;

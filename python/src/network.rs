@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use lifecircle::network::{
     self, check_lon_lat, NetworkBuilder, Node, Snapped, Snapper, ATTACH_NODES, ATTACH_SLACK_M,
 };
+use lifecircle::sites::Candidates;
 use lifecircle::travel::TravelTimes;
 
 use crate::convert::{self, real, reals_1d};
@@ -224,6 +225,26 @@ impl Network {
             cols.into_pyarray(py),
             secs.into_pyarray(py),
         ))
+    }
+
+    /// Candidate sites for new facilities, as node positions (in node order):
+    /// `"intersections"` (nodes where three or more edges meet, a scenario's
+    /// default) or `"all_nodes"`, by the scenario's rule.
+    #[pyo3(signature = (which="intersections"))]
+    fn candidates<'py>(&self, py: Python<'py>, which: &str) -> PyResult<Ints<'py>> {
+        let rule: Candidates =
+            serde_json::from_value(serde_json::Value::from(which)).map_err(|_| {
+                invalid(
+                    "candidates",
+                    format!("{which:?}: use \"intersections\" or \"all_nodes\""),
+                )
+            })?;
+        let nodes: Vec<i64> = rule
+            .nodes(&self.inner)
+            .into_iter()
+            .map(|v| v as i64)
+            .collect();
+        Ok(nodes.into_pyarray(py))
     }
 
     /// Pickling: a network is rebuilt from its nodes and edges.

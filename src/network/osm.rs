@@ -26,7 +26,7 @@ use super::{Network, NetworkBuilder, Node};
 use crate::error::{Error, Result};
 
 /// A tagged OSM node or way that is a potential facility.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Poi {
     /// OSM id (of a node, or of a way for building outlines).
     pub osm_id: i64,
@@ -52,7 +52,7 @@ impl Poi {
 }
 
 /// Element counts of the file, for checks against other tools.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OsmStats {
     /// All nodes in the file.
     pub nodes: usize,

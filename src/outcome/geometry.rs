@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 /// draw, kept out of the JSON summaries ([`PlanReport`](super::PlanReport),
 /// [`GapsReport`](super::GapsReport)) because a district's streets and
 /// demand points weigh megabytes.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Geometry {
     /// Demand points on the network, in the order of the analysis, each with
     /// its covered shares per planned service (none in a gap analysis, which
@@ -18,12 +18,12 @@ pub struct Geometry {
     /// Per service of a gap analysis's table (none in a plan): metres from
     /// each demand point, in the order of `demand_points`, to its nearest
     /// facility, `None` beyond the search.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub nearest_m: BTreeMap<String, Vec<Option<f64>>>,
 }
 
 /// A demand point with its coverage before and after the plan.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DemandOutcome {
     /// Demand point id.
     pub id: String,

@@ -27,8 +27,9 @@ pub use plan::{NewSite, Objective, PlanReport, ServiceOutcome, Site};
 /// A run's summary and the geometry its maps draw.
 ///
 /// It serialises as one object with the report's keys and the geometry's:
-/// what Python reads. The CLI's JSON summary is the report alone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// what Python reads, and what it reads back when unpickling a report. The
+/// CLI's JSON summary is the report alone.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Run<R> {
     /// The summary.
     #[serde(flatten)]
@@ -39,7 +40,7 @@ pub struct Run<R> {
 }
 
 /// Size of the walking network.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSummary {
     /// Nodes kept.
     pub nodes: usize,
@@ -54,7 +55,7 @@ pub struct NetworkSummary {
 }
 
 /// Residents on and off the network.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DemandSummary {
     /// Demand points read.
     pub points: usize,
@@ -73,7 +74,7 @@ pub struct DemandSummary {
 }
 
 /// Seconds per pipeline stage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StageSeconds {
     /// Reading the PBF and building the graph.
     pub network: f64,
@@ -91,7 +92,7 @@ pub struct StageSeconds {
 
 /// A gap analysis with the sizes of its inputs: what the CLI prints as JSON
 /// (`lifecircle gaps --json`). What its maps draw is in the run's [`Geometry`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GapsReport {
     /// Tables per zone and category.
     pub gaps: GapReport,

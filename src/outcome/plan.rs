@@ -22,7 +22,7 @@ pub enum Objective {
 }
 
 /// A facility location on the map.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Site {
     /// Its id: the OSM node id of a network node, `node/…` or `way/…` for an
     /// OSM facility, or the id in the user's table.
@@ -38,7 +38,7 @@ pub struct Site {
 }
 
 /// A new site and the service it gets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewSite {
     /// Service key.
     pub service: String,
@@ -48,7 +48,7 @@ pub struct NewSite {
 }
 
 /// One service of a plan: what existed, what is new, who is covered.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceOutcome {
     /// Service key.
     pub service: String,
@@ -80,7 +80,7 @@ pub struct ServiceOutcome {
 /// The summary of a plan run: what the CLI prints as JSON (`lifecircle plan
 /// --json`) and Python as `PlanReport.summary`. What its maps draw is apart,
 /// in the run's [`Geometry`](super::Geometry).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanReport {
     /// What was optimised.
     pub objective_kind: Objective,

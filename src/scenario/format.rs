@@ -7,17 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::coverage::{RatingRules, Speeds};
 use crate::error::{Error, Result};
 pub use crate::outcome::Objective;
-
-/// Where new facilities may be placed when no candidate table is given.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Candidates {
-    /// Street intersections (nodes where three or more walkable edges meet).
-    #[default]
-    Intersections,
-    /// Every node of the walking network.
-    AllNodes,
-}
+pub use crate::sites::Candidates;
 
 /// A planning scenario (see the [module docs](crate::scenario) for the file format).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

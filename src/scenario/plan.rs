@@ -24,7 +24,7 @@ use crate::solve::SolveOptions;
 use crate::travel::TravelTimes;
 
 use super::prepare::{CurrentGaps, Prepared};
-use super::{Candidates, PlanSpec, Scenario};
+use super::{PlanSpec, Scenario};
 
 /// Per demand point, the served weight of its residents aged 60+ and of the
 /// rest (a service for the 60+ serves only the first).
@@ -191,8 +191,7 @@ impl<'a> Planner<'a> {
         let (net, plan) = (&self.p.network, self.plan);
         Ok(match &plan.candidate_sites {
             Some(path) => read_candidates_csv(path, &self.p.catalogue, plan.site_cost)?,
-            None => (0..net.node_count())
-                .filter(|&v| plan.candidates == Some(Candidates::AllNodes) || net.degree(v) >= 3)
+            None => (plan.candidates.unwrap_or_default().nodes(net).into_iter())
                 .map(|v| {
                     let n = net.node(v);
                     CandidateSite {
