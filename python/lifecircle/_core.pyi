@@ -112,6 +112,7 @@ class Solution:
         status: str,
         timings: Timings,
         presolve: PresolveStats,
+        alternatives: Alternatives | None = None,
     ) -> None: ...
     @property
     def sites(self) -> list[int]: ...
@@ -127,6 +128,40 @@ class Solution:
     def timings(self) -> Timings: ...
     @property
     def presolve(self) -> PresolveStats: ...
+    @property
+    def alternatives(self) -> Alternatives | None: ...
+
+class Alternatives:
+    def __init__(
+        self,
+        exists: bool,
+        plans: list[list[int]],
+        exhausted: bool,
+        more: bool,
+        shared_sites: list[int],
+        status: str,
+        optimum: float,
+        tolerance: float,
+        seconds: float,
+    ) -> None: ...
+    @property
+    def exists(self) -> bool: ...
+    @property
+    def plans(self) -> list[list[int]]: ...
+    @property
+    def exhausted(self) -> bool: ...
+    @property
+    def more(self) -> bool: ...
+    @property
+    def shared_sites(self) -> list[int]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def optimum(self) -> float: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def seconds(self) -> float: ...
 
 class ServicePlan:
     def __init__(
@@ -239,6 +274,7 @@ def solve_p_median(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_p_center(
     cost: npt.ArrayLike,
@@ -247,6 +283,7 @@ def solve_p_center(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_mclp(
     n_demand: int,
@@ -259,6 +296,7 @@ def solve_mclp(
     budget: float | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_lscp(
     n_demand: int,
@@ -268,6 +306,7 @@ def solve_lscp(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def run_scenario(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
 def scenario_gaps(path: str | bytes | PathLike[str] | PathLike[bytes]) -> str: ...
