@@ -227,6 +227,7 @@ fn solve_dense<'py>(
 /// `fixed` ones. Returns a `Solution`.
 #[pyfunction]
 #[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
+#[allow(clippy::too_many_arguments)]
 fn solve_p_median<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,
@@ -254,6 +255,7 @@ fn solve_p_median<'py>(
 /// p-center on a dense demand × site cost matrix.
 #[pyfunction]
 #[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
+#[allow(clippy::too_many_arguments)]
 fn solve_p_center<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,

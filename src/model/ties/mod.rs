@@ -73,10 +73,15 @@ pub struct Program<'a, P: ?Sized + ToOwned> {
     /// The binary column of each plan element, with its (service, site).
     pub(crate) elements: Vec<(usize, usize, usize)>,
     /// The plan in the MIP's values, without idle sites.
-    pub(crate) decode: Box<dyn Fn(&[f64]) -> Result<P::Owned> + 'a>,
+    pub(crate) decode: Decode<'a, P>,
     /// The indices in `elements` of a plan's elements.
-    pub(crate) keys: Box<dyn Fn(&P) -> Vec<usize> + 'a>,
+    pub(crate) keys: Keys<'a, P>,
 }
+
+/// How a [`Program`] reads a plan from the MIP's values.
+pub(crate) type Decode<'a, P> = Box<dyn Fn(&[f64]) -> Result<<P as ToOwned>::Owned> + 'a>;
+/// How a [`Program`] names a plan's elements.
+pub(crate) type Keys<'a, P> = Box<dyn Fn(&P) -> Vec<usize> + 'a>;
 
 /// The plans as good as a given optimum: [`alternatives`].
 #[derive(Debug, Clone, PartialEq)]

@@ -192,15 +192,24 @@ impl SetCover {
     }
 }
 
+/// The assignment part of a p-site model.
+struct Assignment {
+    /// The columns `a_ij`.
+    cols: Vec<Col>,
+    rows: Vec<Row>,
+    /// Per client, (site, column of `a_ij`).
+    of_client: Vec<Vec<(usize, usize)>>,
+}
+
 /// The assignment rows of a p-site model: `Σ_j a_ij = 1` for each client
-/// `i`, `a_ij ≤ x_j` for the sites that are not fixed. Returns the columns
-/// `a_ij` (cost from `cost(i, j)`, zero if `None`) and the rows.
+/// `i`, `a_ij ≤ x_j` for the sites that are not fixed, the columns `a_ij`
+/// costing `cost(i, j)`.
 fn assignment(
     sites: &Sites,
     clients: &[usize],
     n_sites: usize,
     cost: impl Fn(usize, usize) -> f64,
-) -> (Vec<Col>, Vec<Row>, Vec<Vec<(usize, usize)>>) {
+) -> Assignment {
     let mut cols = Vec::new();
     let mut rows = Vec::new();
     let mut of_client = Vec::with_capacity(clients.len());
@@ -222,7 +231,11 @@ fn assignment(
         });
         of_client.push(served);
     }
-    (cols, rows, of_client)
+    Assignment {
+        cols,
+        rows,
+        of_client,
+    }
 }
 
 impl PMedian {
@@ -232,7 +245,7 @@ impl PMedian {
         let m = self.costs.n_sites();
         let sites = Sites::new(m, &self.fixed_open, |_| 0.0);
         let cost = |i, j| self.weights[i] * self.costs.cost(i, j);
-        let (cols, mut rows, _) = assignment(&sites, &self.clients(), m, cost);
+        let Assignment { cols, mut rows, .. } = assignment(&sites, &self.clients(), m, cost);
         rows.push(le(sites.sum(|_| 1.0), self.p as f64));
         Ok(sites.program(self, Sense::Minimise, cols, rows, 0.0))
     }
@@ -244,7 +257,11 @@ impl PCenter {
     pub(crate) fn exact_program(&self) -> Result<Program<'_, [usize]>> {
         let m = self.costs.n_sites();
         let sites = Sites::new(m, &self.fixed_open, |_| 0.0);
-        let (mut cols, mut rows, of_client) = assignment(&sites, &self.clients(), m, |_, _| 0.0);
+        let Assignment {
+            mut cols,
+            mut rows,
+            of_client,
+        } = assignment(&sites, &self.clients(), m, |_, _| 0.0);
         let r = sites.cols.len() + cols.len();
         cols.push(Col::continuous(1.0, 0.0, f64::INFINITY));
         for (&i, served) in self.clients().iter().zip(&of_client) {
