@@ -433,7 +433,9 @@ class PMedian(_DenseModel):
         """Solves exactly (HiGHS); the GIL is released meanwhile. With
         ``alternatives=k``, also looks for up to ``k`` other optimal plans
         (``Result.alternatives``; within the same ``time_limit`` again)."""
-        s = _core.solve_p_median(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives)
+        s = _core.solve_p_median(
+            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 
@@ -449,7 +451,9 @@ class PCenter(_DenseModel):
         """Solves exactly (HiGHS); the GIL is released meanwhile. With
         ``alternatives=k``, also looks for up to ``k`` other optimal plans
         (``Result.alternatives``; within the same ``time_limit`` again)."""
-        s = _core.solve_p_center(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives)
+        s = _core.solve_p_center(
+            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 
@@ -668,7 +672,9 @@ class LSCP(_CoverageModel):
         """Solves exactly (HiGHS); the GIL is released meanwhile. With
         ``alternatives=k``, also looks for up to ``k`` other optimal plans
         (``Result.alternatives``; within the same ``time_limit`` again)."""
-        s = _core.solve_lscp(self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap, alternatives)
+        s = _core.solve_lscp(
+            self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 
