@@ -113,6 +113,7 @@ class Solution:
         status: str,
         timings: Timings,
         presolve: PresolveStats,
+        alternatives: Alternatives | None = None,
     ) -> None: ...
     @property
     def sites(self) -> list[int]: ...
@@ -128,6 +129,40 @@ class Solution:
     def timings(self) -> Timings: ...
     @property
     def presolve(self) -> PresolveStats: ...
+    @property
+    def alternatives(self) -> Alternatives | None: ...
+
+class Alternatives:
+    def __init__(
+        self,
+        exists: bool,
+        plans: list[list[int]],
+        exhausted: bool,
+        more: bool,
+        shared_sites: list[int],
+        status: str,
+        optimum: float,
+        tolerance: float,
+        seconds: float,
+    ) -> None: ...
+    @property
+    def exists(self) -> bool: ...
+    @property
+    def plans(self) -> list[list[int]]: ...
+    @property
+    def exhausted(self) -> bool: ...
+    @property
+    def more(self) -> bool: ...
+    @property
+    def shared_sites(self) -> list[int]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def optimum(self) -> float: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def seconds(self) -> float: ...
 
 class ServicePlan:
     def __init__(
@@ -369,6 +404,7 @@ def solve_p_median(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_p_center(
     cost: npt.ArrayLike,
@@ -377,6 +413,7 @@ def solve_p_center(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_mclp(
     n_demand: int,
@@ -389,6 +426,7 @@ def solve_mclp(
     budget: float | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_lscp(
     n_demand: int,
@@ -398,6 +436,7 @@ def solve_lscp(
     fixed: list[int] | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def run_scenario(path: str | bytes | PathLike[str] | PathLike[bytes] | dict[str, Any]) -> PlanRun: ...
 def scenario_gaps(path: str | bytes | PathLike[str] | PathLike[bytes] | dict[str, Any]) -> GapsRun: ...

@@ -52,6 +52,11 @@ class Result:
         timings: seconds per phase (:class:`lifecircle._core.Timings`);
             ``presolve``: instance size before/after (:class:`lifecircle._core.PresolveStats`).
         solution: the solver's typed answer (:class:`lifecircle._core.Solution`).
+        alternatives: with ``solve(alternatives=k)``, other plans as good as this
+            one (:class:`lifecircle._core.Alternatives`: ``exists``, up to ``k``
+            ``plans`` as site positions like ``selected``, ``exhausted`` when
+            that is all of them, ``shared_sites`` open in every plan found);
+            ``None`` when not asked.
     """
 
     model: str
@@ -68,6 +73,7 @@ class Result:
     presolve: Any = None
     left_out: Any = field(default_factory=lambda: pd.Index([]))
     solution: Any = None
+    alternatives: Any = None
 
     @property
     def perc_cov(self) -> float:
@@ -264,6 +270,7 @@ class _Model:
             presolve=solution.presolve,
             left_out=self.left_out,
             solution=solution,
+            alternatives=solution.alternatives,
         )
 
 
@@ -422,9 +429,13 @@ class PMedian(_DenseModel):
 
     name = "p-median"
 
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        s = _core.solve_p_median(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap)
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile. With
+        ``alternatives=k``, also looks for up to ``k`` other optimal plans
+        (``Result.alternatives``; within the same ``time_limit`` again)."""
+        s = _core.solve_p_median(
+            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 
@@ -436,9 +447,13 @@ class PCenter(_DenseModel):
 
     name = "p-center"
 
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        s = _core.solve_p_center(self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap)
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile. With
+        ``alternatives=k``, also looks for up to ``k`` other optimal plans
+        (``Result.alternatives``; within the same ``time_limit`` again)."""
+        s = _core.solve_p_center(
+            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 
@@ -588,8 +603,10 @@ class MCLP(_CoverageModel):
             name, self.n_demand, self.indptr, self.indices, self.weights, self.new_facilities, self.fixed, hosts
         )
 
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile."""
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile. With
+        ``alternatives=k``, also looks for up to ``k`` other optimal plans
+        (``Result.alternatives``; within the same ``time_limit`` again)."""
         s = _core.solve_mclp(
             self.n_demand,
             self.indptr,
@@ -601,6 +618,7 @@ class MCLP(_CoverageModel):
             self.budget,
             time_limit,
             mip_gap,
+            alternatives,
         )
         return self._result(s)
 
@@ -650,9 +668,13 @@ class LSCP(_CoverageModel):
             demand, sites, network, limit_minutes, speed_m_s, None, fixed_col, ages, site_costs=site_costs
         )
 
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile."""
-        s = _core.solve_lscp(self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap)
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile. With
+        ``alternatives=k``, also looks for up to ``k`` other optimal plans
+        (``Result.alternatives``; within the same ``time_limit`` again)."""
+        s = _core.solve_lscp(
+            self.n_demand, self.indptr, self.indices, self.site_costs, self.fixed, time_limit, mip_gap, alternatives
+        )
         return self._result(s)
 
 

@@ -5,6 +5,7 @@
 //! `lifecircle.errors` ([`error`]), and heavy work runs with the GIL released
 //! and Ctrl-C heard ([`gil`]).
 
+mod alternatives;
 mod assign;
 mod convert;
 mod demand;
@@ -18,7 +19,9 @@ mod solution;
 use numpy::{IntoPyArray, PyArrayDyn, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
-use lifecircle::model::{CostMatrix, CoverageSets, MaxCoverage, ModelInput, ModelKind, SetCover};
+use lifecircle::model::{
+    CostMatrix, CoverageSets, MaxCoverage, ModelInput, ModelKind, SetCover, SitingModel,
+};
 use lifecircle::solve::{Solution, SolveOptions};
 
 use convert::{count, path_or_none, real, real_or_none, reals, reals_1d};
@@ -57,15 +60,29 @@ pub(crate) fn options(
     }
 }
 
-/// Solves with the GIL released and hands the solution back typed.
-fn solved(
+/// Solves with the GIL released and hands the solution back typed, with up
+/// to `alternatives` other optimal plans when asked ([`alternatives::solve`]).
+fn solved<M>(
     py: Python<'_>,
     time_limit: Option<&Bound<'_, PyAny>>,
     mip_gap: Option<&Bound<'_, PyAny>>,
-    solve: impl FnOnce(&SolveOptions) -> lifecircle::Result<Solution> + Send + 'static,
-) -> PyResult<solution::Solution> {
+    alternatives: Option<&Bound<'_, PyAny>>,
+    model: impl FnOnce() -> lifecircle::Result<M> + Send + 'static,
+) -> PyResult<solution::Solution>
+where
+    M: std::ops::Deref,
+    M::Target: SitingModel<Plan = [usize], Solution = Solution>,
+{
     let opts = options(time_limit, mip_gap)?;
-    Ok(interruptible(py, move || solve(&opts))?.into())
+    let k = alternatives
+        .filter(|v| !v.is_none())
+        .map(|v| count(v, "alternatives"))
+        .transpose()?;
+    let (s, tied) = interruptible(py, move || alternatives::solve(&*model()?, &opts, k))?;
+    Ok(solution::Solution {
+        alternatives: tied,
+        ..s.into()
+    })
 }
 
 /// The costs as a 2-D float64 array, handed to the core as a read-only view
@@ -194,6 +211,7 @@ fn solve_dense<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let input = ModelInput {
         costs: cost_matrix(cost)?,
@@ -202,13 +220,16 @@ fn solve_dense<'py>(
         radius: None,
         fixed: fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
     };
-    solved(py, time_limit, mip_gap, move |o| kind.solve(input, o))
+    solved(py, time_limit, mip_gap, alternatives, move || {
+        kind.build(input)
+    })
 }
 
 /// p-median on a dense demand × site cost matrix; `p` sites besides the
 /// `fixed` ones. Returns a `Solution`.
 #[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None))]
+#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
+#[allow(clippy::too_many_arguments)]
 fn solve_p_median<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,
@@ -217,14 +238,26 @@ fn solve_p_median<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let kind = ModelKind::PMedian;
-    solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
+    solve_dense(
+        py,
+        kind,
+        cost,
+        weights,
+        p,
+        fixed,
+        time_limit,
+        mip_gap,
+        alternatives,
+    )
 }
 
 /// p-center on a dense demand × site cost matrix.
 #[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None))]
+#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
+#[allow(clippy::too_many_arguments)]
 fn solve_p_center<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,
@@ -233,15 +266,26 @@ fn solve_p_center<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let kind = ModelKind::PCenter;
-    solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap)
+    solve_dense(
+        py,
+        kind,
+        cost,
+        weights,
+        p,
+        fixed,
+        time_limit,
+        mip_gap,
+        alternatives,
+    )
 }
 
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,
 /// `indices`: the demand points site `j` covers are `indices[indptr[j]:indptr[j+1]]`).
 #[pyfunction]
-#[pyo3(signature = (n_demand, indptr, indices, weights, p=None, fixed=None, costs=None, budget=None, time_limit=None, mip_gap=None))]
+#[pyo3(signature = (n_demand, indptr, indices, weights, p=None, fixed=None, costs=None, budget=None, time_limit=None, mip_gap=None, alternatives=None))]
 #[allow(clippy::too_many_arguments)]
 fn solve_mclp<'py>(
     py: Python<'py>,
@@ -255,6 +299,7 @@ fn solve_mclp<'py>(
     budget: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let p = p
         .filter(|v| !v.is_none())
@@ -286,12 +331,14 @@ fn solve_mclp<'py>(
             .budget(costs.unwrap_or_else(|| vec![1.0; n]), b)
             .py_err()?;
     }
-    solved(py, time_limit, mip_gap, move |o| model.solve(o))
+    solved(py, time_limit, mip_gap, alternatives, move || {
+        Ok(Box::new(model))
+    })
 }
 
 /// Set covering on coverage sets in CSR form (see `solve_mclp`).
 #[pyfunction]
-#[pyo3(signature = (n_demand, indptr, indices, costs=None, fixed=None, time_limit=None, mip_gap=None))]
+#[pyo3(signature = (n_demand, indptr, indices, costs=None, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
 #[allow(clippy::too_many_arguments)]
 fn solve_lscp<'py>(
     py: Python<'py>,
@@ -302,6 +349,7 @@ fn solve_lscp<'py>(
     fixed: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let cov = coverage_sets(n_demand, indptr, indices)?;
     let mut model = SetCover::new(cov)
@@ -310,7 +358,9 @@ fn solve_lscp<'py>(
     if let Some(c) = costs.filter(|v| !v.is_none()) {
         model = model.costs(reals_1d(c, "costs")?).py_err()?;
     }
-    solved(py, time_limit, mip_gap, move |o| model.solve(o))
+    solved(py, time_limit, mip_gap, alternatives, move || {
+        Ok(Box::new(model))
+    })
 }
 
 /// A scenario: a file's path, or its keys as a dict (as in a file; relative
@@ -465,6 +515,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::read_pbf, m)?)?;
     solution::register(m)?;
     joint::register(m)?;
+    alternatives::register(m)?;
     assign::register(m)?;
     reports::register(m)?;
     m.add_function(wrap_pyfunction!(solve_p_median, m)?)?;

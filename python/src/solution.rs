@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+use crate::alternatives::Alternatives;
 use lifecircle::model as core_model;
 use lifecircle::solve as core_solve;
 
@@ -128,13 +129,26 @@ pub struct Solution {
     pub status: String,
     pub timings: Timings,
     pub presolve: PresolveStats,
+    /// Other optimal plans, when the solve was asked for them.
+    pub alternatives: Option<Alternatives>,
 }
 
-type SolutionArgs = (Vec<usize>, f64, f64, f64, String, Timings, PresolveStats);
+type SolutionArgs = (
+    Vec<usize>,
+    f64,
+    f64,
+    f64,
+    String,
+    Timings,
+    PresolveStats,
+    Option<Alternatives>,
+);
 
 #[pymethods]
 impl Solution {
     #[new]
+    #[pyo3(signature = (sites, objective, bound, gap, status, timings, presolve, alternatives=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         sites: Vec<usize>,
         objective: f64,
@@ -143,6 +157,7 @@ impl Solution {
         status: String,
         timings: Timings,
         presolve: PresolveStats,
+        alternatives: Option<Alternatives>,
     ) -> Self {
         Self {
             sites,
@@ -152,6 +167,7 @@ impl Solution {
             status,
             timings,
             presolve,
+            alternatives,
         }
     }
 
@@ -165,6 +181,7 @@ impl Solution {
             s.status,
             s.timings,
             s.presolve,
+            s.alternatives,
         );
         (slf.get_type().into_any(), args)
     }
@@ -192,6 +209,7 @@ impl From<core_solve::Solution> for Solution {
             status: s.status.to_string(),
             timings: s.timings.into(),
             presolve: s.presolve.into(),
+            alternatives: None,
         }
     }
 }

@@ -383,6 +383,10 @@ struct Output {
     /// Where to write the plan as GeoJSON.
     #[arg(long, default_value = "lifecircle-plan.geojson")]
     geojson: PathBuf,
+    /// Also say whether other plans are as good, and list up to K of them
+    /// with the new sites they all share (the scenario's `[plan] alternatives`).
+    #[arg(long, value_name = "K")]
+    alternatives: Option<usize>,
     /// Also write maps into this folder (created if missing): <service>.svg and
     /// <service>.png per planned service, and report.html with tables and maps.
     #[arg(long, value_name = "DIR")]
@@ -444,6 +448,10 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             (name, Scenario::from_file(scenario)?, out)
         }
     };
+    let mut scenario = scenario;
+    if let (Some(k), Some(plan)) = (out.alternatives, scenario.plan.as_mut()) {
+        plan.alternatives = Some(k);
+    }
     // A district-size plan takes a minute; the spinner draws only on a terminal.
     let spinner = indicatif::ProgressBar::new_spinner().with_message("planning");
     spinner.enable_steady_tick(std::time::Duration::from_millis(200));

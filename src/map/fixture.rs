@@ -94,6 +94,7 @@ pub(super) fn plan() -> Run<PlanReport> {
             zones: 1,
         },
         seconds: StageSeconds::default(),
+        alternatives: None,
     };
     let geometry = Geometry {
         demand_points,

@@ -116,7 +116,7 @@ impl MaxCoverage {
 
     /// Checks every field, so that a problem whose public fields were set
     /// directly is refused as the builders would refuse it.
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         let n_sites = self.coverage.n_sites();
         check_weights(&self.weights, self.coverage.n_demand())?;
         self.coverage.check_sites("fixed_open", &self.fixed_open)?;

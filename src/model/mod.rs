@@ -13,6 +13,7 @@ pub mod p_median;
 pub mod p_sites;
 pub mod set_cover;
 mod siting;
+pub mod ties;
 
 // The plain-data instance types live in `crate::instances`; they stay
 // reachable here, where the README, the docs and Python have always found them.
@@ -25,3 +26,4 @@ pub use p_median::PMedian;
 pub use p_sites::PSites;
 pub use set_cover::SetCover;
 pub use siting::{Goal, SitingModel};
+pub use ties::{alternatives, Alternatives};

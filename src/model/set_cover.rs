@@ -77,7 +77,7 @@ impl SetCover {
 
     /// Checks every field, so that a problem whose public fields were set
     /// directly is refused as the builders would refuse it.
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if let Some(costs) = &self.costs {
             check_costs(costs, self.coverage.n_sites())?;
         }

@@ -4,6 +4,7 @@
 //! can check an answer without trusting the solver that produced it.
 
 use super::checks::{check_plan, site_cost};
+use super::ties::Program;
 use super::{
     JointObjective, JointPlan, JointSolution, MaxCoverage, PCenter, PMedian, ServicePlan, SetCover,
 };
@@ -36,7 +37,7 @@ pub enum Goal {
 pub trait SitingModel {
     /// A plan the model can price: the open sites, fixed ones included
     /// (`[usize]`), or one [`ServicePlan`] per service for a [`JointPlan`].
-    type Plan: ?Sized + PartialEq;
+    type Plan: ?Sized + PartialEq + ToOwned;
     /// What a solve returns: the plan, its objective recomputed from the
     /// model's data, the proven bound, the gap and how the solve ended.
     type Solution;
@@ -67,6 +68,13 @@ pub trait SitingModel {
     /// allowed, over the budget); [`Error::Infeasible`] for a covering plan
     /// that leaves a demand point uncovered.
     fn objective_of(&self, plan: &Self::Plan) -> Result<f64>;
+
+    /// The model as one MIP over every plan it allows, for
+    /// [`alternatives`](super::alternatives) (see [`super::ties`]).
+    ///
+    /// # Errors
+    /// What the model's builders refuse, for fields set directly.
+    fn program(&self) -> Result<Program<'_, Self::Plan>>;
 }
 
 impl SitingModel for PMedian {
@@ -89,6 +97,11 @@ impl SitingModel for PMedian {
         check_plan(self.costs.n_sites(), &self.fixed_open, Some(self.p), sites)?;
         Ok(self.cost_of(sites))
     }
+
+    fn program(&self) -> Result<Program<'_, Self::Plan>> {
+        self.validate()?;
+        self.exact_program()
+    }
 }
 
 impl SitingModel for PCenter {
@@ -110,6 +123,11 @@ impl SitingModel for PCenter {
     fn objective_of(&self, sites: &[usize]) -> Result<f64> {
         check_plan(self.costs.n_sites(), &self.fixed_open, Some(self.p), sites)?;
         Ok(self.radius_of(sites))
+    }
+
+    fn program(&self) -> Result<Program<'_, Self::Plan>> {
+        self.validate()?;
+        self.exact_program()
     }
 }
 
@@ -138,6 +156,11 @@ impl SitingModel for MaxCoverage {
             check_spent(new.map(|j| site_cost(self.costs.as_deref(), j)), budget)?;
         }
         Ok(self.coverage.covered_weight(sites, &self.weights))
+    }
+
+    fn program(&self) -> Result<Program<'_, Self::Plan>> {
+        self.validate()?;
+        self.exact_program()
     }
 }
 
@@ -174,6 +197,11 @@ impl SitingModel for SetCover {
         let costs = distinct(sites).into_iter();
         Ok(costs.map(|j| site_cost(self.costs.as_deref(), j)).sum())
     }
+
+    fn program(&self) -> Result<Program<'_, Self::Plan>> {
+        self.validate()?;
+        self.exact_program()
+    }
 }
 
 impl SitingModel for JointPlan {
@@ -197,6 +225,10 @@ impl SitingModel for JointPlan {
 
     fn objective_of(&self, services: &[ServicePlan]) -> Result<f64> {
         self.price(services)
+    }
+
+    fn program(&self) -> Result<Program<'_, Self::Plan>> {
+        self.exact_program()
     }
 }
 

@@ -135,4 +135,38 @@ pub struct PlanReport {
     pub demand: DemandSummary,
     /// Seconds per stage.
     pub seconds: StageSeconds,
+    /// Other optimal plans, when asked for (`[plan] alternatives`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternatives: Option<TiedPlans>,
+}
+
+/// A new facility named by its service and site id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlannedSite {
+    /// Service key.
+    pub service: String,
+    /// Site id, as in [`Site::id`].
+    pub id: String,
+}
+
+/// Plans as good as the one reported (see [`crate::model::alternatives`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TiedPlans {
+    /// Whether another optimal plan exists (false with `exhausted`: proven none).
+    pub exist: bool,
+    /// Whether `plans` lists every other optimal plan.
+    pub exhausted: bool,
+    /// Whether more optimal plans exist than the ones listed.
+    pub more: bool,
+    /// Objectives within this of the plan's are tied.
+    pub tolerance: f64,
+    /// The other optimal plans, their new facilities each, at most as many as asked for.
+    pub plans: Vec<Vec<PlannedSite>>,
+    /// New facilities in the reported plan and in every plan listed: in every
+    /// optimal plan when `exhausted`.
+    pub shared: Vec<PlannedSite>,
+    /// How the search ended (`optimal`: it finished).
+    pub status: SolveStatus,
+    /// Seconds the search took.
+    pub seconds: f64,
 }

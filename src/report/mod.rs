@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::coverage::{GapRow, Speeds};
-use crate::outcome::{ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport, Run};
+use crate::outcome::{
+    ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport, PlannedSite, Run,
+    TiedPlans,
+};
 
 mod access;
 pub use access::{access_csv, access_text};
@@ -400,6 +403,9 @@ pub fn plan_text(r: &PlanReport) -> String {
         "\nObjective {}, bound {}, gap {}%, status {}; cost {} (presolve: {} demand rows -> {}, {} sites -> {})",
         fixed(r.objective, 4), fixed(r.bound, 4), fixed(100.0 * r.gap, 4), r.status, amount(r.cost), p.demand_before, p.demand_after, p.sites_before, p.sites_after
     );
+    if let Some(tied) = &r.alternatives {
+        tied_text(&mut o, tied);
+    }
     let s = &r.seconds;
     let _ = writeln!(
         o,
@@ -407,6 +413,47 @@ pub fn plan_text(r: &PlanReport) -> String {
         s.network, s.snap, s.travel, s.coverage, s.solve, s.total
     );
     o
+}
+
+/// Whether other plans are as good, which, and the sites they all share.
+fn tied_text(o: &mut String, t: &TiedPlans) {
+    let n = t.plans.len();
+    let answer = match (t.exist, t.exhausted, t.more) {
+        (false, true, _) => "no (proven)".to_string(),
+        (false, false, _) => format!("none found before the search stopped ({})", t.status),
+        (true, true, _) => format!("yes, {n} (all of them)"),
+        (true, false, true) => format!("yes, more than {n}; {n} listed"),
+        (true, false, false) => {
+            format!("yes, {n} found before the search stopped ({})", t.status)
+        }
+    };
+    let _ = writeln!(
+        o,
+        "Other optimal plans exist: {answer} (search {:.3} s)",
+        t.seconds
+    );
+    let names = |sites: &[PlannedSite]| {
+        let names: Vec<String> = sites
+            .iter()
+            .map(|s| format!("{} {}", s.service, s.id))
+            .collect();
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    for (k, plan) in t.plans.iter().enumerate() {
+        let _ = writeln!(o, "  {}. {}", k + 1, names(plan));
+    }
+    if t.exist {
+        let by = if t.exhausted {
+            "every optimal plan".to_string()
+        } else {
+            format!("the {} optimal plans found", n + 1)
+        };
+        let _ = writeln!(o, "New sites shared by {by}: {}", names(&t.shared));
+    }
 }
 
 /// How a column of the comparison table shows a solved variant's row.

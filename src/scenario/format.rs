@@ -109,6 +109,11 @@ pub struct PlanSpec {
     /// MIP time limit in seconds.
     #[serde(default = "default_time_limit")]
     pub time_limit_s: f64,
+    /// Also look for other optimal plans, listing up to this many
+    /// ([`crate::model::alternatives`]; `None`: do not look). Each search
+    /// takes up to `time_limit_s` again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternatives: Option<usize>,
 }
 
 fn yes() -> bool {
@@ -147,6 +152,7 @@ impl PlanSpec {
             site_cost: 1.0,
             capacity: BTreeMap::new(),
             time_limit_s: default_time_limit(),
+            alternatives: None,
         }
     }
 }

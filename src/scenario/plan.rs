@@ -12,15 +12,16 @@ use std::time::Instant;
 use crate::coverage::{site_rows, GapReport, Speeds};
 use crate::error::{Error, Result};
 use crate::model::{
-    CoverageSets, JointObjective, JointPlan, JointService, JointSolution, ServicePlan,
+    alternatives, CoverageSets, JointObjective, JointPlan, JointService, JointSolution, ServicePlan,
 };
 use crate::network::{Snapped, Snapper};
 use crate::outcome::{
-    DemandOutcome, Geometry, NewSite, Objective, PlanReport, Run, ServiceOutcome, Site,
+    DemandOutcome, Geometry, NewSite, Objective, PlanReport, PlannedSite, Run, ServiceOutcome,
+    Site, TiedPlans,
 };
 use crate::services::Service;
 use crate::sites::{read_candidates_csv, CandidateSite};
-use crate::solve::SolveOptions;
+use crate::solve::{SolveOptions, SolveStatus};
 use crate::travel::TravelTimes;
 
 use super::prepare::{CurrentGaps, Prepared};
@@ -63,6 +64,10 @@ impl Scenario {
         let options = SolveOptions::new().time_limit(plan.time_limit_s)?;
         let solution = model.solve(&options)?;
         let t_solve = Instant::now();
+        let alternatives = plan
+            .alternatives
+            .map(|k| tied_plans(&model, &solution, &sites, k, &options))
+            .transpose()?;
         let after = planner.gaps_after(&before, &sites, &solution)?;
         let (services, demand_points) =
             planner.outcomes(&model, &solution, &splits, &sites, &options)?;
@@ -105,6 +110,7 @@ impl Scenario {
                 network: p.network_summary(),
                 demand: p.demand_summary(),
                 seconds,
+                alternatives,
             },
             geometry: Geometry {
                 demand_points,
@@ -521,4 +527,44 @@ fn baseline(js: &JointService, n_sites: usize, options: &SolveOptions) -> Result
     };
     let solution = JointPlan::new(n_sites, vec![alone])?.solve(options)?;
     Ok(solution.services[0].served.clone())
+}
+
+/// Other plans as good as `solution`, at most `k`, named by service and
+/// site id. Only a proven optimum has ties to look for.
+fn tied_plans(
+    model: &JointPlan,
+    solution: &JointSolution,
+    sites: &Sites,
+    k: usize,
+    options: &SolveOptions,
+) -> Result<TiedPlans> {
+    if solution.status != SolveStatus::Optimal {
+        return Err(Error::param(
+            "alternatives",
+            format!(
+                "other optimal plans are looked for beside a proven optimum; the solve ended with status {}",
+                solution.status
+            ),
+        ));
+    }
+    let found = alternatives(model, &solution.services, k, options)?;
+    let named = |s: usize, j: usize| PlannedSite {
+        service: model.services[s].name.clone(),
+        id: sites.candidates[sites.candidate(j)].id.clone(),
+    };
+    let plans = found.plans.iter().map(|plan| {
+        let new = plan.iter().enumerate();
+        new.flat_map(|(s, p)| p.new_sites.iter().map(move |&j| named(s, j)))
+            .collect()
+    });
+    Ok(TiedPlans {
+        exist: found.exists(),
+        exhausted: found.exhausted,
+        more: found.more,
+        tolerance: found.tolerance,
+        plans: plans.collect(),
+        shared: found.shared.iter().map(|&(s, j)| named(s, j)).collect(),
+        status: found.status,
+        seconds: found.total_s,
+    })
 }

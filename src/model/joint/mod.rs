@@ -76,6 +76,7 @@ mod presolve;
 mod price;
 #[cfg(test)]
 mod tests;
+mod ties;
 
 /// One service of a [`JointPlan`]: its demand rows, existing facilities and limits.
 ///

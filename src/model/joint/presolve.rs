@@ -11,6 +11,13 @@ use crate::solve::PresolveStats;
 impl JointPlan {
     /// Removes demand that fixed sites settle, drops dominated sites, merges rows.
     pub(super) fn prepare(&self) -> Prepared {
+        self.prepare_with(true)
+    }
+
+    /// [`prepare`](Self::prepare), dropping dominated sites only if `drop`:
+    /// a dominated site can be part of a plan as good as the optimum, which
+    /// [`crate::model::alternatives`] must see.
+    pub(super) fn prepare_with(&self, drop: bool) -> Prepared {
         let n = self.n_sites;
         let raws: Vec<Raw> = self.services.iter().map(|s| Raw::new(s, n)).collect();
 
@@ -34,7 +41,7 @@ impl JointPlan {
         });
         let mut kept = vec![false; n];
         for &j in &order {
-            let dominated = !locked(j) && {
+            let dominated = drop && !locked(j) && {
                 // A dominator must reach the row of j that the fewest sites reach.
                 let (s, i) = raws
                     .iter()
