@@ -136,12 +136,12 @@ pub struct PlanReport {
     /// Seconds per stage.
     pub seconds: StageSeconds,
     /// Other optimal plans, when asked for (`[plan] alternatives`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<TiedPlans>,
 }
 
 /// A new facility named by its service and site id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedSite {
     /// Service key.
     pub service: String,
@@ -150,7 +150,7 @@ pub struct PlannedSite {
 }
 
 /// Plans as good as the one reported (see [`crate::model::alternatives`]).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TiedPlans {
     /// Whether another optimal plan exists (false with `exhausted`: proven none).
     pub exist: bool,
