@@ -27,6 +27,7 @@ mod point;
 mod read;
 mod snap;
 mod weights;
+mod zones;
 
 pub use ages::{AgeRatios, Residents};
 pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
@@ -34,3 +35,4 @@ pub use point::DemandPoint;
 pub use read::{read_demand, read_demand_csv, read_demand_geojson};
 pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
 pub use weights::DemandWeights;
+pub use zones::{assign_zones, read_zones, Zone, ZoneAssignment, ZoneIndex};
