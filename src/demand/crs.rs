@@ -69,9 +69,9 @@ impl Crs {
     ///
     /// ```
     /// use lifecircle::demand::Crs;
-    /// // Yuncheng (gcoord's test fixture china-cities.json): GCJ-02 → WGS 84.
-    /// let (lon, lat) = Crs::Gcj02.to_wgs84(111.0075355, 35.0264171);
-    /// assert!((lon - 111.0017421).abs() < 1e-6 && (lat - 35.0271663).abs() < 1e-6);
+    /// // Beijing, WGS 84 (116.404, 39.915) in GCJ-02 (coordtransform-rs's tests).
+    /// let (lon, lat) = Crs::Gcj02.to_wgs84(116.41024449916938, 39.91640428150164);
+    /// assert!((lon - 116.404).abs() < 1e-7 && (lat - 39.915).abs() < 1e-7);
     /// // Helsinki is outside China: not shifted.
     /// assert_eq!(Crs::Gcj02.to_wgs84(24.94, 60.17), (24.94, 60.17));
     /// ```
