@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::model::ModelKind;
 use lifecircle::outcome::{PlanReport, Run};
-use lifecircle::report::{gaps_csv, gaps_geojson, gaps_text, plan_geojson, plan_text};
+use lifecircle::report::{
+    gaps_csv, gaps_geojson, gaps_text, move_positions, plan_geojson, plan_text,
+};
 use lifecircle::scenario::Scenario;
 use lifecircle::solve::interrupt::GRACE;
 
@@ -458,7 +460,10 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     let plan = scenario.run();
     spinner.finish_and_clear();
     let plan = plan?;
-    write(&out.geojson, plan_geojson(&plan).to_string())?;
+    write(
+        &out.geojson,
+        geojson_text(plan_geojson(&plan), scenario.output_crs),
+    )?;
     if let Some(dir) = &out.map {
         maps(dir, name, &plan)?;
     }
@@ -517,6 +522,14 @@ fn write(path: &Path, contents: impl AsRef<[u8]>) -> lifecircle::Result<()> {
     })
 }
 
+/// A GeoJSON output as text, in the scenario's `output_crs` (WGS 84 if none).
+fn geojson_text(mut geojson: serde_json::Value, crs: Option<lifecircle::demand::Crs>) -> String {
+    if let Some(crs) = crs.filter(|c| !c.is_wgs84()) {
+        move_positions(&mut geojson, &|lon, lat| crs.from_wgs84(lon, lat));
+    }
+    geojson.to_string()
+}
+
 fn gaps(
     scenario: &Scenario,
     json: bool,
@@ -528,7 +541,7 @@ fn gaps(
         write(path, gaps_csv(&gaps.report))?;
     }
     if let Some(path) = &geojson {
-        write(path, gaps_geojson(&gaps).to_string())?;
+        write(path, geojson_text(gaps_geojson(&gaps), scenario.output_crs))?;
     }
     if json {
         outln!(
@@ -612,9 +625,10 @@ fn compare(
         }
         match outcome.result {
             VariantResult::Plan(plan) => {
+                let crs = comparison.variant(k)?.scenario.output_crs;
                 write(
                     &out.join(format!("variant-{}.geojson", k + 1)),
-                    plan_geojson(&plan).to_string(),
+                    geojson_text(plan_geojson(&plan), crs),
                 )?;
                 if k < MAX_DETAILED_VARIANTS {
                     let maps = plan_svgs(&plan, &style)?;

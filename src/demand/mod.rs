@@ -17,15 +17,22 @@
 //! - `ages`: [`Residents`] by age group and the [`AgeRatios`] that fill them in.
 //! - `weights`: [`DemandWeights`], what a resident of each group counts for a service.
 //! - `snap`: the on-network rule, [`snap_demand`].
+//! - `crs`: China's map coordinates (GCJ-02, BD-09) to WGS 84 and back, [`Crs`].
+//! - `zones`: community polygons ([`Zone`], [`read_zones`]) and the
+//!   point-in-polygon rule that puts each demand point in one ([`ZoneIndex`]).
 
 mod ages;
+mod crs;
 mod point;
 mod read;
 mod snap;
 mod weights;
+mod zones;
 
 pub use ages::{AgeRatios, Residents};
+pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
 pub use point::DemandPoint;
 pub use read::{read_demand, read_demand_csv, read_demand_geojson};
 pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
 pub use weights::DemandWeights;
+pub use zones::{assign_zones, read_zones, Zone, ZoneAssignment, ZoneIndex};

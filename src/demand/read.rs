@@ -97,19 +97,7 @@ pub fn read_demand_csv(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 /// exceeds [`MAX_TOTAL`](crate::error::MAX_TOTAL);
 /// [`Error::InvalidPopulation`] for a NaN or negative population.
 pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
-    let path = path.as_ref();
-    let name = path.display().to_string();
-    let text = crate::tables::read_text(path)?;
-    let collection: geojson::FeatureCollection = text
-        .parse::<geojson::GeoJson>()
-        .and_then(geojson::FeatureCollection::try_from)
-        .map_err(|e| {
-            Error::record(
-                &name,
-                "file",
-                format!("not a GeoJSON FeatureCollection: {e}"),
-            )
-        })?;
+    let (name, collection) = feature_collection(path.as_ref())?;
     // The location comes from the geometry alone: `lon`, `lat` or `wkt`
     // properties are the user's own data, not misspellings of a location.
     let known: Vec<&str> = COLUMNS
@@ -137,21 +125,8 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
                 return Err(Error::record(&name, &label, message));
             }
         }
-        let property = |key: &str| -> Option<String> {
-            match feature.property(key)? {
-                serde_json::Value::Null => None,
-                serde_json::Value::String(s) => Some(s.trim().to_string()),
-                v => Some(v.to_string()),
-            }
-        };
-        let id = property("id")
-            .or_else(|| {
-                feature.id.as_ref().map(|id| match id {
-                    geojson::feature::Id::String(s) => s.clone(),
-                    geojson::feature::Id::Number(x) => x.to_string(),
-                })
-            })
-            .unwrap_or_else(|| n.to_string());
+        let property = |key: &str| property(feature, key);
+        let id = feature_id(feature).unwrap_or_else(|| n.to_string());
         let field = |key: &str| {
             if key == "id" {
                 Some(id.clone())
@@ -169,6 +144,42 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
         |k| format!("feature {k} (id {})", points[k].id),
     )?;
     Ok(points)
+}
+
+/// A GeoJSON file's FeatureCollection, with the file's name for errors.
+pub(super) fn feature_collection(path: &Path) -> Result<(String, geojson::FeatureCollection)> {
+    let name = path.display().to_string();
+    let text = crate::tables::read_text(path)?;
+    let collection = text
+        .parse::<geojson::GeoJson>()
+        .and_then(geojson::FeatureCollection::try_from)
+        .map_err(|e| {
+            Error::record(
+                &name,
+                "file",
+                format!("not a GeoJSON FeatureCollection: {e}"),
+            )
+        })?;
+    Ok((name, collection))
+}
+
+/// A feature's property as text (trimmed; `None` if absent or null).
+pub(super) fn property(feature: &geojson::Feature, key: &str) -> Option<String> {
+    match feature.property(key)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.trim().to_string()),
+        v => Some(v.to_string()),
+    }
+}
+
+/// A feature's `id` property, else its GeoJSON id.
+pub(super) fn feature_id(feature: &geojson::Feature) -> Option<String> {
+    property(feature, "id").or_else(|| {
+        feature.id.as_ref().map(|id| match id {
+            geojson::feature::Id::String(s) => s.clone(),
+            geojson::feature::Id::Number(x) => x.to_string(),
+        })
+    })
 }
 
 /// Every column a demand table may have, the required ones (`id` and
@@ -204,7 +215,7 @@ fn unique_ids(
     Ok(())
 }
 
-fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
+pub(super) fn number(source: &str, record: &str, what: &str, text: &str) -> Result<f64> {
     text.parse::<f64>()
         .map_err(|_| Error::record(source, record, format!("{what} {text:?} is not a number")))
 }

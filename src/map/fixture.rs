@@ -92,6 +92,8 @@ pub(super) fn plan() -> Run<PlanReport> {
             outside: 0,
             residents_outside: 0.0,
             zones: 1,
+            outside_zones: None,
+            ambiguous_zones: None,
         },
         seconds: StageSeconds::default(),
         alternatives: None,

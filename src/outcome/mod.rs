@@ -71,6 +71,14 @@ pub struct DemandSummary {
     pub residents_outside: f64,
     /// Zones (communities).
     pub zones: usize,
+    /// With a zones file: ids of the demand points in no zone polygon
+    /// (planned for all the same, each its own zone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside_zones: Option<Vec<String>>,
+    /// With a zones file: points on a shared boundary or in overlapping
+    /// zones, given to the zone with the lowest id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ambiguous_zones: Option<usize>,
 }
 
 /// Seconds per pipeline stage.

@@ -100,6 +100,25 @@ fn sizes(o: &mut String, n: &NetworkSummary, d: &DemandSummary) {
         d.residents_outside,
         d.outside
     );
+    if let Some(ids) = &d.outside_zones {
+        const SHOWN: usize = 10;
+        let mut listed = ids
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if ids.len() > SHOWN {
+            let _ = write!(listed, ", … {} more", ids.len() - SHOWN);
+        }
+        let _ = writeln!(
+            o,
+            "Zones file: {} demand points in no zone polygon, each planned as its own zone{}; {} in two or more zones, given to the lowest id",
+            ids.len(),
+            if ids.is_empty() { String::new() } else { format!(" ({listed})") },
+            d.ambiguous_zones.unwrap_or(0)
+        );
+    }
 }
 
 /// The coverage table of gap rows (one per category).
@@ -319,6 +338,40 @@ pub fn plan_geojson(run: &Run<PlanReport>) -> Value {
         features.push(point(d.lon, d.lat, Value::Object(props)));
     }
     json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Moves every position of a GeoJSON value (as [`gaps_geojson`] and
+/// [`plan_geojson`] write, in WGS 84) by `to`: e.g. to GCJ-02 with
+/// `|lon, lat| Crs::Gcj02.from_wgs84(lon, lat)` (`lifecircle::demand::Crs`),
+/// so that the outputs overlay Amap's tiles.
+pub fn move_positions(geojson: &mut Value, to: &impl Fn(f64, f64) -> (f64, f64)) {
+    match geojson {
+        Value::Object(map) => {
+            // A feature's properties are the user's, whatever their names.
+            for (key, v) in map.iter_mut().filter(|(k, _)| *k != "properties") {
+                if key == "coordinates" {
+                    move_coordinates(v, to);
+                } else {
+                    move_positions(v, to);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| move_positions(v, to)),
+        _ => {}
+    }
+}
+
+fn move_coordinates(c: &mut Value, to: &impl Fn(f64, f64) -> (f64, f64)) {
+    let Value::Array(items) = c else { return };
+    if let [Value::Number(x), Value::Number(y), ..] = items.as_slice() {
+        if let (Some(lon), Some(lat)) = (x.as_f64(), y.as_f64()) {
+            let (lon, lat) = to(lon, lat);
+            items[0] = json!(lon);
+            items[1] = json!(lat);
+        }
+        return;
+    }
+    items.iter_mut().for_each(|v| move_coordinates(v, to));
 }
 
 /// The plan as text: sizes, current coverage, the before/after table per
@@ -644,6 +697,24 @@ pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_move_and_properties_stay() {
+        let mut v = json!({"type": "FeatureCollection", "features": [
+            point(1.0, 2.0, json!({"id": "a", "coordinates": [5, 6]})),
+            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[1, 2], [3, 4]]}, "properties": {}}
+        ]});
+        move_positions(&mut v, &|x, y| (x + 10.0, y * 2.0));
+        assert_eq!(
+            v["features"][0]["geometry"]["coordinates"],
+            json!([11.0, 4.0])
+        );
+        assert_eq!(v["features"][0]["properties"]["coordinates"], json!([5, 6]));
+        assert_eq!(
+            v["features"][1]["geometry"]["coordinates"],
+            json!([[11.0, 4.0], [13.0, 8.0]])
+        );
+    }
 
     #[test]
     fn amounts_lose_their_binary_noise() {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::coverage::{RatingRules, Speeds};
+use crate::demand::Crs;
 use crate::error::{Error, Result};
 pub use crate::outcome::Objective;
 pub use crate::sites::Candidates;
@@ -21,12 +22,29 @@ pub struct Scenario {
     pub network: Option<NetworkTables>,
     /// Residents table (CSV or GeoJSON).
     pub population: PathBuf,
+    /// Coordinate system of the residents table (`None`: WGS 84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_crs: Option<Crs>,
+    /// Zone polygons (GeoJSON, [`read_zones`](crate::demand::read_zones)):
+    /// each resident point's zone is the polygon holding it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<PathBuf>,
+    /// Coordinate system of the zones file (`None`: WGS 84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones_crs: Option<Crs>,
     /// Service catalogue file (`None`: the built-in one).
     #[serde(default)]
     pub catalogue: Option<PathBuf>,
     /// Existing facilities from a table.
     #[serde(default)]
     pub facilities: Option<PathBuf>,
+    /// Coordinate system of the facilities table (`None`: WGS 84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilities_crs: Option<Crs>,
+    /// Coordinate system of the GeoJSON outputs (`None`: WGS 84; `gcj02` to
+    /// overlay them on Amap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_crs: Option<Crs>,
     /// Whether existing facilities are also taken from OSM tags.
     #[serde(default = "yes")]
     pub osm_facilities: bool,
@@ -100,6 +118,9 @@ pub struct PlanSpec {
     /// Candidate table.
     #[serde(default)]
     pub candidate_sites: Option<PathBuf>,
+    /// Coordinate system of the candidate table (`None`: WGS 84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_sites_crs: Option<Crs>,
     /// Cost of a candidate without its own.
     #[serde(default = "default_one")]
     pub site_cost: f64,
@@ -149,6 +170,7 @@ impl PlanSpec {
             elderly_weight: 1.0,
             candidates: None,
             candidate_sites: None,
+            candidate_sites_crs: None,
             site_cost: 1.0,
             capacity: BTreeMap::new(),
             time_limit_s: default_time_limit(),
@@ -164,8 +186,13 @@ impl Scenario {
             osm: Some(osm.into()),
             network: None,
             population: population.into(),
+            population_crs: None,
+            zones: None,
+            zones_crs: None,
             catalogue: None,
             facilities: None,
+            facilities_crs: None,
+            output_crs: None,
             osm_facilities: true,
             aging_ratio: None,
             under_6_ratio: None,

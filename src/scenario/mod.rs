@@ -13,6 +13,12 @@
 //! # network = { nodes = "nodes.csv", edges = "edges.csv" }  # lifecircle::network::read_network_csv
 //! population = "population_grid_2020.csv"  # CSV or GeoJSON (lifecircle::demand::read_demand)
 //! # optional, with their defaults:
+//! population_crs = "wgs84"                 # or "gcj02" (Amap), "bd09" (Baidu): converted to WGS 84
+//! zones = "communities.geojson"            # zone polygons (lifecircle::demand::read_zones); default: none,
+//!                                          # the residents' `zone` column
+//! zones_crs = "wgs84"
+//! facilities_crs = "wgs84"
+//! output_crs = "wgs84"                     # or "gcj02": the GeoJSON outputs for Amap
 //! catalogue = "services.toml"              # default: the built-in catalogue (lifecircle::services)
 //! facilities = "existing.csv"              # id, service, lon, lat: facilities OSM lacks
 //! osm_facilities = true                    # also take existing facilities from OSM tags
@@ -35,6 +41,7 @@
 //! elderly_weight = 1.0                     # weight of a resident aged 60+ in the objective ("elderly first": 2)
 //! candidates = "intersections"             # or "all_nodes"
 //! candidate_sites = "sites.csv"            # instead: id, lon, lat[, cost][, services][, capacity]
+//! candidate_sites_crs = "wgs84"
 //! site_cost = 1.0                          # cost of a candidate without its own
 //! capacity = { barber = 150 }              # residents one facility serves (overrides the catalogue)
 //! time_limit_s = 60.0                      # MIP time limit
@@ -108,6 +115,7 @@ impl Scenario {
             rebase(&mut t.edges);
         }
         rebase(&mut s.population);
+        s.zones.as_mut().map(rebase);
         s.catalogue.as_mut().map(rebase);
         s.facilities.as_mut().map(rebase);
         if let Some(plan) = s.plan.as_mut() {

@@ -196,7 +196,14 @@ impl<'a> Planner<'a> {
     fn candidates(&self) -> Result<Vec<CandidateSite>> {
         let (net, plan) = (&self.p.network, self.plan);
         Ok(match &plan.candidate_sites {
-            Some(path) => read_candidates_csv(path, &self.p.catalogue, plan.site_cost)?,
+            Some(path) => {
+                let crs = plan.candidate_sites_crs.unwrap_or_default();
+                let mut sites = read_candidates_csv(path, &self.p.catalogue, plan.site_cost)?;
+                for c in &mut sites {
+                    (c.lon, c.lat) = crs.to_wgs84(c.lon, c.lat);
+                }
+                sites
+            }
             None => (plan.candidates.unwrap_or_default().nodes(net).into_iter())
                 .map(|v| {
                     let n = net.node(v);

@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use crate::coverage::{GapPoint, GapReport, ServiceReach, Speeds};
-use crate::demand::{read_demand, snap_demand, AgeRatios, DemandPoint, Residents};
+use crate::demand::{
+    assign_zones, read_demand, read_zones, snap_demand, AgeRatios, DemandPoint, Residents,
+    ZoneAssignment,
+};
 use crate::error::{finite_non_negative, Error, Result};
 use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Snapped, Snapper};
 use crate::outcome::{DemandOutcome, DemandSummary, NetworkSummary, Site, StageSeconds};
@@ -32,6 +35,8 @@ pub(super) struct Prepared {
     pub(super) residents: Vec<Residents>,
     pub(super) zones: Vec<String>,
     pub(super) zone_of: Vec<usize>,
+    /// What the zones file did (`None`: no zones file).
+    pub(super) zone_assignment: Option<ZoneAssignment>,
     /// Existing facilities: (service key, site).
     pub(super) facilities: Vec<(String, Site, Vec<Snapped>)>,
     /// Metres from each facility (row) to each demand point, up to the search distance.
@@ -177,7 +182,19 @@ impl Scenario {
         let net = &network;
         let t_network = Instant::now();
 
-        let people = read_demand(&self.population)?;
+        let mut people = read_demand(&self.population)?;
+        if let Some(crs) = self.population_crs {
+            for p in &mut people {
+                (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
+            }
+        }
+        let zone_assignment = match &self.zones {
+            Some(path) => Some(assign_zones(
+                &mut people,
+                &read_zones(path, self.zones_crs.unwrap_or_default())?,
+            )),
+            None => None,
+        };
         let snapper = Snapper::new(net);
         let on_net = snap_demand(&people, net, &snapper, self.max_snap_m);
         if on_net.inside.is_empty() {
@@ -251,8 +268,10 @@ impl Scenario {
             }
         }
         if let Some(path) = &self.facilities {
-            for f in read_facilities_csv(path, &catalogue)? {
+            let crs = self.facilities_crs.unwrap_or_default();
+            for mut f in read_facilities_csv(path, &catalogue)? {
                 if keys.contains(&f.service.as_str()) {
+                    (f.lon, f.lat) = crs.to_wgs84(f.lon, f.lat);
                     let label = format!("{} facility {}", f.service, f.id);
                     let snapped = snapper.attach_site(&label, f.lon, f.lat, self.max_snap_m)?;
                     facilities.push((f.service.clone(), site(f.id, f.lon, f.lat), snapped));
@@ -275,6 +294,7 @@ impl Scenario {
             residents,
             zones,
             zone_of,
+            zone_assignment,
             facilities,
             facility_m,
             network,
@@ -433,6 +453,8 @@ impl Prepared {
             outside: self.outside.len(),
             residents_outside: total(self.outside.iter().map(|&i| self.people[i].population)),
             zones: self.zones.len(),
+            outside_zones: self.zone_assignment.as_ref().map(|a| a.outside.clone()),
+            ambiguous_zones: self.zone_assignment.as_ref().map(|a| a.ambiguous),
         }
     }
 
