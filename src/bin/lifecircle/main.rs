@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
-use lifecircle::model::ModelKind;
 use lifecircle::outcome::{PlanReport, Run};
 use lifecircle::report::{
     gaps_csv, gaps_geojson, gaps_text, move_positions, plan_geojson, plan_text,
@@ -15,12 +14,12 @@ use lifecircle::solve::interrupt::GRACE;
 
 /// `print!` through [`emit`]: a full disk or `/dev/full` is an error, not a panic.
 macro_rules! out {
-    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+    ($($arg:tt)*) => { crate::emit(format_args!($($arg)*)) };
 }
 
 /// `println!` through [`emit`].
 macro_rules! outln {
-    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+    ($($arg:tt)*) => { crate::emit(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// The one path to standard output. A closed pipe ends the process by SIGPIPE
@@ -47,6 +46,12 @@ fn report_error(e: &dyn std::fmt::Display) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "error: {e}");
 }
+
+mod district;
+mod solve;
+
+use district::{generate_district, DistrictArgs};
+use solve::{solve, SolveArgs};
 
 #[derive(Parser)]
 #[command(
@@ -130,251 +135,6 @@ enum Command {
     Solve(SolveArgs),
     /// Generate a synthetic district (streets, buildings, shops, candidate sites) and its scenario.
     GenerateDistrict(DistrictArgs),
-}
-
-/// Defaults (None) are those of `lifecircle::district::DistrictParams::new`.
-#[derive(clap::Args)]
-struct DistrictArgs {
-    /// Residents in total (default: Yanhu district's 928,334).
-    #[arg(long, allow_negative_numbers = true, default_value_t = lifecircle::district::YANHU_RESIDENTS)]
-    residents: i64,
-    /// Share aged 60+ (default 0.1471).
-    #[arg(long, allow_negative_numbers = true)]
-    aging_ratio: Option<f64>,
-    /// Share under 6 (default 0.072).
-    #[arg(long, allow_negative_numbers = true)]
-    under_6_ratio: Option<f64>,
-    /// Communities (default: one per 12,215 residents).
-    #[arg(long)]
-    communities: Option<usize>,
-    /// Seed of the random generator (default 2020).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Folder to write the tables and scenario.toml into.
-    #[arg(long)]
-    out: PathBuf,
-    /// Mean block side in metres (default 200).
-    #[arg(long, allow_negative_numbers = true)]
-    block_m: Option<f64>,
-    /// Residents per km² of built-up area (default 15000).
-    #[arg(long, allow_negative_numbers = true)]
-    density: Option<f64>,
-    /// Metres between nodes along streets and footpaths (default 25; smaller: a denser graph).
-    #[arg(long, allow_negative_numbers = true)]
-    node_spacing_m: Option<f64>,
-    /// Inner footpaths per block (default 2).
-    #[arg(long)]
-    lanes: Option<usize>,
-    /// Mean residents per building, i.e. per demand point (default 150).
-    #[arg(long, allow_negative_numbers = true)]
-    residents_per_building: Option<f64>,
-    /// Candidate sites (default: one per 100 residents).
-    #[arg(long)]
-    candidates: Option<usize>,
-    /// Allow a district beyond 2,000,000 nodes or 200 MB of tables (up to ten times that).
-    #[arg(long)]
-    allow_large: bool,
-}
-
-fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCode> {
-    use lifecircle::district::{District, DistrictParams};
-    let mut p = DistrictParams::new(args.residents);
-    p.aging_ratio = args.aging_ratio.unwrap_or(p.aging_ratio);
-    p.under_6_ratio = args.under_6_ratio.unwrap_or(p.under_6_ratio);
-    p.communities = args.communities.unwrap_or(p.communities);
-    p.seed = args.seed.unwrap_or(p.seed);
-    p.block_m = args.block_m.unwrap_or(p.block_m);
-    p.density_per_km2 = args.density.unwrap_or(p.density_per_km2);
-    p.node_spacing_m = args.node_spacing_m.unwrap_or(p.node_spacing_m);
-    p.lanes = args.lanes.unwrap_or(p.lanes);
-    p.residents_per_building = args
-        .residents_per_building
-        .unwrap_or(p.residents_per_building);
-    p.candidate_sites = args.candidates.or(p.candidate_sites);
-    p.allow_large = args.allow_large;
-    let district = District::generate(&p)?;
-    let scenario = district.write(&args.out)?;
-    let s = district.summary();
-    outln!(
-        "Synthetic district (seed {}): {} nodes, {} edges, {} blocks",
-        p.seed,
-        s.nodes,
-        s.edges,
-        s.blocks
-    )?;
-    outln!(
-        "Residents: {} ({} aged 60+, {} under 6) in {} buildings, {} communities",
-        s.residents,
-        s.aged_60_plus,
-        s.under_6,
-        s.buildings,
-        s.communities
-    )?;
-    outln!(
-        "Existing facilities: {}; candidate sites: {}",
-        s.facilities,
-        s.candidates
-    )?;
-    outln!(
-        "Wrote nodes.csv, edges.csv, population.csv, facilities.csv, candidates.csv and {}",
-        scenario.display()
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `--model` takes the core's model names, with their summaries as help.
-fn model_parser() -> impl clap::builder::TypedValueParser<Value = ModelKind> {
-    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    PossibleValuesParser::new(
-        ModelKind::ALL.map(|k| PossibleValue::new(k.name()).help(k.summary())),
-    )
-    .map(|name| {
-        name.parse::<ModelKind>()
-            .expect("only possible values get here")
-    })
-}
-
-#[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs"])))]
-struct SolveArgs {
-    /// The model.
-    #[arg(long, value_parser = model_parser())]
-    model: ModelKind,
-    /// OR-Library p-median file (p is taken from it unless --p is given).
-    #[arg(long)]
-    orlib: Option<PathBuf>,
-    /// Cost matrix CSV without header: one row per demand point, one column per site.
-    #[arg(long)]
-    costs: Option<PathBuf>,
-    /// Demand weights, one number per line (default: all 1; not for lscp).
-    #[arg(long)]
-    weights: Option<PathBuf>,
-    /// Number of sites to open besides fixed ones (not for lscp).
-    #[arg(long)]
-    p: Option<usize>,
-    /// Coverage radius for mclp and lscp, in the cost unit.
-    #[arg(long, allow_negative_numbers = true)]
-    radius: Option<f64>,
-    /// Sites forced open, 0-based column indices: --fixed 3,7
-    #[arg(long, value_delimiter = ',')]
-    fixed: Vec<usize>,
-    /// Time limit in seconds.
-    #[arg(long, default_value_t = 600.0, allow_negative_numbers = true)]
-    time_limit: f64,
-    /// Relative gap at which to stop (default 0: prove optimality).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    mip_gap: f64,
-    /// Resident memory in MiB beyond which the MIP stops with its best plan
-    /// (status memory_limit).
-    #[arg(long, default_value_t = 4096.0, allow_negative_numbers = true)]
-    memory_limit: f64,
-    /// Print one JSON object.
-    #[arg(long)]
-    json: bool,
-    /// Show the MIP solver's log (on standard error, so --json output stays valid).
-    #[arg(long)]
-    verbose: bool,
-}
-
-fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
-    use lifecircle::model::{ModelInput, ModelParam};
-    use lifecircle::{instances, Error};
-    let given = [
-        (ModelParam::Weights, args.weights.is_some()),
-        (ModelParam::P, args.p.is_some()),
-        (ModelParam::Radius, args.radius.is_some()),
-    ];
-    let refused = given
-        .iter()
-        .filter(|(_, given)| *given)
-        .find_map(|&(param, _)| Some((param.name(), args.model.refuses(param)?)));
-    if let Some((name, why)) = refused {
-        return Err(Error::InvalidParameter {
-            name: format!("--{name}"),
-            message: format!("{why}: drop --{name}"),
-        });
-    }
-    let t0 = std::time::Instant::now();
-    let (costs, file_p) = match (&args.orlib, &args.costs) {
-        (Some(path), _) => {
-            let inst = instances::read_orlib(path)?;
-            (inst.costs, Some(inst.p))
-        }
-        (None, Some(path)) => (instances::read_cost_csv(path)?, None),
-        (None, None) => unreachable!("clap requires one input"),
-    };
-    let weights = match &args.weights {
-        Some(path) => instances::read_numbers(path)?,
-        None => vec![1.0; costs.n_demand()],
-    };
-    let p = args.p.or(file_p);
-    let options = lifecircle::solve::SolveOptions::new()
-        .time_limit(args.time_limit)?
-        .mip_gap(args.mip_gap)?
-        .memory_limit(args.memory_limit)?
-        .verbose(args.verbose);
-    // The command line's own hints for what the core would only name as missing.
-    if args.model.refuses(ModelParam::Radius).is_none() && args.radius.is_none() {
-        return Err(Error::InvalidParameter {
-            name: "radius".into(),
-            message: "coverage models need --radius".into(),
-        });
-    }
-    if args.model.refuses(ModelParam::P).is_none() && p.is_none() {
-        return Err(Error::InvalidParameter {
-            name: "p".into(),
-            message: "give --p (or an OR-Library file)".into(),
-        });
-    }
-    let read_s = t0.elapsed().as_secs_f64();
-    let (n_demand, n_sites) = (costs.n_demand(), costs.n_sites());
-    let input = ModelInput {
-        costs,
-        weights,
-        p,
-        radius: args.radius,
-        fixed: args.fixed.clone(),
-    };
-    let result = args.model.solve(input, &options);
-    let model = args.model.to_string();
-    let seconds = t0.elapsed().as_secs_f64();
-    let sol = match result {
-        Err(Error::Infeasible { message, demand }) => {
-            if args.json {
-                let v = serde_json::json!({"model": model, "status": "infeasible", "message": message,
-                    "infeasible_demand": demand, "objective": null, "bound": null, "gap": null,
-                    "sites": [], "seconds": seconds});
-                outln!("{v}")?;
-            } else {
-                outln!("{model}: infeasible: {message}")?;
-            }
-            return Ok(ExitCode::from(2));
-        }
-        other => other?,
-    };
-    if args.json {
-        let v = serde_json::json!({"model": model, "n_demand": n_demand, "n_sites": n_sites, "p": p,
-            "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
-            "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
-            "timings": sol.timings, "presolve": sol.presolve});
-        outln!("{v}")?;
-    } else {
-        outln!("{model} on {n_demand} demand points x {n_sites} sites")?;
-        outln!(
-            "objective {}  bound {}  gap {:.4}%  status {}",
-            sol.objective,
-            sol.bound,
-            100.0 * sol.gap,
-            sol.status
-        )?;
-        outln!("sites {:?}", sol.sites)?;
-        outln!(
-            "seconds {seconds:.3} (read {read_s:.3}, heuristic {:.3}, mip {:.3})",
-            sol.timings.heuristic_s,
-            sol.timings.mip_s
-        )?;
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(clap::Args)]
