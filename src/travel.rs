@@ -86,27 +86,8 @@ impl TravelTimes {
             ));
         }
         let n = network.node_count();
-        let check = |what: &str, points: &mut dyn Iterator<Item = &[Snapped]>| -> Result<()> {
-            for (i, p) in points.enumerate() {
-                if let Some(bad) = p.iter().find(|a| a.node >= n) {
-                    return Err(Error::UnknownNode {
-                        id: format!("{} (snapped {what} {i})", bad.node),
-                    });
-                }
-                if let Some(bad) = p.iter().find(|a| !(finite_non_negative(a.offset_m))) {
-                    return Err(Error::param(
-                        "offset_m",
-                        format!(
-                            "snapped {what} {i} is {} m from node {}; offsets must be finite and >= 0",
-                            bad.offset_m, bad.node
-                        ),
-                    ));
-                }
-            }
-            Ok(())
-        };
-        check("site", &mut sites.iter().map(AsRef::as_ref))?;
-        check("demand point", &mut demand.iter().map(AsRef::as_ref))?;
+        check_attachments("snapped site", sites, n)?;
+        check_attachments("snapped demand point", demand, n)?;
         let mut keep = vec![false; n];
         let points = sites.iter().map(AsRef::as_ref);
         for a in points.chain(demand.iter().map(AsRef::as_ref)).flatten() {
@@ -310,6 +291,33 @@ impl TravelTimes {
         }
         best
     }
+}
+
+/// Refuses an attachment to a node outside a network of `n` nodes, or at a
+/// negative or non-finite offset, naming the point as `label` and its index.
+pub(crate) fn check_attachments<S: AsRef<[Snapped]>>(
+    label: &str,
+    points: &[S],
+    n: usize,
+) -> Result<()> {
+    for (i, p) in points.iter().enumerate() {
+        let p = p.as_ref();
+        if let Some(bad) = p.iter().find(|a| a.node >= n) {
+            return Err(Error::UnknownNode {
+                id: format!("{} ({label} {i})", bad.node),
+            });
+        }
+        if let Some(bad) = p.iter().find(|a| !(finite_non_negative(a.offset_m))) {
+            return Err(Error::param(
+                "offset_m",
+                format!(
+                    "{label} {i} is {} m from node {}; offsets must be finite and >= 0",
+                    bad.offset_m, bad.node
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Network metres from each origin to every node within `limit_m` (the

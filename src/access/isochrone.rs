@@ -61,7 +61,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::network::snap::LocalProjection;
 use crate::network::{Network, Snapped};
-use crate::travel::reached_nodes;
+use crate::travel::{check_attachments, reached_nodes};
 
 /// Default street-side distance in metres (see the module docs).
 pub const STREET_SIDE_M: f64 = 50.0;
@@ -151,24 +151,7 @@ pub fn isochrones<S: AsRef<[Snapped]> + Sync>(
     origins: &[S],
     params: &IsochroneParams,
 ) -> Result<Vec<Vec<Isochrone>>> {
-    for (i, o) in origins.iter().enumerate() {
-        for a in o.as_ref() {
-            if a.node >= network.node_count() {
-                return Err(Error::UnknownNode {
-                    id: format!("{} (isochrone origin {i})", a.node),
-                });
-            }
-            if !(a.offset_m.is_finite() && a.offset_m >= 0.0) {
-                return Err(Error::param(
-                    "offset_m",
-                    format!(
-                        "isochrone origin {i} is {} m from node {}",
-                        a.offset_m, a.node
-                    ),
-                ));
-            }
-        }
-    }
+    check_attachments("isochrone origin", origins, network.node_count())?;
     let max_m = params.minutes.last().copied().unwrap_or(0.0) * 60.0 * params.speed_m_s;
     let (lon0, lat0) = centre(network);
     let projection = LocalProjection::new(lon0, lat0);
