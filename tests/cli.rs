@@ -1415,3 +1415,43 @@ fn access_prints_indices_per_zone_and_writes_csv() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("threshold"));
 }
+
+#[test]
+fn access_writes_every_demand_points_indices_as_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = data("demo.toml");
+    let out = lifecircle(
+        &[
+            "access",
+            demo.to_str().unwrap(),
+            "--geojson",
+            "access.geojson",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Access per demand point written to"));
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("access.geojson")).unwrap())
+            .unwrap();
+    let features = g["features"].as_array().unwrap();
+    let pharmacy: Vec<_> = features
+        .iter()
+        .filter(|f| f["properties"]["service"] == "pharmacy")
+        .collect();
+    // One feature per demand point on the network (19 grid cells) and service.
+    assert_eq!(pharmacy.len(), 19);
+    // Each facility's supply is handed out in full to the residents it reaches.
+    let handed: f64 = pharmacy
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            p["residents"].as_f64().unwrap() * p["two_sfca"].as_f64().unwrap()
+        })
+        .sum();
+    assert!((handed - 6.0).abs() < 1e-9, "{handed}");
+}

@@ -3,7 +3,7 @@
 use super::{DemandSummary, NetworkSummary, StageSeconds};
 
 /// Every access index of the gap services, per zone.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessReport {
     /// One entry per service analysed.
     pub services: Vec<ServiceAccess>,
@@ -18,7 +18,7 @@ pub struct AccessReport {
 }
 
 /// One service's indices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceAccess {
     /// Service key.
     pub service: String,
@@ -33,17 +33,25 @@ pub struct ServiceAccess {
     /// Residents whose 2SFCA ratio is below this count as underserved: by
     /// default the area's ratio (total supply / residents served).
     pub threshold: f64,
+    /// `N` of the nearest-N average time ([`ZoneAccess::nearest_min`]).
+    pub nearest_n: usize,
     /// Per zone, in the order of the gap table.
     pub zones: Vec<ZoneAccess>,
     /// The whole area.
     pub all: ZoneAccess,
+    /// Per demand point on the network, in the order of the analysis
+    /// (`zone` holds the point's id): filled by `lifecircle access`, empty in
+    /// the gap report's columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<ZoneAccess>,
 }
 
 /// Resident-weighted means of each index over a zone's residents (the 60+
 /// at their pace, the others at the adult pace), and who is left behind.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ZoneAccess {
-    /// Zone (`(all)` for the whole area).
+    /// Zone (`(all)` for the whole area), or the demand point's id in
+    /// [`ServiceAccess::points`].
     pub zone: String,
     /// Residents the service serves.
     pub residents: f64,
@@ -59,9 +67,9 @@ pub struct ZoneAccess {
     pub gravity: f64,
     /// Supply within the limit.
     pub cumulative: f64,
-    /// Mean minutes to the 3 nearest facilities, over the residents who have
-    /// 3 within the limit (`None`: nobody has).
-    pub nearest_3_min: Option<f64>,
+    /// Mean minutes to the [`ServiceAccess::nearest_n`] nearest facilities,
+    /// over the residents who have that many in reach (`None`: nobody has).
+    pub nearest_min: Option<f64>,
     /// Share of residents with no facility within the limit.
     pub out_of_reach: f64,
     /// Share of residents whose 2SFCA ratio is below the service's threshold,

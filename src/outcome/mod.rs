@@ -110,4 +110,8 @@ pub struct GapsReport {
     pub demand: DemandSummary,
     /// Seconds per stage (no solve).
     pub seconds: StageSeconds,
+    /// Access indices per zone of the services in the table with the
+    /// scenario's `[access]` options (no per-point rows: `lifecircle access`).
+    #[serde(default)]
+    pub access: Vec<ServiceAccess>,
 }

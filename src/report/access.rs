@@ -1,9 +1,11 @@
-//! `lifecircle access` as text and CSV.
+//! `lifecircle access` as text, CSV and GeoJSON.
 
 use std::fmt::Write;
 
-use super::sizes;
-use crate::outcome::{AccessReport, ZoneAccess};
+use serde_json::{json, Map, Value};
+
+use super::{point, sizes};
+use crate::outcome::{AccessReport, Run, ServiceAccess, ZoneAccess};
 
 /// 2SFCA-family ratios are supply per resident: shown per 1,000 residents.
 const PER: f64 = 1000.0;
@@ -34,7 +36,7 @@ pub fn access_text(r: &AccessReport) -> String {
             "3SFCA",
             "gravity",
             "cum",
-            "near3",
+            format!("near{}", s.nearest_n),
             "no-reach",
             "under"
         );
@@ -49,9 +51,7 @@ pub fn access_text(r: &AccessReport) -> String {
 }
 
 fn line(o: &mut String, z: &ZoneAccess) {
-    let near = z
-        .nearest_3_min
-        .map_or("-".to_string(), |m| format!("{m:.1}"));
+    let near = z.nearest_min.map_or("-".to_string(), |m| format!("{m:.1}"));
     let _ = writeln!(
         o,
         "{:<12} {:>9.0} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>8.3} {:>6.2} {:>7} {:>7.1}% {:>6.1}%",
@@ -82,7 +82,8 @@ pub fn access_csv(r: &AccessReport) -> String {
         "three_sfca",
         "gravity",
         "cumulative",
-        "nearest_3_min",
+        "nearest_min",
+        "nearest_n",
         "out_of_reach",
         "underserved",
         "threshold",
@@ -100,7 +101,8 @@ pub fn access_csv(r: &AccessReport) -> String {
                 z.three_sfca.to_string(),
                 z.gravity.to_string(),
                 z.cumulative.to_string(),
-                z.nearest_3_min.map(|m| m.to_string()).unwrap_or_default(),
+                z.nearest_min.map(|m| m.to_string()).unwrap_or_default(),
+                s.nearest_n.to_string(),
                 z.out_of_reach.to_string(),
                 z.underserved.to_string(),
                 s.threshold.to_string(),
@@ -109,4 +111,74 @@ pub fn access_csv(r: &AccessReport) -> String {
         }
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
+}
+
+/// Every demand point's indices as a GeoJSON FeatureCollection: one point
+/// feature per demand point and service (`service`, `id`, `zone`, then the
+/// columns of [`access_csv`]), in WGS 84.
+pub fn access_geojson(run: &Run<AccessReport>) -> Value {
+    let mut features = Vec::new();
+    for s in &run.report.services {
+        for (d, z) in run.geometry.demand_points.iter().zip(&s.points) {
+            let mut props = Map::new();
+            props.insert("service".into(), json!(s.service));
+            props.insert("id".into(), json!(d.id));
+            props.insert("zone".into(), json!(d.zone));
+            for (key, value) in [
+                ("residents", z.residents),
+                ("two_sfca", z.two_sfca),
+                ("e2sfca", z.e2sfca),
+                ("gaussian_2sfca", z.gaussian_2sfca),
+                ("three_sfca", z.three_sfca),
+                ("gravity", z.gravity),
+                ("cumulative", z.cumulative),
+                ("out_of_reach", z.out_of_reach),
+                ("underserved", z.underserved),
+            ] {
+                props.insert(key.into(), json!(value));
+            }
+            props.insert("nearest_min".into(), json!(z.nearest_min));
+            features.push(point(d.lon, d.lat, Value::Object(props)));
+        }
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// The access row of `service` for `zone` (`(all)`: the area), if analysed.
+pub(super) fn zone_row<'a>(
+    access: &'a [ServiceAccess],
+    service: &str,
+    zone: &str,
+) -> Option<&'a ZoneAccess> {
+    let s = access.iter().find(|s| s.service == service)?;
+    s.zones.iter().chain([&s.all]).find(|z| z.zone == zone)
+}
+
+/// The gap report's access table: a row per zone (then the area), a column
+/// per service that has facilities, the 2SFCA ratio per 1,000 residents and
+/// the share of residents underserved.
+pub(super) fn zone_columns(o: &mut String, access: &[ServiceAccess]) {
+    let shown: Vec<&ServiceAccess> = access.iter().filter(|s| !s.no_facility).collect();
+    let Some(first) = shown.first() else {
+        return;
+    };
+    let _ = writeln!(
+        o,
+        "\nAccess per zone: 2SFCA supply per {PER:.0} residents served / share underserved (2SFCA below the area's ratio, or none in reach)"
+    );
+    let _ = write!(o, "{:<12}", "zone");
+    for s in &shown {
+        let name: String = s.service.chars().take(13).collect();
+        let _ = write!(o, " {name:>13}");
+    }
+    let _ = writeln!(o);
+    for (k, zone) in first.zones.iter().chain([&first.all]).enumerate() {
+        let _ = write!(o, "{:<12}", zone.zone);
+        for s in &shown {
+            let z = s.zones.get(k).unwrap_or(&s.all);
+            let cell = format!("{:.2} / {:.0}%", z.two_sfca * PER, 100.0 * z.underserved);
+            let _ = write!(o, " {cell:>13}");
+        }
+        let _ = writeln!(o);
+    }
 }

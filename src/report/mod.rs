@@ -12,7 +12,7 @@ use crate::outcome::{
 };
 
 mod access;
-pub use access::{access_csv, access_text};
+pub use access::{access_csv, access_geojson, access_text};
 
 fn point(lon: f64, lat: f64, props: Value) -> Value {
     json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
@@ -216,6 +216,7 @@ pub fn gaps_text(r: &GapsReport) -> String {
             z.missing.join(", ")
         );
     }
+    access::zone_columns(&mut o, &r.access);
     let s = &r.seconds;
     let _ = writeln!(
         o,
@@ -249,10 +250,13 @@ pub fn gaps_csv(r: &GapsReport) -> String {
         "nearest_minutes_p90",
         "nearest_minutes_max",
         "uncovered_ids",
+        "two_sfca",
+        "underserved",
     ];
     w.write_record(header).expect("writing to memory");
     let f = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for row in r.gaps.rows.iter().chain(&r.gaps.totals) {
+        let access = access::zone_row(&r.access, &row.category, &row.zone);
         w.write_record([
             row.zone.clone(),
             row.category.clone(),
@@ -269,6 +273,8 @@ pub fn gaps_csv(r: &GapsReport) -> String {
             f(row.nearest_minutes_p90),
             f(row.nearest_minutes_max),
             row.uncovered_ids.join(";"),
+            f(access.map(|z| z.two_sfca)),
+            f(access.map(|z| z.underserved)),
         ])
         .expect("writing to memory");
     }

@@ -1,56 +1,51 @@
-//! The accessibility stage of a scenario (`lifecircle access`): every index of
-//! [`crate::access`] for each gap service with its existing facilities, per
-//! zone and for the whole area.
+//! The accessibility stage of a scenario (`lifecircle access`, and the access
+//! columns of `lifecircle gaps`): every index of [`crate::access`] for each
+//! gap service with its existing facilities, per zone, for the whole area and
+//! per demand point.
 //!
 //! Each demand point enters as two rows, as in a plan: its residents aged 60+,
 //! who walk at their own pace, and the others at the adult pace, each row
 //! weighted by the residents the service serves (an elderly canteen: the 60+
-//! only). Zone values are resident-weighted means over those rows. Supply is
-//! the service's capacity per facility, or 1.
+//! only). Zone and point values are resident-weighted means over those rows.
+//! Supply is the service's capacity per facility, or 1. The decays and the
+//! threshold come from the scenario's `[access]` table ([`AccessSpec`]).
 
 use std::time::Instant;
 
 use super::prepare::Prepared;
-use super::Scenario;
-use crate::access::{zone_rows, AccessIndices, AccessInput, AccessParams};
+use super::{AccessSpec, Scenario};
+use crate::access::{zone_rows, AccessIndices, AccessInput, AccessParams, Decay};
 use crate::coverage::site_rows;
 use crate::error::{Error, Result};
 use crate::outcome::{AccessReport, Geometry, Run, ServiceAccess, ZoneAccess};
 use crate::services::Service;
 use crate::travel::TravelTimes;
 
-/// Facilities GOAT's "closest average" counts.
+/// Facilities GOAT's "closest average" counts, unless `[access] nearest_n` says otherwise.
 const NEAREST_N: usize = 3;
 
 impl Scenario {
-    /// Every access index of the gap services, per zone and for the whole
-    /// area. `threshold` (supply per resident) marks residents as
-    /// underserved; `None`: each service's area-wide ratio, total supply over
-    /// the residents it serves.
+    /// Every access index of the gap services, per zone, for the whole area
+    /// and per demand point (in [`AccessReport::points`]). `threshold`
+    /// (supply per resident) marks residents as underserved and overrides
+    /// `[access] threshold`; with neither, each service's area-wide ratio,
+    /// total supply over the residents it serves.
     ///
     /// # Errors
     /// Any error of the stages (as [`Scenario::gaps`]), and
-    /// [`Error::InvalidParameter`] for a threshold that is NaN or negative.
+    /// [`Error::InvalidParameter`] for a threshold that is NaN or negative,
+    /// an invalid `[access]` decay, `nearest_n = 0`, or a decay cutoff
+    /// beyond the search (`search_minutes`).
     pub fn access(&self, threshold: Option<f64>) -> Result<Run<AccessReport>> {
-        if let Some(t) = threshold.filter(|t| !(t.is_finite() && *t >= 0.0)) {
-            return Err(Error::param(
-                "threshold",
-                format!("must be a finite number >= 0, got {t}"),
-            ));
-        }
+        let mut spec = self.access.clone().unwrap_or_default();
+        spec.threshold = threshold.or(spec.threshold);
+        spec.validate()?;
         let p = Scenario {
             plan: None,
             ..self.clone()
         }
         .prepare(&[])?;
-        let mut services = Vec::new();
-        let mut skipped = Vec::new();
-        for svc in self.gap_services(&p.catalogue) {
-            match p.split_by_age(svc) {
-                Ok(split) => services.push(p.service_access(self, svc, &split, threshold)?),
-                Err(e) => skipped.push(e.to_string()),
-            }
-        }
+        let (services, skipped) = p.access(self, &spec, true)?;
         let t_coverage = Instant::now();
         Ok(Run {
             report: AccessReport {
@@ -69,56 +64,157 @@ impl Scenario {
     }
 }
 
+impl AccessSpec {
+    /// Checks the threshold, `nearest_n` and every decay, naming the key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `threshold`, `access.nearest_n` or
+    /// the decay (`access.gravity: ...`).
+    pub fn validate(&self) -> Result<()> {
+        if let Some(t) = self.threshold.filter(|t| !(t.is_finite() && *t >= 0.0)) {
+            return Err(Error::param(
+                "threshold",
+                format!("must be a finite number >= 0, got {t}"),
+            ));
+        }
+        if self.nearest_n == Some(0) {
+            return Err(Error::param("access.nearest_n", "must be at least 1"));
+        }
+        for (name, d) in self.decays() {
+            d.validate()
+                .map_err(|e| Error::param(&format!("access.{name}"), e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// The decays the scenario sets, by key.
+    fn decays(&self) -> impl Iterator<Item = (&'static str, &Decay)> {
+        [
+            ("e2sfca", &self.e2sfca),
+            ("gaussian", &self.gaussian),
+            ("three_step", &self.three_step),
+            ("gravity", &self.gravity),
+        ]
+        .into_iter()
+        .filter_map(|(k, d)| d.as_ref().map(|d| (k, d)))
+    }
+
+    /// The index parameters for a service with walking limit `limit_s`.
+    fn params(&self, limit_s: f64) -> AccessParams {
+        let mut params = AccessParams::new(limit_s);
+        params.nearest_n = self.nearest_n.unwrap_or(NEAREST_N);
+        let set = |slot: &mut Decay, d: &Option<Decay>| {
+            if let Some(d) = d {
+                slot.clone_from(d);
+            }
+        };
+        set(&mut params.e2sfca, &self.e2sfca);
+        set(&mut params.gaussian, &self.gaussian);
+        set(&mut params.three_step, &self.three_step);
+        set(&mut params.gravity, &self.gravity);
+        params
+    }
+}
+
 impl Prepared {
+    /// The indices of every gap service; the points' rows only with `points`.
+    pub(super) fn access(
+        &self,
+        scenario: &Scenario,
+        spec: &AccessSpec,
+        points: bool,
+    ) -> Result<(Vec<ServiceAccess>, Vec<String>)> {
+        let (mut services, mut skipped) = (Vec::new(), Vec::new());
+        for svc in scenario.gap_services(&self.catalogue) {
+            match self.split_by_age(svc) {
+                Ok(split) => {
+                    services.push(self.service_access(scenario, svc, &split, spec, points)?)
+                }
+                Err(e) => skipped.push(e.to_string()),
+            }
+        }
+        Ok((services, skipped))
+    }
+
     /// The indices of one service over the age rows of every demand point.
     fn service_access(
         &self,
         scenario: &Scenario,
         svc: &Service,
         split: &[(f64, f64)],
-        threshold: Option<f64>,
+        spec: &AccessSpec,
+        points: bool,
     ) -> Result<ServiceAccess> {
+        let limit_s = svc.walking_limit_min * 60.0;
+        let params = spec.params(limit_s);
+        // The matrix reaches as far as the farthest decay counts, within the search.
+        let reach_s = [
+            &params.e2sfca,
+            &params.gaussian,
+            &params.three_step,
+            &params.gravity,
+        ]
+        .iter()
+        .map(|d| d.cutoff_s())
+        .fold(limit_s, f64::max);
+        let searched_s = scenario.speeds().reach_minutes(self.facility_m.limit_s()) * 60.0;
+        if reach_s > searched_s * (1.0 + 1e-12) {
+            return Err(Error::param(
+                "access",
+                format!(
+                    "a decay of {} counts walks of up to {reach_s} s, but facilities were searched only {searched_s} s away at the faster pace: raise search_minutes",
+                    svc.key
+                ),
+            ));
+        }
         let rows: Vec<usize> = (0..self.facilities.len())
             .filter(|&r| self.facilities[r].0 == svc.key)
             .collect();
-        let limit_s = svc.walking_limit_min * 60.0;
         let (mut site, mut row, mut seconds) = (Vec::new(), Vec::new(), Vec::new());
         for (k, &r) in rows.iter().enumerate() {
             for (i, minutes) in site_rows(
                 self.facility_m.row(r),
-                svc.walking_limit_min,
+                reach_s / 60.0,
                 scenario.speeds(),
                 true,
             ) {
                 site.push(k);
                 row.push(i);
-                seconds.push((minutes * 60.0).min(limit_s));
+                seconds.push((minutes * 60.0).min(reach_s));
             }
         }
         let n_rows = 2 * self.inside.len();
         let travel =
-            TravelTimes::from_triplets(rows.len(), n_rows, limit_s, &site, &row, &seconds)?;
+            TravelTimes::from_triplets(rows.len(), n_rows, reach_s, &site, &row, &seconds)?;
         let demand: Vec<f64> = split.iter().flat_map(|&(old, rest)| [old, rest]).collect();
         let supply_each = svc.capacity.unwrap_or(1.0);
         let supply = vec![supply_each; rows.len()];
         let facilities: Vec<usize> = (0..rows.len()).collect();
         let input = AccessInput::new(&travel, &facilities, Some(&supply), &demand)?;
-        let mut params = AccessParams::new(limit_s);
-        params.nearest_n = NEAREST_N;
         let a = AccessIndices::compute(&input, &params)?;
         let served: f64 = demand.iter().sum();
-        let threshold = threshold.unwrap_or(if served > 0.0 {
+        let threshold = spec.threshold.unwrap_or(if served > 0.0 {
             supply_each * rows.len() as f64 / served
         } else {
             0.0
         });
-        let zone: Vec<usize> = (0..n_rows).map(|r| self.zone_of[r / 2]).collect();
-        let whole = vec![0; n_rows];
-        let table = |zone: &[usize], names: &[String]| -> Result<Vec<ZoneAccess>> {
-            zone_table(&a, &demand, zone, names, threshold)
+        let table = |group: &[usize], names: &[String]| -> Result<Vec<ZoneAccess>> {
+            zone_table(&a, &demand, group, names, threshold)
         };
+        let zone: Vec<usize> = (0..n_rows).map(|r| self.zone_of[r / 2]).collect();
         let zones = table(&zone, &self.zones)?;
-        let all = table(&whole, &["(all)".to_string()])?.remove(0);
+        let all = table(&vec![0; n_rows], &["(all)".to_string()])?.remove(0);
+        let points = if points {
+            let point: Vec<usize> = (0..n_rows).map(|r| r / 2).collect();
+            let ids: Vec<String> = self
+                .inside
+                .iter()
+                .map(|&i| self.people[i].id.clone())
+                .collect();
+            table(&point, &ids)?
+        } else {
+            Vec::new()
+        };
         Ok(ServiceAccess {
             service: svc.key.clone(),
             walking_limit_min: svc.walking_limit_min,
@@ -126,14 +222,16 @@ impl Prepared {
             supply_each,
             no_facility: a.no_facility,
             threshold,
+            nearest_n: params.nearest_n,
             zones,
             all,
+            points,
         })
     }
 }
 
-/// One row per zone name: every index's resident-weighted mean and the shares
-/// out of reach and underserved.
+/// One row per group (zone, or demand point) name: every index's
+/// resident-weighted mean and the shares out of reach and underserved.
 fn zone_table(
     a: &AccessIndices,
     demand: &[f64],
@@ -187,7 +285,7 @@ fn zone_table(
             three_sfca: three[z].mean,
             gravity: gravity[z].mean,
             cumulative: cumulative[z].mean,
-            nearest_3_min: (nearest[z].residents > 0.0).then_some(nearest[z].mean),
+            nearest_min: (nearest[z].residents > 0.0).then_some(nearest[z].mean),
             out_of_reach: out_of_reach[z].share_below,
             underserved: underserved[z].share_below,
         })
@@ -241,6 +339,131 @@ mod tests {
             .find(|s| s.service == "pharmacy")
             .unwrap();
         assert!(ph_even.all.out_of_reach < ph.all.out_of_reach);
+    }
+
+    #[test]
+    fn point_rows_add_up_to_the_zone_rows() {
+        let run = demo().access(None).unwrap();
+        for s in &run.report.services {
+            assert_eq!(s.points.len(), run.geometry.demand_points.len());
+            for z in &s.zones {
+                let (mut residents, mut sum) = (0.0, 0.0);
+                for (p, d) in s.points.iter().zip(&run.geometry.demand_points) {
+                    assert_eq!(p.zone, d.id);
+                    if d.zone == z.zone {
+                        residents += p.residents;
+                        sum += p.residents * p.gravity;
+                    }
+                }
+                assert!((residents - z.residents).abs() <= 1e-9 * residents.max(1.0));
+                let mean = if residents > 0.0 {
+                    sum / residents
+                } else {
+                    0.0
+                };
+                assert!(
+                    (mean - z.gravity).abs() <= 1e-9 * mean.abs().max(1.0),
+                    "{}",
+                    s.service
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_access_table_sets_decays_and_nearest_n() {
+        let base = demo().access(None).unwrap().report;
+        let mut s = demo();
+        s.access = Some(AccessSpec {
+            nearest_n: Some(1),
+            gravity: Some(Decay::two_step(300.0)),
+            threshold: Some(0.5),
+            ..AccessSpec::default()
+        });
+        let r = s.access(None).unwrap().report;
+        let find = |r: &AccessReport| {
+            r.services
+                .iter()
+                .find(|s| s.service == "pharmacy")
+                .unwrap()
+                .clone()
+        };
+        let (before, after) = (find(&base), find(&r));
+        assert_eq!(after.nearest_n, 1);
+        assert_eq!(after.threshold, 0.5);
+        // A step of weight 1 to 5 minutes counts facilities within 5 minutes:
+        // no more than the cumulative count within the 8-minute limit.
+        assert!(after.all.gravity <= after.all.cumulative + 1e-12);
+        assert_ne!(after.all.gravity, before.all.gravity);
+        // The nearest one is never farther than the mean of the nearest three,
+        // and more residents have one in reach than three.
+        let mut compared = 0;
+        for (a, b) in after.points.iter().zip(&before.points) {
+            if let Some(three) = b.nearest_min {
+                assert!(a.nearest_min.unwrap() <= three + 1e-12);
+                compared += 1;
+            }
+        }
+        assert!(compared > 0);
+        let has = |s: &ServiceAccess| s.points.iter().filter(|p| p.nearest_min.is_some()).count();
+        assert!(has(&after) > has(&before));
+        // An explicit threshold overrides the table's.
+        assert_eq!(find(&s.access(Some(0.25)).unwrap().report).threshold, 0.25);
+    }
+
+    #[test]
+    fn bad_access_options_are_refused_by_name() {
+        let with = |spec: AccessSpec| {
+            let mut s = demo();
+            s.access = Some(spec);
+            s.access(None).unwrap_err().to_string()
+        };
+        let e = with(AccessSpec {
+            gravity: Some(Decay::Linear { cutoff_s: -1.0 }),
+            ..AccessSpec::default()
+        });
+        assert!(e.contains("access.gravity"), "{e}");
+        let e = with(AccessSpec {
+            nearest_n: Some(0),
+            ..AccessSpec::default()
+        });
+        assert!(e.contains("access.nearest_n"), "{e}");
+        // The demo searches 30 minutes: a decay counting walks of an hour would be cut short.
+        let e = with(AccessSpec {
+            e2sfca: Some(Decay::e2sfca(3600.0)),
+            ..AccessSpec::default()
+        });
+        assert!(e.contains("raise search_minutes"), "{e}");
+        // The gap report refuses them too, before reading anything.
+        let mut s = demo();
+        s.access = Some(AccessSpec {
+            nearest_n: Some(0),
+            ..AccessSpec::default()
+        });
+        assert!(s
+            .gaps()
+            .unwrap_err()
+            .to_string()
+            .contains("access.nearest_n"));
+    }
+
+    #[test]
+    fn the_gap_report_carries_the_zone_indices() {
+        let gaps = demo().gaps().unwrap().report;
+        let access = demo().access(None).unwrap().report;
+        assert_eq!(gaps.access.len(), access.services.len());
+        for (g, a) in gaps.access.iter().zip(&access.services) {
+            assert!(g.points.is_empty());
+            assert_eq!((&g.zones, &g.all), (&a.zones, &a.all));
+        }
+        let csv = crate::report::gaps_csv(&gaps);
+        assert!(csv
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",two_sfca,underserved"));
+        let text = crate::report::gaps_text(&gaps);
+        assert!(text.contains("Access per zone: 2SFCA"), "{text}");
     }
 
     #[test]

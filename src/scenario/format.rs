@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::access::Decay;
 use crate::coverage::{RatingRules, Speeds};
 use crate::demand::Crs;
 use crate::error::{Error, Result};
@@ -77,9 +78,40 @@ pub struct Scenario {
     /// Completeness rating rules.
     #[serde(default)]
     pub rating: RatingRules,
+    /// Accessibility options (`lifecircle access` and the gap report's access columns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessSpec>,
     /// What to site.
     #[serde(default)]
     pub plan: Option<PlanSpec>,
+}
+
+/// The `[access]` table of a scenario: the decays of the indices and who is
+/// underserved. Decays are in seconds and apply to every service analysed;
+/// `None` keeps [`AccessParams::new`](crate::access::AccessParams::new)'s
+/// default for the service's walking limit.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessSpec {
+    /// 2SFCA supply per resident below which a resident is underserved
+    /// (`None`: each service's area-wide ratio, total supply over the residents it serves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// `N` of the nearest-N average time (`None`: 3, GOAT's closest average).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest_n: Option<usize>,
+    /// E2SFCA steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e2sfca: Option<Decay>,
+    /// Gaussian 2SFCA kernel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gaussian: Option<Decay>,
+    /// 3SFCA decay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_step: Option<Decay>,
+    /// Gravity decay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gravity: Option<Decay>,
 }
 
 /// A walking network given as tables (see [`read_network_csv`](crate::network::read_network_csv)).
@@ -202,6 +234,7 @@ impl Scenario {
             search_minutes: default_search(),
             gap_services: None,
             rating: RatingRules::default(),
+            access: None,
             plan: None,
         }
     }

@@ -33,6 +33,13 @@
 //! [rating]                                 # lifecircle::coverage::RatingRules
 //! present_share = 0.9
 //!
+//! [access]                                 # lifecircle access, and the gap report's access columns
+//! threshold = 0.002                        # 2SFCA supply per resident below which residents are
+//!                                          # underserved (default: each service's area-wide ratio)
+//! nearest_n = 3                            # facilities in the nearest-N average time
+//! gravity = { kind = "exponential", beta = 0.003, cutoff_s = 900 }  # lifecircle::access::Decay, seconds;
+//! # e2sfca, gaussian, three_step likewise (default: each service's limit, see AccessParams::new)
+//!
 //! [plan]
 //! new_sites = { elderly_canteen = 2, health_station = 1 }  # services to site, at most this many each
 //! services = ["pharmacy"]                  # more services to site, with no count limit
@@ -78,7 +85,7 @@ mod prepare;
 pub mod variants;
 
 pub(crate) use format::read_scenario_table;
-pub use format::{Candidates, NetworkTables, Objective, PlanSpec, Scenario};
+pub use format::{AccessSpec, Candidates, NetworkTables, Objective, PlanSpec, Scenario};
 use prepare::CurrentGaps;
 
 impl Scenario {
@@ -133,6 +140,8 @@ impl Scenario {
     /// facility that cannot be snapped, a service needing an age group the
     /// residents table lacks.
     pub fn gaps(&self) -> Result<Run<GapsReport>> {
+        let spec = self.access.clone().unwrap_or_default();
+        spec.validate()?;
         // The plan plays no part here, so a plan under construction does not stop the gap table.
         let p = Scenario {
             plan: None,
@@ -152,6 +161,7 @@ impl Scenario {
             .filter(|(s, _)| gaps.totals.iter().any(|t| t.category == s.key))
             .map(|(s, near)| (s.key.clone(), near))
             .collect();
+        let (access, _) = p.access(self, &spec, false)?;
         let t_coverage = Instant::now();
         let seconds = p.seconds(t_coverage, t_coverage);
         Ok(Run {
@@ -160,6 +170,7 @@ impl Scenario {
                 network: p.network_summary(),
                 demand: p.demand_summary(),
                 seconds,
+                access,
             },
             geometry: Geometry {
                 demand_points: p.demand_points(),

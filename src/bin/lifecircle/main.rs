@@ -95,7 +95,7 @@ enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
     },
-    /// Accessibility per zone: 2SFCA, E2SFCA, Gaussian 2SFCA, 3SFCA, gravity, cumulative, nearest 3.
+    /// Accessibility per zone: 2SFCA, E2SFCA, Gaussian 2SFCA, 3SFCA, gravity, cumulative, nearest N.
     Access {
         /// The scenario file (its `[plan]`, if any, is not used; the gap services are analysed).
         scenario: PathBuf,
@@ -109,6 +109,9 @@ enum Command {
         /// Also write one row per service and zone as CSV.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Also write every demand point's indices, one feature per point and service, as GeoJSON.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
     },
     /// Solve every variant of a scenario file (`[[variant]]`, `[grid]`) and compare them side by side.
     Compare {
@@ -195,7 +198,16 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             threshold,
             json,
             csv,
-        } => return access(&Scenario::from_file(scenario)?, threshold, json, csv),
+            geojson,
+        } => {
+            return access(
+                &Scenario::from_file(scenario)?,
+                threshold,
+                json,
+                csv,
+                geojson,
+            )
+        }
         Command::Compare {
             scenario,
             out,
@@ -297,26 +309,17 @@ fn gaps(
     geojson: Option<PathBuf>,
 ) -> lifecircle::Result<ExitCode> {
     let gaps = scenario.gaps()?;
-    if let Some(path) = &csv {
-        write(path, gaps_csv(&gaps.report))?;
-    }
-    if let Some(path) = &geojson {
-        write(path, geojson_text(gaps_geojson(&gaps), scenario.output_crs))?;
-    }
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&gaps.report).expect("reports serialise")
-        )?;
-    } else {
-        out!("{}", gaps_text(&gaps.report))?;
-        for (what, path) in [("Gap table", &csv), ("Demand map", &geojson)] {
-            if let Some(p) = path {
-                outln!("{what} written to {}", p.display())?;
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    finish(
+        &gaps.report,
+        json,
+        &|| gaps_text(&gaps.report),
+        &[
+            ("Gap table", &csv, &|| gaps_csv(&gaps.report)),
+            ("Demand map", &geojson, &|| {
+                geojson_text(gaps_geojson(&gaps), scenario.output_crs)
+            }),
+        ],
+    )
 }
 
 fn access(
@@ -324,21 +327,51 @@ fn access(
     threshold: Option<f64>,
     json: bool,
     csv: Option<PathBuf>,
+    geojson: Option<PathBuf>,
 ) -> lifecircle::Result<ExitCode> {
-    use lifecircle::report::{access_csv, access_text};
+    use lifecircle::report::{access_csv, access_geojson, access_text};
     let run = scenario.access(threshold)?;
-    if let Some(path) = &csv {
-        write(path, access_csv(&run.report))?;
+    finish(
+        &run.report,
+        json,
+        &|| access_text(&run.report),
+        &[
+            ("Access table", &csv, &|| access_csv(&run.report)),
+            ("Access per demand point", &geojson, &|| {
+                geojson_text(access_geojson(&run), scenario.output_crs)
+            }),
+        ],
+    )
+}
+
+/// An output file: what it holds (for the closing lines), where to write it
+/// (`None`: not asked for), and its text.
+type OutputFile<'a> = (&'a str, &'a Option<PathBuf>, &'a dyn Fn() -> String);
+
+/// Writes the files asked for, then prints the report as JSON, or as text
+/// followed by where each file went.
+fn finish(
+    report: &impl serde::Serialize,
+    json: bool,
+    text: &dyn Fn() -> String,
+    files: &[OutputFile],
+) -> lifecircle::Result<ExitCode> {
+    for (_, path, contents) in files {
+        if let Some(path) = path {
+            write(path, contents())?;
+        }
     }
     if json {
         outln!(
             "{}",
-            serde_json::to_string_pretty(&run.report).expect("reports serialise")
+            serde_json::to_string_pretty(report).expect("reports serialise")
         )?;
     } else {
-        out!("{}", access_text(&run.report))?;
-        if let Some(p) = &csv {
-            outln!("Access table written to {}", p.display())?;
+        out!("{}", text())?;
+        for (what, path, _) in files {
+            if let Some(p) = path {
+                outln!("{what} written to {}", p.display())?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
