@@ -25,13 +25,22 @@ from .errors import (
 )
 from .models import LSCP, MCLP, JointPlan, JointService, PCenter, PMedian, Result
 from .network import Network, travel_matrix, travel_times
-from .scenario import GapsReport, PlanReport, run_scenario, scenario_gaps, service_catalogue
+from .scenario import (
+    AccessReport,
+    GapsReport,
+    PlanReport,
+    run_scenario,
+    scenario_access,
+    scenario_gaps,
+    service_catalogue,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "LSCP",
     "MCLP",
+    "AccessReport",
     "DataFileError",
     "GapsReport",
     "InfeasibleError",
@@ -55,6 +64,7 @@ __all__ = [
     "current_coverage",
     "demand_points",
     "run_scenario",
+    "scenario_access",
     "scenario_gaps",
     "service_catalogue",
     "solve_lscp",

@@ -291,6 +291,10 @@ class GapsReport:
     distance to the nearest facility of each category). Zones and ids are
     text, as in :class:`PlanReport`.
 
+    ``access`` holds the access indices per zone and service (2SFCA family,
+    gravity, cumulative, nearest-N; see :func:`scenario_access`), with the
+    scenario's ``[access]`` options.
+
     ``covered`` counts every resident within the walking limit of a facility,
     whoever the service serves; ``served`` the residents it serves (the 60+
     for an elderly canteen, weighted as the catalogue says) and ``share`` the
@@ -304,6 +308,7 @@ class GapsReport:
     summary: dict
     geojson: dict
     run: Any = None
+    access: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def features(self) -> pd.DataFrame:
         """The gap map (:attr:`geojson`) as a GeoDataFrame in EPSG:4326."""
@@ -316,9 +321,49 @@ def scenario_gaps(scenario: Source) -> GapsReport:
     with tempfile.TemporaryDirectory(prefix="lifecircle-") as folder:
         source, _ = _scenario(scenario, Path(folder))
         run = _core.scenario_gaps(source)
-    tables = {"rows": pd.DataFrame(run.rows), "totals": pd.DataFrame(run.totals), "zones": pd.DataFrame(run.zones)}
+    tables = {name: pd.DataFrame(getattr(run, name)) for name in ("rows", "totals", "zones", "access")}
     warn_skipped(run.skipped)
     return GapsReport(**tables, summary=run.summary, geojson=run.geojson, run=run)
+
+
+@dataclass
+class AccessReport:
+    """Accessibility of a scenario's gap services (``lifecircle access``):
+    ``zones`` (one row per service and zone, the area's ``(all)`` row last per
+    service) and ``points`` (one row per service and demand point on the
+    network, a GeoDataFrame in EPSG:4326 when GeoPandas is installed), each
+    with the 2SFCA, E2SFCA, Gaussian 2SFCA and 3SFCA ratios (supply per
+    resident served), gravity access, cumulative supply within the limit, the
+    mean minutes to the ``nearest_n`` nearest facilities, and the shares of
+    residents ``out_of_reach`` and ``underserved`` (2SFCA below ``threshold``,
+    or nothing in reach). Residents aged 60+ walk at their own pace; values
+    are resident-weighted means over the two age groups. Decays and the
+    threshold come from the scenario's ``[access]`` table; formulas and
+    sources in the Rust docs of ``lifecircle::access``."""
+
+    zones: pd.DataFrame
+    points: pd.DataFrame
+    summary: dict
+    geojson: dict
+    run: Any = None
+
+
+def scenario_access(scenario: Source, threshold: float | None = None) -> AccessReport:
+    """Every access index of a scenario (a file or a dict, as for
+    :func:`run_scenario`; its ``[plan]`` is not run); ``threshold`` overrides
+    ``[access] threshold``. The GIL is released meanwhile.
+
+    For example, the share of each zone's residents underserved by pharmacies:
+    ``scenario_access("data/helsinki/demo.toml").zones.query("service == 'pharmacy'")[["zone", "underserved"]]``.
+    """
+    with tempfile.TemporaryDirectory(prefix="lifecircle-") as folder:
+        source, _ = _scenario(scenario, Path(folder))
+        run = _core.scenario_access(source, threshold)
+    warn_skipped(run.skipped)
+    points = pd.DataFrame(run.points)
+    if not points.empty:
+        points = _geo.points(points)
+    return AccessReport(zones=pd.DataFrame(run.zones), points=points, summary=run.summary, geojson=run.geojson, run=run)
 
 
 def service_catalogue(path: str | bytes | PathLike | None = None) -> pd.DataFrame:
@@ -327,4 +372,12 @@ def service_catalogue(path: str | bytes | PathLike | None = None) -> pd.DataFram
     return pd.DataFrame(json.loads(_core.service_catalogue(path)))
 
 
-__all__ = ["GapsReport", "PlanReport", "run_scenario", "scenario_gaps", "service_catalogue"]
+__all__ = [
+    "AccessReport",
+    "GapsReport",
+    "PlanReport",
+    "run_scenario",
+    "scenario_access",
+    "scenario_gaps",
+    "service_catalogue",
+]

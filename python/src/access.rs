@@ -1,6 +1,7 @@
 //! Accessibility indices (`lifecircle.access`): the core's `access` stage
 //! on numpy arrays. A matrix is built once from triplets; each index is one
-//! function returning one value per demand point.
+//! function returning one value per demand point. And a scenario's access
+//! stage (`lifecircle access`) as a typed report, [`AccessRun`].
 
 use std::sync::Arc;
 
@@ -8,7 +9,12 @@ use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use lifecircle::access::{self, AccessInput, Decay};
+use lifecircle::outcome::{AccessReport, Run, ServiceAccess};
 use lifecircle::travel::TravelTimes;
+use pyo3::types::PyBytes;
+use serde_json::{json, Value};
+
+use crate::reports::{from_cbor, json_to_py, reduce};
 
 use super::{count, interruptible, invalid, real, reals_1d, site_indices, Floats, Ints, OrPy};
 
@@ -258,8 +264,135 @@ fn nearest_average<'py>(
 }
 
 /// Adds this section's class and functions to `_core`.
+/// Every access index of a scenario's gap services (`lifecircle access`):
+/// `zones` (per zone, the area's `(all)` row last per service) and `points`
+/// (per demand point on the network) as records, `skipped`, `summary` and
+/// `geojson` (one point feature per demand point and service).
+#[pyclass(module = "lifecircle._core", frozen)]
+pub struct AccessRun(pub Arc<Run<AccessReport>>);
+
+#[pymethods]
+impl AccessRun {
+    #[getter]
+    fn zones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        zone_records(py, &self.0.report.services)
+    }
+    /// One record per service and demand point: `id`, `zone`, `lon`, `lat`
+    /// and the indices, as in `zones`.
+    #[getter]
+    fn points<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let places = &self.0.geometry.demand_points;
+        let rows = self.0.report.services.iter().flat_map(|s| {
+            s.points.iter().zip(places).map(move |(row, d)| {
+                let mut r = record(s, row);
+                r.remove("zone");
+                r.insert("id".into(), json!(d.id));
+                r.insert("zone".into(), json!(d.zone));
+                r.insert("lon".into(), json!(d.lon));
+                r.insert("lat".into(), json!(d.lat));
+                Value::Object(r)
+            })
+        });
+        json_to_py(py, &Value::Array(rows.collect()))
+    }
+    #[getter]
+    fn skipped(&self) -> Vec<String> {
+        self.0.report.skipped.clone()
+    }
+    /// Network and demand sizes and seconds per stage.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let r = &self.0.report;
+        json_to_py(
+            py,
+            &json!({"network": r.network, "demand": r.demand, "seconds": r.seconds, "skipped": r.skipped}),
+        )
+    }
+    #[getter]
+    fn geojson<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &lifecircle::report::access_geojson(&self.0))
+    }
+
+    #[staticmethod]
+    fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
+        Ok(Self(Arc::new(from_cbor(bytes)?)))
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        reduce(slf, &*slf.get().0)
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.0.report;
+        format!(
+            "AccessRun({} services, {} demand points, {} skipped)",
+            r.services.len(),
+            self.0.geometry.demand_points.len(),
+            r.skipped.len()
+        )
+    }
+}
+
+/// A zone (or point) row with its service's settings in front.
+fn record(
+    s: &ServiceAccess,
+    row: &lifecircle::outcome::ZoneAccess,
+) -> serde_json::Map<String, Value> {
+    let mut r = serde_json::Map::new();
+    r.insert("service".into(), json!(s.service));
+    let Value::Object(values) = json!(row) else {
+        unreachable!("a struct serialises to an object")
+    };
+    r.extend(values);
+    for (k, v) in [
+        ("walking_limit_min", json!(s.walking_limit_min)),
+        ("facilities", json!(s.facilities)),
+        ("supply_each", json!(s.supply_each)),
+        ("no_facility", json!(s.no_facility)),
+        ("threshold", json!(s.threshold)),
+        ("nearest_n", json!(s.nearest_n)),
+    ] {
+        r.insert(k.into(), v);
+    }
+    r
+}
+
+/// Every service's zone rows, then its `(all)` row, as records.
+pub(crate) fn zone_records<'py>(
+    py: Python<'py>,
+    services: &[ServiceAccess],
+) -> PyResult<Bound<'py, PyAny>> {
+    let rows = services.iter().flat_map(|s| {
+        s.zones
+            .iter()
+            .chain([&s.all])
+            .map(move |z| Value::Object(record(s, z)))
+    });
+    json_to_py(py, &Value::Array(rows.collect()))
+}
+
+/// Every access index of a scenario (a file's path, or a dict; its plan is
+/// not run), per zone and per demand point; `threshold` overrides
+/// `[access] threshold`.
+#[pyfunction]
+#[pyo3(signature = (path, threshold=None))]
+fn scenario_access(
+    py: Python<'_>,
+    path: &Bound<'_, PyAny>,
+    threshold: Option<&Bound<'_, PyAny>>,
+) -> PyResult<AccessRun> {
+    let scenario = super::scenario(path)?;
+    let threshold = threshold.map(|t| real(t, "threshold")).transpose()?;
+    let run = interruptible(py, move || scenario.access(threshold))?;
+    Ok(AccessRun(Arc::new(run)))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<AccessMatrix>()?;
+    m.add_class::<AccessRun>()?;
+    m.add_function(wrap_pyfunction!(scenario_access, m)?)?;
     m.add_function(wrap_pyfunction!(two_step_fca, m)?)?;
     m.add_function(wrap_pyfunction!(three_step_fca, m)?)?;
     m.add_function(wrap_pyfunction!(gravity_access, m)?)?;

@@ -19,12 +19,15 @@ use crate::error::invalid;
 use crate::solution::PresolveStats;
 
 /// A serialisable value as plain Python objects (dicts, lists, floats, str, None).
-fn to_py<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_py<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
     let v = serde_json::to_value(value).expect("outcomes serialise");
     json_to_py(py, &v)
 }
 
-fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(
+    py: Python<'py>,
+    v: &serde_json::Value,
+) -> PyResult<Bound<'py, PyAny>> {
     use serde_json::Value;
     Ok(match v {
         Value::Null => py.None().into_bound(py),
@@ -54,7 +57,7 @@ fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py
 
 /// `(cls._from_cbor, (bytes,))`: how every report pickles. CBOR rather than
 /// JSON, which would read floats back a bit off.
-fn reduce<'py, T: Serialize>(
+pub(crate) fn reduce<'py, T: Serialize>(
     slf: &Bound<'py, impl pyo3::PyClass>,
     value: &T,
 ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
@@ -64,7 +67,7 @@ fn reduce<'py, T: Serialize>(
     Ok((ctor, (PyBytes::new(slf.py(), &bytes),)))
 }
 
-fn from_cbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> PyResult<T> {
+pub(crate) fn from_cbor<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> PyResult<T> {
     ciborium::from_reader(bytes)
         .map_err(|e| invalid("report", format!("not a pickled report: {e}")))
 }
@@ -436,6 +439,12 @@ impl GapsRun {
     fn search_minutes(&self) -> f64 {
         self.0.report.gaps.search_minutes
     }
+    /// Access indices per zone and service (the area's `(all)` row last per
+    /// service), as records: see `AccessRun.zones`.
+    #[getter]
+    fn access<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::access::zone_records(py, &self.0.report.access)
+    }
     /// Network and demand sizes, seconds, speeds, rating rules, search
     /// minutes and skipped services: the JSON summary without its tables.
     #[getter]
@@ -445,6 +454,7 @@ impl GapsRun {
         let gaps = summary.get_item("gaps")?.expect("a gaps key");
         let gaps = gaps.cast_into::<PyDict>()?;
         summary.del_item("gaps")?;
+        summary.del_item("access")?;
         for table in ["rows", "totals", "zones"] {
             gaps.del_item(table)?;
         }

@@ -131,3 +131,40 @@ def test_reports_round_residents_for_display_and_keep_them_exact_in_data(demo):
     assert f"pharmacy {pharmacy['covered_before']:,.1f} -> {pharmacy['covered_after']:,.1f}" in repr(demo)
     assert repr(demo).startswith("PlanReport(optimal, objective ")
     assert demo.services["covered_after"].iloc[0] == pharmacy["covered_after"]
+
+
+def test_scenario_access_gives_zone_and_point_indices_that_agree(helsinki):
+    r = lifecircle.scenario_access(helsinki / "demo.toml")
+    assert isinstance(r.run, _core.AccessRun) and repr(r.run).startswith("AccessRun(")
+    pharmacy = r.points[r.points["service"] == "pharmacy"]
+    assert isinstance(pharmacy, gpd.GeoDataFrame) and pharmacy.crs == "EPSG:4326"
+    assert len(pharmacy) == r.summary["demand"]["on_network"] == 19
+    # 2SFCA hands out each pharmacy's supply (1) in full: 6 pharmacies reach someone.
+    assert (pharmacy["residents"] * pharmacy["two_sfca"]).sum() == pytest.approx(6.0, rel=1e-12)
+    zones = r.zones[(r.zones["service"] == "pharmacy") & (r.zones["zone"] != "(all)")]
+    sums = pharmacy.assign(w=pharmacy["residents"] * pharmacy["gravity"]).groupby("zone")[["w", "residents"]].sum()
+    mean = sums["w"] / sums["residents"]
+    assert np.allclose(zones.set_index("zone")["gravity"].loc[mean.index], mean, rtol=1e-12)
+    assert (r.zones["nearest_n"] == 3).all()
+    assert pickle.loads(pickle.dumps(r.run)).zones == r.run.zones
+    # The gap report carries the same zone rows, and a threshold overrides the table's.
+    gaps = lifecircle.scenario_gaps(helsinki / "demo.toml")
+    assert gaps.access.equals(r.zones)
+    assert "access" not in gaps.summary
+    strict = lifecircle.scenario_access(helsinki / "demo.toml", threshold=1.0)
+    assert (strict.zones["underserved"] == 1.0).all()
+
+
+def test_the_access_table_of_a_scenario_dict_is_validated_by_name(helsinki):
+    keys = {
+        "osm": str(helsinki / "helsinki.osm.pbf"),
+        "population": str(helsinki / "population_grid_2020.csv"),
+        "aging_ratio": 0.1471,
+        "gap_services": ["pharmacy"],
+        "access": {"nearest_n": 1, "gravity": {"kind": "linear", "cutoff_s": 300}},
+    }
+    r = lifecircle.scenario_access(keys)
+    assert set(r.zones["service"]) == {"pharmacy"} and (r.zones["nearest_n"] == 1).all()
+    bad = {**keys, "access": {"gravity": {"kind": "linear", "cutoff_s": -5}}}
+    with pytest.raises(lifecircle.InvalidInputError, match="access.gravity"):
+        lifecircle.scenario_access(bad)
