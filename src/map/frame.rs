@@ -43,6 +43,13 @@ impl Frame {
         }
     }
 
+    /// Metres on the ground per pixel (north-south, and east-west at the
+    /// middle latitude), on the sphere of the mean Earth radius.
+    pub(super) fn metres_per_px(&self) -> f64 {
+        const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+        METRES_PER_DEGREE / self.scale
+    }
+
     pub(super) fn px(&self, lon: f64, lat: f64) -> (i32, i32) {
         let x = self.centre.0 + (lon - self.mid_lon) * self.cos_lat * self.scale;
         let y = self.centre.1 - (lat - self.mid_lat) * self.scale;
