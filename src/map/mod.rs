@@ -31,8 +31,8 @@
 //!
 //! A PNG's size follows what is drawn, not the number of residents: one
 //! circle per demand point and one line per street, on a picture of at most
-//! [`MapStyle::MAX_SIDE`] pixels a side (the Helsinki demo's 800 x 700 map
-//! is about 60 KB).
+//! [`MapStyle::MAX_SIDE`] pixels a side, which [`fit_style`] cuts to the
+//! data's proportions (the Helsinki demo's map: 530 x 700 pixels, 83 KB).
 //!
 //! # Example
 //! ```
@@ -65,7 +65,7 @@ mod plan;
 mod text;
 
 pub use html::{comparison_html, plan_html, MAX_DETAILED_VARIANTS};
-pub use plan::{plan_png, plan_svg, plan_svgs};
+pub use plan::{fit_style, plan_png, plan_svg, plan_svgs};
 
 /// Size and marker scale of a map.
 ///

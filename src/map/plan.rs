@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::outcome::{DemandOutcome, Geometry, PlanReport, Reach, Run, ServiceOutcome};
 use crate::report::{opt, pct};
 
-use super::frame::{polylines, star, Frame};
-use super::text::{fonts, Layout, Swatch, MARGIN, NEW_SITE};
+use super::frame::{aspect, polylines, star, Frame};
+use super::text::{fonts, title_width, Layout, Swatch, MARGIN, NEW_SITE};
 use super::MapStyle;
 
 /// The colour of a coverage class on the map.
@@ -71,28 +71,96 @@ fn outcome<'r>(report: &'r PlanReport, service: &str) -> Result<&'r ServiceOutco
         })
 }
 
-/// Draws the map on any plotters backend and returns where its words went;
+/// Where the map of `services` draws something: streets, residents, facilities.
+fn drawn<'a>(
+    geometry: &'a Geometry,
+    services: &'a [ServiceOutcome],
+) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let sites = services
+        .iter()
+        .flat_map(|s| s.existing.iter().chain(&s.new));
+    geometry
+        .streets
+        .iter()
+        .flatten()
+        .copied()
+        .chain(geometry.demand_points.iter().map(|d| (d.lon, d.lat)))
+        .chain(sites.map(|s| (s.lon, s.lat)))
+}
+
+/// `style` with the picture cut to the proportions of what the plan's maps
+/// draw, so that a narrow district gets a narrow picture rather than white
+/// bands: the width (or the height) shrinks until the map area has the
+/// data's width over height, never below what the widest title needs nor
+/// below [`MapStyle::MIN_SIDE`]; the other side stays.
+///
+/// # Example
+/// ```
+/// use lifecircle::map::{fit_style, MapStyle};
+/// use lifecircle::scenario::Scenario;
+///
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let plan = Scenario::from_file(demo)?.run()?;
+/// // Central Helsinki's extract is taller than wide: the picture narrows.
+/// let style = fit_style(&plan, &MapStyle::default())?;
+/// assert!(style.width < 800 && style.height == 700);
+/// # Ok::<(), lifecircle::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`plan_svg`].
+pub fn fit_style(plan: &Run<PlanReport>, style: &MapStyle) -> Result<MapStyle> {
+    style.validate()?;
+    let services = &plan.report.services;
+    let Some(aspect) = aspect(drawn(&plan.geometry, services)) else {
+        return Ok(*style);
+    };
+    let pad = 2.0 * (style.max_radius.max(12.0) + MARGIN as f64);
+    let (mut words, mut bands) = (0.0f64, 0.0f64);
+    for svc in services {
+        let l = layout(svc, style)?;
+        let title = title_width(&title_lines(svc)).map_err(|e| Error::Map(e.to_string()))?;
+        words = words.max(f64::from(title + 2 * MARGIN));
+        bands = bands.max(f64::from(l.top + style.height as i32 - l.bottom));
+    }
+    let (w, h) = (f64::from(style.width), f64::from(style.height));
+    let (map_w, map_h) = (w - pad, h - bands - pad);
+    let min = f64::from(MapStyle::MIN_SIDE);
+    Ok(if aspect < map_w / map_h {
+        MapStyle {
+            width: (aspect * map_h + pad).max(words).max(min).min(w).ceil() as u32,
+            ..*style
+        }
+    } else {
+        MapStyle {
+            height: (map_w / aspect + pad + bands).max(min).min(h).ceil() as u32,
+            ..*style
+        }
+    })
+}
+
+/// The words of the map of `service` on a picture of the style's size.
+fn layout(svc: &ServiceOutcome, style: &MapStyle) -> Result<Layout> {
+    fonts().map_err(Error::Map)?;
+    Layout::new((style.width, style.height), title_lines(svc), legend(svc))
+        .map_err(|e| Error::Map(format!("text layout: {e}")))
+}
+
+/// Draws the map on any plotters backend with the words of `layout`;
 /// `words` false leaves them out (the PNG tests' control picture).
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     geometry: &Geometry,
     svc: &ServiceOutcome,
-    style: &MapStyle,
+    (style, layout): (&MapStyle, &Layout),
     words: bool,
-) -> std::result::Result<Layout, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let w = style.width as i32;
     root.fill(&WHITE)?;
-    let layout = Layout::new(root, title_lines(svc), legend(svc))?;
     // Circles and stars must not be cut at the border.
     let pad = style.max_radius.max(12.0) + MARGIN as f64;
     let frame = Frame::fit(
-        geometry
-            .streets
-            .iter()
-            .flatten()
-            .copied()
-            .chain(geometry.demand_points.iter().map(|d| (d.lon, d.lat)))
-            .chain(svc.existing.iter().chain(&svc.new).map(|s| (s.lon, s.lat))),
+        drawn(geometry, std::slice::from_ref(svc)),
         (
             pad,
             layout.top as f64 + pad,
@@ -150,8 +218,7 @@ fn draw<DB: DrawingBackend>(
     }
 
     layout.draw(root, frame.metres_per_px(), words)?;
-    root.present()?;
-    Ok(layout)
+    root.present()
 }
 
 /// The map of one planned service as an SVG document: streets, residents
@@ -165,12 +232,13 @@ fn draw<DB: DrawingBackend>(
 pub fn plan_svg(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Result<String> {
     style.validate()?;
     let svc = outcome(&plan.report, service)?;
-    fonts().map_err(Error::Map)?;
+    let layout = layout(svc, style)?;
     let mut svg = String::new();
     {
         let root =
             SVGBackend::with_string(&mut svg, (style.width, style.height)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, style, true).map_err(|e| Error::Map(e.to_string()))?;
+        draw(&root, &plan.geometry, svc, (style, &layout), true)
+            .map_err(|e| Error::Map(e.to_string()))?;
     }
     Ok(svg)
 }
@@ -202,13 +270,14 @@ fn pixels(
 ) -> Result<(Vec<u8>, Layout)> {
     style.validate()?;
     let svc = outcome(&plan.report, service)?;
-    fonts().map_err(Error::Map)?;
+    let layout = layout(svc, style)?;
     let (w, h) = (style.width, style.height);
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
-    let layout = {
+    {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, style, words).map_err(|e| Error::Map(e.to_string()))?
-    };
+        draw(&root, &plan.geometry, svc, (style, &layout), words)
+            .map_err(|e| Error::Map(e.to_string()))?;
+    }
     Ok((pixels, layout))
 }
 
@@ -367,14 +436,40 @@ mod tests {
 
     #[test]
     fn png_size_follows_what_is_drawn() {
+        let r = plan();
         let style = MapStyle {
             width: 300,
             height: 240,
             ..MapStyle::default()
         };
         // Five points and four segments: a small file, text included.
-        let small = plan_png(&plan(), "pharmacy", &style).unwrap().len();
+        let small = plan_png(&r, "pharmacy", &style).unwrap().len();
         assert!(small < 20_000, "{small} bytes");
+        // The fixture is a street 440 m long and 22 m high: the fitted picture keeps the
+        // width and loses the white bands above and below.
+        let full = MapStyle::default();
+        let fitted = fit_style(&r, &full).unwrap();
+        assert_eq!(fitted.width, full.width);
+        assert!(
+            fitted.height < 300 && fitted.height >= MapStyle::MIN_SIDE,
+            "{fitted:?}"
+        );
+        let (pixels, layout) = pixels(&r, "pharmacy", &fitted, true).unwrap();
+        assert!(layout.bottom > layout.top + 2 * (full.max_radius as i32));
+        assert_eq!(pixels.len(), 3 * 800 * fitted.height as usize);
+        // A tall extent narrows the picture instead, never below the title's width.
+        let mut tall = plan();
+        for (k, d) in tall.geometry.demand_points.iter_mut().enumerate() {
+            (d.lon, d.lat) = (24.94, 60.17 + 0.002 * k as f64);
+        }
+        tall.geometry.streets.clear();
+        let narrow = fit_style(&tall, &full).unwrap();
+        assert_eq!(narrow.height, full.height);
+        let title = title_width(&title_lines(&tall.report.services[0])).unwrap();
+        assert!(
+            narrow.width < 800 && narrow.width as i32 >= title + 2 * MARGIN,
+            "{narrow:?}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::{register_font, FontStyle};
+use plotters::style::{register_font, FontError, FontStyle};
 
 use super::frame::star;
 
@@ -60,6 +60,24 @@ fn font(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style).color(colour)
 }
 
+/// Width in pixels of `text` in the embedded font.
+fn text_width(text: &str, size: f64, style: FontStyle) -> Result<i32, FontError> {
+    Ok(FontDesc::new(FontFamily::SansSerif, size, style)
+        .box_size(text)?
+        .0 as i32)
+}
+
+/// Width in pixels of the wider line of a title.
+pub(super) fn title_width(title: &[String; 2]) -> Result<i32, FontError> {
+    Ok(
+        text_width(&title[0], TITLE_PX, FontStyle::Bold)?.max(text_width(
+            &title[1],
+            TEXT_PX,
+            FontStyle::Normal,
+        )?),
+    )
+}
+
 /// What the legend shows, one entry per marker.
 pub(super) enum Swatch {
     Circle(RGBColor),
@@ -92,20 +110,19 @@ pub(super) struct Layout {
 }
 
 impl Layout {
-    /// Wraps the legend entries into rows that fit the width, with the
-    /// footer (scale bar, attribution) as the last row.
-    pub(super) fn new<DB: DrawingBackend>(
-        root: &DrawingArea<DB, Shift>,
+    /// Wraps the legend entries into rows that fit a picture of `width` x
+    /// `height`, with the footer (scale bar, attribution) as the last row.
+    pub(super) fn new(
+        (width, height): (u32, u32),
         title: [String; 2],
         legend: Vec<(Swatch, String)>,
-    ) -> Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
-        let (w, h) = root.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
-        let plain = font(TEXT_PX, FontStyle::Normal, &BLACK);
+    ) -> Result<Self, FontError> {
+        let (w, h) = (width as i32, height as i32);
         let (mut x, mut y) = (MARGIN, 0);
         let mut entries = Vec::with_capacity(legend.len());
+        let mut widths = Vec::with_capacity(legend.len());
         for (swatch, label) in legend {
-            let label_w = root.estimate_text_size(&label, &plain)?.0 as i32;
+            let label_w = text_width(&label, TEXT_PX, FontStyle::Normal)?;
             let item_w = if matches!(swatch, Swatch::None) {
                 0
             } else {
@@ -120,39 +137,31 @@ impl Layout {
                 label,
                 at: (x, y),
             });
+            widths.push(label_w);
             x += item_w;
         }
         let legend_height = y + ROW;
         let bottom = h - legend_height - ROW - 2 * MARGIN;
-        let title_w = [
-            (&title[0], TITLE_PX, FontStyle::Bold),
-            (&title[1], TEXT_PX, FontStyle::Normal),
-        ]
-        .into_iter()
-        .map(|(t, size, style)| root.estimate_text_size(t, &font(size, style, &BLACK)))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|(tw, _)| tw as i32)
-        .max()
-        .unwrap_or(0);
-        let mut legend_boxes = Vec::with_capacity(entries.len());
-        for e in &entries {
-            let x = e.at.0
-                + if matches!(e.swatch, Swatch::None) {
-                    0
-                } else {
-                    20
-                };
-            let y = bottom + MARGIN / 2 + e.at.1;
-            let label_w = root.estimate_text_size(&e.label, &plain)?.0 as i32;
-            legend_boxes.push((x, y, x + label_w, y + ROW));
-        }
+        let legend_boxes = entries
+            .iter()
+            .zip(widths)
+            .map(|(e, label_w)| {
+                let x = e.at.0
+                    + if matches!(e.swatch, Swatch::None) {
+                        0
+                    } else {
+                        20
+                    };
+                let y = bottom + MARGIN / 2 + e.at.1;
+                (x, y, x + label_w, y + ROW)
+            })
+            .collect();
         Ok(Self {
+            title_box: (MARGIN, 0, MARGIN + title_width(&title)?, TITLE_BAND),
             title,
             entries,
             top: TITLE_BAND,
             bottom,
-            title_box: (MARGIN, 0, MARGIN + title_w, TITLE_BAND),
             legend_boxes,
             footer_y: bottom + MARGIN / 2 + legend_height + MARGIN / 2,
         })
@@ -175,12 +184,13 @@ impl Layout {
                 Ok(())
             }
         };
+        let x = self.title_box.0;
         say(
             &self.title[0],
-            (MARGIN, MARGIN),
+            (x, MARGIN),
             &font(TITLE_PX, FontStyle::Bold, &BLACK),
         )?;
-        say(&self.title[1], (MARGIN, MARGIN + 26), &plain)?;
+        say(&self.title[1], (x, MARGIN + 26), &plain)?;
         for (entry, &(label_x, y, _, _)) in self.entries.iter().zip(&self.legend_boxes) {
             let x = entry.at.0;
             let centre = (x + 7, y + 8);
@@ -222,6 +232,7 @@ impl Layout {
     }
 
     /// Where the scale bar's label and the attribution are drawn.
+    #[cfg(test)]
     pub(super) fn footer_box(&self, width: i32) -> TextBox {
         (
             MARGIN,
