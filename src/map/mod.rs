@@ -47,7 +47,7 @@
 //! assert!(svg.contains("pharmacy: 50.1 % → 98.9 % covered"));
 //! let png = plan_png(&plan, "pharmacy", &style)?;
 //! assert!(png.starts_with(b"\x89PNG"));
-//! assert!(svg.contains("© OpenStreetMap contributors") && svg.contains(">500 m<"));
+//! assert!(svg.contains("© OpenStreetMap contributors") && svg.contains("\n500 m\n"));
 //!
 //! // One page for several variants: here only the demo's plan.
 //! let html = plan_html(&[("demo".to_string(), &plan.report, plan_svgs(&plan, &style)?)]);

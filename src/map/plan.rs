@@ -316,6 +316,8 @@ mod tests {
         );
         assert!(svg.contains("pharmacy: 29.2 % → 99.2 % covered (+1 new site)"));
         assert!(svg.contains("aged 60+ covered: 56 → 190"));
+        // The street is 440 m long on 800 px: the scale bar's round length is 100 m.
+        assert!(svg.contains("\n100 m\n") && svg.contains("© OpenStreetMap contributors"));
         for label in [
             "covered before",
             "newly covered",
