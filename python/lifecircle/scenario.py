@@ -13,15 +13,8 @@ from typing import Any, Union
 import numpy as np
 import pandas as pd
 
-from . import _core, _geo
+from . import _core, _geo, _maps
 from .errors import SkippedServiceWarning
-
-# The colours of the Rust maps (lifecircle::map), so both read the same.
-COVERED_BEFORE = "#1a9641"
-NEWLY_COVERED = "#2c7bb6"
-NOT_COVERED = "#d7191c"
-NEW_SITE = "#ff7f00"
-STREET = "#b9b9b9"
 
 
 @dataclass(repr=False)
@@ -110,12 +103,23 @@ class PlanReport:
         for layer, frame in (("demand", self.demand), ("sites", self.sites), ("streets", self.street_lines())):
             frame.to_file(path, layer=layer, driver=driver)
 
-    def explore(self, **kwargs: Any) -> Any:
-        """An interactive folium map: demand points coloured by their covered
-        share after the plan (first planned service), new sites on top."""
-        service = next(iter(s["service"] for s in self.summary["services"]))
-        m = self.demand.explore(column=f"{service}_after", **kwargs)
-        return self.sites.explore(m=m, color=NEW_SITE) if len(self.sites) else m
+    def to_geodataframes(self) -> dict[str, pd.DataFrame]:
+        """The layers of the plan map as GeoDataFrames in EPSG:4326:
+        ``streets`` (lines), ``residents`` (:attr:`demand`: covered shares and
+        ``<service>_reach``, the maps' class "covered before", "newly
+        covered" or "not covered"), ``existing`` and ``new_sites`` (points
+        with their ``service``). Needs geopandas."""
+        return _maps.plan_layers(self)
+
+    def explore(self, service: str | None = None, **kwargs: Any) -> Any:
+        """An interactive folium map (``pip install 'lifecircle[maps]'``) with
+        the layers of the HTML report, each toggled: streets; residents of
+        ``service`` (default: the first planned) covered before, newly
+        covered, not covered (circle area ∝ residents; tooltip with the
+        counts and the 60+); existing facilities and new sites of each
+        planned service (popup: id, cost, residents newly reached). Keyword
+        arguments go to ``folium.Map`` (``tiles=None`` draws no background)."""
+        return _maps.explore_plan(self, service, kwargs)
 
     def plot(self, service: str | None = None, ax: Any = None) -> Any:
         """Draws the plan of one service (default: the first planned) with
@@ -123,68 +127,12 @@ class PlanReport:
 
         Streets are thin grey lines; residents are circles whose area grows
         with population, green where covered before, blue where newly covered,
-        red where still uncovered (a point counts as covered when at least
-        half of the residents the service serves there are, as in the Rust
-        maps); existing facilities are black squares, new sites orange stars.
-        Longitudes are stretched by 1 / cos(latitude) so the map keeps its
-        proportions. Pass ``ax`` to draw into an existing Axes."""
-        import matplotlib.pyplot as plt
-        from matplotlib.collections import LineCollection
-        from matplotlib.lines import Line2D
-
-        planned = {s["service"]: s for s in self.summary["services"]}
-        if service is None:
-            service = next(iter(planned))
-        if service not in planned:
-            raise ValueError(f"{service!r} is not planned in this report; planned: {', '.join(planned)}")
-        outcome = planned[service]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 8))
-
-        ax.add_collection(LineCollection(self.streets, colors=STREET, linewidths=0.5, zorder=1))
-        demand = self.demand
-        before = demand[f"{service}_before"].to_numpy() >= 0.5
-        after = demand[f"{service}_after"].to_numpy() >= 0.5
-        colours = np.where(before, COVERED_BEFORE, np.where(after, NEWLY_COVERED, NOT_COVERED))
-        population = demand["population"].to_numpy(dtype=float)
-        # Marker sizes are areas (points squared): proportional to population, never too small to see.
-        largest = population.max() if len(population) else 0.0
-        sizes = np.maximum(400.0 * population / largest if largest > 0 else 0.0, 6.0)
-        ax.scatter(demand["lon"], demand["lat"], s=sizes, c=colours, alpha=0.8, linewidths=0, zorder=2)
-        existing = pd.DataFrame(outcome["existing"], columns=["lon", "lat"])
-        ax.scatter(existing["lon"], existing["lat"], marker="s", s=30, c="black", zorder=3)
-        new = pd.DataFrame(outcome["new"], columns=["lon", "lat"])
-        ax.scatter(new["lon"], new["lat"], marker="*", s=350, c=NEW_SITE, edgecolors="black", zorder=4)
-
-        lats = np.concatenate([self.streets[:, :, 1].ravel(), demand["lat"].to_numpy(dtype=float)])
-        if len(lats):
-            ax.set_aspect(1.0 / np.cos(np.radians((lats.min() + lats.max()) / 2)))
-        ax.autoscale_view()
-        served = outcome["served"]
-        share = (lambda covered: 100.0 * covered / served) if served > 0 else (lambda covered: 100.0)
-        count = len(outcome["new"])
-        ax.set_title(
-            f"{service}: {share(outcome['covered_before']):.1f} % → {share(outcome['covered_after']):.1f} % covered"
-            f" (+{count} new site{'' if count == 1 else 's'})"
-        )
-        ax.set_xlabel("longitude")
-        ax.set_ylabel("latitude")
-
-        def dot(colour: str, marker: str = "o", **kw: Any) -> Line2D:
-            return Line2D([], [], linestyle="", marker=marker, color=colour, **kw)
-
-        ax.legend(
-            handles=[
-                dot(COVERED_BEFORE, label="covered before"),
-                dot(NEWLY_COVERED, label="newly covered"),
-                dot(NOT_COVERED, label="not covered"),
-                dot("black", "s", label=f"existing ({len(outcome['existing'])})"),
-                dot(NEW_SITE, "*", markersize=14, markeredgecolor="black", label=f"new site ({count})"),
-            ],
-            loc="best",
-            fontsize="small",
-        )
-        return ax
+        red where still uncovered (``<service>_reach`` in :attr:`demand`);
+        existing facilities are black squares, new sites orange stars. A
+        legend, a scale bar (a round length in metres) and the OpenStreetMap
+        attribution are drawn in. Longitudes are stretched by 1 / cos(latitude)
+        so the map keeps its proportions. Pass ``ax`` to draw into an existing Axes."""
+        return _maps.plot_plan(self, service, ax)
 
 
 def warn_skipped(skipped: list[str]) -> None:
@@ -313,6 +261,20 @@ class GapsReport:
     def features(self) -> pd.DataFrame:
         """The gap map (:attr:`geojson`) as a GeoDataFrame in EPSG:4326."""
         return _geo.features(self.geojson)
+
+    def to_geodataframes(self) -> dict[str, pd.DataFrame]:
+        """The layers of the gap map as GeoDataFrames in EPSG:4326:
+        ``streets`` (lines) and ``residents`` (:meth:`features`: each demand
+        point's zone ``stars`` and ``<category>_nearest_m``). Needs geopandas."""
+        return _maps.gaps_layers(self)
+
+    def explore(self, **kwargs: Any) -> Any:
+        """An interactive folium map (``pip install 'lifecircle[maps]'``):
+        streets, and residents in a layer per zone star rating (red for none
+        to green for the most), circle area ∝ residents, with a tooltip of
+        the metres to the nearest facility of each category. Keyword
+        arguments go to ``folium.Map``."""
+        return _maps.explore_gaps(self, kwargs)
 
 
 def scenario_gaps(scenario: Source) -> GapsReport:

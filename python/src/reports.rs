@@ -335,7 +335,9 @@ impl PlanRun {
         to_py(py, self.report())
     }
     /// One record per demand point: id, zone, lon, lat, population,
-    /// aged_60_plus, and `<service>_before` / `<service>_after` covered shares.
+    /// aged_60_plus, and `<service>_before` / `<service>_after` covered shares
+    /// with `<service>_reach`, the maps' class ("covered before", "newly
+    /// covered", "not covered": `lifecircle::outcome::Reach`).
     #[getter]
     fn demand<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let records = PyList::empty(py);
@@ -352,6 +354,7 @@ impl PlanRun {
             }
             for (k, v) in &p.after {
                 r.set_item(format!("{k}_after"), v)?;
+                r.set_item(format!("{k}_reach"), p.reach(k).label())?;
             }
             records.append(r)?;
         }

@@ -16,18 +16,8 @@ impl Frame {
         points: impl Iterator<Item = (f64, f64)>,
         (x0, y0, x1, y1): (f64, f64, f64, f64),
     ) -> Self {
-        let (mut lo, mut hi) = (
-            (f64::INFINITY, f64::INFINITY),
-            (f64::NEG_INFINITY, f64::NEG_INFINITY),
-        );
-        for (lon, lat) in points {
-            lo = (lo.0.min(lon), lo.1.min(lat));
-            hi = (hi.0.max(lon), hi.1.max(lat));
-        }
-        if lo.0 > hi.0 {
-            // Nothing to draw: any frame will do.
-            (lo, hi) = ((0.0, 0.0), (0.0, 0.0));
-        }
+        // Nothing to draw: any frame will do.
+        let (lo, hi) = bounds(points).unwrap_or(((0.0, 0.0), (0.0, 0.0)));
         let (mid_lon, mid_lat) = ((lo.0 + hi.0) / 2.0, (lo.1 + hi.1) / 2.0);
         let cos_lat = mid_lat.to_radians().cos();
         // A single point (zero extent) is centred at an arbitrary finite scale.
@@ -43,11 +33,40 @@ impl Frame {
         }
     }
 
+    /// Metres on the ground per pixel (north-south, and east-west at the
+    /// middle latitude), on the sphere of the mean Earth radius.
+    pub(super) fn metres_per_px(&self) -> f64 {
+        const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+        METRES_PER_DEGREE / self.scale
+    }
+
     pub(super) fn px(&self, lon: f64, lat: f64) -> (i32, i32) {
         let x = self.centre.0 + (lon - self.mid_lon) * self.cos_lat * self.scale;
         let y = self.centre.1 - (lat - self.mid_lat) * self.scale;
         (x.round() as i32, y.round() as i32)
     }
+}
+
+/// The smallest and largest longitude and latitude, `None` without points.
+fn bounds(points: impl Iterator<Item = (f64, f64)>) -> Option<((f64, f64), (f64, f64))> {
+    let (mut lo, mut hi) = (
+        (f64::INFINITY, f64::INFINITY),
+        (f64::NEG_INFINITY, f64::NEG_INFINITY),
+    );
+    for (lon, lat) in points {
+        lo = (lo.0.min(lon), lo.1.min(lat));
+        hi = (hi.0.max(lon), hi.1.max(lat));
+    }
+    (lo.0 <= hi.0).then_some((lo, hi))
+}
+
+/// Width over height of the points on the map (the projection of the
+/// module docs); `None` without points or without extent in either direction.
+pub(super) fn aspect(points: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
+    let (lo, hi) = bounds(points)?;
+    let cos_lat = ((lo.1 + hi.1) / 2.0).to_radians().cos();
+    let ratio = (hi.0 - lo.0) * cos_lat / (hi.1 - lo.1);
+    (ratio.is_finite() && ratio > 0.0).then_some(ratio)
 }
 
 /// Pixel segments joined into polylines where one ends where the next starts,

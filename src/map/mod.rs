@@ -1,7 +1,8 @@
 //! Maps of a plan, drawn with plotters, and a self-contained HTML report of
 //! one or several plans, from their [outcomes](crate::outcome): `frame` (the
 //! projection and shapes), `plan` (the SVG and PNG map of a planned service),
-//! `html` (the report page).
+//! `text` (the font, title, legend, scale bar and attribution), `html` (the
+//! report page).
 //!
 //! A map shows one planned service:
 //! - streets of the walking network as thin grey lines
@@ -11,10 +12,7 @@
 //!   facilities, **blue** newly covered by the plan, **red** still uncovered.
 //!   A point counts as covered when at least half of the residents the service
 //!   serves there are within its walking limit
-//!   ([`DemandOutcome::before`](crate::outcome::DemandOutcome::before) /
-//!   `after` ≥ 0.5): the shares differ from 0 and 1 only where residents
-//!   aged 60+, who walk slower, are out of reach while the others are not, so
-//!   the colour follows the majority;
+//!   ([`DemandOutcome::reach`](crate::outcome::DemandOutcome::reach));
 //! - existing facilities as black squares, new sites as orange stars.
 //!
 //! Coordinates use a local equirectangular projection: longitudes are scaled
@@ -22,11 +20,19 @@
 //! east is as long on the map as a metre north. Over a few kilometres the
 //! error of this projection is far below a pixel.
 //!
-//! SVG maps carry a title (coverage before → after) and a legend. PNG maps
-//! are the same picture without text: plotters draws text into bitmaps only
-//! with system fonts (font-kit, fontconfig) or a font file shipped with the
-//! crate (ab_glyph), and neither is worth its cost here; the HTML report
-//! and the SVGs carry the words.
+//! Both SVG and PNG maps carry a title (coverage before → after), a legend,
+//! a scale bar (a round length: 1, 2 or 5 times a power of ten metres, at
+//! most a quarter of the width) and the attribution "© OpenStreetMap
+//! contributors". Their text is laid out with DejaVu Sans, embedded in the
+//! crate (`src/map/fonts/`, Bitstream Vera licence in `fonts/LICENSE`) and
+//! rasterised into PNGs by plotters' `ab_glyph` backend, so a PNG is the same
+//! on every machine, with no system fonts; SVGs ask the viewer for its
+//! `sans-serif`.
+//!
+//! A PNG's size follows what is drawn, not the number of residents: one
+//! circle per demand point and one line per street, on a picture of at most
+//! [`MapStyle::MAX_SIDE`] pixels a side, which [`fit_style`] cuts to the
+//! data's proportions (the Helsinki demo's map: 530 x 700 pixels, 83 KB).
 //!
 //! # Example
 //! ```
@@ -41,6 +47,7 @@
 //! assert!(svg.contains("pharmacy: 50.1 % → 98.9 % covered"));
 //! let png = plan_png(&plan, "pharmacy", &style)?;
 //! assert!(png.starts_with(b"\x89PNG"));
+//! assert!(svg.contains("© OpenStreetMap contributors") && svg.contains("\n500 m\n"));
 //!
 //! // One page for several variants: here only the demo's plan.
 //! let html = plan_html(&[("demo".to_string(), &plan.report, plan_svgs(&plan, &style)?)]);
@@ -55,9 +62,10 @@ mod fixture;
 mod frame;
 mod html;
 mod plan;
+mod text;
 
 pub use html::{comparison_html, plan_html, MAX_DETAILED_VARIANTS};
-pub use plan::{plan_png, plan_svg, plan_svgs};
+pub use plan::{fit_style, plan_png, plan_svg, plan_svgs};
 
 /// Size and marker scale of a map.
 ///

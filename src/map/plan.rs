@@ -5,100 +5,33 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::outcome::{DemandOutcome, Geometry, PlanReport, Run, ServiceOutcome};
+use crate::outcome::{DemandOutcome, Geometry, PlanReport, Reach, Run, ServiceOutcome};
 use crate::report::{opt, pct};
 
-use super::frame::{polylines, star, Frame};
+use super::frame::{aspect, polylines, star, Frame};
+use super::text::{fonts, title_width, Layout, Swatch, MARGIN, NEW_SITE};
 use super::MapStyle;
 
-/// How the residents of a demand point fare for one service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coverage {
-    Before,
-    New,
-    Uncovered,
-}
-
-impl Coverage {
-    fn of(point: &DemandOutcome, service: &str) -> Self {
-        let share =
-            |m: &std::collections::BTreeMap<String, f64>| m.get(service).copied().unwrap_or(0.0);
-        if share(&point.before) >= 0.5 {
-            Coverage::Before
-        } else if share(&point.after) >= 0.5 {
-            Coverage::New
-        } else {
-            Coverage::Uncovered
-        }
-    }
-
-    fn colour(self) -> RGBColor {
-        match self {
-            Coverage::Before => RGBColor(26, 150, 65),
-            Coverage::New => RGBColor(44, 123, 182),
-            Coverage::Uncovered => RGBColor(215, 25, 28),
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Coverage::Before => "covered before",
-            Coverage::New => "newly covered",
-            Coverage::Uncovered => "not covered",
-        }
+/// The colour of a coverage class on the map.
+fn colour(reach: Reach) -> RGBColor {
+    match reach {
+        Reach::Before => RGBColor(26, 150, 65),
+        Reach::New => RGBColor(44, 123, 182),
+        Reach::Uncovered => RGBColor(215, 25, 28),
     }
 }
 
 const STREET: RGBColor = RGBColor(185, 185, 185);
-const NEW_SITE: RGBColor = RGBColor(255, 127, 0);
-// plotters writes these sizes divided by 1.24 into the SVG: 16 px and 12.9 px.
-const TITLE_PX: f64 = 20.0;
-const TEXT_PX: f64 = 16.0;
-/// Height of the title band (two lines) of SVG maps.
-const TITLE_BAND: i32 = 56;
-const MARGIN: i32 = 10;
 
-/// What the legend shows, one entry per marker.
-enum Swatch {
-    Circle(RGBColor),
-    Square,
-    Star,
-    None,
-}
-
-/// A legend entry with its top-left corner, relative to the legend band.
-struct LegendEntry {
-    swatch: Swatch,
-    label: String,
-    at: (i32, i32),
-}
-
-/// Legend entries wrapped into rows that fit the width, and the band's height.
-fn legend_layout(svc: &ServiceOutcome, width: i32) -> (Vec<LegendEntry>, i32) {
-    let mut entries: Vec<(Swatch, String)> = [Coverage::Before, Coverage::New, Coverage::Uncovered]
+fn legend(svc: &ServiceOutcome) -> Vec<(Swatch, String)> {
+    let mut entries: Vec<(Swatch, String)> = Reach::ALL
         .into_iter()
-        .map(|c| (Swatch::Circle(c.colour()), c.label().to_string()))
+        .map(|c| (Swatch::Circle(colour(c)), c.label().to_string()))
         .collect();
     entries.push((Swatch::Square, format!("existing ({})", svc.existing.len())));
     entries.push((Swatch::Star, format!("new site ({})", svc.new.len())));
     entries.push((Swatch::None, "circle area ∝ residents".to_string()));
-    let row_height = 20;
-    let (mut x, mut y) = (MARGIN, 0);
-    let mut placed = Vec::with_capacity(entries.len());
-    for (swatch, label) in entries {
-        // SVG text has no measured width here; 0.6 em per character is a safe guess for sans-serif.
-        let w = 22 + (0.6 * TEXT_PX / 1.24 * label.chars().count() as f64) as i32 + 16;
-        if x + w > width - MARGIN && x > MARGIN {
-            (x, y) = (MARGIN, y + row_height);
-        }
-        placed.push(LegendEntry {
-            swatch,
-            label,
-            at: (x, y),
-        });
-        x += w;
-    }
-    (placed, y + row_height + MARGIN)
+    entries
 }
 
 fn title_lines(svc: &ServiceOutcome) -> [String; 2] {
@@ -138,33 +71,102 @@ fn outcome<'r>(report: &'r PlanReport, service: &str) -> Result<&'r ServiceOutco
         })
 }
 
-/// Draws the map on any plotters backend; `text` adds the title and legend.
+/// Where the map of `services` draws something: streets, residents, facilities.
+fn drawn<'a>(
+    geometry: &'a Geometry,
+    services: &'a [ServiceOutcome],
+) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let sites = services
+        .iter()
+        .flat_map(|s| s.existing.iter().chain(&s.new));
+    geometry
+        .streets
+        .iter()
+        .flatten()
+        .copied()
+        .chain(geometry.demand_points.iter().map(|d| (d.lon, d.lat)))
+        .chain(sites.map(|s| (s.lon, s.lat)))
+}
+
+/// `style` with the picture cut to the proportions of what the plan's maps
+/// draw, so that a narrow district gets a narrow picture rather than white
+/// bands: the width (or the height) shrinks until the map area has the
+/// data's width over height, never below what the widest title needs nor
+/// below [`MapStyle::MIN_SIDE`]; the other side stays.
+///
+/// # Example
+/// ```
+/// use lifecircle::map::{fit_style, MapStyle};
+/// use lifecircle::scenario::Scenario;
+///
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let plan = Scenario::from_file(demo)?.run()?;
+/// // Central Helsinki's extract is taller than wide: the picture narrows.
+/// let style = fit_style(&plan, &MapStyle::default())?;
+/// assert!(style.width < 800 && style.height == 700);
+/// # Ok::<(), lifecircle::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`plan_svg`].
+pub fn fit_style(plan: &Run<PlanReport>, style: &MapStyle) -> Result<MapStyle> {
+    style.validate()?;
+    let services = &plan.report.services;
+    let Some(aspect) = aspect(drawn(&plan.geometry, services)) else {
+        return Ok(*style);
+    };
+    let pad = 2.0 * (style.max_radius.max(12.0) + MARGIN as f64);
+    let (mut words, mut bands) = (0.0f64, 0.0f64);
+    for svc in services {
+        let l = layout(svc, style)?;
+        let title = title_width(&title_lines(svc)).map_err(|e| Error::Map(e.to_string()))?;
+        words = words.max(f64::from(title + 2 * MARGIN));
+        bands = bands.max(f64::from(l.top + style.height as i32 - l.bottom));
+    }
+    let (w, h) = (f64::from(style.width), f64::from(style.height));
+    let (map_w, map_h) = (w - pad, h - bands - pad);
+    let min = f64::from(MapStyle::MIN_SIDE);
+    Ok(if aspect < map_w / map_h {
+        MapStyle {
+            width: (aspect * map_h + pad).max(words).max(min).min(w).ceil() as u32,
+            ..*style
+        }
+    } else {
+        MapStyle {
+            height: (map_w / aspect + pad + bands).max(min).min(h).ceil() as u32,
+            ..*style
+        }
+    })
+}
+
+/// The words of the map of `service` on a picture of the style's size.
+fn layout(svc: &ServiceOutcome, style: &MapStyle) -> Result<Layout> {
+    fonts().map_err(Error::Map)?;
+    Layout::new((style.width, style.height), title_lines(svc), legend(svc))
+        .map_err(|e| Error::Map(format!("text layout: {e}")))
+}
+
+/// Draws the map on any plotters backend with the words of `layout`;
+/// `words` false leaves them out (the PNG tests' control picture).
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     geometry: &Geometry,
     svc: &ServiceOutcome,
-    style: &MapStyle,
-    text: bool,
+    (style, layout): (&MapStyle, &Layout),
+    words: bool,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let (w, h) = (style.width as i32, style.height as i32);
+    let w = style.width as i32;
     root.fill(&WHITE)?;
-    let (legend, legend_height) = legend_layout(svc, w);
-    let (top, bottom) = if text {
-        (TITLE_BAND, h - legend_height)
-    } else {
-        (0, h)
-    };
     // Circles and stars must not be cut at the border.
     let pad = style.max_radius.max(12.0) + MARGIN as f64;
     let frame = Frame::fit(
-        geometry
-            .streets
-            .iter()
-            .flatten()
-            .copied()
-            .chain(geometry.demand_points.iter().map(|d| (d.lon, d.lat)))
-            .chain(svc.existing.iter().chain(&svc.new).map(|s| (s.lon, s.lat))),
-        (pad, top as f64 + pad, w as f64 - pad, bottom as f64 - pad),
+        drawn(geometry, std::slice::from_ref(svc)),
+        (
+            pad,
+            layout.top as f64 + pad,
+            w as f64 - pad,
+            layout.bottom as f64 - pad,
+        ),
     );
 
     let street = ShapeStyle::from(&STREET).stroke_width(1);
@@ -192,7 +194,7 @@ fn draw<DB: DrawingBackend>(
             0.0
         };
         let r = (style.max_radius * share.sqrt()).max(2.0).round() as u32;
-        let colour = Coverage::of(d, &svc.service).colour();
+        let colour = colour(d.reach(&svc.service));
         root.draw(&Circle::new(
             frame.px(d.lon, d.lat),
             r,
@@ -215,39 +217,14 @@ fn draw<DB: DrawingBackend>(
         root.draw(&PathElement::new(closed, BLACK.stroke_width(1)))?;
     }
 
-    if text {
-        let [first, second] = title_lines(svc);
-        let bold = FontDesc::new(FontFamily::SansSerif, TITLE_PX, FontStyle::Bold).color(&BLACK);
-        let plain = FontDesc::new(FontFamily::SansSerif, TEXT_PX, FontStyle::Normal).color(&BLACK);
-        root.draw(&Text::new(first, (MARGIN, MARGIN), bold))?;
-        root.draw(&Text::new(second, (MARGIN, MARGIN + 26), plain.clone()))?;
-        for LegendEntry { swatch, label, at } in legend {
-            let (x, y) = (at.0, bottom + at.1 + 4);
-            let centre = (x + 7, y + 7);
-            match swatch {
-                Swatch::Circle(c) => root.draw(&Circle::new(centre, 6u32, c.mix(0.8).filled()))?,
-                Swatch::Square => root.draw(&Rectangle::new(
-                    [(x + 3, y + 3), (x + 11, y + 11)],
-                    BLACK.filled(),
-                ))?,
-                Swatch::Star => root.draw(&Polygon::new(star(centre, 8.0), NEW_SITE.filled()))?,
-                Swatch::None => {}
-            }
-            let label_x = if matches!(swatch, Swatch::None) {
-                x
-            } else {
-                x + 20
-            };
-            root.draw(&Text::new(label, (label_x, y), plain.clone()))?;
-        }
-    }
+    layout.draw(root, frame.metres_per_px(), words)?;
     root.present()
 }
 
 /// The map of one planned service as an SVG document: streets, residents
 /// coloured by coverage, existing facilities and new sites, with a title
-/// ("pharmacy: 50.1 % → 98.9 % covered …") and a legend. See the module docs
-/// for the colours and the example.
+/// ("pharmacy: 50.1 % → 98.9 % covered …"), a legend, a scale bar and the
+/// OpenStreetMap attribution. See the module docs for the colours and the example.
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] if `service` is not planned in the report or
@@ -255,31 +232,26 @@ fn draw<DB: DrawingBackend>(
 pub fn plan_svg(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Result<String> {
     style.validate()?;
     let svc = outcome(&plan.report, service)?;
+    let layout = layout(svc, style)?;
     let mut svg = String::new();
     {
         let root =
             SVGBackend::with_string(&mut svg, (style.width, style.height)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, style, true).map_err(|e| Error::Map(e.to_string()))?;
+        draw(&root, &plan.geometry, svc, (style, &layout), true)
+            .map_err(|e| Error::Map(e.to_string()))?;
     }
     Ok(svg)
 }
 
-/// The same map as [`plan_svg`] as PNG bytes (RGB, 8 bits), without title
-/// and legend (see the module docs for why).
+/// The same map as [`plan_svg`] as PNG bytes (RGB, 8 bits), its text drawn
+/// with the embedded DejaVu Sans (see the module docs).
 ///
 /// # Errors
 /// As [`plan_svg`]; [`Error::Map`] also if PNG encoding fails.
 pub fn plan_png(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Result<Vec<u8>> {
-    style.validate()?;
-    let svc = outcome(&plan.report, service)?;
-    let (w, h) = (style.width, style.height);
-    let mut pixels = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, style, false).map_err(|e| Error::Map(e.to_string()))?;
-    }
+    let (pixels, _) = pixels(plan, service, style, true)?;
     let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, w, h);
+    let mut encoder = png::Encoder::new(&mut png, style.width, style.height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder
@@ -287,6 +259,26 @@ pub fn plan_png(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Resu
         .and_then(|mut writer| writer.write_image_data(&pixels))
         .map_err(|e| Error::Map(format!("PNG encoding: {e}")))?;
     Ok(png)
+}
+
+/// The RGB pixels of the PNG map, row by row, and where its words are.
+fn pixels(
+    plan: &Run<PlanReport>,
+    service: &str,
+    style: &MapStyle,
+    words: bool,
+) -> Result<(Vec<u8>, Layout)> {
+    style.validate()?;
+    let svc = outcome(&plan.report, service)?;
+    let layout = layout(svc, style)?;
+    let (w, h) = (style.width, style.height);
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        draw(&root, &plan.geometry, svc, (style, &layout), words)
+            .map_err(|e| Error::Map(e.to_string()))?;
+    }
+    Ok((pixels, layout))
 }
 
 /// One SVG map per planned service, in the order of [`PlanReport::services`].
@@ -324,6 +316,8 @@ mod tests {
         );
         assert!(svg.contains("pharmacy: 29.2 % → 99.2 % covered (+1 new site)"));
         assert!(svg.contains("aged 60+ covered: 56 → 190"));
+        // The street is 440 m long on 800 px: the scale bar's round length is 100 m.
+        assert!(svg.contains("\n100 m\n") && svg.contains("© OpenStreetMap contributors"));
         for label in [
             "covered before",
             "newly covered",
@@ -335,13 +329,9 @@ mod tests {
         }
         // Two green points, two blue (0.8 of d counts), one red; legend adds one each.
         let fill = |c: RGBColor| format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
-        for (coverage, n) in [
-            (Coverage::Before, 3),
-            (Coverage::New, 3),
-            (Coverage::Uncovered, 2),
-        ] {
+        for (coverage, n) in [(Reach::Before, 3), (Reach::New, 3), (Reach::Uncovered, 2)] {
             assert_eq!(
-                svg.matches(&fill(coverage.colour())).count(),
+                svg.matches(&fill(colour(coverage))).count(),
                 n,
                 "{coverage:?}"
             );
@@ -373,6 +363,114 @@ mod tests {
         assert!(
             (ratio - 2.0 * 60.172_f64.to_radians().cos()).abs() < 0.01,
             "{ratio}"
+        );
+    }
+
+    /// Pixels of text inside `(x0, y0, x1, y1)`: every channel below 120,
+    /// as the black and grey letters are, anti-aliased edges aside; nothing
+    /// else drawn outside the map area is that dark but the swatch square and
+    /// the scale bar, which lie outside the label boxes.
+    fn ink(pixels: &[u8], width: u32, (x0, y0, x1, y1): (i32, i32, i32, i32)) -> usize {
+        (y0.max(0)..y1)
+            .flat_map(|y| (x0.max(0)..x1.min(width as i32)).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let i = 3 * (y as usize * width as usize + x as usize);
+                pixels
+                    .get(i..i + 3)
+                    .is_some_and(|p| p.iter().all(|&c| c < 120))
+            })
+            .count()
+    }
+
+    #[test]
+    fn png_draws_title_legend_scale_and_attribution_in_their_boxes() {
+        let r = plan();
+        let style = MapStyle {
+            width: 640,
+            height: 480,
+            ..MapStyle::default()
+        };
+        let (text, layout) = pixels(&r, "pharmacy", &style, true).unwrap();
+        let (control, _) = pixels(&r, "pharmacy", &style, false).unwrap();
+        // The PNG is these pixels.
+        let png = plan_png(&r, "pharmacy", &style).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut decoded = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut decoded).unwrap();
+        assert!(decoded == text, "the PNG holds the drawn pixels");
+
+        // The title band is above the map, the legend and footer below it.
+        let (_, t0, tx1, t1) = layout.title_box;
+        assert!(
+            t0 == 0 && t1 <= layout.top && tx1 > 300,
+            "{:?}",
+            layout.title_box
+        );
+        assert!(layout.bottom < 480 - 40 && layout.bottom > 300);
+        let w = style.width;
+        let title = ink(&text, w, layout.title_box);
+        assert!(title > 800, "title: {title} dark pixels");
+        assert_eq!(ink(&control, w, layout.title_box), 0);
+        // Letters, not one blob: ink in most columns across the title's width.
+        let columns = (layout.title_box.0..tx1)
+            .filter(|&x| ink(&text, w, (x, t0, x + 1, t1)) > 0)
+            .count();
+        assert!(
+            columns as f64 > 0.7 * (tx1 - layout.title_box.0) as f64,
+            "{columns}"
+        );
+        assert_eq!(layout.legend_boxes.len(), 6);
+        for (k, &b) in layout.legend_boxes.iter().enumerate() {
+            assert!(b.1 >= layout.bottom, "legend entry {k} below the map");
+            let label = ink(&text, w, b);
+            assert!(label > 60, "legend entry {k}: {label} dark pixels in {b:?}");
+            assert_eq!(ink(&control, w, b), 0, "legend entry {k} without words");
+        }
+        // The footer holds the scale bar in both; its label and the attribution only with words.
+        let footer = layout.footer_box(w as i32);
+        let (with, without) = (ink(&text, w, footer), ink(&control, w, footer));
+        assert!(without > 100 && with > without + 300, "{with} vs {without}");
+        // Nothing is drawn to the right of the title.
+        assert_eq!(ink(&text, w, (tx1 + 4, 0, w as i32, layout.top)), 0);
+    }
+
+    #[test]
+    fn png_size_follows_what_is_drawn() {
+        let r = plan();
+        let style = MapStyle {
+            width: 300,
+            height: 240,
+            ..MapStyle::default()
+        };
+        // Five points and four segments: a small file, text included.
+        let small = plan_png(&r, "pharmacy", &style).unwrap().len();
+        assert!(small < 20_000, "{small} bytes");
+        // The fixture is a street 440 m long and 22 m high: the fitted picture keeps the
+        // width and loses the white bands above and below.
+        let full = MapStyle::default();
+        let fitted = fit_style(&r, &full).unwrap();
+        assert_eq!(fitted.width, full.width);
+        assert!(
+            fitted.height < 300 && fitted.height >= MapStyle::MIN_SIDE,
+            "{fitted:?}"
+        );
+        let (pixels, layout) = pixels(&r, "pharmacy", &fitted, true).unwrap();
+        assert!(layout.bottom > layout.top + 2 * (full.max_radius as i32));
+        assert_eq!(pixels.len(), 3 * 800 * fitted.height as usize);
+        // A tall extent narrows the picture instead, never below the title's width.
+        let mut tall = plan();
+        for (k, d) in tall.geometry.demand_points.iter_mut().enumerate() {
+            (d.lon, d.lat) = (24.94, 60.17 + 0.002 * k as f64);
+        }
+        tall.geometry.streets.clear();
+        let narrow = fit_style(&tall, &full).unwrap();
+        assert_eq!(narrow.height, full.height);
+        let title = title_width(&title_lines(&tall.report.services[0])).unwrap();
+        assert!(
+            narrow.width < 800 && narrow.width as i32 >= title + 2 * MARGIN,
+            "{narrow:?}"
         );
     }
 

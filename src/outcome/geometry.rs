@@ -42,3 +42,70 @@ pub struct DemandOutcome {
     /// The same once the plan is built.
     pub after: BTreeMap<String, f64>,
 }
+
+/// How the residents of a demand point fare for one planned service: the
+/// three colours of the maps (`lifecircle::map`) and of the Python
+/// `PlanReport.explore()`.
+///
+/// A point counts as covered when at least half of the residents the
+/// service serves there are within its walking limit: the shares differ from
+/// 0 and 1 only where residents aged 60+, who walk slower, are out of reach
+/// while the others are not, so the class follows the majority.
+///
+/// # Example
+/// ```
+/// use std::collections::BTreeMap;
+/// use lifecircle::outcome::{DemandOutcome, Reach};
+///
+/// let point = DemandOutcome {
+///     id: "a".into(),
+///     zone: "z".into(),
+///     lon: 24.94,
+///     lat: 60.17,
+///     population: 120.0,
+///     aged_60_plus: Some(30.0),
+///     before: BTreeMap::from([("pharmacy".to_string(), 0.2)]),
+///     after: BTreeMap::from([("pharmacy".to_string(), 0.8)]),
+/// };
+/// assert_eq!(point.reach("pharmacy"), Reach::New);
+/// assert_eq!(Reach::New.label(), "newly covered");
+/// // A service the plan does not cover here (or does not plan) leaves the point uncovered.
+/// assert_eq!(point.reach("canteen"), Reach::Uncovered);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reach {
+    /// Covered by the existing facilities.
+    Before,
+    /// Covered once the plan's new sites are built.
+    New,
+    /// Still out of reach.
+    Uncovered,
+}
+
+impl Reach {
+    /// Every class, in the order of the maps' legends.
+    pub const ALL: [Reach; 3] = [Reach::Before, Reach::New, Reach::Uncovered];
+
+    /// The legend's words: "covered before", "newly covered", "not covered".
+    pub fn label(self) -> &'static str {
+        match self {
+            Reach::Before => "covered before",
+            Reach::New => "newly covered",
+            Reach::Uncovered => "not covered",
+        }
+    }
+}
+
+impl DemandOutcome {
+    /// How this point's residents fare for `service` (see [`Reach`]).
+    pub fn reach(&self, service: &str) -> Reach {
+        let share = |m: &BTreeMap<String, f64>| m.get(service).copied().unwrap_or(0.0);
+        if share(&self.before) >= 0.5 {
+            Reach::Before
+        } else if share(&self.after) >= 0.5 {
+            Reach::New
+        } else {
+            Reach::Uncovered
+        }
+    }
+}

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lifecircle::map::{plan_html, plan_png, plan_svgs, MapStyle};
+use lifecircle::map::{fit_style, plan_html, plan_png, plan_svgs, MapStyle};
 use lifecircle::outcome::{PlanReport, Run};
 use lifecircle::report::{
     gaps_csv, gaps_geojson, gaps_text, move_positions, plan_geojson, plan_text,
@@ -256,7 +256,7 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
 
 /// `DIR/<service>.svg`, `DIR/<service>.png` and `DIR/report.html`.
 fn maps(dir: &Path, name: String, plan: &Run<PlanReport>) -> lifecircle::Result<()> {
-    let style = MapStyle::default();
+    let style = fit_style(plan, &MapStyle::default())?;
     std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
         path: dir.to_path_buf(),
         source: e,
