@@ -467,6 +467,26 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_access_table_reads_and_runs() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("```toml\n[access]\n")
+            .expect("README has an [access] example")
+            + 8;
+        let block = &readme[start..start + readme[start..].find("```").unwrap()];
+        let table: toml::Table = toml::from_str(block).unwrap();
+        let spec: AccessSpec = table["access"].clone().try_into().unwrap();
+        assert_eq!((spec.nearest_n, spec.threshold), (Some(1), Some(0.002)));
+        let mut s = demo();
+        s.access = Some(spec);
+        let r = s.access(None).unwrap().report;
+        assert!(r
+            .services
+            .iter()
+            .all(|s| s.nearest_n == 1 && s.threshold == 0.002));
+    }
+
+    #[test]
     fn a_bad_threshold_is_refused_by_name() {
         for t in [f64::NAN, -1.0, f64::INFINITY] {
             let e = demo().access(Some(t)).unwrap_err().to_string();
