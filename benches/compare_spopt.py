@@ -186,7 +186,9 @@ def family(kind, seeds, timeout, ours_only):
     tmp = ROOT / "target" / "spopt-bench"
     tmp.mkdir(parents=True, exist_ok=True)
     print(f"# {kind}, load: {os.getloadavg()}")
-    print("| seed | demand x sites | sites per point | p | lifecircle objective (recomputed) | s | spopt objective | s (build) | speed-up |")
+    print(
+        "| seed | demand x sites | sites per point | p | lifecircle objective (recomputed) | s | spopt objective | s (build) | speed-up |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for seed in seeds:
@@ -229,9 +231,10 @@ def district(sizes, timeout):
     lifecircle) and both tools get them as the same dense matrix, unreachable pairs at 10 x the limit.
     MCLP: one site per 20,000 residents within 8 minutes (528 m), residents as weights; LSCP: every
     building within 15 minutes (990 m) of a site, buildings that no candidate reaches left out."""
+    import tempfile
+
     import numpy as np
     import pandas as pd
-    import tempfile
 
     sys.path.insert(0, str(ROOT / "benches"))
     from compare_networkx import LIMIT_M, RADIUS_M, RESIDENTS_PER_SITE, networkx_pairs
@@ -239,7 +242,9 @@ def district(sizes, timeout):
     tmp = ROOT / "target" / "spopt-bench"
     tmp.mkdir(parents=True, exist_ok=True)
     print(f"load: {os.getloadavg()}")
-    print("| residents | model | demand x sites | radius m | p | lifecircle objective (recomputed) | s | spopt objective | s (build) | speed-up |")
+    print(
+        "| residents | model | demand x sites | radius m | p | lifecircle objective (recomputed) | s | spopt objective | s (build) | speed-up |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for residents in sizes:
         with tempfile.TemporaryDirectory() as out:
@@ -260,7 +265,11 @@ def district(sizes, timeout):
                 reached = (dense <= radius).any(axis=1)
                 cost, weights = dense[reached], weights_all[reached]
             p = max(1, residents // RESIDENTS_PER_SITE)
-            csv, wcsv, npz = tmp / f"d{residents}{kind}.csv", tmp / f"d{residents}{kind}_w.csv", tmp / f"d{residents}{kind}.npz"
+            csv, wcsv, npz = (
+                tmp / f"d{residents}{kind}.csv",
+                tmp / f"d{residents}{kind}_w.csv",
+                tmp / f"d{residents}{kind}.npz",
+            )
             np.savetxt(csv, cost, delimiter=",", fmt="%.6f")
             np.savetxt(wcsv, weights, fmt="%.0f")
             cost = np.loadtxt(csv, delimiter=",")
