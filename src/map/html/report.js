@@ -171,12 +171,14 @@
 
     var pts = geo.points;
     var biggest = Math.max.apply(null, pts.pop.concat([1]));
+    // The biggest circle: 18 px among a few dozen points, down to 4 px among thousands.
+    var maxRadius = Math.max(4, Math.min(18, 18 * Math.sqrt(100 / Math.max(1, pts.pop.length))));
     var order = pts.pop.map(function (_, k) { return k; });
     order.sort(function (a, b) { return pts.pop[b] - pts.pop[a]; }); // small circles on top
     order.forEach(function (k) {
       var st = service ? data.states[service.state[k]] : ["#777", "no service"];
       L.circleMarker([pts.lat[k], pts.lon[k]], {
-        className: "lc-resident", radius: Math.max(2, 18 * Math.sqrt(pts.pop[k] / biggest)),
+        className: "lc-resident", radius: Math.max(2, maxRadius * Math.sqrt(pts.pop[k] / biggest)),
         color: "#333", weight: 0.6, fillColor: st[0], fillOpacity: 0.8,
       }).bindTooltip(lines([
         "point " + pts.id[k] + " (zone " + pts.zone[k] + ")",
