@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 use geo::{LineString, Simplify};
 use serde_json::{json, Value};
 
-use crate::outcome::{Area, DemandOutcome, GapsReport, Geometry, PlanReport, Run};
+use crate::coverage::ZoneScore;
+use crate::outcome::{Area, DemandOutcome, GapsReport, Geometry, PlanReport, Run, Site};
 use crate::report::pct;
 
 /// Simplification tolerance, degrees: 1.5e-5° is 1.7 m north–south, less
@@ -215,7 +216,7 @@ fn plan_variant(name: &str, run: &Run<PlanReport>, geo: usize) -> Value {
                 })
                 .collect();
             let iso = g.isochrones.iter().find(|i| i.service == key);
-            let site = |x: &crate::outcome::Site| json!([r5(x.lon), r5(x.lat), x.id, x.cost, r1(x.newly_reached)]);
+            let site = |x: &Site| json!([r5(x.lon), r5(x.lat), x.id, x.cost, r1(x.newly_reached)]);
             json!({
                 "key": key,
                 "title": format!(
@@ -238,12 +239,11 @@ fn plan_variant(name: &str, run: &Run<PlanReport>, geo: usize) -> Value {
             })
         })
         .collect();
-    let by_zone =
-        |scores: &[crate::coverage::ZoneScore]| -> HashMap<String, crate::coverage::ZoneScore> {
-            scores.iter().map(|z| (z.zone.clone(), z.clone())).collect()
-        };
+    let by_zone = |scores: &[ZoneScore]| -> HashMap<String, ZoneScore> {
+        scores.iter().map(|z| (z.zone.clone(), z.clone())).collect()
+    };
     let (before, after) = (by_zone(&r.zones_before), by_zone(&r.zones_after));
-    let stars_of = |m: &HashMap<String, crate::coverage::ZoneScore>| -> Vec<Option<u8>> {
+    let stars_of = |m: &HashMap<String, ZoneScore>| -> Vec<Option<u8>> {
         zones.iter().map(|z| m.get(z).map(|s| s.stars)).collect()
     };
     let text: Vec<String> = zones
@@ -355,9 +355,8 @@ pub(super) fn gaps(run: &Run<GapsReport>) -> Value {
             })
         })
         .collect();
-    let score: HashMap<&str, &crate::coverage::ZoneScore> =
-        r.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
-    let of = |f: &dyn Fn(&crate::coverage::ZoneScore) -> f64| -> Vec<Option<f64>> {
+    let score: HashMap<&str, &ZoneScore> = r.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let of = |f: &dyn Fn(&ZoneScore) -> f64| -> Vec<Option<f64>> {
         zones
             .iter()
             .map(|z| score.get(z.as_str()).map(|s| f(s)))

@@ -127,8 +127,9 @@ fn map_block(o: &mut String, data: &serde_json::Value) {
     o.push_str("<label>Zones show <select id=\"metric\"></select></label>\n");
     o.push_str("<span id=\"service-title\" class=\"note\"></span>\n</div>\n");
     o.push_str("<div id=\"map\" class=\"map\" data-ready=\"0\" data-errors=\"0\"></div>\n");
-    // `</` inside the JSON (a name) must not end the script element.
-    let json = data.to_string().replace("</", "<\\/");
+    // No `<` at all inside the script element (`</script>`, `<!--` in a name
+    // would end or garble it): JSON has it only in strings, where \u003c is the same.
+    let json = data.to_string().replace('<', "\\u003c");
     let _ = writeln!(
         o,
         "<script type=\"application/json\" id=\"lifecircle-data\">{json}</script>"
