@@ -180,6 +180,9 @@ pub fn isochrones<S: AsRef<[Snapped]> + Sync>(
         .collect())
 }
 
+/// Polylines of `(lon, lat)` positions.
+pub type Polylines = Vec<Vec<(f64, f64)>>;
+
 /// The streets each origin reaches within each limit, as longitude/latitude
 /// polylines (partly walked edges in part): what [`isochrones`] buffers.
 /// Stroked `2 × street_side_m` wide with round caps and joins they draw the
@@ -208,7 +211,7 @@ pub fn reached_streets<S: AsRef<[Snapped]> + Sync>(
     network: &Network,
     origins: &[S],
     params: &IsochroneParams,
-) -> Result<Vec<Vec<Vec<Vec<(f64, f64)>>>>> {
+) -> Result<Vec<Vec<Polylines>>> {
     let (projection, walks) = walks(network, origins, params)?;
     Ok(walks
         .into_iter()

@@ -263,7 +263,7 @@ fn plan_variant(name: &str, run: &Run<PlanReport>, geo: usize) -> Value {
                     a.missing.join(", ")
                 }
             ),
-            _ => format!("{z}"),
+            _ => z.clone(),
         })
         .collect();
     json!({
