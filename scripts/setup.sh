@@ -10,10 +10,31 @@
 # libclang-*.so.*, skipping libclang-cpp (the C++ API, which bindgen cannot
 # use; Debian 12 images often carry libclang-cpp.so.14 without libclang).
 #
+# With --tests it also installs what the browser tests (tests/browser.rs)
+# need: Debian's chromium and chromium-driver, unless `chromium --version`
+# and `chromedriver --version` already answer with the same major version
+# (chromedriver drives only its own Chromium release). The demo does not
+# need them; `scripts/test.sh` does.
+#
 # SETUP_ROOT (default: empty) prefixes the system directories searched, so
 # tests can run this script against a fake file system and stub commands.
 set -euo pipefail
 root="${SETUP_ROOT:-}"
+usage="usage: scripts/setup.sh [--tests]"
+tests=0
+for arg in "$@"; do
+  case "$arg" in
+  --tests) tests=1 ;;
+  -h | --help)
+    echo "$usage" >&2
+    exit 0
+    ;;
+  *)
+    echo "setup: unknown option $arg ($usage)" >&2
+    exit 2
+    ;;
+  esac
+done
 
 is_libclang() { # a file name bindgen would load
   local name
@@ -59,13 +80,26 @@ have_libclang() {
   return 1
 }
 
+major() { # the major version a program reports, e.g. 156 for "Chromium 156.0.8078.114"
+  "$1" --version 2>/dev/null | grep -oE '[0-9]+\.[0-9.]+' | head -n 1 | cut -d. -f1
+}
+
+have_browser() { # a Chromium and a chromedriver of the same release, both answering
+  local browser driver
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || return 1
+  browser="$(major chromium)"
+  driver="$(major chromedriver)"
+  [ -n "$browser" ] && [ "$browser" = "$driver" ]
+}
+
 need=()
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 have_libclang || need+=(libclang-dev)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
+if [ "$tests" = 1 ] && ! have_browser; then need+=(chromium chromium-driver); fi
 
 if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: installing ${need[*]} with apt-get (about 1 minute)" >&2
+  echo "setup: installing ${need[*]} with apt-get (about 1 minute; Chromium adds ~100 MB)" >&2
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   log="$(mktemp)"
@@ -81,7 +115,13 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "setup: libclang-dev is installed but no libclang is where bindgen looks${LIBCLANG_PATH:+ (LIBCLANG_PATH=$LIBCLANG_PATH)}; set LIBCLANG_PATH to the folder holding libclang.so" >&2
     exit 1
   fi
+  if [[ " ${need[*]} " == *" chromium-driver "* ]] && ! have_browser; then
+    echo "setup: chromium and chromium-driver are installed but \`chromium --version\` ($(major chromium || true)) and \`chromedriver --version\` ($(major chromedriver || true)) do not answer with one release; the browser tests need both on PATH" >&2
+    exit 1
+  fi
 else
-  echo "setup: cmake, libclang and a C++ compiler are present; nothing to install" >&2
+  extra=""
+  [ "$tests" = 1 ] && extra=", chromium and its chromedriver"
+  echo "setup: cmake, libclang, a C++ compiler$extra are present; nothing to install" >&2
 fi
 echo "setup: the first release build compiles HiGHS from C++ (about 20 CPU-minutes: 11 minutes on a 2-core machine), once" >&2

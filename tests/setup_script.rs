@@ -1,6 +1,7 @@
 //! `scripts/setup.sh` decides what a fresh machine must install before the
-//! HiGHS build. It runs here against a fake file system (`SETUP_ROOT`) and
-//! stub `apt-get`, `cmake`, `c++` and `llvm-config` on a `PATH` that holds
+//! HiGHS build (and, with `--tests`, for the browser tests). It runs here
+//! against a fake file system (`SETUP_ROOT`) and stub `apt-get`, `cmake`,
+//! `c++`, `llvm-config`, `chromium` and `chromedriver` on a `PATH` that holds
 //! nothing else, so what it installs depends only on the case set up.
 #![cfg(unix)]
 
@@ -13,7 +14,9 @@ struct Machine {
 }
 
 /// Tools the script itself needs, linked from the real system.
-const BASE_TOOLS: &[&str] = &["basename", "id", "mktemp", "rm", "cat", "grep", "mkdir"];
+const BASE_TOOLS: &[&str] = &[
+    "basename", "id", "mktemp", "rm", "cat", "grep", "mkdir", "head", "cut", "chmod",
+];
 
 impl Machine {
     /// A machine with none of cmake, libclang or a C++ compiler.
@@ -28,15 +31,23 @@ impl Machine {
         }
         let m = Machine { dir };
         // apt-get records its arguments; installing libclang-dev puts the
-        // library where Debian's libclang1-14 does (unless told it fails to).
+        // library where Debian's libclang1-14 does (unless told it fails to),
+        // and chromium-driver puts Debian 12's Chromium and chromedriver on
+        // PATH (unless told the driver is of another release).
         m.stub(
             "apt-get",
             &format!(
                 "echo \"$*\" >> {log}\n\
                  case \" $* \" in *' libclang-dev '*) [ -e {root}/no-libclang ] || \
-                 {{ mkdir -p {root}/usr/lib/x86_64-linux-gnu && : > {root}/usr/lib/x86_64-linux-gnu/libclang-14.so.1; }};; esac",
+                 {{ mkdir -p {root}/usr/lib/x86_64-linux-gnu && : > {root}/usr/lib/x86_64-linux-gnu/libclang-14.so.1; }};; esac\n\
+                 case \" $* \" in *' chromium-driver '*) \
+                 printf '#!/bin/bash\\necho Chromium 156.0.8078.114 built on Debian GNU/Linux 12\\n' > {bin}/chromium; \
+                 v=156; [ -e {root}/old-driver ] && v=150; \
+                 printf '#!/bin/bash\\necho ChromeDriver %s.0.7871.100\\n' $v > {bin}/chromedriver; \
+                 chmod +x {bin}/chromium {bin}/chromedriver;; esac",
                 log = m.log().display(),
-                root = m.root().display()
+                root = m.root().display(),
+                bin = m.dir.path().join("bin").display(),
             ),
         );
         m.stub("sudo", "exec \"$@\"");
@@ -69,11 +80,31 @@ impl Machine {
         self
     }
 
+    /// cmake, a compiler and libclang: all the build needs.
+    fn ready_to_build(self) -> Self {
+        let m = self.with_cmake_and_compiler();
+        m.file("usr/lib/x86_64-linux-gnu/libclang-14.so.1");
+        m
+    }
+
+    /// A `chromium` and a `chromedriver` that report these versions.
+    fn with_browser(self, chromium: &str, chromedriver: &str) -> Self {
+        self.stub("chromium", &format!("echo '{chromium}'"));
+        self.stub("chromedriver", &format!("echo '{chromedriver}'"));
+        self
+    }
+
     /// Runs the script; returns (success, stderr, what apt-get installed).
     fn setup(&self, env: &[(&str, &str)]) -> (bool, String, Vec<String>) {
+        self.setup_with(&[], env)
+    }
+
+    /// Runs the script with `args`.
+    fn setup_with(&self, args: &[&str], env: &[(&str, &str)]) -> (bool, String, Vec<String>) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/setup.sh");
         let mut cmd = Command::new("/bin/bash");
         cmd.arg(script)
+            .args(args)
             .env_clear()
             .env("PATH", self.dir.path().join("bin"))
             .env("SETUP_ROOT", self.root());
@@ -170,4 +201,81 @@ fn an_install_that_leaves_no_libclang_fails_with_the_fix() {
     assert_eq!(installed, ["libclang-dev"]);
     assert!(!ok);
     assert!(stderr.contains("set LIBCLANG_PATH"), "{stderr}");
+}
+
+#[test]
+fn the_tests_flag_installs_chromium_and_its_driver_and_the_demo_does_not() {
+    let m = Machine::bare();
+    let (ok, stderr, installed) = m.setup_with(&["--tests"], &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        installed,
+        [
+            "cmake",
+            "libclang-dev",
+            "g++",
+            "chromium",
+            "chromium-driver"
+        ]
+    );
+    // Without the flag a machine ready to build gets nothing, browser or not.
+    let m = Machine::bare().ready_to_build();
+    let (ok, stderr, installed) = m.setup(&[]);
+    assert!(ok && installed.is_empty(), "{installed:?} {stderr}");
+}
+
+#[test]
+fn a_matching_chromium_and_driver_are_kept() {
+    let m = Machine::bare().ready_to_build().with_browser(
+        "Chromium 156.0.8078.114 built on Debian GNU/Linux 12",
+        "ChromeDriver 156.0.8078.114 (ea19f97)",
+    );
+    let (ok, stderr, installed) = m.setup_with(&["--tests"], &[]);
+    assert!(ok, "{stderr}");
+    assert!(installed.is_empty(), "{installed:?}");
+    assert!(
+        stderr.contains("chromium and its chromedriver are present"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_driver_of_another_release_or_a_silent_browser_is_replaced() {
+    for (browser, driver) in [
+        ("Chromium 156.0.8078.114", "ChromeDriver 150.0.7871.100"),
+        // Ubuntu's chromium-browser wrapper without snap: no version at all.
+        ("", "ChromeDriver 156.0.8078.114"),
+    ] {
+        let m = Machine::bare()
+            .ready_to_build()
+            .with_browser(browser, driver);
+        let (ok, stderr, installed) = m.setup_with(&["--tests"], &[]);
+        assert!(ok, "{stderr}");
+        assert_eq!(
+            installed,
+            ["chromium", "chromium-driver"],
+            "{browser} / {driver}"
+        );
+    }
+}
+
+#[test]
+fn an_install_that_leaves_mismatched_versions_fails_and_says_which() {
+    let m = Machine::bare().ready_to_build();
+    m.file("old-driver");
+    let (ok, stderr, installed) = m.setup_with(&["--tests"], &[]);
+    assert_eq!(installed, ["chromium", "chromium-driver"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("(156)") && stderr.contains("(150)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_option_is_refused() {
+    let m = Machine::bare().ready_to_build();
+    let (ok, stderr, installed) = m.setup_with(&["--test"], &[]);
+    assert!(!ok && installed.is_empty());
+    assert!(stderr.contains("unknown option --test"), "{stderr}");
 }

@@ -151,21 +151,15 @@ pub fn isochrones<S: AsRef<[Snapped]> + Sync>(
     origins: &[S],
     params: &IsochroneParams,
 ) -> Result<Vec<Vec<Isochrone>>> {
-    check_attachments("isochrone origin", origins, network.node_count())?;
-    let max_m = params.minutes.last().copied().unwrap_or(0.0) * 60.0 * params.speed_m_s;
-    let (lon0, lat0) = centre(network);
-    let projection = LocalProjection::new(lon0, lat0);
-    let reached = reached_nodes(network, origins, max_m);
-    Ok(reached
-        .par_iter()
-        .map(|nodes| {
-            let dist: HashMap<usize, f64> = nodes.iter().copied().collect();
+    let (projection, walks) = walks(network, origins, params)?;
+    Ok(walks
+        .into_par_iter()
+        .map(|levels| {
             params
                 .minutes
                 .iter()
-                .map(|&minutes| {
-                    let limit_m = minutes * 60.0 * params.speed_m_s;
-                    let (lines, street_m) = walked(network, &projection, &dist, limit_m);
+                .zip(levels)
+                .map(|(&minutes, (lines, street_m))| {
                     let metres = if lines.0.is_empty() {
                         MultiPolygon::new(Vec::new())
                     } else {
@@ -184,6 +178,90 @@ pub fn isochrones<S: AsRef<[Snapped]> + Sync>(
                 .collect()
         })
         .collect())
+}
+
+/// Polylines of `(lon, lat)` positions.
+pub type Polylines = Vec<Vec<(f64, f64)>>;
+
+/// The streets each origin reaches within each limit, as longitude/latitude
+/// polylines (partly walked edges in part): what [`isochrones`] buffers.
+/// Stroked `2 × street_side_m` wide with round caps and joins they draw the
+/// isochrone itself, without the cost of the union (the maps do so).
+///
+/// # Errors
+/// As [`isochrones`].
+///
+/// ```
+/// use lifecircle::access::isochrone::{reached_streets, IsochroneParams};
+/// use lifecircle::network::{NetworkBuilder, Node, Snapped};
+///
+/// let mut b = NetworkBuilder::new();
+/// for i in 0..3 {
+///     b.add_node(Node { id: i, lon: 24.94 + 0.0018 * i as f64, lat: 60.17 });
+///     if i > 0 { b.add_edge_with_length(i - 1, i, 100.0).unwrap(); }
+/// }
+/// let net = b.build().unwrap();
+/// // 150 m of the 200 m street in 150 s at 1 m/s: one edge and half the next.
+/// let params = IsochroneParams::new(vec![2.5], 1.0).unwrap();
+/// let lines = &reached_streets(&net, &[[Snapped { node: 0, offset_m: 0.0 }]], &params).unwrap()[0][0];
+/// let east = lines.iter().flatten().map(|p| p.0).fold(f64::MIN, f64::max);
+/// assert!((east - (24.94 + 0.0027)).abs() < 1e-6);
+/// ```
+pub fn reached_streets<S: AsRef<[Snapped]> + Sync>(
+    network: &Network,
+    origins: &[S],
+    params: &IsochroneParams,
+) -> Result<Vec<Vec<Polylines>>> {
+    let (projection, walks) = walks(network, origins, params)?;
+    Ok(walks
+        .into_iter()
+        .map(|levels| {
+            levels
+                .into_iter()
+                .map(|(lines, _)| {
+                    lines
+                        .0
+                        .iter()
+                        .map(|l| l.coords().map(|c| projection.unproject(c.x, c.y)).collect())
+                        .collect()
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// Per origin and limit, the streets walked (projected metres) and their
+/// length, with the projection they are in.
+#[allow(clippy::type_complexity)]
+fn walks<S: AsRef<[Snapped]> + Sync>(
+    network: &Network,
+    origins: &[S],
+    params: &IsochroneParams,
+) -> Result<(LocalProjection, Vec<Vec<(MultiLineString<f64>, f64)>>)> {
+    check_attachments("isochrone origin", origins, network.node_count())?;
+    let max_m = params.minutes.last().copied().unwrap_or(0.0) * 60.0 * params.speed_m_s;
+    let (lon0, lat0) = centre(network);
+    let projection = LocalProjection::new(lon0, lat0);
+    let reached = reached_nodes(network, origins, max_m);
+    let walks = reached
+        .par_iter()
+        .map(|nodes| {
+            let dist: HashMap<usize, f64> = nodes.iter().copied().collect();
+            params
+                .minutes
+                .iter()
+                .map(|&minutes| {
+                    walked(
+                        network,
+                        &projection,
+                        &dist,
+                        minutes * 60.0 * params.speed_m_s,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    Ok((projection, walks))
 }
 
 fn centre(network: &Network) -> (f64, f64) {

@@ -106,7 +106,7 @@ pub(super) fn plan() -> Run<PlanReport> {
                 [(lon, 60.1702), (lon + 0.002, 60.1702)]
             })
             .collect(),
-        nearest_m: BTreeMap::new(),
+        ..Geometry::default()
     };
     Run { report, geometry }
 }

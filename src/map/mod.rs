@@ -1,8 +1,9 @@
-//! Maps of a plan, drawn with plotters, and a self-contained HTML report of
-//! one or several plans, from their [outcomes](crate::outcome): `frame` (the
+//! Maps of a plan, drawn with plotters, and a self-contained HTML report with
+//! an interactive map (Leaflet, embedded) of one or several plans or of a
+//! gap analysis, from their [outcomes](crate::outcome): `frame` (the
 //! projection and shapes), `plan` (the SVG and PNG map of a planned service),
 //! `text` (the font, title, legend, scale bar and attribution), `html` (the
-//! report page).
+//! report page and what its map draws; see [`plan_html`] for the layers).
 //!
 //! A map shows one planned service:
 //! - streets of the walking network as thin grey lines
@@ -50,8 +51,9 @@
 //! assert!(svg.contains("© OpenStreetMap contributors") && svg.contains("\n500 m\n"));
 //!
 //! // One page for several variants: here only the demo's plan.
-//! let html = plan_html(&[("demo".to_string(), &plan.report, plan_svgs(&plan, &style)?)]);
-//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&svg));
+//! let html = plan_html(&[("demo".to_string(), &plan)]);
+//! assert!(html.starts_with("<!DOCTYPE html>") && html.contains("id=\"lifecircle-data\""));
+//! assert_eq!(plan_svgs(&plan, &style)?.len(), plan.report.services.len());
 //! # Ok::<(), lifecircle::Error>(())
 //! ```
 
@@ -64,7 +66,7 @@ mod html;
 mod plan;
 mod text;
 
-pub use html::{comparison_html, plan_html, MAX_DETAILED_VARIANTS};
+pub use html::{comparison_html, gaps_html, plan_html, MAX_DETAILED_VARIANTS};
 pub use plan::{fit_style, plan_png, plan_svg, plan_svgs};
 
 /// Size and marker scale of a map.

@@ -20,6 +20,65 @@ pub struct Geometry {
     /// facility, `None` beyond the search.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub nearest_m: BTreeMap<String, Vec<Option<f64>>>,
+    /// Per planned service of a plan (per gap service of a gap analysis), the
+    /// area its facilities reach on foot within its walking limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub isochrones: Vec<ServiceIsochrones>,
+    /// The outline of each zone, in the order of the zone tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<ZoneOutline>,
+}
+
+/// An area as polygons of `(lon, lat)` rings: each polygon its outer ring,
+/// then its holes; rings are closed (the last position repeats the first).
+pub type Area = Vec<Vec<Vec<(f64, f64)>>>;
+
+/// What one service's facilities reach on foot within its walking limit:
+/// the streets reached ([`crate::access::isochrone::reached_streets`]), from
+/// one search started at all of them. Widened by `street_side_m` on each side
+/// (a stroke `2 × street_side_m` wide with round caps and joins, as the maps
+/// draw them) they are the union of the facilities' isochrones.
+///
+/// ```
+/// use lifecircle::outcome::ServiceIsochrones;
+///
+/// let reach = ServiceIsochrones {
+///     service: "pharmacy".into(),
+///     minutes: 8.0,
+///     speed_m_s: 1.1,
+///     street_side_m: 50.0,
+///     existing: vec![vec![(24.94, 60.17), (24.95, 60.17)]],
+///     new: Vec::new(),
+/// };
+/// assert_eq!(reach.existing[0].len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServiceIsochrones {
+    /// Service key.
+    pub service: String,
+    /// The walking limit, minutes.
+    pub minutes: f64,
+    /// The pace, m/s: the adult one (residents aged 60+ reach less).
+    pub speed_m_s: f64,
+    /// How far either side of a reached street the isochrone extends, metres.
+    pub street_side_m: f64,
+    /// Streets reached from the existing facilities, as `(lon, lat)`
+    /// polylines (empty: no facility, or none in reach of the network).
+    pub existing: Vec<Vec<(f64, f64)>>,
+    /// Streets reached from the new sites of the plan (empty in a gap analysis).
+    pub new: Vec<Vec<(f64, f64)>>,
+}
+
+/// Where a zone lies.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ZoneOutline {
+    /// Zone id, as in the zone tables.
+    pub zone: String,
+    /// Its outline.
+    pub area: Area,
+    /// Whether `area` is the zone's polygon from the zones file; otherwise it
+    /// is drawn around its demand points (see [`crate::scenario`]).
+    pub from_file: bool,
 }
 
 /// A demand point with its coverage before and after the plan.

@@ -58,7 +58,7 @@ impl Scenario {
             geometry: Geometry {
                 demand_points: p.demand_points(),
                 streets: p.streets(),
-                nearest_m: Default::default(),
+                ..Geometry::default()
             },
         })
     }

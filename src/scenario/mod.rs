@@ -82,6 +82,7 @@ mod access;
 mod format;
 mod plan;
 mod prepare;
+mod shapes;
 pub mod variants;
 
 pub(crate) use format::read_scenario_table;
@@ -162,6 +163,11 @@ impl Scenario {
             .map(|(s, near)| (s.key.clone(), near))
             .collect();
         let (access, _) = p.access(self, &spec, false)?;
+        let isochrones = services
+            .iter()
+            .filter(|s| gaps.totals.iter().any(|t| t.category == s.key))
+            .map(|s| p.service_isochrones(s, self.walking_speed_m_s, &[]))
+            .collect::<Result<_>>()?;
         let t_coverage = Instant::now();
         let seconds = p.seconds(t_coverage, t_coverage);
         Ok(Run {
@@ -176,6 +182,8 @@ impl Scenario {
                 demand_points: p.demand_points(),
                 streets: p.streets(),
                 nearest_m,
+                isochrones,
+                zones: p.zone_outlines(),
             },
         })
     }

@@ -16,8 +16,8 @@ use crate::model::{
 };
 use crate::network::{Snapped, Snapper};
 use crate::outcome::{
-    DemandOutcome, Geometry, NewSite, Objective, PlanReport, PlannedSite, Run, ServiceOutcome,
-    Site, TiedPlans,
+    DemandOutcome, Geometry, NewSite, Objective, PlanReport, PlannedSite, Run, ServiceIsochrones,
+    ServiceOutcome, Site, TiedPlans,
 };
 use crate::services::Service;
 use crate::sites::{read_candidates_csv, CandidateSite};
@@ -71,6 +71,7 @@ impl Scenario {
         let after = planner.gaps_after(&before, &sites, &solution)?;
         let (services, demand_points) =
             planner.outcomes(&model, &solution, &splits, &sites, &options)?;
+        let isochrones = planner.isochrones(&model, &solution, &sites)?;
         let mut seconds = p.seconds(t_coverage, t_solve);
         // Walking from the candidates is travel, though it runs after the coverage tables.
         let candidates_s = (t_candidates - t_coverage).as_secs_f64();
@@ -116,6 +117,8 @@ impl Scenario {
                 demand_points,
                 streets: p.streets(),
                 nearest_m: Default::default(),
+                isochrones,
+                zones: p.zone_outlines(),
             },
         })
     }
@@ -434,6 +437,30 @@ impl<'a> Planner<'a> {
             out.push(self.service_outcome(svc, js, &solution.services[s], split, &before, sites));
         }
         Ok((out, points))
+    }
+
+    /// Per planned service, what its existing facilities and its new sites
+    /// reach within its walking limit (see [`super::shapes`]).
+    fn isochrones(
+        &self,
+        model: &JointPlan,
+        solution: &JointSolution,
+        sites: &Sites,
+    ) -> Result<Vec<ServiceIsochrones>> {
+        model
+            .services
+            .iter()
+            .zip(&solution.services)
+            .map(|(js, plan)| {
+                let new: Vec<&[Snapped]> = plan
+                    .new_sites
+                    .iter()
+                    .map(|&j| sites.snapped[sites.candidate(j)].as_slice())
+                    .collect();
+                let svc = self.p.catalogue.get(&js.name)?;
+                self.p.service_isochrones(svc, self.speeds.adult_m_s, &new)
+            })
+            .collect()
     }
 
     /// A planned service (`svc`, `js` in the model) once solved as `plan`

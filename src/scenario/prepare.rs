@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::coverage::{GapPoint, GapReport, ServiceReach, Speeds};
 use crate::demand::{
-    assign_zones, read_demand, read_zones, snap_demand, AgeRatios, DemandPoint, Residents,
+    assign_zones, read_demand, read_zones, snap_demand, AgeRatios, DemandPoint, Residents, Zone,
     ZoneAssignment,
 };
 use crate::error::{finite_non_negative, Error, Result};
@@ -37,6 +37,8 @@ pub(super) struct Prepared {
     pub(super) zone_of: Vec<usize>,
     /// What the zones file did (`None`: no zones file).
     pub(super) zone_assignment: Option<ZoneAssignment>,
+    /// The zones file's zones (none without one), for the maps.
+    pub(super) zone_polygons: Vec<Zone>,
     /// Existing facilities: (service key, site).
     pub(super) facilities: Vec<(String, Site, Vec<Snapped>)>,
     /// Metres from each facility (row) to each demand point, up to the search distance.
@@ -188,13 +190,14 @@ impl Scenario {
                 (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
             }
         }
-        let zone_assignment = match &self.zones {
-            Some(path) => Some(assign_zones(
-                &mut people,
-                &read_zones(path, self.zones_crs.unwrap_or_default())?,
-            )),
-            None => None,
+        let zone_polygons = match &self.zones {
+            Some(path) => read_zones(path, self.zones_crs.unwrap_or_default())?,
+            None => Vec::new(),
         };
+        let zone_assignment = self
+            .zones
+            .as_ref()
+            .map(|_| assign_zones(&mut people, &zone_polygons));
         let snapper = Snapper::new(net);
         let on_net = snap_demand(&people, net, &snapper, self.max_snap_m);
         if on_net.inside.is_empty() {
@@ -295,6 +298,7 @@ impl Scenario {
             zones,
             zone_of,
             zone_assignment,
+            zone_polygons,
             facilities,
             facility_m,
             network,

@@ -94,6 +94,10 @@ enum Command {
         /// Also write the demand points with their nearest-facility distances as GeoJSON.
         #[arg(long)]
         geojson: Option<PathBuf>,
+        /// Also write DIR/report.html (created if missing): the community map
+        /// (zones by stars, what each lacks) and the tables, one offline page.
+        #[arg(long, value_name = "DIR")]
+        map: Option<PathBuf>,
     },
     /// Accessibility per zone: 2SFCA, E2SFCA, Gaussian 2SFCA, 3SFCA, gravity, cumulative, nearest N.
     Access {
@@ -189,9 +193,11 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             json,
             csv,
             geojson,
+            map,
         } => {
-            let s = Scenario::from_file(scenario.unwrap_or_else(demo_scenario))?;
-            return gaps(&s, json, csv, geojson);
+            let path = scenario.unwrap_or_else(demo_scenario);
+            let s = Scenario::from_file(&path)?;
+            return gaps(&s, &stem(&path), json, csv, geojson, map);
         }
         Command::Access {
             scenario,
@@ -215,10 +221,7 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
             max_variants,
         } => return compare(&scenario, &out, json, max_variants),
         Command::Plan { scenario, out } => {
-            let name = scenario.file_stem().map_or_else(
-                || scenario.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            );
+            let name = stem(&scenario);
             (name, Scenario::from_file(scenario)?, out)
         }
     };
@@ -257,10 +260,7 @@ fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
 /// `DIR/<service>.svg`, `DIR/<service>.png` and `DIR/report.html`.
 fn maps(dir: &Path, name: String, plan: &Run<PlanReport>) -> lifecircle::Result<()> {
     let style = fit_style(plan, &MapStyle::default())?;
-    std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
+    create_dir(dir)?;
     let svgs = plan_svgs(plan, &style)?;
     for (service, svg) in plan.report.services.iter().zip(&svgs) {
         // Keys come from catalogue files: keep them from naming paths outside DIR.
@@ -281,10 +281,22 @@ fn maps(dir: &Path, name: String, plan: &Run<PlanReport>) -> lifecircle::Result<
             plan_png(plan, &service.service, &style)?,
         )?;
     }
-    write(
-        &dir.join("report.html"),
-        plan_html(&[(name, &plan.report, svgs)]),
+    write(&dir.join("report.html"), plan_html(&[(name, plan)]))
+}
+
+/// A scenario's name for a report title: its file name without the extension.
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || path.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
     )
+}
+
+fn create_dir(dir: &Path) -> lifecircle::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| lifecircle::Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })
 }
 
 fn write(path: &Path, contents: impl AsRef<[u8]>) -> lifecircle::Result<()> {
@@ -304,11 +316,17 @@ fn geojson_text(mut geojson: serde_json::Value, crs: Option<lifecircle::demand::
 
 fn gaps(
     scenario: &Scenario,
+    name: &str,
     json: bool,
     csv: Option<PathBuf>,
     geojson: Option<PathBuf>,
+    map: Option<PathBuf>,
 ) -> lifecircle::Result<ExitCode> {
     let gaps = scenario.gaps()?;
+    let page = map.map(|dir| dir.join("report.html"));
+    if let Some(path) = &page {
+        create_dir(path.parent().expect("a file in DIR"))?;
+    }
     finish(
         &gaps.report,
         json,
@@ -317,6 +335,9 @@ fn gaps(
             ("Gap table", &csv, &|| gaps_csv(&gaps.report)),
             ("Demand map", &geojson, &|| {
                 geojson_text(gaps_geojson(&gaps), scenario.output_crs)
+            }),
+            ("Community map", &page, &|| {
+                lifecircle::map::gaps_html(name, &gaps)
             }),
         ],
     )
@@ -407,7 +428,6 @@ fn compare(
     let mut rows = vec![Vec::new(); total];
     let mut outcomes = vec![serde_json::Value::Null; if json { total } else { 0 }];
     let mut detailed = Vec::new();
-    let style = MapStyle::default();
     let mut failed = false;
     comparison.run(|k, outcome| {
         bar.inc(1);
@@ -424,8 +444,7 @@ fn compare(
                     geojson_text(plan_geojson(&plan), crs),
                 )?;
                 if k < MAX_DETAILED_VARIANTS {
-                    let maps = plan_svgs(&plan, &style)?;
-                    detailed.push((k, outcome.name, plan.report, maps));
+                    detailed.push((k, outcome.name, plan));
                 }
             }
             VariantResult::Error(_) => failed = true,
@@ -438,7 +457,7 @@ fn compare(
     detailed.sort_by_key(|d| d.0);
     let pages: Vec<_> = detailed
         .iter()
-        .map(|(_, name, report, maps)| (name.clone(), report, maps.clone()))
+        .map(|(_, name, plan)| (name.clone(), plan.as_ref()))
         .collect();
     write(
         &out.join("report.html"),
