@@ -35,8 +35,8 @@ mod zones;
 pub use ages::{AgeRatios, Residents};
 pub use allocate::{
     allocate, read_buildings_geojson, read_osm_buildings, Allocation, AllocationRules, Building,
-    BuildingSet, Landuse, SplitRule, ZoneSplit, NON_RESIDENTIAL_KINDS, RESIDENTIAL_KINDS,
-    RESIDENTIAL_LANDUSE,
+    BuildingSet, Landuse, SplitRule, ZoneSplit, NON_RESIDENTIAL_KINDS, NON_RESIDENTIAL_LANDUSE,
+    RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
 };
 pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
 pub use point::DemandPoint;

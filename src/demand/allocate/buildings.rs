@@ -141,6 +141,24 @@ pub const NON_RESIDENTIAL_KINDS: [&str; 62] = [
 /// `landuse=*` values under which an unspecific building counts as a home.
 pub const RESIDENTIAL_LANDUSE: [&str; 1] = ["residential"];
 
+/// `landuse=*` values under which an unspecific building does not (unless a
+/// residential area holds it too); other values (`grass`, `civic` …) say
+/// nothing either way.
+pub const NON_RESIDENTIAL_LANDUSE: [&str; 12] = [
+    "commercial",
+    "retail",
+    "industrial",
+    "railway",
+    "military",
+    "religious",
+    "education",
+    "institutional",
+    "garages",
+    "port",
+    "cemetery",
+    "landfill",
+];
+
 impl Building {
     /// The building's floor area in m²: its footprint's geodesic area times
     /// its levels (`default_levels` where not given).

@@ -6,9 +6,12 @@
 //!    [`AllocationRules::residential`] (default [`RESIDENTIAL_KINDS`]) is a
 //!    home; one in [`AllocationRules::non_residential`] (default
 //!    [`NON_RESIDENTIAL_KINDS`]) is not. Any other value (`yes`, local
-//!    values) is a home where its point lies in a `landuse=residential` area
-//!    or in no land-use area at all, and not where it lies only in areas of
-//!    other land uses (`commercial`, `retail`, `railway` …).
+//!    values) is a home unless its point lies in an area of
+//!    [`AllocationRules::non_residential_landuse`] (default
+//!    [`NON_RESIDENTIAL_LANDUSE`]: `commercial`, `retail`, `industrial` …)
+//!    and in none of [`AllocationRules::residential_landuse`] (default
+//!    `residential`). Mixed-use city centres mapped as `landuse=commercial`
+//!    have flats above the shops: there, leave `commercial` out of the list.
 //! 2. **Which zone a building is in.** The zone holding its point (a point
 //!    inside the footprint, geo's `InteriorPoint`), boundary included. A
 //!    building in two zones (overlapping polygons, a point on a shared
@@ -75,7 +78,7 @@ use crate::network::Network;
 
 pub use buildings::{
     read_buildings_geojson, Building, BuildingSet, Landuse, NON_RESIDENTIAL_KINDS,
-    RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
+    NON_RESIDENTIAL_LANDUSE, RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
 };
 pub use osm::read_osm_buildings;
 
@@ -96,6 +99,9 @@ pub struct AllocationRules {
     /// `landuse=*` values under which a building of another kind is a home.
     #[serde(default = "residential_landuse")]
     pub residential_landuse: Vec<String>,
+    /// `landuse=*` values under which it is not.
+    #[serde(default = "non_residential_landuse")]
+    pub non_residential_landuse: Vec<String>,
 }
 
 fn one() -> f64 {
@@ -113,6 +119,9 @@ fn non_residential() -> Vec<String> {
 fn residential_landuse() -> Vec<String> {
     strings(&RESIDENTIAL_LANDUSE)
 }
+fn non_residential_landuse() -> Vec<String> {
+    strings(&NON_RESIDENTIAL_LANDUSE)
+}
 
 impl Default for AllocationRules {
     fn default() -> Self {
@@ -121,6 +130,7 @@ impl Default for AllocationRules {
             residential: residential(),
             non_residential: non_residential(),
             residential_landuse: residential_landuse(),
+            non_residential_landuse: non_residential_landuse(),
         }
     }
 }
@@ -360,18 +370,19 @@ fn is_home(
     if rules.non_residential.contains(&b.kind) {
         return false;
     }
-    let (mut any, mut residential) = (false, false);
+    let (mut residential, mut other) = (false, false);
     for l in landuse.holding(point) {
-        any = true;
-        residential |= l;
+        residential |= l == Some(true);
+        other |= l == Some(false);
     }
-    residential || !any
+    residential || !other
 }
 
-/// Land-use areas in an R-tree; each says whether it is residential.
+/// Land-use areas in an R-tree; each says whether it is residential
+/// (`Some(true)`), not (`Some(false)`) or neither.
 struct LanduseIndex<'l> {
     areas: &'l [Landuse],
-    residential: Vec<bool>,
+    residential: Vec<Option<bool>>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
@@ -381,14 +392,22 @@ impl<'l> LanduseIndex<'l> {
             areas,
             residential: areas
                 .iter()
-                .map(|a| rules.residential_landuse.contains(&a.kind))
+                .map(|a| {
+                    if rules.residential_landuse.contains(&a.kind) {
+                        Some(true)
+                    } else if rules.non_residential_landuse.contains(&a.kind) {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                })
                 .collect(),
             tree: RTree::bulk_load(boxes(areas.iter().map(|a| a.area.bounding_rect()))),
         }
     }
 
     /// For each area holding the point, whether it is residential.
-    fn holding(&self, (lon, lat): (f64, f64)) -> impl Iterator<Item = bool> + '_ {
+    fn holding(&self, (lon, lat): (f64, f64)) -> impl Iterator<Item = Option<bool>> + '_ {
         let p = Point::new(lon, lat);
         self.tree
             .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
