@@ -88,7 +88,7 @@ mod prepare;
 pub mod variants;
 
 pub(crate) use format::read_scenario_table;
-pub use format::{Candidates, NetworkTables, Objective, PlanSpec, Scenario};
+pub use format::{AllocateSpec, Candidates, NetworkTables, Objective, PlanSpec, Scenario};
 use prepare::CurrentGaps;
 
 impl Scenario {
