@@ -205,6 +205,9 @@ impl Allocation {
     }
 }
 
+/// Where some of a zone's residents go: an id, a point and its weight.
+type Place = (String, (f64, f64), f64);
+
 /// A home ready for the split.
 struct Home<'b> {
     id: &'b str,
@@ -452,7 +455,7 @@ impl StreetIndex {
     /// The pieces of street inside the zone, as (id, middle, length in m),
     /// ordered by position so that the result does not depend on the
     /// network's edge order; `None` if there are none.
-    fn pieces(&self, z: &Zone) -> Option<Vec<(String, (f64, f64), f64)>> {
+    fn pieces(&self, z: &Zone) -> Option<Vec<Place>> {
         let r = z.geometry.bounding_rect()?;
         let near: Vec<LineString<f64>> = self
             .tree

@@ -339,3 +339,34 @@ fn geojson_buildings_are_read_and_bad_footprints_repaired_or_dropped() {
         "{e}"
     );
 }
+
+/// The bundled demo data: the HSY grid split onto the extract's homes.
+#[test]
+fn helsinki_grid_onto_buildings() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/buildings.toml");
+    let s = crate::scenario::Scenario::from_file(path).unwrap();
+    let (net, _, _) = s.read_network().unwrap();
+    let a = s.allocation(Some(&net)).unwrap();
+    let total: f64 = a.points.iter().map(|p| p.population).sum();
+    assert!(close(total, 71_724.0), "{total}");
+    let homes = a
+        .point_rules()
+        .iter()
+        .filter(|r| **r == SplitRule::FloorArea)
+        .count();
+    assert!(homes > 200, "{homes} homes");
+    assert!(a.zones.iter().any(|z| z.rule == SplitRule::Centroid));
+}
+
+#[test]
+fn other_land_uses_say_nothing() {
+    let z = [zone("z", square(0.0, 0.0, 0.01), 10.0)];
+    let mut s = set(vec![building("in-grass", 0.001, 0.001, "yes", None)]);
+    s.landuse = vec![Landuse {
+        id: "g".into(),
+        kind: "grass".into(),
+        area: square(0.0, 0.0, 0.005),
+    }];
+    let a = allocate(&z, &s, None, &AllocationRules::default()).unwrap();
+    assert_eq!(a.points.len(), 1);
+}
