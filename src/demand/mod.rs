@@ -20,8 +20,11 @@
 //! - `crs`: China's map coordinates (GCJ-02, BD-09) to WGS 84 and back, [`Crs`].
 //! - `zones`: community polygons ([`Zone`], [`read_zones`]) and the
 //!   point-in-polygon rule that puts each demand point in one ([`ZoneIndex`]).
+//! - `allocate`: zone and grid-cell population split onto the residential
+//!   buildings inside ([`allocate`]; buildings from OSM or GeoJSON).
 
 mod ages;
+mod allocate;
 mod crs;
 mod point;
 mod read;
@@ -30,9 +33,14 @@ mod weights;
 mod zones;
 
 pub use ages::{AgeRatios, Residents};
+pub use allocate::{
+    allocate, read_buildings_geojson, read_osm_buildings, Allocation, AllocationRules, Building,
+    BuildingSet, Landuse, SplitRule, ZoneSplit, NON_RESIDENTIAL_KINDS, NON_RESIDENTIAL_LANDUSE,
+    RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
+};
 pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
 pub use point::DemandPoint;
 pub use read::{read_demand, read_demand_csv, read_demand_geojson};
 pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
 pub use weights::DemandWeights;
-pub use zones::{assign_zones, read_zones, Zone, ZoneAssignment, ZoneIndex};
+pub use zones::{assign_zones, read_zone_polygons, read_zones, Zone, ZoneAssignment, ZoneIndex};

@@ -16,6 +16,7 @@
 //! in [`ZoneAssignment::outside`].
 
 use std::path::Path;
+use std::str::FromStr;
 
 use geo::{BoundingRect, Intersects, MapCoords, MultiPolygon, Point, Validation};
 use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree, AABB};
@@ -23,7 +24,7 @@ use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree, AABB};
 use super::read::{feature_collection, feature_id, number, property};
 use super::{Crs, DemandPoint};
 use crate::error::{finite_non_negative, Error, Result};
-use crate::tables::{misspelt, no_records, not_lon_lat, UniqueIds};
+use crate::tables::{misspelt, no_records, not_lon_lat, CsvTable, Records, UniqueIds};
 
 /// One zone: its polygon (WGS 84) and the counts given for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +91,7 @@ pub fn read_zones(path: impl AsRef<Path>, crs: Crs) -> Result<Vec<Zone>> {
                 return Err(fail(m));
             }
         }
-        let geometry = zone_geometry(feature.geometry.as_ref(), crs).map_err(fail)?;
+        let geometry = polygon_of(feature.geometry.as_ref(), crs, true).map_err(fail)?;
         let count = |key: &str| -> Result<Option<f64>> {
             property(feature, key)
                 .filter(|t| !t.is_empty())
@@ -112,12 +113,59 @@ pub fn read_zones(path: impl AsRef<Path>, crs: Crs) -> Result<Vec<Zone>> {
     Ok(zones)
 }
 
-/// A zone's outline from its GeoJSON geometry, checked before geo closes its
-/// rings (an unclosed ring is a truncated file, not a shape), converted to
-/// WGS 84 and then validated.
-fn zone_geometry(
+/// Reads zones from a GeoJSON file ([`read_zones`]) or, for a `.csv`
+/// file, from a table with `id` and a `wkt` column of polygons or
+/// multipolygons (a population grid's cells) and any of the same counts
+/// and `name`.
+///
+/// # Errors
+/// As [`read_zones`], naming the line of a CSV record.
+pub fn read_zone_polygons(path: impl AsRef<Path>, crs: Crs) -> Result<Vec<Zone>> {
+    let path = path.as_ref();
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        return read_zones(path, crs);
+    }
+    let table = CsvTable::read(path, &["id", "wkt"], &PROPERTIES[1..], Records::Needed)?;
+    let mut ids = UniqueIds::default();
+    let mut zones = Vec::new();
+    table.for_each(|record| {
+        let id = record.text("id")?;
+        record.unique(&mut ids, &id)?;
+        let fail = |m: String| record.error(format!("(id {id}) {m}"));
+        let wkt = record.text("wkt")?;
+        let geometry: geo::Geometry<f64> = wkt::Wkt::<f64>::from_str(&wkt)
+            .map_err(|e| fail(format!("wkt is not a polygon: {e}")))?
+            .try_into()
+            .map_err(|_| fail("wkt is not a polygon".into()))?;
+        let json = geojson::Geometry::from(&geometry);
+        let geometry = polygon_of(Some(&json), crs, true).map_err(fail)?;
+        let count = |key: &str| record.get(key).map(|_| record.number(key)).transpose();
+        let zone = Zone {
+            name: record.get("name").map(str::to_string),
+            geometry,
+            population: count("population")?,
+            aged_60_plus: count("aged_60_plus")?,
+            under_6: count("under_6")?,
+            aging_ratio: count("aging_ratio")?,
+            id: id.clone(),
+        };
+        check_counts(&zone).map_err(fail)?;
+        zones.push(zone);
+        Ok(())
+    })?;
+    Ok(zones)
+}
+
+/// A polygon from its GeoJSON geometry, checked before geo closes its rings
+/// (an unclosed ring is a truncated file, not a shape), converted to WGS 84
+/// and then, if `validate`, refused unless valid (geo's [`Validation`]).
+pub(super) fn polygon_of(
     geometry: Option<&geojson::Geometry>,
     crs: Crs,
+    validate: bool,
 ) -> std::result::Result<MultiPolygon<f64>, String> {
     use geojson::Value;
     let polygons: Vec<&Vec<Vec<Vec<f64>>>> = match geometry.map(|g| &g.value) {
@@ -161,10 +209,24 @@ fn zone_geometry(
             geo::coord! { x: x, y: y }
         })
     };
-    multi
+    if validate {
+        multi
+            .check_validation()
+            .map_err(|e| format!("invalid polygon: {e}"))?;
+    }
+    Ok(multi)
+}
+
+/// Checks a zone made in code as [`read_zones`] checks a file's: a
+/// non-empty valid outline and counts that fit together.
+pub(super) fn check_zone(z: &Zone) -> std::result::Result<(), String> {
+    if z.geometry.0.is_empty() {
+        return Err("empty polygon".into());
+    }
+    z.geometry
         .check_validation()
         .map_err(|e| format!("invalid polygon: {e}"))?;
-    Ok(multi)
+    check_counts(z)
 }
 
 fn check_counts(z: &Zone) -> std::result::Result<(), String> {

@@ -72,7 +72,6 @@ pub(super) fn place(
     let room: Vec<u64> = people.iter().zip(&old).map(|(a, o)| a - o).collect();
     let young = apportion((n * p.under_6_ratio).round() as u64, &young_w, &room);
 
-    let width = p.communities.to_string().len();
     let buildings = houses
         .iter()
         .enumerate()
@@ -85,7 +84,7 @@ pub(super) fn place(
                 population: people[h] as f64,
                 aged_60_plus: Some(old[h] as f64),
                 under_6: Some(young[h] as f64),
-                zone: Some(format!("C{:0width$}", community[k] + 1)),
+                zone: Some(super::community_id(p, community[k])),
             }
         })
         .collect();

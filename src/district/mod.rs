@@ -90,10 +90,14 @@
 //! - `buildings`: the demand points, their doors and their residents by age group.
 //! - `shops`: existing facilities and candidate sites on the street fronts.
 //! - `write`: the CSV tables and `scenario.toml`, serialised from [`Scenario`](crate::scenario::Scenario).
+//! - `polygons`: community outlines with their counts and building footprints
+//!   (`communities.geojson`, `buildings.geojson`, `polygons.toml`), for the
+//!   split onto buildings.
 
 mod buildings;
 mod communities;
 mod params;
+mod polygons;
 mod shops;
 mod streets;
 mod write;
@@ -158,6 +162,9 @@ pub struct District {
     pub facilities: Vec<Facility>,
     /// Candidate sites with costs.
     pub candidates: Vec<CandidateSite>,
+    /// Each block's corners (lon, lat: south-west, south-east, north-west,
+    /// north-east) and its community, for [`District::write_polygons`].
+    pub block_outlines: Vec<([(f64, f64); 4], String)>,
 }
 
 impl District {
@@ -179,6 +186,12 @@ impl District {
         let (buildings, block_people) =
             buildings::place(p, &mut rng, &mut streets, &communities, &proj);
         let (facilities, candidates) = shops::place(p, &mut rng, &streets, &block_people, &proj);
+        let block_outlines = streets
+            .quads
+            .iter()
+            .zip(&communities.of_block)
+            .map(|(q, &c)| (q.map(|corner| lonlat(&proj, corner)), community_id(p, c)))
+            .collect();
 
         let g = &streets.graph;
         let nodes =
@@ -209,6 +222,7 @@ impl District {
             buildings,
             facilities,
             candidates,
+            block_outlines,
         })
     }
 
@@ -256,6 +270,12 @@ impl District {
 fn lonlat(proj: &LocalProjection, q: [f64; 2]) -> (f64, f64) {
     let (lon, lat) = proj.unproject(q[0], q[1]);
     (round7(lon), round7(lat))
+}
+
+/// The id of community `c` (`C01` …), zero-padded to the width of the count.
+fn community_id(p: &DistrictParams, c: usize) -> String {
+    let width = p.communities.to_string().len();
+    format!("C{:0width$}", c + 1)
 }
 
 fn uniform(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::District;
 use crate::error::{Error, Result};
-use crate::scenario::{NetworkTables, PlanSpec, Scenario};
+use crate::scenario::{AllocateSpec, NetworkTables, PlanSpec, Scenario};
 
 impl District {
     /// Writes `nodes.csv`, `edges.csv`, `population.csv`, `facilities.csv`,
@@ -68,7 +68,7 @@ impl District {
         }
         write_file(&dir.join("candidates.csv"), &text)?;
         let path = dir.join("scenario.toml");
-        write_file(&path, &self.scenario_toml()?)?;
+        write_file(&path, &self.scenario_toml(false)?)?;
         Ok(path)
     }
 
@@ -140,9 +140,13 @@ impl District {
     /// Keys a reader would fill in with the same value are left out, and a
     /// variant gives only the plan keys it changes (it is merged into the
     /// base), so that the file shows what the district sets.
-    fn scenario_toml(&self) -> Result<String> {
+    pub(super) fn scenario_toml(&self, polygons: bool) -> Result<String> {
         let p = &self.params;
-        let (scenario, variants) = self.scenario();
+        let (mut scenario, variants) = self.scenario();
+        if polygons {
+            scenario.population = "communities.geojson".into();
+            scenario.allocate = Some(AllocateSpec::buildings("buildings.geojson"));
+        }
         let base_plan = table(&scenario.plan)?;
         let mut file = changed(
             table(&scenario)?,
@@ -192,7 +196,7 @@ fn changed(value: toml::Table, defaults: &toml::Table) -> toml::Table {
         .collect()
 }
 
-fn write_file(path: &Path, text: &str) -> Result<()> {
+pub(super) fn write_file(path: &Path, text: &str) -> Result<()> {
     let mut f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
 }

@@ -127,7 +127,7 @@ pub fn is_walkable(tags: &[(&str, &str)]) -> bool {
 /// # Errors
 /// [`Error::Pbf`] naming the offset of a cut length prefix or a block that
 /// runs past the end, or for an empty or unreadable file.
-fn check_framing(path: &Path) -> Result<()> {
+pub(crate) fn check_framing(path: &Path) -> Result<()> {
     let pbf = |message: String| Error::Pbf {
         path: path.to_path_buf(),
         message,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::access::Decay;
 use crate::coverage::{RatingRules, Speeds};
-use crate::demand::Crs;
+use crate::demand::{AllocationRules, Crs};
 use crate::error::{Error, Result};
 pub use crate::outcome::Objective;
 pub use crate::sites::Candidates;
@@ -33,6 +33,12 @@ pub struct Scenario {
     /// Coordinate system of the zones file (`None`: WGS 84).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones_crs: Option<Crs>,
+    /// Split the population file's polygons (zones or grid cells with
+    /// counts) onto the residential buildings inside them
+    /// ([`allocate`](crate::demand::allocate); `None`: each record is one
+    /// demand point, a polygon at its centroid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocate: Option<AllocateSpec>,
     /// Service catalogue file (`None`: the built-in one).
     #[serde(default)]
     pub catalogue: Option<PathBuf>,
@@ -112,6 +118,68 @@ pub struct AccessSpec {
     /// Gravity decay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gravity: Option<Decay>,
+}
+
+/// The `[allocate]` table of a scenario: where the buildings come from and
+/// which of them are homes ([`AllocationRules`]; its keys, flattened).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocateSpec {
+    /// Buildings GeoJSON ([`read_buildings_geojson`](crate::demand::read_buildings_geojson));
+    /// `None`: the buildings of the scenario's `osm` extract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buildings: Option<PathBuf>,
+    /// Coordinate system of the buildings file (`None`: WGS 84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buildings_crs: Option<Crs>,
+    /// Levels of a building without `building:levels`.
+    #[serde(default = "default_one")]
+    pub default_levels: f64,
+    /// `building=*` values that are homes (`None`: [`RESIDENTIAL_KINDS`](crate::demand::RESIDENTIAL_KINDS)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residential: Option<Vec<String>>,
+    /// `building=*` values that are not (`None`: [`NON_RESIDENTIAL_KINDS`](crate::demand::NON_RESIDENTIAL_KINDS)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_residential: Option<Vec<String>>,
+    /// `landuse=*` values under which other buildings are homes (`None`: `residential`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residential_landuse: Option<Vec<String>>,
+    /// `landuse=*` values under which they are not (`None`: [`NON_RESIDENTIAL_LANDUSE`](crate::demand::NON_RESIDENTIAL_LANDUSE)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub non_residential_landuse: Option<Vec<String>>,
+}
+
+impl AllocateSpec {
+    /// Buildings from this file, every rule at its default.
+    pub fn buildings(path: impl Into<PathBuf>) -> Self {
+        Self {
+            buildings: Some(path.into()),
+            buildings_crs: None,
+            default_levels: default_one(),
+            residential: None,
+            non_residential: None,
+            residential_landuse: None,
+            non_residential_landuse: None,
+        }
+    }
+
+    /// The rules these keys give.
+    pub fn rules(&self) -> AllocationRules {
+        let d = AllocationRules::default();
+        AllocationRules {
+            default_levels: self.default_levels,
+            residential: self.residential.clone().unwrap_or(d.residential),
+            non_residential: self.non_residential.clone().unwrap_or(d.non_residential),
+            residential_landuse: self
+                .residential_landuse
+                .clone()
+                .unwrap_or(d.residential_landuse),
+            non_residential_landuse: self
+                .non_residential_landuse
+                .clone()
+                .unwrap_or(d.non_residential_landuse),
+        }
+    }
 }
 
 /// A walking network given as tables (see [`read_network_csv`](crate::network::read_network_csv)).
@@ -221,6 +289,7 @@ impl Scenario {
             population_crs: None,
             zones: None,
             zones_crs: None,
+            allocate: None,
             catalogue: None,
             facilities: None,
             facilities_crs: None,

@@ -30,6 +30,16 @@
 //! search_minutes = 30.0                    # how far (adult pace) to look for the nearest facility,
 //!                                          # at least each analysed service's walking limit
 //! gap_services = ["pharmacy", "elderly_canteen"]  # default: every service of the catalogue
+//! [allocate]                               # split the population file's polygons (grid cells or
+//!                                          # zones with counts, lifecircle::demand::read_zone_polygons)
+//!                                          # onto the homes inside (lifecircle::demand::allocate)
+//! buildings = "buildings.geojson"          # default: the buildings of `osm`
+//! buildings_crs = "wgs84"
+//! default_levels = 1.0                     # levels of a building without building:levels
+//! residential = ["apartments", "house"]    # building=* values that are homes (default: RESIDENTIAL_KINDS)
+//! non_residential = ["retail"]             # and that are not (default: NON_RESIDENTIAL_KINDS)
+//! residential_landuse = ["residential"]    # landuse=* under which other buildings are homes
+//! non_residential_landuse = ["commercial"] # and under which they are not (default: NON_RESIDENTIAL_LANDUSE)
 //! [rating]                                 # lifecircle::coverage::RatingRules
 //! present_share = 0.9
 //!
@@ -86,7 +96,9 @@ mod shapes;
 pub mod variants;
 
 pub(crate) use format::read_scenario_table;
-pub use format::{AccessSpec, Candidates, NetworkTables, Objective, PlanSpec, Scenario};
+pub use format::{
+    AccessSpec, AllocateSpec, Candidates, NetworkTables, Objective, PlanSpec, Scenario,
+};
 use prepare::CurrentGaps;
 
 impl Scenario {
@@ -124,6 +136,9 @@ impl Scenario {
         }
         rebase(&mut s.population);
         s.zones.as_mut().map(rebase);
+        if let Some(a) = s.allocate.as_mut() {
+            a.buildings.as_mut().map(rebase);
+        }
         s.catalogue.as_mut().map(rebase);
         s.facilities.as_mut().map(rebase);
         if let Some(plan) = s.plan.as_mut() {

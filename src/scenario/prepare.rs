@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use crate::coverage::{GapPoint, GapReport, ServiceReach, Speeds};
 use crate::demand::{
-    assign_zones, read_demand, read_zones, snap_demand, AgeRatios, DemandPoint, Residents, Zone,
-    ZoneAssignment,
+    allocate, assign_zones, read_buildings_geojson, read_demand, read_osm_buildings,
+    read_zone_polygons, read_zones, snap_demand, AgeRatios, Allocation, DemandPoint, Residents,
+    Zone, ZoneAssignment,
 };
 use crate::error::{finite_non_negative, Error, Result};
-use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Snapped, Snapper};
+use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Poi, Snapped, Snapper};
 use crate::outcome::{DemandOutcome, DemandSummary, NetworkSummary, Site, StageSeconds};
 use crate::services::{Catalogue, Service};
 use crate::sites::read_facilities_csv;
@@ -163,33 +164,77 @@ impl Scenario {
         }
     }
 
+    /// The walking network, with the OSM points of interest and counts when
+    /// it comes from `osm`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless exactly one of `osm` and `network`
+    /// is given; the readers' errors.
+    pub fn read_network(&self) -> Result<(Network, Vec<Poi>, Option<OsmStats>)> {
+        match (&self.osm, &self.network) {
+            (Some(path), None) => {
+                let osm = read_pbf(path)?;
+                Ok((osm.network, osm.pois, Some(osm.stats)))
+            }
+            (None, Some(t)) => Ok((read_network_csv(&t.nodes, &t.edges)?, Vec::new(), None)),
+            _ => Err(Error::param(
+                "osm",
+                "give exactly one of `osm` (a PBF file) and `network` (node and edge tables)",
+            )),
+        }
+    }
+
+    /// The population file's polygons split onto the buildings of
+    /// `[allocate]` (the buildings file, else those of `osm`), falling back to
+    /// the streets of `network` where a polygon holds no home.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] without an `[allocate]` table, or without a
+    /// buildings file when there is no `osm`; the readers' and
+    /// [`allocate`]'s errors.
+    pub fn allocation(&self, network: Option<&Network>) -> Result<Allocation> {
+        let spec = self
+            .allocate
+            .as_ref()
+            .ok_or_else(|| Error::param("allocate", "the scenario has no [allocate] table"))?;
+        let zones = read_zone_polygons(&self.population, self.population_crs.unwrap_or_default())?;
+        let buildings = match (&spec.buildings, &self.osm) {
+            (Some(path), _) => {
+                read_buildings_geojson(path, spec.buildings_crs.unwrap_or_default())?
+            }
+            (None, Some(osm)) => read_osm_buildings(osm)?,
+            (None, None) => {
+                return Err(Error::param(
+                    "allocate.buildings",
+                    "give a buildings file: the scenario has no `osm` to take them from",
+                ))
+            }
+        };
+        allocate(&zones, &buildings, network, &spec.rules())
+    }
+
     /// Reads, snaps and measures everything the gap table and the plans share:
     /// facilities of the gap services, of this scenario's plan and of `extra`
     /// services (other plans that will reuse the result).
     pub(super) fn prepare(&self, extra: &[String]) -> Result<Prepared> {
         let catalogue = self.validate()?;
         let t0 = Instant::now();
-        let (network, pois, osm_stats) =
-            match (&self.osm, &self.network) {
-                (Some(path), None) => {
-                    let osm = read_pbf(path)?;
-                    (osm.network, osm.pois, Some(osm.stats))
-                }
-                (None, Some(t)) => (read_network_csv(&t.nodes, &t.edges)?, Vec::new(), None),
-                _ => return Err(Error::param(
-                    "osm",
-                    "give exactly one of `osm` (a PBF file) and `network` (node and edge tables)",
-                )),
-            };
+        let (network, pois, osm_stats) = self.read_network()?;
         let net = &network;
         let t_network = Instant::now();
 
-        let mut people = read_demand(&self.population)?;
-        if let Some(crs) = self.population_crs {
-            for p in &mut people {
-                (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
+        let mut people = match &self.allocate {
+            Some(_) => self.allocation(Some(net))?.points,
+            None => {
+                let mut people = read_demand(&self.population)?;
+                if let Some(crs) = self.population_crs {
+                    for p in &mut people {
+                        (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
+                    }
+                }
+                people
             }
-        }
+        };
         let zone_polygons = match &self.zones {
             Some(path) => read_zones(path, self.zones_crs.unwrap_or_default())?,
             None => Vec::new(),

@@ -42,6 +42,11 @@ pub(crate) struct DistrictArgs {
     /// Candidate sites (default: one per 100 residents).
     #[arg(long)]
     candidates: Option<usize>,
+    /// Also write the communities as polygons with their counts (communities.geojson), building
+    /// footprints without residents (buildings.geojson) and polygons.toml, which splits the first
+    /// onto the second before planning.
+    #[arg(long)]
+    polygons: bool,
     /// Allow a district beyond 2,000,000 nodes or 200 MB of tables (up to ten times that).
     #[arg(long)]
     allow_large: bool,
@@ -65,6 +70,10 @@ pub(crate) fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCo
     p.allow_large = args.allow_large;
     let district = District::generate(&p)?;
     let scenario = district.write(&args.out)?;
+    let polygons = match args.polygons {
+        true => Some(district.write_polygons(&args.out)?),
+        false => None,
+    };
     let s = district.summary();
     outln!(
         "Synthetic district (seed {}): {} nodes, {} edges, {} blocks",
@@ -90,5 +99,11 @@ pub(crate) fn generate_district(args: DistrictArgs) -> lifecircle::Result<ExitCo
         "Wrote nodes.csv, edges.csv, population.csv, facilities.csv, candidates.csv and {}",
         scenario.display()
     )?;
+    if let Some(path) = polygons {
+        outln!(
+            "Wrote communities.geojson, buildings.geojson and {}",
+            path.display()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,6 +47,7 @@ fn report_error(e: &dyn std::fmt::Display) {
     let _ = writeln!(std::io::stderr(), "error: {e}");
 }
 
+mod allocate;
 mod district;
 mod solve;
 
@@ -138,6 +139,18 @@ enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Split a scenario's population polygons onto its buildings (the `[allocate]` table) and
+    /// say which rule each zone used: floor area, street length or centroid.
+    Allocate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Also write the demand points (id, zone, rule, population, ages, lon, lat) as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Print the allocation as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Solve a siting model on plain data (an OR-Library file or a cost matrix).
     Solve(SolveArgs),
     /// Generate a synthetic district (streets, buildings, shops, candidate sites) and its scenario.
@@ -169,6 +182,11 @@ fn demo_scenario() -> PathBuf {
 fn run(cli: Cli) -> lifecircle::Result<ExitCode> {
     let (name, scenario, out) = match cli.command {
         Command::Solve(args) => return solve(args),
+        Command::Allocate {
+            scenario,
+            csv,
+            json,
+        } => return allocate::allocate(&scenario, csv, json),
         Command::GenerateDistrict(args) => return generate_district(args),
         Command::Demo {
             out,
