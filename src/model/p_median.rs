@@ -28,7 +28,7 @@ use crate::instances::CostMatrix;
 use crate::solve::lagrangian::{self, SiteState};
 use crate::solve::mip::{self, Col, Mip, Row, Sense};
 use crate::solve::{
-    heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
+    benders, heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
     SolveStatus, Timings,
 };
 
@@ -76,6 +76,89 @@ impl PSites<Median> {
 
     /// [`solve`](Self::solve) once the problem is [`ready`](PSites::ready).
     fn solve_ready(&self, options: &SolveOptions) -> Result<Solution> {
+        if std::env::var_os("LIFECIRCLE_OLD_PMEDIAN").is_some() {
+            return self.solve_radius_mip(options);
+        }
+        let t0 = Instant::now();
+        let deadline = Deadline::new(t0, options);
+        let m = self.costs.n_sites();
+        let start = heuristic::p_median_within(
+            &self.costs,
+            &self.weights,
+            self.p,
+            &self.fixed_open,
+            deadline,
+        );
+        let t1 = Instant::now();
+        interrupt::check()?;
+        let clients = self.benders_clients();
+        let problem = benders::Problem {
+            clients: &clients,
+            n_sites: m,
+            fixed: &self.fixed_open,
+            total_open: self.p + self.fixed_open.len(),
+        };
+        let out = problem.solve(start, options, deadline)?;
+        let t2 = Instant::now();
+        // Priced again from the cost matrix, not from the decomposition's lists.
+        let objective = self.cost_of(&out.open);
+        if std::env::var_os("LIFECIRCLE_TRACE").is_some() {
+            eprintln!(
+                "benders: {} LP solves, {} nodes, {} sites left, bound {}, cost {objective}",
+                out.rounds, out.nodes, out.sites_left, out.bound
+            );
+        }
+        Solution::new(
+            out.open,
+            objective,
+            out.bound.min(objective),
+            out.status,
+            options.mip_gap,
+            PresolveStats {
+                demand_before: self.costs.n_demand(),
+                demand_after: clients.len(),
+                sites_before: m,
+                sites_after: out.sites_left,
+            },
+            Timings {
+                presolve_s: 0.0,
+                heuristic_s: seconds(t1 - t0),
+                mip_s: seconds(t2 - t1),
+                total_s: seconds(t2 - t0),
+            },
+        )
+    }
+
+    /// Each client's sites sorted by cost, up to its nearest fixed site
+    /// (nothing farther is ever paid), capped at its largest cost.
+    fn benders_clients(&self) -> Vec<benders::Client> {
+        self.clients()
+            .into_iter()
+            .map(|i| {
+                let row = self.costs.row(i);
+                let cap = self
+                    .fixed_open
+                    .iter()
+                    .map(|&j| row[j])
+                    .fold(row.iter().copied().fold(0.0, f64::max), f64::min);
+                let mut sites: Vec<u32> = (0..row.len())
+                    .filter(|&j| row[j] < cap)
+                    .map(|j| j as u32)
+                    .collect();
+                sites.sort_by(|&a, &b| row[a as usize].total_cmp(&row[b as usize]));
+                let costs = sites.iter().map(|&j| row[j as usize]).collect();
+                benders::Client {
+                    weight: self.weights[i],
+                    sites,
+                    costs,
+                    cap,
+                }
+            })
+            .collect()
+    }
+
+    /// The previous method: Lagrangian fixing, then the radius formulation's MIP.
+    fn solve_radius_mip(&self, options: &SolveOptions) -> Result<Solution> {
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
         let (n, m) = (self.costs.n_demand(), self.costs.n_sites());
