@@ -37,7 +37,7 @@
 //! many non-zeros as a client has sites nearer than the cut's level); no
 //! `n × m` table is built when the lists are sparse.
 
-use super::mip::{Col, Lp, LpEnd, Row};
+use super::mip::{self, Col, Lp, LpEnd, Row};
 use super::{interrupt, Deadline, SolveOptions, SolveStatus};
 use crate::error::Result;
 
@@ -94,7 +94,8 @@ impl Client {
 const COVER_EPS: f64 = 1e-9;
 /// A cut is added when it raises a client's `θ` by more than this (relative).
 const VIOLATION: f64 = 1e-7;
-/// The cut loop stops when ten rounds together raised the bound by less than this (relative).
+/// At a fractional point the cut loop stops when five rounds together raised
+/// the bound by less than this (relative).
 const TAIL_OFF: f64 = 1e-6;
 
 /// A cut `θ_client ≥ level − Σ_{k < below} (level − costs[k]) y_{sites[k]}`.
@@ -153,9 +154,6 @@ pub(crate) struct Outcome {
     pub status: SolveStatus,
     /// Sites neither fixed closed nor open by the reduced costs.
     pub sites_left: usize,
-    /// LP solves and branch-and-cut nodes.
-    pub rounds: usize,
-    pub nodes: usize,
 }
 
 impl Problem<'_> {
@@ -210,7 +208,9 @@ impl Problem<'_> {
     /// Solves from the plan `start` (a feasible plan, e.g. a heuristic's).
     ///
     /// # Errors
-    /// [`Error::Interrupted`]; [`Error::Solver`] if HiGHS fails.
+    /// [`crate::Error::Interrupted`]; [`crate::Error::Solver`] if HiGHS fails.
+    /// The memory limit of `options` is polled at every node (before it, the
+    /// inputs and the LP are what is held).
     pub fn solve(
         &self,
         start: Vec<usize>,
@@ -225,7 +225,6 @@ impl Problem<'_> {
             best: start,
             tolerance: options.mip_gap.max(1e-9),
             deadline,
-            rounds: 0,
         };
         let incumbent = self.indicator(&search.best);
         let mut rows = vec![self.cardinality()];
@@ -254,15 +253,26 @@ impl Problem<'_> {
             if !search.open(node.bound) {
                 continue;
             }
-            if deadline.over() {
+            let over_memory = mip::resident_bytes()
+                .is_some_and(|b| b as f64 > options.memory_limit_mb * 1024.0 * 1024.0);
+            if deadline.over() || over_memory {
                 stack.push(node);
-                status = SolveStatus::TimeLimit;
+                status = if over_memory {
+                    SolveStatus::MemoryLimit
+                } else {
+                    SolveStatus::TimeLimit
+                };
                 break;
             }
             let mut bounds = root.clone();
             node.fixings.iter().for_each(|&(j, v)| bounds[j] = (v, v));
             for (j, &(lo, up)) in bounds.iter().enumerate() {
                 search.lp.set_bounds(j, lo, up);
+            }
+            let forced_open = bounds.iter().filter(|b| b.0 > 0.5).count();
+            let may_open = bounds.iter().filter(|b| b.1 > 0.5).count();
+            if forced_open > self.total_open || may_open < self.total_open {
+                continue;
             }
             let opt = match search.cut_loop((nodes == 0).then_some(&mut core))? {
                 LpEnd::Optimal(opt) => opt,
@@ -332,8 +342,6 @@ impl Problem<'_> {
             bound: bound.max(0.0).min(search.best_cost),
             status,
             sites_left,
-            rounds: search.rounds,
-            nodes,
         })
     }
 
@@ -361,7 +369,6 @@ struct Search<'p, 'a> {
     best_cost: f64,
     tolerance: f64,
     deadline: Deadline,
-    rounds: usize,
 }
 
 impl Search<'_, '_> {
@@ -408,7 +415,6 @@ impl Search<'_, '_> {
                 LpEnd::Optimal(opt) => opt,
                 other => return Ok(other),
             };
-            self.rounds += 1;
             history.push(opt.objective);
             if !self.open(opt.objective) || self.deadline.over() {
                 return Ok(LpEnd::Optimal(opt));

@@ -493,12 +493,15 @@ impl Lp {
                 c"time_limit".as_ptr(),
                 seconds.max(1e-3),
             );
-            if highs_sys::Highs_run(self.highs) == highs_sys::kHighsStatusError {
-                return Err(Error::Solver("HiGHS failed on the LP".into()));
-            }
+            let run = highs_sys::Highs_run(self.highs);
             match highs_sys::Highs_getModelStatus(self.highs) {
-                highs_sys::kHighsModelStatusOptimal => {}
                 highs_sys::kHighsModelStatusInfeasible => return Ok(LpEnd::Infeasible),
+                status if run == highs_sys::kHighsStatusError => {
+                    return Err(Error::Solver(format!(
+                        "HiGHS failed on the LP (model status {status})"
+                    )))
+                }
+                highs_sys::kHighsModelStatusOptimal => {}
                 highs_sys::kHighsModelStatusTimeLimit
                 | highs_sys::kHighsModelStatusIterationLimit
                 | highs_sys::kHighsModelStatusInterrupt => return Ok(LpEnd::Stopped),
