@@ -413,7 +413,9 @@ impl Lp {
         // SAFETY: `highs` is a live instance, the option names are NUL-terminated.
         unsafe {
             highs_sys::Highs_setBoolOptionValue(highs, c"output_flag".as_ptr(), 0);
-            highs_sys::Highs_setIntOptionValue(highs, c"threads".as_ptr(), 1);
+            // No `threads` here: HiGHS's scheduler is global to the process, and
+            // setting a count other than the one a MIP solved earlier started
+            // makes every run fail ("scheduler has already been initialized").
             highs_sys::Highs_setStringOptionValue(highs, c"presolve".as_ptr(), c"off".as_ptr());
         }
         for c in cols {
