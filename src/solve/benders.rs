@@ -342,6 +342,15 @@ impl Problem<'_> {
             }
         }
         let open_bound = stack.iter().map(|n| n.bound).fold(f64::INFINITY, f64::min);
+        if options.verbose {
+            // The solver log goes to standard error, as HiGHS's MIP log does.
+            eprintln!(
+                "Benders p-median: {nodes} nodes, root bound {root_bound}, best {} ({}), {sites_left} of {m} sites left after reduced-cost fixing, {} cuts",
+                search.best_cost,
+                status,
+                search.lp.n_rows(),
+            );
+        }
         let bound = search.best_cost.min(open_bound).min(pruned).max(root_bound);
         let mut open = search.best;
         open.sort_unstable();

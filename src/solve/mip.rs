@@ -437,7 +437,6 @@ impl Lp {
     }
 
     /// Number of rows added so far.
-    #[cfg(test)]
     pub fn n_rows(&self) -> usize {
         self.n_rows
     }
