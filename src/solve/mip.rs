@@ -380,6 +380,174 @@ unsafe extern "C" fn on_event(
     });
 }
 
+/// A linear program kept alive in HiGHS between solves, for cut loops: rows
+/// are added to the solved LP and HiGHS re-solves from its last basis (dual
+/// simplex), which a model rebuilt through good_lp each round could not do.
+/// HiGHS's C API directly (good_lp has no way to add a row to a solved
+/// model); quiet, single-threaded, presolve off (a warm start skips it anyway).
+pub(crate) struct Lp {
+    highs: *mut c_void,
+    n_cols: usize,
+    n_rows: usize,
+}
+
+/// An LP's optimum: column values, reduced costs and the objective.
+#[derive(Debug, Clone)]
+pub(crate) struct LpOptimum {
+    pub values: Vec<f64>,
+    pub reduced_costs: Vec<f64>,
+    pub objective: f64,
+}
+
+impl Lp {
+    /// A minimisation LP over `cols` (their `integer` flags are ignored).
+    pub fn new(cols: &[Col]) -> Self {
+        // SAFETY: Highs_create has no preconditions; the pointer is owned
+        // by this value and destroyed once, in `drop`.
+        let highs = unsafe { highs_sys::Highs_create() };
+        let mut lp = Lp {
+            highs,
+            n_cols: 0,
+            n_rows: 0,
+        };
+        // SAFETY: `highs` is a live instance, the option names are NUL-terminated.
+        unsafe {
+            highs_sys::Highs_setBoolOptionValue(highs, c"output_flag".as_ptr(), 0);
+            // No `threads` here: HiGHS's scheduler is global to the process, and
+            // setting a count other than the one a MIP solved earlier started
+            // makes every run fail ("scheduler has already been initialized").
+            highs_sys::Highs_setStringOptionValue(highs, c"presolve".as_ptr(), c"off".as_ptr());
+        }
+        for c in cols {
+            // SAFETY: a column with no matrix entries (null arrays of length 0).
+            unsafe {
+                highs_sys::Highs_addCol(
+                    highs,
+                    c.cost,
+                    c.lower,
+                    c.upper,
+                    0,
+                    std::ptr::null(),
+                    std::ptr::null(),
+                );
+            }
+        }
+        lp.n_cols = cols.len();
+        lp
+    }
+
+    /// Number of rows added so far.
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// Adds rows `lower <= Σ coef·x`, given as (lower, coefficients).
+    pub fn add_rows(&mut self, rows: &[Row]) -> Result<()> {
+        let (mut starts, mut index, mut value) = (Vec::new(), Vec::new(), Vec::new());
+        for row in rows {
+            starts.push(index.len() as c_int);
+            for &(j, a) in &row.coefs {
+                if j >= self.n_cols {
+                    return Err(Error::Solver(format!("LP row names column {j}")));
+                }
+                index.push(j as c_int);
+                value.push(a);
+            }
+        }
+        let lower: Vec<f64> = rows.iter().map(|r| r.lower).collect();
+        let upper: Vec<f64> = rows.iter().map(|r| r.upper).collect();
+        // SAFETY: the arrays hold `rows.len()` bounds and starts and
+        // `index.len()` entries, every index a column of the LP.
+        let status = unsafe {
+            highs_sys::Highs_addRows(
+                self.highs,
+                rows.len() as c_int,
+                lower.as_ptr(),
+                upper.as_ptr(),
+                index.len() as c_int,
+                starts.as_ptr(),
+                index.as_ptr(),
+                value.as_ptr(),
+            )
+        };
+        if status == highs_sys::kHighsStatusError {
+            return Err(Error::Solver("HiGHS refused the LP rows".into()));
+        }
+        self.n_rows += rows.len();
+        Ok(())
+    }
+
+    /// Changes a column's bounds (a site fixed open or closed).
+    pub fn set_bounds(&mut self, col: usize, lower: f64, upper: f64) {
+        // SAFETY: `col` is checked against the columns.
+        if col < self.n_cols {
+            unsafe { highs_sys::Highs_changeColBounds(self.highs, col as c_int, lower, upper) };
+        }
+    }
+
+    /// Solves within `seconds`, from the last basis.
+    pub fn solve(&mut self, seconds: f64) -> Result<LpEnd> {
+        // SAFETY: `highs` is live; the solution arrays have the model's sizes.
+        unsafe {
+            highs_sys::Highs_setDoubleOptionValue(
+                self.highs,
+                c"time_limit".as_ptr(),
+                seconds.max(1e-3),
+            );
+            let run = highs_sys::Highs_run(self.highs);
+            match highs_sys::Highs_getModelStatus(self.highs) {
+                highs_sys::kHighsModelStatusInfeasible => return Ok(LpEnd::Infeasible),
+                status if run == highs_sys::kHighsStatusError => {
+                    return Err(Error::Solver(format!(
+                        "HiGHS failed on the LP (model status {status})"
+                    )))
+                }
+                highs_sys::kHighsModelStatusOptimal => {}
+                highs_sys::kHighsModelStatusTimeLimit
+                | highs_sys::kHighsModelStatusIterationLimit
+                | highs_sys::kHighsModelStatusInterrupt => return Ok(LpEnd::Stopped),
+                other => {
+                    return Err(Error::Solver(format!(
+                        "HiGHS ended the LP with status {other}"
+                    )))
+                }
+            }
+            let mut values = vec![0.0; self.n_cols];
+            let mut reduced_costs = vec![0.0; self.n_cols];
+            let mut row_values = vec![0.0; self.n_rows];
+            let mut row_duals = vec![0.0; self.n_rows];
+            highs_sys::Highs_getSolution(
+                self.highs,
+                values.as_mut_ptr(),
+                reduced_costs.as_mut_ptr(),
+                row_values.as_mut_ptr(),
+                row_duals.as_mut_ptr(),
+            );
+            Ok(LpEnd::Optimal(LpOptimum {
+                values,
+                reduced_costs,
+                objective: highs_sys::Highs_getObjectiveValue(self.highs),
+            }))
+        }
+    }
+}
+
+/// How an LP solve ended.
+#[derive(Debug, Clone)]
+pub(crate) enum LpEnd {
+    Optimal(LpOptimum),
+    Infeasible,
+    /// The time limit (or an iteration limit) came first.
+    Stopped,
+}
+
+impl Drop for Lp {
+    fn drop(&mut self) {
+        // SAFETY: created by Highs_create in `new`, destroyed only here.
+        unsafe { highs_sys::Highs_destroy(self.highs) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,5 +598,31 @@ mod tests {
             solve(&mip, &SolveOptions::default(), soon()),
             Err(Error::Infeasible { .. })
         ));
+    }
+
+    #[test]
+    fn lp_rows_added_after_a_solve_are_honoured() {
+        // min x + y with x, y in [0, 10]: 0; then x + 2y >= 4 makes it 2.
+        let mut lp = Lp::new(&[Col::continuous(1.0, 0.0, 10.0); 2]);
+        let optimum = |lp: &mut Lp| match lp.solve(10.0).unwrap() {
+            LpEnd::Optimal(opt) => opt,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(optimum(&mut lp).objective, 0.0);
+        lp.add_rows(&[Row {
+            lower: 4.0,
+            upper: f64::INFINITY,
+            coefs: vec![(0, 1.0), (1, 2.0)],
+        }])
+        .unwrap();
+        let opt = optimum(&mut lp);
+        assert!((opt.objective - 2.0).abs() < 1e-9);
+        assert!((opt.values[1] - 2.0).abs() < 1e-9);
+        // y's reduced cost is 0 (basic), x's is 1 - 1/2.
+        assert!((opt.reduced_costs[0] - 0.5).abs() < 1e-9);
+        assert_eq!(lp.n_rows(), 1);
+        lp.set_bounds(1, 0.0, 1.0);
+        lp.set_bounds(0, 0.0, 1.0);
+        assert!(matches!(lp.solve(10.0).unwrap(), LpEnd::Infeasible));
     }
 }

@@ -2,6 +2,7 @@
 //! heuristics for warm starts, the exact MIP through good_lp + HiGHS, and the
 //! [`Solution`] every model returns with its bound, gap, status and timings.
 
+pub(crate) mod benders;
 pub mod heuristic;
 pub mod interrupt;
 pub(crate) mod lagrangian;
