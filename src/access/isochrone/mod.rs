@@ -9,9 +9,11 @@
 //! otherwise the two walked parts are — so a street half walked counts half.
 //! The reached segments, in a local equirectangular projection (metres,
 //! within 0.1 % of geodesic at city scale: the one snapping uses), are
-//! buffered by a street-side distance and unioned by [`geo`]'s
-//! [`Buffer`] (round caps and joins, the i_overlay offsetting it wraps), and
-//! projected back to longitude/latitude.
+//! buffered by a street-side distance and unioned — as the zero contour of
+//! their distance field on a grid of a quarter of that distance (see
+//! [`area`]: 20–50 times faster than unioning geo's round-capped strokes, and
+//! within 1.5 % of their area, tested against them) — and projected back to
+//! longitude/latitude.
 //!
 //! The street-side distance stands for the buildings along a street that a
 //! walker reaches without walking further on it. Its default,
@@ -25,8 +27,9 @@
 //!
 //! # Complexity
 //! Per origin: the search `O(E' log V')` over the part of the network within
-//! the largest limit, then one buffer per limit, `O(k log k)` in the `k`
-//! segments reached. Origins run in parallel.
+//! the largest limit, then per limit one pass over the `k` segments reached
+//! (each sets the grid vertices within reach, `O((ℓ + side)·side / cell²)`)
+//! and one contour over the grid. Origins run in parallel.
 //!
 //! # Example
 //! ```
@@ -53,8 +56,7 @@
 
 use std::collections::HashMap;
 
-use geo::algorithm::buffer::BufferStyle;
-use geo::{Area, Buffer, Coord, LineString, MapCoords, MultiLineString, MultiPolygon};
+use geo::{Area, Coord, LineString, MapCoords, MultiLineString};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -62,6 +64,8 @@ use crate::error::{Error, Result};
 use crate::network::snap::LocalProjection;
 use crate::network::{Network, Snapped};
 use crate::travel::{check_attachments, reached_nodes};
+
+pub mod area;
 
 /// Default street-side distance in metres (see the module docs).
 pub const STREET_SIDE_M: f64 = 50.0;
@@ -133,7 +137,7 @@ pub struct Isochrone {
     /// The area, longitude/latitude (WGS 84); empty if the origin is farther
     /// from the network than the limit.
     #[serde(skip)]
-    pub polygon: MultiPolygon<f64>,
+    pub polygon: geo::MultiPolygon<f64>,
     /// Its area in square metres.
     pub area_m2: f64,
     /// Metres of street reached (partly walked edges in part).
@@ -160,11 +164,7 @@ pub fn isochrones<S: AsRef<[Snapped]> + Sync>(
                 .iter()
                 .zip(levels)
                 .map(|(&minutes, (lines, street_m))| {
-                    let metres = if lines.0.is_empty() {
-                        MultiPolygon::new(Vec::new())
-                    } else {
-                        lines.buffer_with_style(BufferStyle::new(params.street_side_m))
-                    };
+                    let metres = area::within(&lines, params.street_side_m);
                     Isochrone {
                         minutes,
                         area_m2: metres.unsigned_area(),
@@ -271,9 +271,10 @@ fn centre(network: &Network) -> (f64, f64) {
 
 /// The street walked within `limit_m` (projected metres) and its length.
 /// Whole edges are joined into polylines through the nodes where just two of
-/// them meet, so the buffer strokes a few long lines instead of one short
-/// segment per shape point (the cost of the buffer is in its caps and their
-/// overlaps); partly walked edges stay single segments.
+/// them meet: the exported streets are a few long lines, and geo's exact
+/// buffer (the fallback for huge grids) strokes those instead of one short
+/// segment per shape point, whose caps and overlaps are its cost; partly
+/// walked edges stay single segments.
 fn walked(
     network: &Network,
     projection: &LocalProjection,
