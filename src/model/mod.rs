@@ -23,7 +23,7 @@ pub mod ties;
 pub use crate::instances::{CostMatrix, CoverageSets};
 pub use gradual::GradualCoverage;
 pub use joint::{JointObjective, JointPlan, JointService, JointSolution, ServicePlan};
-pub use kind::{ModelInput, ModelKind, ModelParam};
+pub use kind::{ModelInput, ModelKind, ModelParam, ReachInput};
 pub use max_coverage::MaxCoverage;
 pub use p_center::PCenter;
 pub use p_median::PMedian;
