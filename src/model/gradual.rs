@@ -79,7 +79,7 @@ use super::checks::{check_limits, check_plan_limits, distinct_if_not, site_cost}
 use super::ties::programs::{ge, le, Sites};
 use super::ties::Program;
 use super::{Goal, SitingModel};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::instances::coverage_sets::check_weights;
 use crate::instances::{Decay, ReachTimes};
 use crate::solve::mip::{self, Col, Sense};
@@ -334,10 +334,21 @@ impl GradualCoverage {
         let t1 = Instant::now();
         interrupt::check()?;
         let start = self.greedy(&all, &fixed, deadline);
-        program.mip.start = Some(self.start_values(&program, &all, &start));
+        // HiGHS refuses a start for a program without columns (every site fixed, nobody in reach).
+        if !program.mip.cols.is_empty() {
+            program.mip.start = Some(self.start_values(&program, &all, &start));
+        }
         let t2 = Instant::now();
         interrupt::check()?;
-        let result = mip::solve(&program.mip, options, deadline)?;
+        let result = match mip::solve(&program.mip, options, deadline) {
+            // HiGHS refuses some starts of tiny programs; the greedy plan is
+            // still compared with its answer below.
+            Err(Error::Solver(m)) if m.starts_with("rejected warm start") => {
+                program.mip.start = None;
+                mip::solve(&program.mip, options, deadline)?
+            }
+            other => other?,
+        };
         let t3 = Instant::now();
         let mut sites = fixed;
         sites.extend(

@@ -297,9 +297,8 @@ impl TargetRatio {
         self.validate()?;
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
-        let mut program = self.formulation();
-        // Nothing served is a plan every limit allows: HiGHS starts from it.
-        program.mip.start = Some(vec![0.0; program.mip.cols.len()]);
+        // Serving nobody is feasible for every plan, so HiGHS needs no start.
+        let program = self.formulation();
         let t1 = Instant::now();
         interrupt::check()?;
         let result = mip::solve(&program.mip, options, deadline)?;
