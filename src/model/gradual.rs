@@ -334,10 +334,7 @@ impl GradualCoverage {
         let t1 = Instant::now();
         interrupt::check()?;
         let start = self.greedy(&all, &fixed, deadline);
-        // HiGHS refuses a start for a program without columns (every site fixed, nobody in reach).
-        if !program.mip.cols.is_empty() {
-            program.mip.start = Some(self.start_values(&program, &all, &start));
-        }
+        program.mip.start = Some(self.start_values(&program, &all, &start));
         let t2 = Instant::now();
         interrupt::check()?;
         let result = match mip::solve(&program.mip, options, deadline) {
