@@ -22,8 +22,9 @@ struct Edge {
 }
 
 /// The largest flow from the demand points (`supply[i]` each) to the sites
-/// (`room[j]` each) along `pairs` `(i, j)`, of unlimited capacity.
-pub(crate) fn max_flow(supply: &[f64], room: &[f64], pairs: &[(usize, usize)]) -> f64 {
+/// (`room[j]` each) along `pairs` `(i, j)`, of unlimited capacity: its
+/// total, and how much of it leaves each demand point.
+pub(crate) fn max_flow(supply: &[f64], room: &[f64], pairs: &[(usize, usize)]) -> (f64, Vec<f64>) {
     let (n, m) = (supply.len(), room.len());
     let (source, sink) = (n + m, n + m + 1);
     let mut graph: Vec<Vec<Edge>> = (0..n + m + 2).map(|_| Vec::new()).collect();
@@ -70,7 +71,12 @@ pub(crate) fn max_flow(supply: &[f64], room: &[f64], pairs: &[(usize, usize)]) -
             }
         }
         if level[sink] == usize::MAX {
-            return flow;
+            // What left point i is what its edge from the source no longer has.
+            let mut from = vec![0.0; n];
+            for e in &graph[source] {
+                from[e.to] = supply[e.to] - e.cap;
+            }
+            return (flow, from);
         }
         let mut next = vec![0usize; graph.len()];
         loop {
@@ -131,17 +137,19 @@ mod tests {
         // Two points of 3 and 2 residents; site 0 (room 4) reaches both, site 1 (room 5) only point 1.
         assert_eq!(
             max_flow(&[3.0, 2.0], &[4.0, 5.0], &[(0, 0), (1, 0), (1, 1)]),
-            5.0
+            (5.0, vec![3.0, 2.0])
         );
+        let (total, from) = max_flow(&[3.0, 2.0], &[4.0, 0.0], &[(0, 0), (1, 0), (1, 1)]);
+        assert_eq!(total, 4.0);
+        assert_eq!(from.iter().sum::<f64>(), 4.0);
         assert_eq!(
-            max_flow(&[3.0, 2.0], &[4.0, 0.0], &[(0, 0), (1, 0), (1, 1)]),
-            4.0
+            max_flow(&[3.0, 2.0], &[4.0, 5.0], &[]),
+            (0.0, vec![0.0, 0.0])
         );
-        assert_eq!(max_flow(&[3.0, 2.0], &[4.0, 5.0], &[]), 0.0);
         // The augmenting path must reroute point 1 from site 0 to site 1.
         assert_eq!(
             max_flow(&[2.0, 2.0], &[2.0, 2.0], &[(1, 0), (0, 0), (1, 1)]),
-            4.0
+            (4.0, vec![2.0, 2.0])
         );
     }
 }

@@ -371,7 +371,7 @@ impl ModelKind {
 
 /// The decay of `attendance`: one of ArcGIS's impedance transformations cut
 /// at its impedance cutoff `radius`, linear when none is given.
-fn attendance_decay(radius: f64, decay: Option<Decay>) -> Result<Decay> {
+pub(crate) fn attendance_decay(radius: f64, decay: Option<Decay>) -> Result<Decay> {
     let decay = decay.unwrap_or(Decay::Linear { cutoff_s: radius });
     if !matches!(
         decay,
@@ -386,7 +386,7 @@ fn attendance_decay(radius: f64, decay: Option<Decay>) -> Result<Decay> {
         return Err(Error::param(
             "decay",
             format!(
-                "its cutoff {} is not the impedance cutoff --radius {radius}: give them equal",
+                "its cutoff {} is not the impedance cutoff (the radius, {radius}): give them equal",
                 decay.cutoff_s()
             ),
         ));

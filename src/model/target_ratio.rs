@@ -219,6 +219,16 @@ impl TargetRatio {
     /// # Panics
     /// If a field set directly is shorter than the instance.
     pub fn served_by(&self, open: &[usize]) -> f64 {
+        self.served_each(open).iter().sum()
+    }
+
+    /// Residents of each demand point served by the sites `open`, in one
+    /// maximum flow (which of several equal flows is not specified; their
+    /// sum is [`served_by`](Self::served_by)).
+    ///
+    /// # Panics
+    /// As [`served_by`](Self::served_by).
+    pub fn served_each(&self, open: &[usize]) -> Vec<f64> {
         let m = self.reach.n_sites();
         let mut room = vec![0.0; m];
         open.iter()
@@ -233,7 +243,7 @@ impl TargetRatio {
                     .map(move |(j, _)| (i, j))
             })
             .collect();
-        max_flow(&self.weights, &room, &pairs)
+        max_flow(&self.weights, &room, &pairs).1
     }
 
     /// The MIP of the module docs.

@@ -631,7 +631,10 @@ mod tests {
             probing: true,
         };
         let r = solve(&empty(f64::NEG_INFINITY), &SolveOptions::default(), soon()).unwrap();
-        assert_eq!((r.status, r.bound, r.values.len()), (SolveStatus::Optimal, 0.0, 0));
+        assert_eq!(
+            (r.status, r.bound, r.values.len()),
+            (SolveStatus::Optimal, 0.0, 0)
+        );
         assert!(matches!(
             solve(&empty(1.0), &SolveOptions::default(), soon()),
             Err(Error::Infeasible { .. })
