@@ -140,7 +140,7 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         fixed: args.fixed.clone(),
     };
     let result = args.model.solve(input, &options);
-    print_solution(&args, result, (n_demand, n_sites, p), t0, read_s)
+    print_solution(&args, result, (n_demand, n_sites, p), None, t0, read_s)
 }
 
 /// `--times`, or a model that works on walking times within its reach: a
@@ -182,6 +182,12 @@ fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<Ex
         .transpose()?;
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (reach.n_demand(), reach.n_sites());
+    // Residents no site can reach count 0 in every model: said, not hidden.
+    let unreachable = (0..n_demand)
+        .filter(|&i| {
+            weights.get(i).is_some_and(|&w| w > 0.0) && reach.of_demand(i).next().is_none()
+        })
+        .count();
     let input = ReachInput {
         reach,
         weights,
@@ -197,7 +203,14 @@ fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<Ex
         .model
         .build_reach(input)
         .and_then(|m| m.solve(&options));
-    print_solution(&args, result, (n_demand, n_sites, p), t0, read_s)
+    print_solution(
+        &args,
+        result,
+        (n_demand, n_sites, p),
+        Some(unreachable),
+        t0,
+        read_s,
+    )
 }
 
 fn options(args: &SolveArgs) -> lifecircle::Result<lifecircle::solve::SolveOptions> {
@@ -209,10 +222,13 @@ fn options(args: &SolveArgs) -> lifecircle::Result<lifecircle::solve::SolveOptio
 }
 
 /// Prints a solve's outcome (text or `--json`); exit code 2 when infeasible.
+/// `unreachable`: demand points of positive weight with no site in reach
+/// (known on walking times), which count 0.
 fn print_solution(
     args: &SolveArgs,
     result: lifecircle::Result<lifecircle::solve::Solution>,
     (n_demand, n_sites, p): (usize, usize, Option<usize>),
+    unreachable: Option<usize>,
     t0: std::time::Instant,
     read_s: f64,
 ) -> lifecircle::Result<ExitCode> {
@@ -237,10 +253,13 @@ fn print_solution(
         let v = serde_json::json!({"model": model, "n_demand": n_demand, "n_sites": n_sites, "p": p,
             "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
             "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
-            "timings": sol.timings, "presolve": sol.presolve});
+            "timings": sol.timings, "presolve": sol.presolve, "unreachable_demand": unreachable});
         outln!("{v}")?;
     } else {
         outln!("{model} on {n_demand} demand points x {n_sites} sites")?;
+        if let Some(k) = unreachable.filter(|&k| k > 0) {
+            outln!("{k} demand points of positive weight have no site in reach: they count 0")?;
+        }
         outln!(
             "objective {}  bound {}  gap {:.4}%  status {}",
             sol.objective,
