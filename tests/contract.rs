@@ -20,10 +20,10 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use lifecircle::instances::read_orlib;
+use lifecircle::instances::{read_orlib, Decay, ReachTimes};
 use lifecircle::model::{
-    CostMatrix, CoverageSets, Goal, JointPlan, JointService, JointSolution, MaxCoverage, PCenter,
-    PMedian, ServicePlan, SetCover, SitingModel,
+    CostMatrix, CoverageSets, Goal, GradualCoverage, JointPlan, JointService, JointSolution,
+    MaxCoverage, PCenter, PMedian, ServicePlan, SetCover, SitingModel, TargetRatio,
 };
 use lifecircle::solve::{Solution, SolveOptions, SolveStatus};
 
@@ -385,6 +385,176 @@ contract!(
     big: || {
         let d = coverage_instance();
         (SetCover::new(coverage(&d)), d)
+    }
+);
+
+/// Linear decay to `cutoff`, written out here rather than taken from
+/// `Decay`: the recomputation must not share the model's code.
+fn linear_share(t: f64, cutoff: f64) -> f64 {
+    if t <= cutoff {
+        1.0 - t / cutoff
+    } else {
+        0.0
+    }
+}
+
+/// `Σ_i w_i f(t_i)`, `t_i` the cost to the nearest open site.
+fn gradual_of(c: &CostMatrix, cutoff: f64, w: &[f64], sites: &[usize]) -> f64 {
+    (0..c.n_demand())
+        .map(|i| {
+            let t = sites
+                .iter()
+                .map(|&j| c.cost(i, j))
+                .fold(f64::INFINITY, f64::min);
+            w[i] * linear_share(t, cutoff)
+        })
+        .sum()
+}
+
+/// Residents served within the radius by open sites of room `room[j]`: the
+/// largest flow, by plain augmenting paths (breadth-first), independent of
+/// the model's own maximum flow.
+fn served_of(c: &CostMatrix, radius: f64, w: &[f64], room: &[f64], sites: &[usize]) -> f64 {
+    let (n, m) = (c.n_demand(), c.n_sites());
+    let mut left = w.to_vec();
+    let mut free: Vec<f64> = (0..m)
+        .map(|j| if sites.contains(&j) { room[j] } else { 0.0 })
+        .collect();
+    let mut flow = vec![vec![0.0; m]; n];
+    let reach = |i: usize, j: usize| c.cost(i, j) <= radius;
+    let mut total = 0.0;
+    loop {
+        // Search from demand points with residents left, through pairs in
+        // reach (forward) and served pairs (backward), to a site with room.
+        let mut from: Vec<Option<(bool, usize)>> = vec![None; n + m];
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..n).filter(|&i| left[i] > 1e-9).collect();
+        queue
+            .iter()
+            .for_each(|&i| from[i] = Some((true, usize::MAX)));
+        let mut end = None;
+        while let Some(v) = queue.pop_front() {
+            if v < n {
+                for j in (0..m).filter(|&j| sites.contains(&j) && reach(v, j)) {
+                    if from[n + j].is_none() {
+                        from[n + j] = Some((true, v));
+                        if free[j] > 1e-9 {
+                            end = Some(j);
+                            break;
+                        }
+                        queue.push_back(n + j);
+                    }
+                }
+                if end.is_some() {
+                    break;
+                }
+            } else {
+                let j = v - n;
+                for i in 0..n {
+                    if flow[i][j] > 1e-9 && from[i].is_none() {
+                        from[i] = Some((false, v));
+                        queue.push_back(i);
+                    }
+                }
+            }
+        }
+        let Some(j) = end else { return total };
+        // The path back to its start, and the amount it carries.
+        let mut path = vec![n + j];
+        while let Some((_, prev)) = from[*path.last().unwrap()] {
+            if prev == usize::MAX {
+                break;
+            }
+            path.push(prev);
+        }
+        path.reverse();
+        let mut amount = free[j].min(left[path[0]]);
+        for pair in path.windows(2) {
+            if pair[0] >= n {
+                amount = amount.min(flow[pair[1]][pair[0] - n]);
+            }
+        }
+        left[path[0]] -= amount;
+        free[j] -= amount;
+        for pair in path.windows(2) {
+            if pair[0] < n {
+                flow[pair[0]][pair[1] - n] += amount;
+            } else {
+                flow[pair[1]][pair[0] - n] -= amount;
+            }
+        }
+        total += amount;
+    }
+}
+
+/// The decay cutoff of the gradual instances (in the costs' thousandths).
+const CUTOFF: f64 = 300.0;
+/// Target supply per resident served: a quarter, so that rooms stay whole numbers.
+const TARGET: f64 = 0.25;
+/// On the big instance a site's room (50-250 residents) is near the demand it
+/// reaches, so that which sites share which residents matters.
+const BIG_TARGET: f64 = 0.02;
+
+fn gradual(d: &Data, p: usize) -> GradualCoverage {
+    let reach = ReachTimes::from_costs(&d.costs, CUTOFF).unwrap();
+    GradualCoverage::new(reach, d.weights.clone(), Decay::Linear { cutoff_s: CUTOFF })
+        .unwrap()
+        .fixed_open(vec![0])
+        .unwrap()
+        .new_sites(p)
+        .unwrap()
+}
+
+/// Capacities 1-5 by site, from the instance's own generator.
+fn capacities(m: usize) -> Vec<f64> {
+    points(m, 77)
+        .iter()
+        .map(|q| (1.0 + 5.0 * q.0).floor())
+        .collect()
+}
+
+fn target_ratio(d: &Data, p: usize, target: f64) -> TargetRatio {
+    let reach = ReachTimes::from_costs(&d.costs, d.radius).unwrap();
+    let caps = capacities(d.costs.n_sites());
+    TargetRatio::new(reach, d.weights.clone(), caps, target, d.radius)
+        .unwrap()
+        .fixed_open(vec![0])
+        .unwrap()
+        .new_sites(p)
+        .unwrap()
+}
+
+contract!(
+    gradual,
+    small: |seed| {
+        let d = small(seed, 0.0);
+        let m = gradual(&d, 2);
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| gradual_of(&d.costs, CUTOFF, &d.weights, &sol.sites),
+    big: || {
+        let d = coverage_instance();
+        (gradual(&d, 15), d)
+    }
+);
+
+contract!(
+    target_ratio,
+    small: |seed| {
+        let d = small(seed, RADIUS);
+        let m = target_ratio(&d, 2, TARGET);
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| {
+        let target = if d.costs.n_sites() == SMALL_SITES { TARGET } else { BIG_TARGET };
+        let room: Vec<f64> = capacities(d.costs.n_sites()).iter().map(|c| c / target).collect();
+        served_of(&d.costs, d.radius, &d.weights, &room, &sol.sites)
+    },
+    big: || {
+        let d = coverage_instance();
+        (target_ratio(&d, 30, BIG_TARGET), d)
     }
 );
 

@@ -48,7 +48,9 @@
 //! assert_eq!(a, vec![0.01, 0.02, 0.0]);
 //! ```
 
-pub mod decay;
+// The decay functions are plain data, so they live with the other instance
+// types (the siting models use them too); this path keeps reaching them.
+pub use crate::instances::decay;
 pub mod indices;
 pub mod isochrone;
 

@@ -97,6 +97,7 @@ pub(super) fn plan() -> Run<PlanReport> {
         },
         seconds: StageSeconds::default(),
         alternatives: None,
+        access: Vec::new(),
     };
     let geometry = Geometry {
         demand_points,

@@ -135,3 +135,46 @@ pub(crate) fn check_plan(
     };
     Err(Error::param("sites", problem))
 }
+
+/// Checks the limits of a model that opens at most `new_sites` sites and/or
+/// stays within a budget, beside the fixed ones: the fixed sites exist, `p`
+/// leaves enough sites, costs and budget as [`check_costs`] and [`check_budget`].
+pub(crate) fn check_limits(
+    n_sites: usize,
+    fixed: &[usize],
+    new_sites: Option<usize>,
+    costs: Option<&[f64]>,
+    budget: Option<f64>,
+) -> Result<()> {
+    validate_counts(n_sites, new_sites.unwrap_or(0), fixed)?;
+    if let Some(costs) = costs {
+        check_costs(costs, n_sites)?;
+    }
+    if let Some(b) = budget {
+        check_budget(b, costs, (0..n_sites).filter(|j| !fixed.contains(j)))?;
+    }
+    Ok(())
+}
+
+/// [`check_plan`], then the budget: the new sites of `sites` cost at most `budget`.
+pub(crate) fn check_plan_limits(
+    n_sites: usize,
+    fixed: &[usize],
+    new_sites: Option<usize>,
+    costs: Option<&[f64]>,
+    budget: Option<f64>,
+    sites: &[usize],
+) -> Result<()> {
+    check_plan(n_sites, fixed, new_sites, sites)?;
+    if let Some(budget) = budget {
+        let mut new: Vec<usize> = sites
+            .iter()
+            .copied()
+            .filter(|j| !fixed.contains(j))
+            .collect();
+        new.sort_unstable();
+        new.dedup();
+        super::siting::check_spent(new.into_iter().map(|j| site_cost(costs, j)), budget)?;
+    }
+    Ok(())
+}

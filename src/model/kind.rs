@@ -9,6 +9,16 @@
 //! | `p-center` | [`PCenter`] | yes | needed | refused |
 //! | `mclp` | [`MaxCoverage`] | yes | needed | needed |
 //! | `lscp` | [`SetCover`] | refused | refused | needed |
+//! | `gradual` | [`GradualCoverage`] | yes | needed | refused (the decay's cutoff) |
+//! | `attendance` | [`GradualCoverage`], ArcGIS's Maximize Attendance | yes | needed | needed (the impedance cutoff) |
+//! | `target-ratio` | [`TargetRatio`] | yes | needed | needed (the walking limit) |
+//!
+//! `gradual` needs a [`Decay`]; `attendance` takes one of ArcGIS's
+//! transformations (`linear`, `power`, `exponential`) cut at the radius, and
+//! `linear` when none is given (see [`super::gradual`]); `target-ratio`
+//! needs site capacities and a target ratio. These three work on sparse
+//! walking times ([`ReachInput`], [`ModelKind::build_reach`]); from a dense
+//! matrix ([`ModelKind::build`]) the pairs within the reach are kept.
 //!
 //! # Example
 //! ```
@@ -35,8 +45,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover, SitingModel};
+use super::{
+    CostMatrix, CoverageSets, GradualCoverage, MaxCoverage, PCenter, PMedian, SetCover,
+    SitingModel, TargetRatio,
+};
 use crate::error::{Error, Result};
+use crate::instances::{Decay, ReachTimes};
 use crate::solve::{Solution, SolveOptions};
 
 /// A siting model chosen by name.
@@ -50,6 +64,12 @@ pub enum ModelKind {
     Mclp,
     /// `lscp` (location set covering).
     Lscp,
+    /// `gradual` (decay-weighted coverage of the nearest open site).
+    Gradual,
+    /// `attendance` (ArcGIS's Maximize Attendance: gradual coverage with an impedance cutoff).
+    Attendance,
+    /// `target-ratio` (residents served at a supply ratio reaching a target, with capacities).
+    TargetRatio,
 }
 
 /// A parameter of [`ModelInput`] that some models refuse.
@@ -61,6 +81,12 @@ pub enum ModelParam {
     P,
     /// Coverage radius.
     Radius,
+    /// A distance decay.
+    Decay,
+    /// Site capacities.
+    Capacities,
+    /// Target supply ratio.
+    Target,
 }
 
 impl ModelParam {
@@ -70,6 +96,9 @@ impl ModelParam {
             ModelParam::Weights => "weights",
             ModelParam::P => "p",
             ModelParam::Radius => "radius",
+            ModelParam::Decay => "decay",
+            ModelParam::Capacities => "capacities",
+            ModelParam::Target => "target",
         }
     }
 }
@@ -90,13 +119,39 @@ pub struct ModelInput {
     pub fixed: Vec<usize>,
 }
 
+/// Plain data for any [`ModelKind`] on sparse walking times
+/// ([`ModelKind::build_reach`]). Unlike [`ModelInput`], a parameter the
+/// model refuses is an error here.
+#[derive(Debug, Clone)]
+pub struct ReachInput {
+    /// Walking times by demand point.
+    pub reach: ReachTimes,
+    /// Weight of each demand point.
+    pub weights: Vec<f64>,
+    /// Sites to open besides the fixed ones.
+    pub p: Option<usize>,
+    /// Coverage radius, impedance cutoff or walking limit, in the times' unit.
+    pub radius: Option<f64>,
+    /// Sites open whatever the solver decides.
+    pub fixed: Vec<usize>,
+    /// The decay of `gradual` and `attendance`.
+    pub decay: Option<Decay>,
+    /// Site capacities (`target-ratio`).
+    pub capacities: Option<Vec<f64>>,
+    /// Target supply per resident served (`target-ratio`).
+    pub target: Option<f64>,
+}
+
 impl ModelKind {
     /// Every model, in the order help texts list them.
-    pub const ALL: [ModelKind; 4] = [
+    pub const ALL: [ModelKind; 7] = [
         ModelKind::PMedian,
         ModelKind::PCenter,
         ModelKind::Mclp,
         ModelKind::Lscp,
+        ModelKind::Gradual,
+        ModelKind::Attendance,
+        ModelKind::TargetRatio,
     ];
 
     /// The name `FromStr` accepts and `Display` prints.
@@ -106,6 +161,9 @@ impl ModelKind {
             ModelKind::PCenter => "p-center",
             ModelKind::Mclp => "mclp",
             ModelKind::Lscp => "lscp",
+            ModelKind::Gradual => "gradual",
+            ModelKind::Attendance => "attendance",
+            ModelKind::TargetRatio => "target-ratio",
         }
     }
 
@@ -119,6 +177,15 @@ impl ModelKind {
             ModelKind::Mclp => "Maximise weight within --radius with p sites",
             ModelKind::Lscp => {
                 "Fewest sites covering everyone within --radius (weight-0 points too: weights play no part)"
+            }
+            ModelKind::Gradual => {
+                "Maximise weight x decay of the walk to the nearest site (--decay) with p sites"
+            }
+            ModelKind::Attendance => {
+                "ArcGIS's Maximize Attendance: gradual coverage cut at --radius (--decay linear, power or exponential; default linear)"
+            }
+            ModelKind::TargetRatio => {
+                "Maximise residents served within --radius by sites whose --capacities per resident served reach --target"
             }
         }
     }
@@ -136,6 +203,22 @@ impl ModelKind {
             }
             (ModelKind::PMedian | ModelKind::PCenter, ModelParam::Radius) => {
                 Some("p-median and p-center minimise costs, they have no coverage radius")
+            }
+            (ModelKind::Gradual, ModelParam::Radius) => {
+                Some("gradual coverage reaches as far as its decay's cutoff")
+            }
+            (
+                ModelKind::Gradual | ModelKind::Attendance,
+                ModelParam::Capacities | ModelParam::Target,
+            ) => Some("capacities and a target ratio belong to target-ratio"),
+            (ModelKind::TargetRatio, ModelParam::Decay) => {
+                Some("target-ratio serves residents within --radius, without decay")
+            }
+            (
+                ModelKind::PMedian | ModelKind::PCenter | ModelKind::Mclp | ModelKind::Lscp,
+                ModelParam::Decay | ModelParam::Capacities | ModelParam::Target,
+            ) => {
+                Some("decay, capacities and targets belong to gradual, attendance and target-ratio")
             }
             _ => None,
         }
@@ -183,6 +266,97 @@ impl ModelKind {
                 let cov = CoverageSets::within(&costs, need_radius()?)?;
                 Box::new(SetCover::new(cov).fixed_open(fixed)?)
             }
+            ModelKind::Gradual | ModelKind::Attendance | ModelKind::TargetRatio => {
+                // Only the pairs within the reach count; for gradual the decay,
+                // which a dense input lacks, is then named as missing.
+                let reach = ReachTimes::from_costs(&costs, radius.unwrap_or(f64::INFINITY))?;
+                return self.build_reach(ReachInput {
+                    reach,
+                    weights,
+                    p,
+                    radius,
+                    fixed,
+                    decay: None,
+                    capacities: None,
+                    target: None,
+                });
+            }
+        })
+    }
+
+    /// Builds the model from sparse walking times.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming a parameter the model refuses
+    /// ([`ModelKind::refuses`]) that was given, one it needs that was not, a
+    /// decay that is not one of ArcGIS's for `attendance` or whose cutoff is
+    /// not the radius, and `costs` for p-median and p-center (they need
+    /// every cost: use [`ModelKind::build`]); otherwise whatever the model's
+    /// constructor returns.
+    pub fn build_reach(
+        self,
+        input: ReachInput,
+    ) -> Result<Box<dyn SitingModel<Plan = [usize], Solution = Solution>>> {
+        let ReachInput {
+            reach,
+            weights,
+            p,
+            radius,
+            fixed,
+            decay,
+            capacities,
+            target,
+        } = input;
+        let given = [
+            (ModelParam::Radius, radius.is_some()),
+            (ModelParam::Decay, decay.is_some()),
+            (ModelParam::Capacities, capacities.is_some()),
+            (ModelParam::Target, target.is_some()),
+        ];
+        if let Some((param, why)) = given
+            .iter()
+            .filter(|g| g.1)
+            .find_map(|&(param, _)| Some((param, self.refuses(param)?)))
+        {
+            return Err(Error::param(param.name(), format!("{why}: drop it")));
+        }
+        let need = |param: ModelParam| {
+            Error::param(param.name(), format!("{self} needs {}", param.name()))
+        };
+        let p = p.ok_or_else(|| need(ModelParam::P))?;
+        let need_radius = || radius.ok_or_else(|| need(ModelParam::Radius));
+        Ok(match self {
+            ModelKind::PMedian | ModelKind::PCenter => {
+                return Err(Error::param(
+                    "costs",
+                    format!("{self} needs every demand x site cost, not walking times within a limit: give a dense cost matrix"),
+                ))
+            }
+            ModelKind::Mclp => {
+                let cov = reach.within(need_radius()?)?;
+                Box::new(MaxCoverage::new(cov, weights)?.fixed_open(fixed)?.new_sites(p)?)
+            }
+            ModelKind::Lscp => {
+                let cov = reach.within(need_radius()?)?;
+                Box::new(SetCover::new(cov).fixed_open(fixed)?)
+            }
+            ModelKind::Gradual => {
+                let decay = decay.ok_or_else(|| need(ModelParam::Decay))?;
+                Box::new(GradualCoverage::new(reach, weights, decay)?.fixed_open(fixed)?.new_sites(p)?)
+            }
+            ModelKind::Attendance => {
+                let decay = attendance_decay(need_radius()?, decay)?;
+                Box::new(GradualCoverage::new(reach, weights, decay)?.fixed_open(fixed)?.new_sites(p)?)
+            }
+            ModelKind::TargetRatio => {
+                let capacities = capacities.ok_or_else(|| need(ModelParam::Capacities))?;
+                let target = target.ok_or_else(|| need(ModelParam::Target))?;
+                Box::new(
+                    TargetRatio::new(reach, weights, capacities, target, need_radius()?)?
+                        .fixed_open(fixed)?
+                        .new_sites(p)?,
+                )
+            }
         })
     }
 
@@ -193,6 +367,31 @@ impl ModelKind {
     pub fn solve(self, input: ModelInput, options: &SolveOptions) -> Result<Solution> {
         self.build(input)?.solve(options)
     }
+}
+
+/// The decay of `attendance`: one of ArcGIS's impedance transformations cut
+/// at its impedance cutoff `radius`, linear when none is given.
+pub(crate) fn attendance_decay(radius: f64, decay: Option<Decay>) -> Result<Decay> {
+    let decay = decay.unwrap_or(Decay::Linear { cutoff_s: radius });
+    if !matches!(
+        decay,
+        Decay::Linear { .. } | Decay::Power { .. } | Decay::Exponential { .. }
+    ) {
+        return Err(Error::param(
+            "decay",
+            "attendance takes ArcGIS's transformations: linear, power or exponential (gradual takes any decay)",
+        ));
+    }
+    if decay.cutoff_s() != radius {
+        return Err(Error::param(
+            "decay",
+            format!(
+                "its cutoff {} is not the impedance cutoff (the radius, {radius}): give them equal",
+                decay.cutoff_s()
+            ),
+        ));
+    }
+    Ok(decay)
 }
 
 impl fmt::Display for ModelKind {
@@ -228,7 +427,109 @@ mod tests {
             assert_eq!(k.name().parse::<ModelKind>().unwrap(), k);
         }
         let e = "pmedian".parse::<ModelKind>().unwrap_err().to_string();
-        assert!(e.contains("one of p-median, p-center, mclp, lscp"), "{e}");
+        assert!(
+            e.contains("one of p-median, p-center, mclp, lscp, gradual, attendance, target-ratio"),
+            "{e}"
+        );
+    }
+
+    fn reach_input() -> ReachInput {
+        let reach =
+            ReachTimes::from_triplets(2, 2, [(0, 0, 300.0), (1, 1, 600.0), (1, 0, 900.0)]).unwrap();
+        ReachInput {
+            reach,
+            weights: vec![1.0, 2.0],
+            p: Some(1),
+            radius: None,
+            fixed: vec![],
+            decay: None,
+            capacities: None,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn sparse_models_name_what_they_need_or_refuse() {
+        let cases: [(ModelKind, ReachInput, &str); 6] = [
+            (ModelKind::Gradual, reach_input(), "gradual needs decay"),
+            (
+                ModelKind::Gradual,
+                ReachInput {
+                    radius: Some(1.0),
+                    ..reach_input()
+                },
+                "radius",
+            ),
+            (
+                ModelKind::TargetRatio,
+                ReachInput {
+                    radius: Some(900.0),
+                    ..reach_input()
+                },
+                "needs capacities",
+            ),
+            (ModelKind::PMedian, reach_input(), "dense cost matrix"),
+            (
+                ModelKind::Attendance,
+                ReachInput {
+                    radius: Some(900.0),
+                    decay: Some(Decay::Gaussian { cutoff_s: 900.0 }),
+                    ..reach_input()
+                },
+                "linear, power or exponential",
+            ),
+            (
+                ModelKind::Attendance,
+                ReachInput {
+                    radius: Some(900.0),
+                    decay: Some(Decay::Linear { cutoff_s: 600.0 }),
+                    ..reach_input()
+                },
+                "not the impedance cutoff",
+            ),
+        ];
+        for (kind, input, says) in cases {
+            let e = kind.build_reach(input).err().expect("refused").to_string();
+            assert!(e.contains(says), "{kind}: {e}");
+        }
+    }
+
+    #[test]
+    fn attendance_is_gradual_coverage_with_a_linear_decay_by_default() {
+        let options = SolveOptions::new();
+        let attendance = ReachInput {
+            radius: Some(900.0),
+            ..reach_input()
+        };
+        let a = ModelKind::Attendance
+            .build_reach(attendance)
+            .unwrap()
+            .solve(&options)
+            .unwrap();
+        let linear = Some(Decay::Linear { cutoff_s: 900.0 });
+        let gradual = ReachInput {
+            decay: linear,
+            ..reach_input()
+        };
+        let g = ModelKind::Gradual
+            .build_reach(gradual)
+            .unwrap()
+            .solve(&options)
+            .unwrap();
+        assert_eq!((a.sites.clone(), a.objective), (g.sites, g.objective));
+        // Site 0: 1 x 2/3 + 2 x 0; site 1: 2 x 1/3.
+        assert_eq!(a.sites, vec![0]);
+        // From a dense matrix, the pairs within the radius are kept.
+        let costs = CostMatrix::from_rows(vec![vec![300.0, 2000.0], vec![900.0, 600.0]]).unwrap();
+        let input = ModelInput {
+            costs,
+            weights: vec![1.0, 2.0],
+            p: Some(1),
+            radius: Some(900.0),
+            fixed: vec![],
+        };
+        let d = ModelKind::Attendance.solve(input, &options).unwrap();
+        assert_eq!((d.sites, d.objective), (a.sites, a.objective));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::coverage::{GapRow, ZoneScore};
 
-use super::{PlanReport, Run};
+use super::{PlanReport, Run, ServiceAccess};
 
 /// How one variant ended.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -73,6 +73,18 @@ pub struct ComparisonRow {
     pub mean_stars_before: Option<f64>,
     /// The same after.
     pub mean_stars_after: Option<f64>,
+    /// 2SFCA supply per resident over the area, before (the `[access]` options).
+    pub two_sfca_before: Option<f64>,
+    /// The same after.
+    pub two_sfca_after: Option<f64>,
+    /// Gravity (Hansen) access over the area, before.
+    pub gravity_before: Option<f64>,
+    /// The same after.
+    pub gravity_after: Option<f64>,
+    /// Share of residents underserved (2SFCA below the threshold, or nothing in reach), before.
+    pub underserved_before: Option<f64>,
+    /// The same after (at the threshold of before, so that the two compare).
+    pub underserved_after: Option<f64>,
     /// The error, for a failed variant.
     pub error: Option<String>,
 }
@@ -114,6 +126,13 @@ pub fn report_rows(name: &str, report: &PlanReport) -> Vec<ComparisonRow> {
                     1.0
                 })
             };
+            let access = report.access.iter().find(|a| a.service == s.service);
+            let index = |f: fn(&ServiceAccess) -> f64| {
+                (access.map(|a| f(&a.before)), access.map(|a| f(&a.after)))
+            };
+            let (two_sfca_before, two_sfca_after) = index(|a| a.all.two_sfca);
+            let (gravity_before, gravity_after) = index(|a| a.all.gravity);
+            let (underserved_before, underserved_after) = index(|a| a.all.underserved);
             ComparisonRow {
                 variant: name.to_string(),
                 status: report.status.to_string(),
@@ -137,6 +156,12 @@ pub fn report_rows(name: &str, report: &PlanReport) -> Vec<ComparisonRow> {
                 zones_rated_after: rated(&report.zones_after),
                 mean_stars_before: mean(&report.zones_before),
                 mean_stars_after: mean(&report.zones_after),
+                two_sfca_before,
+                two_sfca_after,
+                gravity_before,
+                gravity_after,
+                underserved_before,
+                underserved_after,
                 error: None,
             }
         })

@@ -22,7 +22,9 @@ mod plan;
 pub use access::{AccessReport, ServiceAccess, ZoneAccess};
 pub use comparison::{comparison_rows, report_rows, ComparisonRow, VariantOutcome, VariantResult};
 pub use geometry::{Area, DemandOutcome, Geometry, Reach, ServiceIsochrones, ZoneOutline};
-pub use plan::{NewSite, Objective, PlanReport, PlannedSite, ServiceOutcome, Site, TiedPlans};
+pub use plan::{
+    AccessChange, NewSite, Objective, PlanReport, PlannedSite, ServiceOutcome, Site, TiedPlans,
+};
 
 /// A run's summary and the geometry its maps draw.
 ///

@@ -3,7 +3,7 @@
 use crate::coverage::{GapRow, Speeds, ZoneScore};
 use crate::solve::{PresolveStats, SolveStatus};
 
-use super::{DemandSummary, NetworkSummary, StageSeconds};
+use super::{DemandSummary, NetworkSummary, ServiceAccess, StageSeconds};
 
 /// What a plan optimises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -19,6 +19,46 @@ pub enum Objective {
     Equity,
     /// The cheapest plan covering everyone the candidates can reach.
     MinCost,
+    /// Gradual coverage: most residents weighted by the `[plan] decay` of
+    /// their walk to the nearest facility (default: linear to the service's
+    /// walking limit), each planned service on its own
+    /// ([`GradualCoverage`](crate::model::GradualCoverage)).
+    Gradual,
+    /// ArcGIS's "Maximize Attendance": gradual coverage with the walking
+    /// limit as impedance cutoff and one of ArcGIS's transformations
+    /// (`[plan] decay` linear, power or exponential; default linear).
+    Attendance,
+    /// Most residents served by a facility in reach whose supply per
+    /// resident served reaches `[plan] target`, under the capacities
+    /// ([`TargetRatio`](crate::model::TargetRatio)).
+    TargetRatio,
+}
+
+impl Objective {
+    /// The name in scenario files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Coverage => "coverage",
+            Objective::Equity => "equity",
+            Objective::MinCost => "min_cost",
+            Objective::Gradual => "gradual",
+            Objective::Attendance => "attendance",
+            Objective::TargetRatio => "target_ratio",
+        }
+    }
+}
+
+/// One planned service's access indices with the existing facilities and
+/// once the plan is built (the scenario's `[access]` options; zone rows, no
+/// point rows).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AccessChange {
+    /// Service key.
+    pub service: String,
+    /// With the existing facilities.
+    pub before: ServiceAccess,
+    /// With the new ones too, each of the same supply.
+    pub after: ServiceAccess,
 }
 
 /// A facility location on the map.
@@ -85,7 +125,8 @@ pub struct PlanReport {
     /// What was optimised.
     pub objective_kind: Objective,
     /// Objective value: weighted residents covered (coverage), smallest zone
-    /// share (equity) or cost (min_cost).
+    /// share (equity), cost (min_cost), decay-weighted residents (gradual,
+    /// attendance) or residents served at the target ratio (target_ratio).
     pub objective: f64,
     /// Proven bound on the objective.
     pub bound: f64,
@@ -138,6 +179,9 @@ pub struct PlanReport {
     /// Other optimal plans, when asked for (`[plan] alternatives`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<TiedPlans>,
+    /// Per planned service, its access indices before and after.
+    #[serde(default)]
+    pub access: Vec<AccessChange>,
 }
 
 /// A new facility named by its service and site id.

@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 
 use crate::coverage::{GapRow, Speeds};
 use crate::outcome::{
-    ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport, PlannedSite, Run,
-    TiedPlans,
+    AccessChange, ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport,
+    PlannedSite, Run, TiedPlans,
 };
 
 mod access;
@@ -431,6 +431,7 @@ pub fn plan_text(r: &PlanReport) -> String {
             opt(s.covered_60plus_after),
         );
     }
+    access_changes(&mut o, &r.access);
     let _ = writeln!(o, "\nNew sites:");
     for s in &r.services {
         for site in &s.new {
@@ -515,6 +516,42 @@ fn tied_text(o: &mut String, t: &TiedPlans) {
     }
 }
 
+/// Supply per resident and gravity values: small numbers, in scientific notation.
+fn index(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.3e}"))
+}
+
+/// The planned services' access indices over the area, before → after.
+fn access_changes(o: &mut String, changes: &[AccessChange]) {
+    if changes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "\nAccess over the area, before -> after (2SFCA and E2SFCA: supply per resident; underserved: below the threshold before, or nothing in reach)"
+    );
+    let _ = writeln!(
+        o,
+        "{:<17} {:>21} {:>21} {:>21} {:>15} {:>15}",
+        "service", "2SFCA", "E2SFCA", "gravity", "underserved", "out of reach"
+    );
+    for c in changes {
+        let (a, b) = (&c.before.all, &c.after.all);
+        let pair = |x: f64, y: f64| format!("{}->{}", index(Some(x)), index(Some(y)));
+        let shares = |x: f64, y: f64| format!("{}->{}", share(Some(x)), share(Some(y)));
+        let _ = writeln!(
+            o,
+            "{:<17} {:>21} {:>21} {:>21} {:>15} {:>15}",
+            c.service,
+            pair(a.two_sfca, b.two_sfca),
+            pair(a.e2sfca, b.e2sfca),
+            pair(a.gravity, b.gravity),
+            shares(a.underserved, b.underserved),
+            shares(a.out_of_reach, b.out_of_reach),
+        );
+    }
+}
+
 /// How a column of the comparison table shows a solved variant's row.
 enum Show {
     /// One figure or name.
@@ -562,7 +599,7 @@ fn row_minutes(r: &ComparisonRow, m: Option<f64>) -> String {
 }
 
 /// The columns of the comparison table, in order.
-pub(crate) const COMPARISON_COLUMNS: [Column; 12] = [
+pub(crate) const COMPARISON_COLUMNS: [Column; 14] = [
     Column {
         header: "variant",
         names: true,
@@ -625,6 +662,16 @@ pub(crate) const COMPARISON_COLUMNS: [Column; 12] = [
         header: "zones 3★+",
         names: false,
         show: Show::BeforeAfter(|r| (count(r.zones_rated_before), count(r.zones_rated_after))),
+    },
+    Column {
+        header: "2SFCA",
+        names: false,
+        show: Show::BeforeAfter(|r| (index(r.two_sfca_before), index(r.two_sfca_after))),
+    },
+    Column {
+        header: "underserved",
+        names: false,
+        show: Show::BeforeAfter(|r| (share(r.underserved_before), share(r.underserved_after))),
     },
 ];
 

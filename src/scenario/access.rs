@@ -128,7 +128,7 @@ impl Prepared {
         for svc in scenario.gap_services(&self.catalogue) {
             match self.split_by_age(svc) {
                 Ok(split) => {
-                    services.push(self.service_access(scenario, svc, &split, spec, points)?)
+                    services.push(self.indices(scenario, svc, &split, spec, points, None)?)
                 }
                 Err(e) => skipped.push(e.to_string()),
             }
@@ -136,14 +136,30 @@ impl Prepared {
         Ok((services, skipped))
     }
 
+    /// The indices of one service over the age rows of every demand point,
+    /// with its existing facilities and the rows `new.1` of `new.0` (metres
+    /// from new sites, as far as the search: a plan's), each of the same supply.
+    /// No point rows.
+    pub(super) fn service_access(
+        &self,
+        scenario: &Scenario,
+        svc: &Service,
+        split: &[(f64, f64)],
+        spec: &AccessSpec,
+        new: Option<(&TravelTimes, &[usize])>,
+    ) -> Result<ServiceAccess> {
+        self.indices(scenario, svc, split, spec, false, new)
+    }
+
     /// The indices of one service over the age rows of every demand point.
-    fn service_access(
+    fn indices(
         &self,
         scenario: &Scenario,
         svc: &Service,
         split: &[(f64, f64)],
         spec: &AccessSpec,
         points: bool,
+        new: Option<(&TravelTimes, &[usize])>,
     ) -> Result<ServiceAccess> {
         let limit_s = svc.walking_limit_min * 60.0;
         let params = spec.params(limit_s);
@@ -170,14 +186,21 @@ impl Prepared {
         let rows: Vec<usize> = (0..self.facilities.len())
             .filter(|&r| self.facilities[r].0 == svc.key)
             .collect();
+        let mut sources: Vec<Box<dyn Iterator<Item = (usize, f64)> + '_>> = rows
+            .iter()
+            .map(|&r| Box::new(self.facility_m.row(r)) as Box<dyn Iterator<Item = _>>)
+            .collect();
+        if let Some((from_new, new_rows)) = new {
+            sources.extend(
+                new_rows
+                    .iter()
+                    .map(|&r| Box::new(from_new.row(r)) as Box<dyn Iterator<Item = _>>),
+            );
+        }
+        let n_facilities = sources.len();
         let (mut site, mut row, mut seconds) = (Vec::new(), Vec::new(), Vec::new());
-        for (k, &r) in rows.iter().enumerate() {
-            for (i, minutes) in site_rows(
-                self.facility_m.row(r),
-                reach_s / 60.0,
-                scenario.speeds(),
-                true,
-            ) {
+        for (k, metres) in sources.into_iter().enumerate() {
+            for (i, minutes) in site_rows(metres, reach_s / 60.0, scenario.speeds(), true) {
                 site.push(k);
                 row.push(i);
                 seconds.push((minutes * 60.0).min(reach_s));
@@ -185,16 +208,16 @@ impl Prepared {
         }
         let n_rows = 2 * self.inside.len();
         let travel =
-            TravelTimes::from_triplets(rows.len(), n_rows, reach_s, &site, &row, &seconds)?;
+            TravelTimes::from_triplets(n_facilities, n_rows, reach_s, &site, &row, &seconds)?;
         let demand: Vec<f64> = split.iter().flat_map(|&(old, rest)| [old, rest]).collect();
         let supply_each = svc.capacity.unwrap_or(1.0);
-        let supply = vec![supply_each; rows.len()];
-        let facilities: Vec<usize> = (0..rows.len()).collect();
+        let supply = vec![supply_each; n_facilities];
+        let facilities: Vec<usize> = (0..n_facilities).collect();
         let input = AccessInput::new(&travel, &facilities, Some(&supply), &demand)?;
         let a = AccessIndices::compute(&input, &params)?;
         let served: f64 = demand.iter().sum();
         let threshold = spec.threshold.unwrap_or(if served > 0.0 {
-            supply_each * rows.len() as f64 / served
+            supply_each * n_facilities as f64 / served
         } else {
             0.0
         });
@@ -218,7 +241,7 @@ impl Prepared {
         Ok(ServiceAccess {
             service: svc.key.clone(),
             walking_limit_min: svc.walking_limit_min,
-            facilities: rows.len(),
+            facilities: n_facilities,
             supply_each,
             no_facility: a.no_facility,
             threshold,

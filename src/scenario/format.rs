@@ -230,6 +230,16 @@ pub struct PlanSpec {
     /// MIP time limit in seconds.
     #[serde(default = "default_time_limit")]
     pub time_limit_s: f64,
+    /// How a walk counts for `objective = "gradual"` (seconds; default:
+    /// linear to each service's walking limit) or `"attendance"` (linear,
+    /// power or exponential cut at the walking limit; default linear).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decay: Option<Decay>,
+    /// Supply per resident served that a facility must keep, for
+    /// `objective = "target_ratio"` (in the unit of `[access] threshold`:
+    /// capacity per resident).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
     /// Also look for other optimal plans, listing up to this many
     /// ([`crate::model::alternatives`]; `None`: do not look). Each search
     /// takes up to `time_limit_s` again.
@@ -274,6 +284,8 @@ impl PlanSpec {
             site_cost: 1.0,
             capacity: BTreeMap::new(),
             time_limit_s: default_time_limit(),
+            decay: None,
+            target: None,
             alternatives: None,
         }
     }

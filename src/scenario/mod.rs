@@ -54,7 +54,11 @@
 //! new_sites = { elderly_canteen = 2, health_station = 1 }  # services to site, at most this many each
 //! services = ["pharmacy"]                  # more services to site, with no count limit
 //! budget = 3.0                             # total cost of new sites (default: none)
-//! objective = "coverage"                   # or "equity" (best worst zone share), "min_cost" (full coverage)
+//! objective = "coverage"                   # or "equity" (best worst zone share), "min_cost" (full coverage),
+//!                                          # "gradual" (decay-weighted coverage), "attendance" (ArcGIS's
+//!                                          # Maximize Attendance), "target_ratio" (served at a supply ratio)
+//! decay = { kind = "linear", cutoff_s = 600 }  # gradual/attendance (default: linear to each service's limit)
+//! target = 0.5                             # target_ratio: supply per resident served (capacity units)
 //! elderly_weight = 1.0                     # weight of a resident aged 60+ in the objective ("elderly first": 2)
 //! candidates = "intersections"             # or "all_nodes"
 //! candidate_sites = "sites.csv"            # instead: id, lon, lat[, cost][, services][, capacity]

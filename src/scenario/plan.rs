@@ -16,8 +16,8 @@ use crate::model::{
 };
 use crate::network::{Snapped, Snapper};
 use crate::outcome::{
-    DemandOutcome, Geometry, NewSite, Objective, PlanReport, PlannedSite, Run, ServiceIsochrones,
-    ServiceOutcome, Site, TiedPlans,
+    AccessChange, DemandOutcome, Geometry, NewSite, Objective, PlanReport, PlannedSite, Run,
+    ServiceIsochrones, ServiceOutcome, Site, TiedPlans,
 };
 use crate::services::Service;
 use crate::sites::{read_candidates_csv, CandidateSite};
@@ -26,6 +26,8 @@ use crate::travel::TravelTimes;
 
 use super::prepare::{CurrentGaps, Prepared};
 use super::{PlanSpec, Scenario};
+
+mod siting;
 
 /// Per demand point, the served weight of its residents aged 60+ and of the
 /// rest (a service for the 60+ serves only the first).
@@ -62,15 +64,34 @@ impl Scenario {
         let t_candidates = Instant::now();
         let (model, splits) = planner.model(&sites)?;
         let options = SolveOptions::new().time_limit(plan.time_limit_s)?;
-        let solution = model.solve(&options)?;
+        let (solution, baselines) = if plan.objective.by_walk() {
+            if plan.alternatives.is_some() {
+                return Err(Error::param(
+                    "plan.alternatives",
+                    format!(
+                        "other optimal plans are looked for under the joint objectives, not {}",
+                        plan.objective.name()
+                    ),
+                ));
+            }
+            planner.solve_by_walk(&model.services, &splits, &sites, &options)?
+        } else {
+            let solution = model.solve(&options)?;
+            let baselines = (model.services.iter())
+                .map(|js| baseline(js, model.n_sites, &options))
+                .collect::<Result<Vec<_>>>()?;
+            (solution, baselines)
+        };
         let t_solve = Instant::now();
         let alternatives = plan
             .alternatives
             .map(|k| tied_plans(&model, &solution, &sites, k, &options))
             .transpose()?;
-        let after = planner.gaps_after(&before, &sites, &solution)?;
+        let (new_sites, from_new) = planner.walk_from_new(&before, &sites, &solution)?;
+        let after = planner.gaps_after(&before, &new_sites, &from_new)?;
+        let access = planner.access_changes(&splits, &new_sites, &from_new)?;
         let (services, demand_points) =
-            planner.outcomes(&model, &solution, &splits, &sites, &options)?;
+            planner.outcomes(&model, &solution, &splits, &baselines, &sites)?;
         let isochrones = planner.isochrones(&model, &solution, &sites)?;
         let mut seconds = p.seconds(t_coverage, t_solve);
         // Walking from the candidates is travel, though it runs after the coverage tables.
@@ -112,6 +133,7 @@ impl Scenario {
                 demand: p.demand_summary(),
                 seconds,
                 alternatives,
+                access,
             },
             geometry: Geometry {
                 demand_points,
@@ -147,7 +169,8 @@ struct Sites {
     /// Where each candidate joins the network.
     snapped: Vec<Vec<Snapped>>,
     /// Metres from each candidate to each demand point, up to the longest
-    /// walking limit of the planned services.
+    /// walking limit of the planned services (or decay cutoff, with
+    /// `objective = "gradual"`).
     metres: TravelTimes,
 }
 
@@ -240,11 +263,7 @@ impl<'a> Planner<'a> {
                 )
             })
             .collect::<Result<Vec<_>>>()?;
-        let reach_m = self
-            .planned
-            .iter()
-            .map(|s| self.speeds.reach_m(s.walking_limit_min))
-            .fold(0.0, f64::max);
+        let reach_m = self.speeds.reach_m(self.reach_minutes()?);
         let metres = TravelTimes::compute(&p.network, &snapped, &p.snapped, 1.0, reach_m)?;
         let existing = (0..p.facilities.len())
             .filter(|&r| self.planned.iter().any(|s| s.key == p.facilities[r].0))
@@ -339,7 +358,12 @@ impl<'a> Planner<'a> {
             splits.push(split);
         }
         let objective = match self.plan.objective {
-            Objective::Coverage => JointObjective::Coverage,
+            // Objectives on the walk are solved service by service
+            // ([`siting`]); the joint model gives their coverage tables.
+            Objective::Coverage
+            | Objective::Gradual
+            | Objective::Attendance
+            | Objective::TargetRatio => JointObjective::Coverage,
             Objective::Equity => JointObjective::MinShare,
             Objective::MinCost => JointObjective::MinCost,
         };
@@ -351,16 +375,16 @@ impl<'a> Planner<'a> {
         Ok((model, splits))
     }
 
-    /// The gap analysis once the plan is built: walking from the new sites as
-    /// far as the search of `before` goes, not only to the walking limit.
-    fn gaps_after(
+    /// The (planned service, candidate) of each new site, and the metres
+    /// from each (a row each) as far as the search of `before` goes, not
+    /// only to the walking limit.
+    fn walk_from_new(
         &self,
         before: &CurrentGaps,
         sites: &Sites,
         solution: &JointSolution,
-    ) -> Result<GapReport> {
+    ) -> Result<(Vec<(usize, usize)>, TravelTimes)> {
         let p = self.p;
-        // (planned service, candidate) of each new site.
         let new_sites: Vec<(usize, usize)> = solution
             .services
             .iter()
@@ -373,6 +397,63 @@ impl<'a> Planner<'a> {
             .collect();
         let from_new =
             TravelTimes::compute(&p.network, &sources, &p.snapped, 1.0, before.search_m)?;
+        Ok((new_sites, from_new))
+    }
+
+    /// Per planned service, the access indices of the scenario's `[access]`
+    /// options with its existing facilities and with its new ones too
+    /// (rows of `from_new`); the same threshold for both, so that the
+    /// underserved shares compare.
+    fn access_changes(
+        &self,
+        splits: &[AgeSplit],
+        new_sites: &[(usize, usize)],
+        from_new: &TravelTimes,
+    ) -> Result<Vec<AccessChange>> {
+        let mut spec = self.scenario.access.clone().unwrap_or_default();
+        spec.validate()?;
+        self.planned
+            .iter()
+            .zip(splits)
+            .enumerate()
+            .map(|(s, (svc, split))| {
+                let before = self
+                    .p
+                    .service_access(self.scenario, svc, split, &spec, None)?;
+                spec.threshold = self
+                    .scenario
+                    .access
+                    .as_ref()
+                    .and_then(|a| a.threshold)
+                    .or(Some(before.threshold));
+                let rows: Vec<usize> = (0..new_sites.len())
+                    .filter(|&r| new_sites[r].0 == s)
+                    .collect();
+                let after = self.p.service_access(
+                    self.scenario,
+                    svc,
+                    split,
+                    &spec,
+                    Some((from_new, &rows)),
+                )?;
+                Ok(AccessChange {
+                    service: svc.key.clone(),
+                    before,
+                    after,
+                })
+            })
+            .collect()
+    }
+
+    /// The gap analysis once the plan is built, with the walks `from_new`
+    /// of the `new_sites` ([`walk_from_new`](Self::walk_from_new)).
+    fn gaps_after(
+        &self,
+        before: &CurrentGaps,
+        new_sites: &[(usize, usize)],
+        from_new: &TravelTimes,
+    ) -> Result<GapReport> {
+        let p = self.p;
         // The new sites of an analysed service, as rows of `from_new`.
         let of = |svc: &Service| -> Vec<usize> {
             (0..new_sites.len())
@@ -404,22 +485,23 @@ impl<'a> Planner<'a> {
         )
     }
 
-    /// Per planned service, the sites and the coverage before and after; per
-    /// demand point, its covered shares.
+    /// Per planned service, the sites and the coverage before (the share of
+    /// each demand row served, `baselines`) and after; per demand point, its
+    /// covered shares.
     fn outcomes(
         &self,
         model: &JointPlan,
         solution: &JointSolution,
         splits: &[AgeSplit],
+        baselines: &[Vec<f64>],
         sites: &Sites,
-        options: &SolveOptions,
     ) -> Result<(Vec<ServiceOutcome>, Vec<DemandOutcome>)> {
         let mut points = self.p.demand_points();
         let mut out = Vec::with_capacity(model.services.len());
         for (s, js) in model.services.iter().enumerate() {
             let svc = self.p.catalogue.get(&js.name)?;
             let served = &solution.services[s].served;
-            let before = baseline(js, model.n_sites, options)?;
+            let before = &baselines[s];
             let split = &splits[s];
             for (i, point) in points.iter_mut().enumerate() {
                 let share = |served: &[f64]| {
@@ -434,7 +516,7 @@ impl<'a> Planner<'a> {
                 point.before.insert(svc.key.clone(), share(&before));
                 point.after.insert(svc.key.clone(), share(served));
             }
-            out.push(self.service_outcome(svc, js, &solution.services[s], split, &before, sites));
+            out.push(self.service_outcome(svc, js, &solution.services[s], split, before, sites));
         }
         Ok((out, points))
     }

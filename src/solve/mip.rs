@@ -106,6 +106,22 @@ pub(crate) struct MipResult {
 
 /// Solves `mip` within the time left before `deadline`.
 pub(crate) fn solve(mip: &Mip, options: &SolveOptions, deadline: Deadline) -> Result<MipResult> {
+    // HiGHS ends a model without columns with status ModelEmpty, not
+    // Optimal (every site fixed and nobody in reach, say): its one plan is
+    // answered here, or refused if a row excludes it.
+    if mip.cols.is_empty() {
+        if mip.rows.iter().any(|r| r.lower > 0.0 || r.upper < 0.0) {
+            return Err(Error::Infeasible {
+                message: "the solver proved that no plan satisfies the constraints".into(),
+                demand: Vec::new(),
+            });
+        }
+        return Ok(MipResult {
+            values: Vec::new(),
+            bound: 0.0,
+            status: SolveStatus::Optimal,
+        });
+    }
     let (result, reported) = run(mip, options, deadline, mip.start.as_deref())?;
     // HiGHS 1.16 can hand back the warm start instead of its own optimum when
     // presolve solves the model outright (seen on Swain-55 set covering: objective
@@ -596,6 +612,31 @@ mod tests {
         };
         assert!(matches!(
             solve(&mip, &SolveOptions::default(), soon()),
+            Err(Error::Infeasible { .. })
+        ));
+    }
+
+    #[test]
+    fn a_program_without_columns_is_answered_or_refused_by_its_rows() {
+        let empty = |lower: f64| Mip {
+            sense: Sense::Maximise,
+            cols: Vec::new(),
+            rows: vec![Row {
+                lower,
+                upper: 0.0,
+                coefs: Vec::new(),
+            }],
+            start: Some(Vec::new()),
+            cut_age_limit: None,
+            probing: true,
+        };
+        let r = solve(&empty(f64::NEG_INFINITY), &SolveOptions::default(), soon()).unwrap();
+        assert_eq!(
+            (r.status, r.bound, r.values.len()),
+            (SolveStatus::Optimal, 0.0, 0)
+        );
+        assert!(matches!(
+            solve(&empty(1.0), &SolveOptions::default(), soon()),
             Err(Error::Infeasible { .. })
         ));
     }

@@ -13,7 +13,7 @@ pub fn subsets(n: usize) -> impl Iterator<Item = Vec<usize>> {
 
 /// The best objective over every plan of `n_sites` sites that the model
 /// allows, or `None` if it allows none.
-pub fn best<M: SitingModel<Plan = [usize]>>(model: &M, n_sites: usize) -> Option<f64> {
+pub fn best<M: SitingModel<Plan = [usize]> + ?Sized>(model: &M, n_sites: usize) -> Option<f64> {
     let values = subsets(n_sites).filter_map(|s| model.objective_of(&s).ok());
     match model.goal() {
         Goal::Minimise => values.reduce(f64::min),

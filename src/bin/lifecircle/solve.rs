@@ -18,7 +18,7 @@ fn model_parser() -> impl clap::builder::TypedValueParser<Value = ModelKind> {
 }
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs", "times"])))]
 pub(crate) struct SolveArgs {
     /// The model.
     #[arg(long, value_parser = model_parser())]
@@ -29,6 +29,21 @@ pub(crate) struct SolveArgs {
     /// Cost matrix CSV without header: one row per demand point, one column per site.
     #[arg(long)]
     costs: Option<PathBuf>,
+    /// Sparse walking times, CSV triplets `demand,site,seconds` (0-based; pairs
+    /// not listed are out of reach): for gradual, attendance, target-ratio, mclp, lscp.
+    #[arg(long)]
+    times: Option<PathBuf>,
+    /// Distance decay for gradual and attendance: linear:900, gaussian:900,
+    /// exponential:BETA:CUTOFF, power:BETA:MIN_S:CUTOFF,
+    /// modified-gaussian:SENSITIVITY:CUTOFF, step:300=1,600=0.68,900=0.22, e2sfca:900, or JSON.
+    #[arg(long)]
+    decay: Option<String>,
+    /// Site capacities for target-ratio, one number per line.
+    #[arg(long)]
+    capacities: Option<PathBuf>,
+    /// Target supply per resident served for target-ratio (e.g. 0.04 places per resident).
+    #[arg(long, allow_negative_numbers = true)]
+    target: Option<f64>,
     /// Demand weights, one number per line (default: all 1; not for lscp).
     #[arg(long)]
     weights: Option<PathBuf>,
@@ -66,6 +81,9 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         (ModelParam::Weights, args.weights.is_some()),
         (ModelParam::P, args.p.is_some()),
         (ModelParam::Radius, args.radius.is_some()),
+        (ModelParam::Decay, args.decay.is_some()),
+        (ModelParam::Capacities, args.capacities.is_some()),
+        (ModelParam::Target, args.target.is_some()),
     ];
     let refused = given
         .iter()
@@ -78,24 +96,27 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         });
     }
     let t0 = std::time::Instant::now();
+    let sparse = matches!(
+        args.model,
+        ModelKind::Gradual | ModelKind::Attendance | ModelKind::TargetRatio
+    );
+    if sparse || args.times.is_some() {
+        return solve_reach(args, t0);
+    }
     let (costs, file_p) = match (&args.orlib, &args.costs) {
         (Some(path), _) => {
             let inst = instances::read_orlib(path)?;
             (inst.costs, Some(inst.p))
         }
         (None, Some(path)) => (instances::read_cost_csv(path)?, None),
-        (None, None) => unreachable!("clap requires one input"),
+        (None, None) => unreachable!("clap requires one input, and --times went to solve_reach"),
     };
     let weights = match &args.weights {
         Some(path) => instances::read_numbers(path)?,
         None => vec![1.0; costs.n_demand()],
     };
     let p = args.p.or(file_p);
-    let options = lifecircle::solve::SolveOptions::new()
-        .time_limit(args.time_limit)?
-        .mip_gap(args.mip_gap)?
-        .memory_limit(args.memory_limit)?
-        .verbose(args.verbose);
+    let options = options(&args)?;
     // The command line's own hints for what the core would only name as missing.
     if args.model.refuses(ModelParam::Radius).is_none() && args.radius.is_none() {
         return Err(Error::InvalidParameter {
@@ -119,6 +140,99 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         fixed: args.fixed.clone(),
     };
     let result = args.model.solve(input, &options);
+    print_solution(&args, result, (n_demand, n_sites, p), None, t0, read_s)
+}
+
+/// `--times`, or a model that works on walking times within its reach: a
+/// dense input keeps the pairs within the radius or the decay's cutoff.
+fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<ExitCode> {
+    use lifecircle::instances::{self, Decay, ReachTimes};
+    use lifecircle::model::ReachInput;
+    let weights = args
+        .weights
+        .as_ref()
+        .map(instances::read_numbers)
+        .transpose()?;
+    let decay: Option<Decay> = args.decay.as_deref().map(str::parse).transpose()?;
+    let within = args
+        .radius
+        .or(decay.as_ref().map(Decay::cutoff_s))
+        .unwrap_or(f64::INFINITY);
+    let (reach, file_p) = match (&args.orlib, &args.costs, &args.times) {
+        (_, _, Some(path)) => (
+            instances::read_times_csv(path, weights.as_ref().map(Vec::len))?,
+            None,
+        ),
+        (Some(path), _, _) => {
+            let inst = instances::read_orlib(path)?;
+            (ReachTimes::from_costs(&inst.costs, within)?, Some(inst.p))
+        }
+        (None, Some(path), None) => (
+            ReachTimes::from_costs(&instances::read_cost_csv(path)?, within)?,
+            None,
+        ),
+        (None, None, None) => unreachable!("clap requires one input"),
+    };
+    let weights = weights.unwrap_or_else(|| vec![1.0; reach.n_demand()]);
+    let p = args.p.or(file_p);
+    let capacities = args
+        .capacities
+        .as_ref()
+        .map(instances::read_numbers)
+        .transpose()?;
+    let read_s = t0.elapsed().as_secs_f64();
+    let (n_demand, n_sites) = (reach.n_demand(), reach.n_sites());
+    // Residents no site can reach count 0 in every model: said, not hidden.
+    let unreachable = (0..n_demand)
+        .filter(|&i| {
+            weights.get(i).is_some_and(|&w| w > 0.0) && reach.of_demand(i).next().is_none()
+        })
+        .count();
+    let input = ReachInput {
+        reach,
+        weights,
+        p,
+        radius: args.radius,
+        fixed: args.fixed.clone(),
+        decay,
+        capacities,
+        target: args.target,
+    };
+    let options = options(&args)?;
+    let result = args
+        .model
+        .build_reach(input)
+        .and_then(|m| m.solve(&options));
+    print_solution(
+        &args,
+        result,
+        (n_demand, n_sites, p),
+        Some(unreachable),
+        t0,
+        read_s,
+    )
+}
+
+fn options(args: &SolveArgs) -> lifecircle::Result<lifecircle::solve::SolveOptions> {
+    Ok(lifecircle::solve::SolveOptions::new()
+        .time_limit(args.time_limit)?
+        .mip_gap(args.mip_gap)?
+        .memory_limit(args.memory_limit)?
+        .verbose(args.verbose))
+}
+
+/// Prints a solve's outcome (text or `--json`); exit code 2 when infeasible.
+/// `unreachable`: demand points of positive weight with no site in reach
+/// (known on walking times), which count 0.
+fn print_solution(
+    args: &SolveArgs,
+    result: lifecircle::Result<lifecircle::solve::Solution>,
+    (n_demand, n_sites, p): (usize, usize, Option<usize>),
+    unreachable: Option<usize>,
+    t0: std::time::Instant,
+    read_s: f64,
+) -> lifecircle::Result<ExitCode> {
+    use lifecircle::Error;
     let model = args.model.to_string();
     let seconds = t0.elapsed().as_secs_f64();
     let sol = match result {
@@ -139,10 +253,13 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         let v = serde_json::json!({"model": model, "n_demand": n_demand, "n_sites": n_sites, "p": p,
             "objective": sol.objective, "bound": sol.bound, "gap": sol.gap, "status": sol.status,
             "sites": sol.sites, "seconds": seconds, "read_seconds": read_s,
-            "timings": sol.timings, "presolve": sol.presolve});
+            "timings": sol.timings, "presolve": sol.presolve, "unreachable_demand": unreachable});
         outln!("{v}")?;
     } else {
         outln!("{model} on {n_demand} demand points x {n_sites} sites")?;
+        if let Some(k) = unreachable.filter(|&k| k > 0) {
+            outln!("{k} demand points of positive weight have no site in reach: they count 0")?;
+        }
         outln!(
             "objective {}  bound {}  gap {:.4}%  status {}",
             sol.objective,

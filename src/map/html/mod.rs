@@ -20,7 +20,7 @@
 
 use std::fmt::Write as _;
 
-use crate::outcome::{report_rows, ComparisonRow, GapsReport, Objective, PlanReport, Run};
+use crate::outcome::{report_rows, ComparisonRow, GapsReport, PlanReport, Run};
 use crate::report::{fixed, minutes, opt, pct, COMPARISON_COLUMNS};
 
 mod data;
@@ -44,14 +44,6 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn objective_name(o: Objective) -> &'static str {
-    match o {
-        Objective::Coverage => "coverage",
-        Objective::Equity => "equity",
-        Objective::MinCost => "min_cost",
-    }
 }
 
 /// A table cell; numbers are right-aligned.
@@ -93,7 +85,7 @@ const SOLVER_COLUMNS: [&str; 7] = [
 
 fn solver_cells(r: &PlanReport) -> Vec<Cell> {
     vec![
-        Cell::Text(objective_name(r.objective_kind).into()),
+        Cell::Text(r.objective_kind.name().into()),
         Cell::Num(fixed(r.objective, 2)),
         Cell::Num(fixed(r.bound, 2)),
         Cell::Num(format!("{} %", fixed(100.0 * r.gap, 4))),
@@ -436,7 +428,7 @@ mod tests {
     fn html_shows_a_zero_bound_without_a_sign() {
         let run = Run {
             report: PlanReport {
-                objective_kind: Objective::Equity,
+                objective_kind: crate::outcome::Objective::Equity,
                 objective: 0.0,
                 bound: -0.0,
                 ..plan().report

@@ -9,7 +9,7 @@ use super::{JointObjective, JointPlan, JointSolution, ServicePlan};
 use crate::error::{Error, Result};
 use crate::instances::CoverageSets;
 use crate::model::MaxCoverage;
-use crate::solve::mip::{self, Col, Mip, MipResult};
+use crate::solve::mip::{self, Col};
 use crate::solve::{
     finite_figures, interrupt, relative_gap, seconds, total, Deadline, SolveOptions, SolveStatus,
     Timings,
@@ -42,7 +42,7 @@ impl JointPlan {
         model.start = self.greedy_start(&prep, &layout, model.cols.len());
         let t2 = Instant::now();
 
-        let result = match solve_mip(&model, options, deadline) {
+        let result = match mip::solve(&model, options, deadline) {
             Err(Error::Infeasible { .. }) if self.objective == JointObjective::MinCost => {
                 return Err(self.explain_infeasible(options, deadline));
             }
@@ -65,7 +65,7 @@ impl JointPlan {
                     .filter(|(c, _)| c.integer)
                     .for_each(|(_, v)| *v = v.round());
                 model.start = Some(start);
-                match solve_mip(&model, options, deadline) {
+                match mip::solve(&model, options, deadline) {
                     Ok(second) => second.values,
                     Err(Error::Interrupted) => return Err(Error::Interrupted),
                     Err(_) => result.values,
@@ -176,16 +176,4 @@ impl JointPlan {
             timings: sol.timings,
         }))
     }
-}
-
-/// `mip::solve`, except that a model with nothing to decide is answered here.
-fn solve_mip(model: &Mip, options: &SolveOptions, deadline: Deadline) -> Result<MipResult> {
-    if model.cols.is_empty() {
-        return Ok(MipResult {
-            values: Vec::new(),
-            bound: 0.0,
-            status: SolveStatus::Optimal,
-        });
-    }
-    mip::solve(model, options, deadline)
 }

@@ -44,7 +44,7 @@
 //! assert!(alt.shared.is_empty()); // {0} and {1} share no site
 //! ```
 
-mod programs;
+pub(crate) mod programs;
 
 use std::borrow::Borrow;
 use std::time::Instant;

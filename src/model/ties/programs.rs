@@ -8,16 +8,17 @@ use crate::model::{MaxCoverage, PCenter, PMedian, SetCover, SitingModel};
 use crate::solve::mip::{Col, Mip, Row, Sense};
 
 /// The columns of a site-choice MIP before its model's own rows: one binary
-/// per site that is not fixed open.
-struct Sites {
-    fixed: Vec<usize>,
+/// per site that is not fixed open. Shared with the models that solve their
+/// program directly (gradual coverage, the target ratio).
+pub(crate) struct Sites {
+    pub(crate) fixed: Vec<usize>,
     /// The column (and element) of each site, `None` for fixed ones.
-    col: Vec<Option<usize>>,
-    cols: Vec<Col>,
+    pub(crate) col: Vec<Option<usize>>,
+    pub(crate) cols: Vec<Col>,
 }
 
 impl Sites {
-    fn new(n_sites: usize, fixed_open: &[usize], cost: impl Fn(usize) -> f64) -> Self {
+    pub(crate) fn new(n_sites: usize, fixed_open: &[usize], cost: impl Fn(usize) -> f64) -> Self {
         let mut fixed = fixed_open.to_vec();
         fixed.sort_unstable();
         fixed.dedup();
@@ -33,14 +34,14 @@ impl Sites {
     }
 
     /// `Σ x_j` (weighted by `weight`) over the sites that are not fixed.
-    fn sum(&self, weight: impl Fn(usize) -> f64) -> Vec<(usize, f64)> {
+    pub(crate) fn sum(&self, weight: impl Fn(usize) -> f64) -> Vec<(usize, f64)> {
         let open = self.col.iter().enumerate();
         open.filter_map(|(j, c)| c.map(|c| (c, weight(j))))
             .collect()
     }
 
     /// The program, with `rows` over these columns and any further ones.
-    fn program<'a, M>(
+    pub(crate) fn program<'a, M>(
         self,
         model: &'a M,
         sense: Sense,
@@ -116,7 +117,7 @@ where
     Ok(sites)
 }
 
-fn le(coefs: Vec<(usize, f64)>, upper: f64) -> Row {
+pub(crate) fn le(coefs: Vec<(usize, f64)>, upper: f64) -> Row {
     Row {
         lower: f64::NEG_INFINITY,
         upper,
@@ -124,7 +125,7 @@ fn le(coefs: Vec<(usize, f64)>, upper: f64) -> Row {
     }
 }
 
-fn ge(coefs: Vec<(usize, f64)>, lower: f64) -> Row {
+pub(crate) fn ge(coefs: Vec<(usize, f64)>, lower: f64) -> Row {
     Row {
         lower,
         upper: f64::INFINITY,

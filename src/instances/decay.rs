@@ -17,6 +17,12 @@
 //!
 //! and `f(t) = 0` beyond the cutoff.
 //!
+//! On the command line and in Python a decay is also written short (see
+//! [`Decay::from_str`](std::str::FromStr)): `linear:900`, `gaussian:900`,
+//! `exponential:0.004:900` (beta, cutoff), `power:2:60:900` (beta, `min_s`,
+//! cutoff), `modified-gaussian:300000:900` (sensitivity, cutoff),
+//! `step:300=1,600=0.68,900=0.22`, `e2sfca:900` — or as the JSON above.
+//!
 //! # Example
 //! ```
 //! use lifecircle::access::Decay;
@@ -30,6 +36,8 @@
 //! assert_eq!((d.weight(300.0), d.weight(301.0), d.weight(901.0)), (1.0, 0.68, 0.0));
 //! assert_eq!(d, Decay::e2sfca(900.0));
 //! ```
+
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -217,6 +225,29 @@ impl Decay {
         }
     }
 
+    /// Checks that `f` never grows with the walk, as siting on the nearest
+    /// facility needs (then `f` at the nearest open facility is the largest
+    /// `f` over the open facilities). Every kind but `step` is so by its
+    /// formula; steps must not gain weight.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the first step heavier than the one before.
+    pub fn check_non_increasing(&self) -> Result<()> {
+        if let Decay::Step { steps } = self {
+            if let Some(k) = (1..steps.len()).find(|&k| steps[k].weight > steps[k - 1].weight) {
+                return Err(Error::param(
+                    &format!("decay step {k} weight"),
+                    format!(
+                        "{} is above the previous step's {}: siting counts the nearest facility, so a decay may not grow with the walk",
+                        steps[k].weight,
+                        steps[k - 1].weight
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// `f(t)` for a walk of `t` seconds; 0 beyond the cutoff. Meaningful for
     /// a decay that passed [`validate`](Self::validate).
     pub fn weight(&self, t: f64) -> f64 {
@@ -237,6 +268,74 @@ impl Decay {
             Decay::Power { beta, min_s, .. } => (t.max(*min_s) / min_s).powf(-beta),
             Decay::ModifiedGaussian { sensitivity, .. } => (-t * t / sensitivity).exp(),
         }
+    }
+}
+
+/// The short form (module docs) or JSON, validated.
+impl FromStr for Decay {
+    type Err = Error;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let spec = spec.trim();
+        let bad = |why: String| Error::param("decay", format!("{spec:?}: {why}"));
+        let decay = if spec.starts_with('{') {
+            serde_json::from_str(spec).map_err(|e| bad(e.to_string()))?
+        } else {
+            let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
+            let numbers = |n: usize, names: &str| -> Result<Vec<f64>> {
+                let parts: Vec<&str> = rest.split(':').filter(|p| !p.is_empty()).collect();
+                if parts.len() != n {
+                    return Err(bad(format!("{kind} takes {names}")));
+                }
+                parts
+                    .iter()
+                    .map(|p| {
+                        p.trim()
+                            .parse::<f64>()
+                            .map_err(|_| bad(format!("{p:?} is not a number")))
+                    })
+                    .collect()
+            };
+            match kind {
+                "linear" => Decay::Linear { cutoff_s: numbers(1, "a cutoff in seconds")?[0] },
+                "gaussian" => Decay::Gaussian { cutoff_s: numbers(1, "a cutoff in seconds")?[0] },
+                "e2sfca" => Decay::e2sfca(numbers(1, "a cutoff in seconds")?[0]),
+                "exponential" => {
+                    let v = numbers(2, "beta:cutoff_s")?;
+                    Decay::Exponential { beta: v[0], cutoff_s: Some(v[1]) }
+                }
+                "power" => {
+                    let v = numbers(3, "beta:min_s:cutoff_s")?;
+                    Decay::Power { beta: v[0], min_s: v[1], cutoff_s: Some(v[2]) }
+                }
+                "modified-gaussian" | "modified_gaussian" => {
+                    let v = numbers(2, "sensitivity:cutoff_s")?;
+                    Decay::ModifiedGaussian { sensitivity: v[0], cutoff_s: Some(v[1]) }
+                }
+                "step" => {
+                    let steps = rest
+                        .split(',')
+                        .map(|s| {
+                            let (up, w) = s
+                                .split_once('=')
+                                .ok_or_else(|| bad(format!("step {s:?} is not SECONDS=WEIGHT")))?;
+                            let num = |x: &str| {
+                                x.trim().parse::<f64>().map_err(|_| bad(format!("{x:?} is not a number")))
+                            };
+                            Ok(Step { up_to_s: num(up)?, weight: num(w)? })
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    Decay::Step { steps }
+                }
+                other => {
+                    return Err(bad(format!(
+                        "unknown decay {other:?}: one of linear, gaussian, e2sfca, exponential, power, modified-gaussian, step, or JSON"
+                    )))
+                }
+            }
+        };
+        decay.validate()?;
+        Ok(decay)
     }
 }
 
@@ -291,6 +390,60 @@ mod tests {
             assert!((d.weight(t) - expect).abs() < 1e-15, "{json} at {t}");
             assert_eq!(d.weight(d.cutoff_s() + 1e-9), 0.0, "{json}");
         }
+    }
+
+    #[test]
+    fn short_forms_parse_to_their_kinds() {
+        let cases = [
+            ("linear:600", Decay::Linear { cutoff_s: 600.0 }),
+            ("gaussian:900", Decay::Gaussian { cutoff_s: 900.0 }),
+            ("e2sfca:900", Decay::e2sfca(900.0)),
+            (
+                "exponential:0.01:900",
+                Decay::Exponential {
+                    beta: 0.01,
+                    cutoff_s: Some(900.0),
+                },
+            ),
+            (
+                "power:2:60:900",
+                Decay::Power {
+                    beta: 2.0,
+                    min_s: 60.0,
+                    cutoff_s: Some(900.0),
+                },
+            ),
+            (
+                "modified-gaussian:300000:900",
+                Decay::ModifiedGaussian {
+                    sensitivity: 300000.0,
+                    cutoff_s: Some(900.0),
+                },
+            ),
+            ("step:900=1", Decay::two_step(900.0)),
+            (
+                r#"{"kind":"linear","cutoff_s":600}"#,
+                Decay::Linear { cutoff_s: 600.0 },
+            ),
+        ];
+        for (spec, expect) in cases {
+            assert_eq!(spec.parse::<Decay>().unwrap(), expect, "{spec}");
+        }
+        for (spec, says) in [
+            ("linear", "linear takes a cutoff"),
+            ("linear:-3", "cutoff_s"),
+            ("power:2:900", "beta:min_s:cutoff_s"),
+            ("cosine:9", "unknown decay"),
+            ("step:300=1,x=2", "is not a number"),
+            ("step:300", "SECONDS=WEIGHT"),
+        ] {
+            let e = spec.parse::<Decay>().unwrap_err().to_string();
+            assert!(e.contains(says), "{spec}: {e}");
+        }
+        let rising = "step:300=0.5,600=1".parse::<Decay>().unwrap();
+        let e = rising.check_non_increasing().unwrap_err().to_string();
+        assert!(e.contains("decay step 1 weight"), "{e}");
+        Decay::e2sfca(900.0).check_non_increasing().unwrap();
     }
 
     #[test]
