@@ -125,7 +125,7 @@ impl ReachTimes {
         };
         s.offsets.push(0);
         for (i, mut row) in rows.into_iter().enumerate() {
-            row.sort_by(|a, b| a.0.cmp(&b.0));
+            row.sort_by_key(|a| a.0);
             if let Some(w) = row.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(Error::record(
                     "walking times",

@@ -513,7 +513,7 @@ impl<'a> Planner<'a> {
                         1.0
                     }
                 };
-                point.before.insert(svc.key.clone(), share(&before));
+                point.before.insert(svc.key.clone(), share(before));
                 point.after.insert(svc.key.clone(), share(served));
             }
             out.push(self.service_outcome(svc, js, &solution.services[s], split, before, sites));
