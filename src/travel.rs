@@ -21,7 +21,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use crate::error::{finite_non_negative, Error, Result};
-use crate::instances::CoverageSets;
+use crate::instances::{CoverageSets, ReachTimes};
 use crate::network::{Network, Snapped};
 use crate::order::TotalF64;
 
@@ -274,6 +274,18 @@ impl TravelTimes {
             })
             .collect();
         CoverageSets::from_sets(self.n_demand, sets)
+    }
+
+    /// The same times by demand point (nearest site first), with this
+    /// matrix's limit: the input of the siting models that weigh each walk.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if a stored time exceeds the limit (a
+    /// matrix built from triplets that do not keep it).
+    pub fn reach(&self) -> Result<ReachTimes> {
+        let triplets = (0..self.n_sites()).flat_map(|j| self.row(j).map(move |(d, s)| (d, j, s)));
+        ReachTimes::from_triplets(self.n_demand, self.n_sites(), triplets.collect::<Vec<_>>())
+            .and_then(|r| r.with_limit(self.limit_s))
     }
 
     /// For each demand point, the time to the nearest of `sites` within the

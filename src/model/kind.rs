@@ -10,6 +10,12 @@
 //! | `mclp` | [`MaxCoverage`] | yes | needed | needed |
 //! | `lscp` | [`SetCover`] | refused | refused | needed |
 //!
+//! On sparse walking times ([`ReachInput`], [`ModelKind::build_reach`]),
+//! p-median and p-center need `unreachable`, what a demand point with no open
+//! site in reach pays (see [`super::p_sites`]); the coverage models refuse it
+//! (they count only who is within the radius) and a radius beyond the times'
+//! limit.
+//!
 //! # Example
 //! ```
 //! use lifecircle::model::{CostMatrix, ModelInput, ModelKind};
@@ -37,6 +43,7 @@ use std::str::FromStr;
 
 use super::{CostMatrix, CoverageSets, MaxCoverage, PCenter, PMedian, SetCover, SitingModel};
 use crate::error::{Error, Result};
+use crate::instances::ReachTimes;
 use crate::solve::{Solution, SolveOptions};
 
 /// A siting model chosen by name.
@@ -61,6 +68,8 @@ pub enum ModelParam {
     P,
     /// Coverage radius.
     Radius,
+    /// What a demand point with no open site in reach pays (walking times).
+    Unreachable,
 }
 
 impl ModelParam {
@@ -70,6 +79,7 @@ impl ModelParam {
             ModelParam::Weights => "weights",
             ModelParam::P => "p",
             ModelParam::Radius => "radius",
+            ModelParam::Unreachable => "unreachable",
         }
     }
 }
@@ -88,6 +98,38 @@ pub struct ModelInput {
     pub radius: Option<f64>,
     /// Sites open whatever the solver decides.
     pub fixed: Vec<usize>,
+}
+
+/// Plain data for any [`ModelKind`] on sparse walking times
+/// ([`ModelKind::build_reach`]). Unlike [`ModelInput`], a parameter the
+/// model refuses is an error here.
+///
+/// # Example
+/// ```
+/// use lifecircle::instances::ReachTimes;
+/// use lifecircle::model::{ModelKind, ReachInput};
+/// use lifecircle::solve::SolveOptions;
+///
+/// let reach = ReachTimes::from_triplets(2, 2, [(0, 0, 300.0), (1, 1, 600.0)]).unwrap();
+/// let input = ReachInput { reach, weights: vec![1.0, 2.0], p: Some(1), radius: None,
+///     fixed: vec![], unreachable: Some(2700.0) };
+/// let sol = ModelKind::PMedian.build_reach(input).unwrap().solve(&SolveOptions::new()).unwrap();
+/// assert_eq!((sol.sites, sol.objective), (vec![1], 2700.0 + 2.0 * 600.0));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReachInput {
+    /// Walking times by demand point.
+    pub reach: ReachTimes,
+    /// Weight of each demand point.
+    pub weights: Vec<f64>,
+    /// Sites to open besides the fixed ones.
+    pub p: Option<usize>,
+    /// Coverage radius, in the times' unit.
+    pub radius: Option<f64>,
+    /// Sites open whatever the solver decides.
+    pub fixed: Vec<usize>,
+    /// What a demand point with no open site in reach pays (p-median, p-center).
+    pub unreachable: Option<f64>,
 }
 
 impl ModelKind {
@@ -137,6 +179,9 @@ impl ModelKind {
             (ModelKind::PMedian | ModelKind::PCenter, ModelParam::Radius) => {
                 Some("p-median and p-center minimise costs, they have no coverage radius")
             }
+            (ModelKind::Mclp | ModelKind::Lscp, ModelParam::Unreachable) => {
+                Some("coverage models count only who is within the radius")
+            }
             _ => None,
         }
     }
@@ -181,6 +226,72 @@ impl ModelKind {
             }
             ModelKind::Lscp => {
                 let cov = CoverageSets::within(&costs, need_radius()?)?;
+                Box::new(SetCover::new(cov).fixed_open(fixed)?)
+            }
+        })
+    }
+
+    /// Builds the model from sparse walking times (no dense demand × site
+    /// table, in the build or the solve).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming a parameter the model refuses
+    /// ([`ModelKind::refuses`]) that was given, one it needs that was not
+    /// (p-median and p-center need `unreachable`), or a radius beyond the
+    /// times' [limit](ReachTimes::limit); otherwise whatever the model's
+    /// constructor returns.
+    pub fn build_reach(
+        self,
+        input: ReachInput,
+    ) -> Result<Box<dyn SitingModel<Plan = [usize], Solution = Solution>>> {
+        let ReachInput {
+            reach,
+            weights,
+            p,
+            radius,
+            fixed,
+            unreachable,
+        } = input;
+        let given = [
+            (ModelParam::P, p.is_some()),
+            (ModelParam::Radius, radius.is_some()),
+            (ModelParam::Unreachable, unreachable.is_some()),
+        ];
+        if let Some((param, why)) = given
+            .iter()
+            .filter(|g| g.1)
+            .find_map(|&(param, _)| Some((param, self.refuses(param)?)))
+        {
+            return Err(Error::param(param.name(), format!("{why}: drop it")));
+        }
+        let need = |param: ModelParam| {
+            Error::param(param.name(), format!("{self} needs {}", param.name()))
+        };
+        let need_p = || p.ok_or_else(|| need(ModelParam::P));
+        let need_radius = || {
+            let r = radius.ok_or_else(|| need(ModelParam::Radius))?;
+            reach.check_reach("radius", r).map(|()| r)
+        };
+        let need_unreachable = || unreachable.ok_or_else(|| need(ModelParam::Unreachable));
+        Ok(match self {
+            ModelKind::PMedian => Box::new(
+                PMedian::on_reach(reach, need_unreachable()?, weights, need_p()?)?
+                    .fixed_open(fixed)?,
+            ),
+            ModelKind::PCenter => Box::new(
+                PCenter::on_reach(reach, need_unreachable()?, weights, need_p()?)?
+                    .fixed_open(fixed)?,
+            ),
+            ModelKind::Mclp => {
+                let cov = reach.within(need_radius()?)?;
+                Box::new(
+                    MaxCoverage::new(cov, weights)?
+                        .fixed_open(fixed)?
+                        .new_sites(need_p()?)?,
+                )
+            }
+            ModelKind::Lscp => {
+                let cov = reach.within(need_radius()?)?;
                 Box::new(SetCover::new(cov).fixed_open(fixed)?)
             }
         })

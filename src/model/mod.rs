@@ -19,11 +19,11 @@ pub mod ties;
 // reachable here, where the README, the docs and Python have always found them.
 pub use crate::instances::{CostMatrix, CoverageSets};
 pub use joint::{JointObjective, JointPlan, JointService, JointSolution, ServicePlan};
-pub use kind::{ModelInput, ModelKind, ModelParam};
+pub use kind::{ModelInput, ModelKind, ModelParam, ReachInput};
 pub use max_coverage::MaxCoverage;
 pub use p_center::PCenter;
 pub use p_median::PMedian;
-pub use p_sites::PSites;
+pub use p_sites::{PCosts, PSites};
 pub use set_cover::SetCover;
 pub use siting::{Goal, SitingModel};
 pub use ties::{alternatives, Alternatives};

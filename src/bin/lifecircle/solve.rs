@@ -18,7 +18,7 @@ fn model_parser() -> impl clap::builder::TypedValueParser<Value = ModelKind> {
 }
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["orlib", "costs", "times"])))]
 pub(crate) struct SolveArgs {
     /// The model.
     #[arg(long, value_parser = model_parser())]
@@ -29,6 +29,14 @@ pub(crate) struct SolveArgs {
     /// Cost matrix CSV without header: one row per demand point, one column per site.
     #[arg(long)]
     costs: Option<PathBuf>,
+    /// Sparse walking times, CSV triplets `demand,site,seconds` (0-based; pairs
+    /// not listed are out of reach): for p-median, p-center, mclp, lscp.
+    #[arg(long)]
+    times: Option<PathBuf>,
+    /// With --times, for p-median and p-center: what a demand point with no
+    /// open site in reach pays, in seconds (e.g. 2700, three times a 15-minute cutoff).
+    #[arg(long, allow_negative_numbers = true)]
+    unreachable: Option<f64>,
     /// Demand weights, one number per line (default: all 1; not for lscp).
     #[arg(long)]
     weights: Option<PathBuf>,
@@ -66,6 +74,7 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         (ModelParam::Weights, args.weights.is_some()),
         (ModelParam::P, args.p.is_some()),
         (ModelParam::Radius, args.radius.is_some()),
+        (ModelParam::Unreachable, args.unreachable.is_some()),
     ];
     let refused = given
         .iter()
@@ -78,24 +87,29 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         });
     }
     let t0 = std::time::Instant::now();
+    if args.times.is_some() {
+        return solve_reach(args, t0);
+    }
+    if args.unreachable.is_some() {
+        return Err(Error::InvalidParameter {
+            name: "--unreachable".into(),
+            message: "a dense cost matrix gives every pair: --unreachable goes with --times".into(),
+        });
+    }
     let (costs, file_p) = match (&args.orlib, &args.costs) {
         (Some(path), _) => {
             let inst = instances::read_orlib(path)?;
             (inst.costs, Some(inst.p))
         }
         (None, Some(path)) => (instances::read_cost_csv(path)?, None),
-        (None, None) => unreachable!("clap requires one input"),
+        (None, None) => unreachable!("clap requires one input, and --times went to solve_reach"),
     };
     let weights = match &args.weights {
         Some(path) => instances::read_numbers(path)?,
         None => vec![1.0; costs.n_demand()],
     };
     let p = args.p.or(file_p);
-    let options = lifecircle::solve::SolveOptions::new()
-        .time_limit(args.time_limit)?
-        .mip_gap(args.mip_gap)?
-        .memory_limit(args.memory_limit)?
-        .verbose(args.verbose);
+    let options = options(&args)?;
     // The command line's own hints for what the core would only name as missing.
     if args.model.refuses(ModelParam::Radius).is_none() && args.radius.is_none() {
         return Err(Error::InvalidParameter {
@@ -119,6 +133,56 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         fixed: args.fixed.clone(),
     };
     let result = args.model.solve(input, &options);
+    print_solution(&args, result, (n_demand, n_sites, p), t0, read_s)
+}
+
+/// `--times`: the models on sparse walking times, no dense matrix built.
+fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<ExitCode> {
+    use lifecircle::instances;
+    use lifecircle::model::ReachInput;
+    let weights = args
+        .weights
+        .as_ref()
+        .map(instances::read_numbers)
+        .transpose()?;
+    let path = args.times.as_ref().expect("solve_reach is for --times");
+    let reach = instances::read_times_csv(path, weights.as_ref().map(Vec::len))?;
+    let weights = weights.unwrap_or_else(|| vec![1.0; reach.n_demand()]);
+    let read_s = t0.elapsed().as_secs_f64();
+    let (n_demand, n_sites) = (reach.n_demand(), reach.n_sites());
+    let input = ReachInput {
+        reach,
+        weights,
+        p: args.p,
+        radius: args.radius,
+        fixed: args.fixed.clone(),
+        unreachable: args.unreachable,
+    };
+    let options = options(&args)?;
+    let result = args
+        .model
+        .build_reach(input)
+        .and_then(|m| m.solve(&options));
+    print_solution(&args, result, (n_demand, n_sites, args.p), t0, read_s)
+}
+
+fn options(args: &SolveArgs) -> lifecircle::Result<lifecircle::solve::SolveOptions> {
+    Ok(lifecircle::solve::SolveOptions::new()
+        .time_limit(args.time_limit)?
+        .mip_gap(args.mip_gap)?
+        .memory_limit(args.memory_limit)?
+        .verbose(args.verbose))
+}
+
+/// Prints a solve's outcome (text or `--json`); exit code 2 when infeasible.
+fn print_solution(
+    args: &SolveArgs,
+    result: lifecircle::Result<lifecircle::solve::Solution>,
+    (n_demand, n_sites, p): (usize, usize, Option<usize>),
+    t0: std::time::Instant,
+    read_s: f64,
+) -> lifecircle::Result<ExitCode> {
+    use lifecircle::Error;
     let model = args.model.to_string();
     let seconds = t0.elapsed().as_secs_f64();
     let sol = match result {
