@@ -104,7 +104,7 @@ proptest! {
         let decay = ["linear:600", "power:2:60:600", "exponential:0.005:600"][kind].parse().unwrap();
         let input = ReachInput {
             reach, weights: w, p: Some(p.min(n)), radius: Some(600.0), fixed: vec![],
-            decay: Some(decay), capacities: None, target: None,
+            decay: Some(decay), capacities: None, target: None, unreachable: None,
         };
         let model = ModelKind::Attendance.build_reach(input).unwrap();
         let best = brute::best(&*model, n).unwrap();

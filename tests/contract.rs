@@ -487,7 +487,9 @@ fn served_of(c: &CostMatrix, radius: f64, w: &[f64], room: &[f64], sites: &[usiz
     }
 }
 
-/// The decay cutoff of the gradual instances (in the costs' thousandths).
+/// The cutoff of the gradual instances' decay and of the sparse p-site
+/// instances' walking times (in the costs' thousandths): pairs beyond it are
+/// not stored.
 const CUTOFF: f64 = 300.0;
 /// Target supply per resident served: a quarter, so that rooms stay whole numbers.
 const TARGET: f64 = 0.25;
@@ -642,3 +644,72 @@ fn memory_limit_stops_the_mip_with_its_best_plan() {
     let err = SolveOptions::new().memory_limit(0.0).unwrap_err();
     assert!(err.to_string().contains("memory_limit"), "{err}");
 }
+
+/// What a point of the sparse p-site instances with no open site within
+/// [`CUTOFF`] pays.
+const UNREACHABLE: f64 = 900.0;
+
+/// What a point pays under `sites` on sparse costs, written out here: its
+/// nearest open site within the cutoff, or the penalty.
+fn reach_cost(c: &CostMatrix, i: usize, sites: &[usize]) -> f64 {
+    sites
+        .iter()
+        .map(|&j| c.cost(i, j))
+        .filter(|&t| t <= CUTOFF)
+        .fold(UNREACHABLE, f64::min)
+}
+
+fn reach(d: &Data) -> ReachTimes {
+    ReachTimes::from_costs(&d.costs, CUTOFF).unwrap()
+}
+
+contract!(
+    p_median_reach,
+    small: |seed| {
+        let d = small(seed, 0.0);
+        let m = PMedian::on_reach(reach(&d), UNREACHABLE, d.weights.clone(), 3)
+            .unwrap()
+            .fixed_open(vec![seed as usize % SMALL_SITES])
+            .unwrap();
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| (0..d.costs.n_demand())
+        .map(|i| d.weights[i] * reach_cost(&d.costs, i, &sol.sites))
+        .sum::<f64>(),
+    big: || {
+        // pmed36 with every pair stored and its largest cost as the penalty.
+        let (d, p) = pmed36();
+        let all = ReachTimes::from_costs(&d.costs, f64::INFINITY).unwrap();
+        let worst = (0..d.costs.n_demand())
+            .flat_map(|i| d.costs.row(i).to_vec())
+            .fold(0.0, f64::max);
+        (PMedian::on_reach(all, worst, d.weights.clone(), p).unwrap(), d)
+    }
+);
+
+contract!(
+    p_center_reach,
+    small: |seed| {
+        let d = small(seed, 0.0);
+        let m = PCenter::on_reach(reach(&d), UNREACHABLE, d.weights.clone(), 3)
+            .unwrap()
+            .fixed_open(vec![seed as usize % SMALL_SITES])
+            .unwrap();
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| (0..d.costs.n_demand())
+        .filter(|&i| d.weights[i] > 0.0)
+        .map(|i| reach_cost(&d.costs, i, &sol.sites))
+        .fold(0.0, f64::max),
+    big: || {
+        let d = Data {
+            costs: costs(&points(800, 21), &points(800, 22)),
+            weights: weights(800, 21),
+            radius: 0.0,
+        };
+        let r = ReachTimes::from_costs(&d.costs, CUTOFF).unwrap();
+        (PCenter::on_reach(r, UNREACHABLE, d.weights.clone(), 10).unwrap(), d)
+    }
+);

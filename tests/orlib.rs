@@ -2,6 +2,7 @@
 //! p-median and p-center (Pullan 2008, re-verified independently) on a fast
 //! subset; the full set runs in `cargo bench --bench orlib`.
 
+use lifecircle::instances::ReachTimes;
 use lifecircle::model::{PCenter, PMedian};
 use lifecircle::solve::{SolveOptions, SolveStatus};
 
@@ -118,4 +119,34 @@ fn a_time_limit_returns_the_best_plan_with_its_bound() {
     assert_eq!(sol.objective, model.cost_of(&sol.sites));
     assert!(sol.bound <= optimum && optimum <= sol.objective);
     assert!(sol.gap > 0.0);
+}
+
+/// Sparse costs storing every pair, with a penalty at least every cost, are
+/// the dense problem: the same proven optima (p-median pmed1-10, p-center
+/// pmed1-5), through the sparse path (client lists, list heuristics).
+#[test]
+fn sparse_costs_with_every_pair_give_the_dense_optima() {
+    for (i, name) in (1..=10).map(|i| (i, format!("pmed{i}"))) {
+        let inst = instance(&name);
+        let all = ReachTimes::from_costs(&inst.costs, f64::INFINITY).unwrap();
+        let worst = (0..inst.n)
+            .flat_map(|i| inst.costs.row(i).to_vec())
+            .fold(0.0, f64::max);
+        let median = PMedian::on_reach(all.clone(), worst, vec![1.0; inst.n], inst.p).unwrap();
+        let sol = median.solve(&SolveOptions::new()).unwrap();
+        assert_eq!(sol.objective, known("pmed_optimal.csv", 4, &name), "{name}");
+        assert_eq!((sol.status, sol.gap), (SolveStatus::Optimal, 0.0), "{name}");
+        let dense = PMedian::new(inst.costs.clone(), vec![1.0; inst.n], inst.p).unwrap();
+        assert_eq!(dense.cost_of(&sol.sites), sol.objective, "{name}");
+        if i <= 5 {
+            let center = PCenter::on_reach(all, worst, vec![1.0; inst.n], inst.p).unwrap();
+            let sol = center.solve(&SolveOptions::new()).unwrap();
+            assert_eq!(
+                sol.objective,
+                known("pcenter_optimal.csv", 2, &name),
+                "{name}"
+            );
+            assert_eq!(sol.status, SolveStatus::Optimal, "{name}");
+        }
+    }
 }

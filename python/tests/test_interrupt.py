@@ -38,8 +38,15 @@ def interrupted(template: str, root: Path, delay_s: float):
     says "solving"; yields the child and the time the signal was sent."""
     tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
     source = template.format(tests=str(tests), instance=str(instance))
+    # A shell without job control starts background jobs with SIGINT ignored,
+    # and Python installs no KeyboardInterrupt handler for an ignored signal:
+    # give the child the default disposition whatever this process has.
     with subprocess.Popen(
-        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", source],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as child:
         try:
             assert child.stdout.readline().strip() == "solving"

@@ -20,6 +20,12 @@
 //! walking times ([`ReachInput`], [`ModelKind::build_reach`]); from a dense
 //! matrix ([`ModelKind::build`]) the pairs within the reach are kept.
 //!
+//! On sparse walking times ([`ReachInput`], [`ModelKind::build_reach`]),
+//! p-median and p-center need `unreachable`, what a demand point with no open
+//! site in reach pays (see [`super::p_sites`]); the coverage models refuse it
+//! (they count only who is within the radius) and a radius beyond the times'
+//! limit.
+//!
 //! # Example
 //! ```
 //! use lifecircle::model::{CostMatrix, ModelInput, ModelKind};
@@ -87,6 +93,8 @@ pub enum ModelParam {
     Capacities,
     /// Target supply ratio.
     Target,
+    /// What a demand point with no open site in reach pays (walking times).
+    Unreachable,
 }
 
 impl ModelParam {
@@ -99,6 +107,7 @@ impl ModelParam {
             ModelParam::Decay => "decay",
             ModelParam::Capacities => "capacities",
             ModelParam::Target => "target",
+            ModelParam::Unreachable => "unreachable",
         }
     }
 }
@@ -122,6 +131,20 @@ pub struct ModelInput {
 /// Plain data for any [`ModelKind`] on sparse walking times
 /// ([`ModelKind::build_reach`]). Unlike [`ModelInput`], a parameter the
 /// model refuses is an error here.
+///
+/// # Example
+/// ```
+/// use lifecircle::instances::ReachTimes;
+/// use lifecircle::model::{ModelKind, ReachInput};
+/// use lifecircle::solve::SolveOptions;
+///
+/// let reach = ReachTimes::from_triplets(2, 2, [(0, 0, 300.0), (1, 1, 600.0)]).unwrap();
+/// let input = ReachInput { reach, weights: vec![1.0, 2.0], p: Some(1), radius: None,
+///     fixed: vec![], unreachable: Some(2700.0), decay: None, capacities: None,
+///     target: None };
+/// let sol = ModelKind::PMedian.build_reach(input).unwrap().solve(&SolveOptions::new()).unwrap();
+/// assert_eq!((sol.sites, sol.objective), (vec![1], 2700.0 + 2.0 * 600.0));
+/// ```
 #[derive(Debug, Clone)]
 pub struct ReachInput {
     /// Walking times by demand point.
@@ -140,6 +163,8 @@ pub struct ReachInput {
     pub capacities: Option<Vec<f64>>,
     /// Target supply per resident served (`target-ratio`).
     pub target: Option<f64>,
+    /// What a demand point with no open site in reach pays (p-median, p-center).
+    pub unreachable: Option<f64>,
 }
 
 impl ModelKind {
@@ -220,6 +245,13 @@ impl ModelKind {
             ) => {
                 Some("decay, capacities and targets belong to gradual, attendance and target-ratio")
             }
+            (
+                ModelKind::Mclp | ModelKind::Lscp | ModelKind::TargetRatio,
+                ModelParam::Unreachable,
+            ) => Some("coverage models count only who is within the radius"),
+            (ModelKind::Gradual | ModelKind::Attendance, ModelParam::Unreachable) => {
+                Some("gradual coverage counts nothing beyond its decay's cutoff")
+            }
             _ => None,
         }
     }
@@ -279,20 +311,22 @@ impl ModelKind {
                     decay: None,
                     capacities: None,
                     target: None,
+                    unreachable: None,
                 });
             }
         })
     }
 
-    /// Builds the model from sparse walking times.
+    /// Builds the model from sparse walking times (no dense demand × site
+    /// table, in the build or the solve).
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] naming a parameter the model refuses
-    /// ([`ModelKind::refuses`]) that was given, one it needs that was not, a
-    /// decay that is not one of ArcGIS's for `attendance` or whose cutoff is
-    /// not the radius, and `costs` for p-median and p-center (they need
-    /// every cost: use [`ModelKind::build`]); otherwise whatever the model's
-    /// constructor returns.
+    /// ([`ModelKind::refuses`]) that was given, one it needs that was not
+    /// (p-median and p-center need `unreachable`), a radius beyond the
+    /// times' [limit](ReachTimes::limit), or a decay that is not one of
+    /// ArcGIS's for `attendance` or whose cutoff is not the radius;
+    /// otherwise whatever the model's constructor returns.
     pub fn build_reach(
         self,
         input: ReachInput,
@@ -306,12 +340,15 @@ impl ModelKind {
             decay,
             capacities,
             target,
+            unreachable,
         } = input;
         let given = [
+            (ModelParam::P, p.is_some()),
             (ModelParam::Radius, radius.is_some()),
             (ModelParam::Decay, decay.is_some()),
             (ModelParam::Capacities, capacities.is_some()),
             (ModelParam::Target, target.is_some()),
+            (ModelParam::Unreachable, unreachable.is_some()),
         ];
         if let Some((param, why)) = given
             .iter()
@@ -323,18 +360,28 @@ impl ModelKind {
         let need = |param: ModelParam| {
             Error::param(param.name(), format!("{self} needs {}", param.name()))
         };
-        let p = p.ok_or_else(|| need(ModelParam::P))?;
-        let need_radius = || radius.ok_or_else(|| need(ModelParam::Radius));
+        let need_p = || p.ok_or_else(|| need(ModelParam::P));
+        let need_radius = || {
+            let r = radius.ok_or_else(|| need(ModelParam::Radius))?;
+            reach.check_reach("radius", r).map(|()| r)
+        };
+        let need_unreachable = || unreachable.ok_or_else(|| need(ModelParam::Unreachable));
         Ok(match self {
-            ModelKind::PMedian | ModelKind::PCenter => {
-                return Err(Error::param(
-                    "costs",
-                    format!("{self} needs every demand x site cost, not walking times within a limit: give a dense cost matrix"),
-                ))
-            }
+            ModelKind::PMedian => Box::new(
+                PMedian::on_reach(reach, need_unreachable()?, weights, need_p()?)?
+                    .fixed_open(fixed)?,
+            ),
+            ModelKind::PCenter => Box::new(
+                PCenter::on_reach(reach, need_unreachable()?, weights, need_p()?)?
+                    .fixed_open(fixed)?,
+            ),
             ModelKind::Mclp => {
                 let cov = reach.within(need_radius()?)?;
-                Box::new(MaxCoverage::new(cov, weights)?.fixed_open(fixed)?.new_sites(p)?)
+                Box::new(
+                    MaxCoverage::new(cov, weights)?
+                        .fixed_open(fixed)?
+                        .new_sites(need_p()?)?,
+                )
             }
             ModelKind::Lscp => {
                 let cov = reach.within(need_radius()?)?;
@@ -342,19 +389,29 @@ impl ModelKind {
             }
             ModelKind::Gradual => {
                 let decay = decay.ok_or_else(|| need(ModelParam::Decay))?;
-                Box::new(GradualCoverage::new(reach, weights, decay)?.fixed_open(fixed)?.new_sites(p)?)
+                Box::new(
+                    GradualCoverage::new(reach, weights, decay)?
+                        .fixed_open(fixed)?
+                        .new_sites(need_p()?)?,
+                )
             }
             ModelKind::Attendance => {
                 let decay = attendance_decay(need_radius()?, decay)?;
-                Box::new(GradualCoverage::new(reach, weights, decay)?.fixed_open(fixed)?.new_sites(p)?)
+                let p = need_p()?;
+                Box::new(
+                    GradualCoverage::new(reach, weights, decay)?
+                        .fixed_open(fixed)?
+                        .new_sites(p)?,
+                )
             }
             ModelKind::TargetRatio => {
                 let capacities = capacities.ok_or_else(|| need(ModelParam::Capacities))?;
                 let target = target.ok_or_else(|| need(ModelParam::Target))?;
+                let radius = need_radius()?;
                 Box::new(
-                    TargetRatio::new(reach, weights, capacities, target, need_radius()?)?
+                    TargetRatio::new(reach, weights, capacities, target, radius)?
                         .fixed_open(fixed)?
-                        .new_sites(p)?,
+                        .new_sites(need_p()?)?,
                 )
             }
         })
@@ -445,6 +502,7 @@ mod tests {
             decay: None,
             capacities: None,
             target: None,
+            unreachable: None,
         }
     }
 
@@ -468,7 +526,11 @@ mod tests {
                 },
                 "needs capacities",
             ),
-            (ModelKind::PMedian, reach_input(), "dense cost matrix"),
+            (
+                ModelKind::PMedian,
+                reach_input(),
+                "p-median needs unreachable",
+            ),
             (
                 ModelKind::Attendance,
                 ReachInput {

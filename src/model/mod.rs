@@ -27,7 +27,7 @@ pub use kind::{ModelInput, ModelKind, ModelParam, ReachInput};
 pub use max_coverage::MaxCoverage;
 pub use p_center::PCenter;
 pub use p_median::PMedian;
-pub use p_sites::PSites;
+pub use p_sites::{PCosts, PSites};
 pub use set_cover::SetCover;
 pub use siting::{Goal, SitingModel};
 pub use target_ratio::TargetRatio;

@@ -16,13 +16,13 @@
 
 use std::time::Instant;
 
-use super::p_sites::{Center, PSites};
+use super::p_sites::{mask, Center, PSites};
 use super::set_cover::{Fit, SetCover};
 use crate::error::Result;
 use crate::instances::CoverageSets;
 use crate::solve::{
-    heuristic, interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions,
-    SolveStatus, Timings,
+    interrupt, relative_gap, seconds, Deadline, PresolveStats, Solution, SolveOptions, SolveStatus,
+    Timings,
 };
 
 /// A p-center problem on plain data: open `p` sites (besides the fixed
@@ -46,19 +46,17 @@ pub type PCenter = PSites<Center>;
 
 impl PSites<Center> {
     /// The longest cost from a demand point to its nearest open site
-    /// (infinite if none is open and some weight is positive).
+    /// (dense costs: infinite if none is open and some weight is positive;
+    /// walking times: at most `unreachable`).
     ///
     /// # Panics
     /// If a site in `open` is not a column of [`costs`](Self::costs), or
     /// `weights` (set directly) is shorter than the demand rows.
     pub fn radius_of(&self, open: &[usize]) -> f64 {
+        let mask = mask(self.costs.n_sites(), open);
         self.clients()
             .iter()
-            .map(|&i| {
-                open.iter()
-                    .map(|&j| self.costs.cost(i, j))
-                    .fold(f64::INFINITY, f64::min)
-            })
+            .map(|&i| self.costs.served(i, open, &mask))
             .fold(0.0, f64::max)
     }
 
@@ -76,22 +74,21 @@ impl PSites<Center> {
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
         let clients = self.clients();
-        let mut best = heuristic::p_center(&self.costs, &clients, self.p, &self.fixed_open);
+        let mut best = self.farthest_first(&clients, self.p, &self.fixed_open);
         let mut upper = self.radius_of(&best);
         let t1 = Instant::now();
         let mut lower = clients
             .iter()
             .map(|&i| {
                 self.costs
-                    .row(i)
-                    .iter()
-                    .copied()
-                    .fold(f64::INFINITY, f64::min)
+                    .pairs(i)
+                    .map(|p| p.1)
+                    .fold(self.costs.beyond(), f64::min)
             })
             .fold(0.0, f64::max);
         let mut radii: Vec<f64> = clients
             .iter()
-            .flat_map(|&i| self.costs.row(i).iter().copied())
+            .flat_map(|&i| self.costs.pairs(i).map(|p| p.1))
             .filter(|&c| c >= lower && c < upper)
             .collect();
         radii.sort_by(f64::total_cmp);
@@ -166,7 +163,7 @@ impl PSites<Center> {
         // A cover may need fewer sites than the planner asked for; the others
         // go where they shorten the longest walks (the radius cannot grow,
         // and may shrink when the search stopped early).
-        best = heuristic::p_center(&self.costs, &clients, limit - best.len(), &best);
+        best = self.farthest_first(&clients, limit - best.len(), &best);
         upper = self.radius_of(&best);
         let t2 = Instant::now();
         Solution::new(
@@ -190,20 +187,58 @@ impl PSites<Center> {
         )
     }
 
+    /// Farthest-first (Gonzalez), the upper bound: starting from the open
+    /// sites `fixed`, `p` times open the site nearest to the client that is
+    /// worst off (ties: the lower index). Returns all open sites, sorted.
+    fn farthest_first(&self, clients: &[usize], p: usize, fixed: &[usize]) -> Vec<usize> {
+        let m = self.costs.n_sites();
+        let mut open: Vec<usize> = fixed.to_vec();
+        let mut is_open = mask(m, &open);
+        let mut reach: Vec<f64> = clients
+            .iter()
+            .map(|&i| self.costs.served(i, &open, &is_open))
+            .collect();
+        for _ in 0..p {
+            let worst =
+                (0..clients.len()).max_by(|&a, &b| reach[a].total_cmp(&reach[b]).then(b.cmp(&a)));
+            // The lowest closed site, at the cost of a site the client's pairs
+            // leave out; with no client every plan is optimal, but it still
+            // opens p sites: the lowest-numbered ones.
+            let Some(lowest) = (0..m).find(|&j| !is_open[j]) else {
+                break;
+            };
+            let mut pick = (worst.map_or(0.0, |_| self.costs.beyond()), lowest);
+            if let Some(w) = worst {
+                for (j, c) in self.costs.pairs(clients[w]) {
+                    if !is_open[j] && (c, j) < pick {
+                        pick = (c, j);
+                    }
+                }
+            }
+            let j = pick.1;
+            is_open[j] = true;
+            open.push(j);
+            for (r, &c) in reach.iter_mut().zip(clients) {
+                *r = r.min(self.costs.cost(c, j));
+            }
+        }
+        open.sort_unstable();
+        open
+    }
+
     /// A lower bound on the new sites needed to cover every client within `r`:
     /// clients (not reached by a fixed site) whose candidate sites are pairwise
     /// disjoint each need a site of their own. Greedy packing, rarest clients first.
     fn packing(&self, r: f64, clients: &[usize]) -> usize {
         let m = self.costs.n_sites();
-        let mut is_fixed = vec![false; m];
-        self.fixed_open.iter().for_each(|&j| is_fixed[j] = true);
+        let is_fixed = mask(m, &self.fixed_open);
         let mut reach: Vec<Vec<usize>> = Vec::new();
         for &i in clients {
-            let row = self.costs.row(i);
-            if self.fixed_open.iter().any(|&j| row[j] <= r) {
+            let within = || self.costs.pairs(i).filter(|p| p.1 <= r);
+            if within().any(|p| is_fixed[p.0]) {
                 continue;
             }
-            reach.push((0..m).filter(|&j| !is_fixed[j] && row[j] <= r).collect());
+            reach.push(within().map(|p| p.0).filter(|&j| !is_fixed[j]).collect());
         }
         reach.sort_by_key(Vec::len);
         let mut used = vec![false; m];
@@ -217,15 +252,17 @@ impl PSites<Center> {
         packed
     }
 
-    /// The set-covering problem "cover every client within `r`".
+    /// The set-covering problem "cover every client within `r`" (`r` below
+    /// `unreachable` on walking times: only pairs in reach cover).
     fn set_cover(&self, r: f64, clients: &[usize]) -> Result<SetCover> {
-        let sets = (0..self.costs.n_sites())
-            .map(|j| {
-                (0..clients.len())
-                    .filter(|&c| self.costs.cost(clients[c], j) <= r)
-                    .collect()
-            })
-            .collect();
+        let mut sets = vec![Vec::new(); self.costs.n_sites()];
+        for (c, &i) in clients.iter().enumerate() {
+            for (j, cost) in self.costs.pairs(i) {
+                if cost <= r {
+                    sets[j].push(c);
+                }
+            }
+        }
         SetCover::new(CoverageSets::from_sets(clients.len(), sets)?)
             .fixed_open(self.fixed_open.clone())
     }

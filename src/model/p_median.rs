@@ -13,16 +13,22 @@
 //!
 //! A site fixed open caps every point's cost at its distance to that site, so
 //! the farther sites are left out of the point's list.
+//!
+//! On walking times with a cutoff ([`PSites::on_reach`]) each point's list is
+//! its sites in reach and its cap the `unreachable` penalty; the warm start
+//! is the same greedy and interchange on those lists
+//! (`solve::median_lists`), so nothing of size demand × sites is built.
 
 use std::time::Instant;
 
-use super::p_sites::{Median, PSites};
+use super::p_sites::{mask, Median, PCosts, PSites};
 #[cfg(doc)]
 use crate::error::Error;
 use crate::error::Result;
+use crate::instances::CostMatrix;
 use crate::solve::{
-    benders, heuristic, interrupt, seconds, Deadline, PresolveStats, Solution, SolveOptions,
-    Timings,
+    benders, heuristic, interrupt, median_lists, seconds, Deadline, PresolveStats, Solution,
+    SolveOptions, Timings,
 };
 
 /// A p-median problem on plain data: open `p` sites (besides the fixed
@@ -45,14 +51,24 @@ use crate::solve::{
 pub type PMedian = PSites<Median>;
 
 impl PSites<Median> {
-    /// Total weighted cost of a set of open sites (infinite if none is open
-    /// and some weight is positive).
+    /// Total weighted cost of a set of open sites (dense costs: infinite if
+    /// none is open and some weight is positive; walking times: `unreachable`
+    /// for each point with no open site in reach).
     ///
     /// # Panics
     /// If a site in `open` is not a column of [`costs`](Self::costs), or
     /// `weights` (set directly) is shorter than the demand rows.
     pub fn cost_of(&self, open: &[usize]) -> f64 {
-        heuristic::median_cost(&self.costs, &self.weights, open)
+        match &self.costs {
+            PCosts::Dense(costs) => heuristic::median_cost(costs, &self.weights, open),
+            costs => {
+                let mask = mask(costs.n_sites(), open);
+                self.clients()
+                    .iter()
+                    .map(|&i| self.weights[i] * costs.served(i, open, &mask))
+                    .sum()
+            }
+        }
     }
 
     /// Solves to proven optimality (or until the time limit).
@@ -69,16 +85,25 @@ impl PSites<Median> {
         let t0 = Instant::now();
         let deadline = Deadline::new(t0, options);
         let m = self.costs.n_sites();
-        let start = heuristic::p_median_within(
-            &self.costs,
-            &self.weights,
-            self.p,
-            &self.fixed_open,
-            deadline,
-        );
+        let (start, clients) = match &self.costs {
+            PCosts::Reach { times, unreachable } => {
+                let clients = self.reach_clients(times, *unreachable);
+                let start = median_lists::p_median(&clients, m, self.p, &self.fixed_open, deadline);
+                (start, clients)
+            }
+            PCosts::Dense(costs) => {
+                let start = heuristic::p_median_within(
+                    costs,
+                    &self.weights,
+                    self.p,
+                    &self.fixed_open,
+                    deadline,
+                );
+                (start, self.benders_clients(costs))
+            }
+        };
         let t1 = Instant::now();
         interrupt::check()?;
-        let clients = self.benders_clients();
         let problem = benders::Problem {
             clients: &clients,
             n_sites: m,
@@ -87,7 +112,7 @@ impl PSites<Median> {
         };
         let out = problem.solve(start, options, deadline)?;
         let t2 = Instant::now();
-        // Priced again from the cost matrix, not from the decomposition's lists.
+        // Priced again from the costs, not from the decomposition's lists.
         let objective = self.cost_of(&out.open);
         Solution::new(
             out.open,
@@ -112,11 +137,11 @@ impl PSites<Median> {
 
     /// Each client's sites sorted by cost, up to its nearest fixed site
     /// (nothing farther is ever paid), capped at its largest cost.
-    fn benders_clients(&self) -> Vec<benders::Client> {
+    fn benders_clients(&self, costs: &CostMatrix) -> Vec<benders::Client> {
         self.clients()
             .into_iter()
             .map(|i| {
-                let row = self.costs.row(i);
+                let row = costs.row(i);
                 let cap = self
                     .fixed_open
                     .iter()

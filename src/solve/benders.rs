@@ -225,6 +225,8 @@ impl Problem<'_> {
             best: start,
             tolerance: options.mip_gap.max(1e-9),
             deadline,
+            verbose: options.verbose,
+            started: std::time::Instant::now(),
         };
         let incumbent = self.indicator(&search.best);
         let mut rows = vec![self.cardinality()];
@@ -290,6 +292,15 @@ impl Problem<'_> {
             };
             nodes += 1;
             let lb = opt.objective;
+            if options.verbose && nodes % 100 == 0 {
+                eprintln!(
+                    "Benders node {nodes}: bound here {lb}, best {}, {} open nodes, {} cuts, {:.1} s",
+                    search.best_cost,
+                    stack.len(),
+                    search.lp.n_rows(),
+                    search.started.elapsed().as_secs_f64()
+                );
+            }
             if nodes == 1 {
                 root_bound = lb;
             }
@@ -386,6 +397,9 @@ struct Search<'p, 'a> {
     best_cost: f64,
     tolerance: f64,
     deadline: Deadline,
+    /// Log the root's cut rounds and every 100th node to standard error.
+    verbose: bool,
+    started: std::time::Instant,
 }
 
 impl Search<'_, '_> {
@@ -459,6 +473,15 @@ impl Search<'_, '_> {
             }
             if found.is_empty() {
                 return Ok(LpEnd::Optimal(opt));
+            }
+            if self.verbose && core.is_some() {
+                eprintln!(
+                    "Benders root round {k}: LP bound {}, {} cuts added, best {}, {:.1} s",
+                    opt.objective,
+                    found.len(),
+                    self.best_cost,
+                    self.started.elapsed().as_secs_f64()
+                );
             }
             let rows: Vec<Row> = found.iter().map(|c| c.row(problem.clients, m)).collect();
             self.lp.add_rows(&rows)?;

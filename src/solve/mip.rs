@@ -510,6 +510,10 @@ impl Lp {
                 c"time_limit".as_ptr(),
                 seconds.max(1e-3),
             );
+            // HiGHS's clock adds up over runs and its time limit is checked
+            // against that total: without this, a branch-and-cut whose LP
+            // re-solves had used 60 s in all stopped 60 s before its deadline.
+            highs_sys::Highs_zeroAllClocks(self.highs);
             let run = highs_sys::Highs_run(self.highs);
             match highs_sys::Highs_getModelStatus(self.highs) {
                 highs_sys::kHighsModelStatusInfeasible => return Ok(LpEnd::Infeasible),

@@ -6,6 +6,7 @@ pub(crate) mod benders;
 pub mod heuristic;
 pub mod interrupt;
 pub(crate) mod lagrangian;
+pub(crate) mod median_lists;
 pub(crate) mod mip;
 pub mod presolve;
 mod solution;

@@ -30,7 +30,7 @@ pub(crate) struct SolveArgs {
     #[arg(long)]
     costs: Option<PathBuf>,
     /// Sparse walking times, CSV triplets `demand,site,seconds` (0-based; pairs
-    /// not listed are out of reach): for gradual, attendance, target-ratio, mclp, lscp.
+    /// not listed are out of reach): for every model.
     #[arg(long)]
     times: Option<PathBuf>,
     /// Distance decay for gradual and attendance: linear:900, gaussian:900,
@@ -44,6 +44,10 @@ pub(crate) struct SolveArgs {
     /// Target supply per resident served for target-ratio (e.g. 0.04 places per resident).
     #[arg(long, allow_negative_numbers = true)]
     target: Option<f64>,
+    /// With --times, for p-median and p-center: what a demand point with no
+    /// open site in reach pays, in seconds (e.g. 2700, three times a 15-minute cutoff).
+    #[arg(long, allow_negative_numbers = true)]
+    unreachable: Option<f64>,
     /// Demand weights, one number per line (default: all 1; not for lscp).
     #[arg(long)]
     weights: Option<PathBuf>,
@@ -84,6 +88,7 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
         (ModelParam::Decay, args.decay.is_some()),
         (ModelParam::Capacities, args.capacities.is_some()),
         (ModelParam::Target, args.target.is_some()),
+        (ModelParam::Unreachable, args.unreachable.is_some()),
     ];
     let refused = given
         .iter()
@@ -102,6 +107,12 @@ pub(crate) fn solve(args: SolveArgs) -> lifecircle::Result<ExitCode> {
     );
     if sparse || args.times.is_some() {
         return solve_reach(args, t0);
+    }
+    if args.unreachable.is_some() {
+        return Err(Error::InvalidParameter {
+            name: "--unreachable".into(),
+            message: "a dense cost matrix gives every pair: --unreachable goes with --times".into(),
+        });
     }
     let (costs, file_p) = match (&args.orlib, &args.costs) {
         (Some(path), _) => {
@@ -183,7 +194,7 @@ fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<Ex
     let read_s = t0.elapsed().as_secs_f64();
     let (n_demand, n_sites) = (reach.n_demand(), reach.n_sites());
     // Residents no site can reach count 0 in every model: said, not hidden.
-    let unreachable = (0..n_demand)
+    let out_of_reach = (0..n_demand)
         .filter(|&i| {
             weights.get(i).is_some_and(|&w| w > 0.0) && reach.of_demand(i).next().is_none()
         })
@@ -197,6 +208,7 @@ fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<Ex
         decay,
         capacities,
         target: args.target,
+        unreachable: args.unreachable,
     };
     let options = options(&args)?;
     let result = args
@@ -207,7 +219,7 @@ fn solve_reach(args: SolveArgs, t0: std::time::Instant) -> lifecircle::Result<Ex
         &args,
         result,
         (n_demand, n_sites, p),
-        Some(unreachable),
+        Some(out_of_reach),
         t0,
         read_s,
     )

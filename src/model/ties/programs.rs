@@ -4,6 +4,7 @@
 
 use super::{tie_tolerance, Program};
 use crate::error::Result;
+use crate::model::p_sites::PCosts;
 use crate::model::{MaxCoverage, PCenter, PMedian, SetCover, SitingModel};
 use crate::solve::mip::{Col, Mip, Row, Sense};
 
@@ -198,32 +199,37 @@ struct Assignment {
     /// The columns `a_ij`.
     cols: Vec<Col>,
     rows: Vec<Row>,
-    /// Per client, (site, column of `a_ij`).
-    of_client: Vec<Vec<(usize, usize)>>,
+    /// Per client, (cost, column of `a_ij`).
+    of_client: Vec<Vec<(f64, usize)>>,
 }
 
 /// The assignment rows of a p-site model: `Σ_j a_ij = 1` for each client
-/// `i`, `a_ij ≤ x_j` for the sites that are not fixed, the columns `a_ij`
-/// costing `cost(i, j)`.
+/// `i` over the pairs it may pay ([`PCosts`]: every site, or the sites in
+/// reach and one column for "none in reach", costing `unreachable`, which no
+/// site bounds), `a_ij ≤ x_j` for the sites that are not fixed, the columns
+/// `a_ij` costing `objective(i, cost)`.
 fn assignment(
     sites: &Sites,
     clients: &[usize],
-    n_sites: usize,
-    cost: impl Fn(usize, usize) -> f64,
+    costs: &PCosts,
+    objective: impl Fn(usize, f64) -> f64,
 ) -> Assignment {
     let mut cols = Vec::new();
     let mut rows = Vec::new();
     let mut of_client = Vec::with_capacity(clients.len());
     let first = sites.cols.len();
+    let beyond = costs.beyond();
     for &i in clients {
-        let mut served = Vec::with_capacity(n_sites);
-        for j in 0..n_sites {
+        let pairs = costs.pairs(i).map(|(j, c)| (Some(j), c));
+        let none_in_reach = beyond.is_finite().then_some((None, beyond));
+        let mut served = Vec::new();
+        for (j, c) in pairs.chain(none_in_reach) {
             let a = first + cols.len();
-            cols.push(Col::continuous(cost(i, j), 0.0, 1.0));
-            if let Some(x) = sites.col[j] {
+            cols.push(Col::continuous(objective(i, c), 0.0, 1.0));
+            if let Some(x) = j.and_then(|j| sites.col[j]) {
                 rows.push(le(vec![(a, 1.0), (x, -1.0)], 0.0));
             }
-            served.push((j, a));
+            served.push((c, a));
         }
         rows.push(Row {
             lower: 1.0,
@@ -241,12 +247,14 @@ fn assignment(
 
 impl PMedian {
     /// `min Σ w_i c_ij a_ij` over the assignment rows and `Σ x_j ≤ p`
-    /// (n·m assignment columns: a big instance makes a big program).
+    /// (n·m assignment columns on dense costs, one per pair in reach and
+    /// point on walking times: a big instance makes a big program).
     pub(crate) fn exact_program(&self) -> Result<Program<'_, [usize]>> {
         let m = self.costs.n_sites();
         let sites = Sites::new(m, &self.fixed_open, |_| 0.0);
-        let cost = |i, j| self.weights[i] * self.costs.cost(i, j);
-        let Assignment { cols, mut rows, .. } = assignment(&sites, &self.clients(), m, cost);
+        let cost = |i, c| self.weights[i] * c;
+        let Assignment { cols, mut rows, .. } =
+            assignment(&sites, &self.clients(), &self.costs, cost);
         rows.push(le(sites.sum(|_| 1.0), self.p as f64));
         Ok(sites.program(self, Sense::Minimise, cols, rows, 0.0))
     }
@@ -262,12 +270,12 @@ impl PCenter {
             mut cols,
             mut rows,
             of_client,
-        } = assignment(&sites, &self.clients(), m, |_, _| 0.0);
+        } = assignment(&sites, &self.clients(), &self.costs, |_, _| 0.0);
         let r = sites.cols.len() + cols.len();
         cols.push(Col::continuous(1.0, 0.0, f64::INFINITY));
-        for (&i, served) in self.clients().iter().zip(&of_client) {
+        for served in &of_client {
             let mut coefs = vec![(r, 1.0)];
-            coefs.extend(served.iter().map(|&(j, a)| (a, -self.costs.cost(i, j))));
+            coefs.extend(served.iter().map(|&(c, a)| (a, -c)));
             rows.push(ge(coefs, 0.0));
         }
         rows.push(le(sites.sum(|_| 1.0), self.p as f64));
