@@ -42,6 +42,18 @@ pub enum Error {
         /// What is wrong with it and what was expected.
         message: String,
     },
+    /// An input (a population raster) is in a coordinate system that
+    /// lifecircle does not convert, e.g. a projected grid: the message says
+    /// which are read and how to reproject.
+    #[error("{source_name}: unsupported coordinate system {}: {message}", epsg_name(.epsg))]
+    UnsupportedCrs {
+        /// The file.
+        source_name: String,
+        /// Its EPSG code (`None`: it has none, e.g. a user-defined system).
+        epsg: Option<u16>,
+        /// What it is and what is supported.
+        message: String,
+    },
     /// A population or weight is NaN, infinite or negative.
     #[error("demand point {id}: population must be a finite number >= 0, got {value}")]
     InvalidPopulation {
@@ -119,6 +131,13 @@ fn cut_off_hint(dropped_nodes: &usize) -> String {
     match dropped_nodes {
         0 => String::new(),
         n => format!("; {n} nodes in pieces cut off from the main network were dropped, and the site may lie on one of them: connect it, or move the site"),
+    }
+}
+
+fn epsg_name(epsg: &Option<u16>) -> String {
+    match epsg {
+        Some(code) => format!("EPSG:{code}"),
+        None => "(no EPSG code)".into(),
     }
 }
 

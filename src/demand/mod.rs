@@ -22,11 +22,15 @@
 //!   point-in-polygon rule that puts each demand point in one ([`ZoneIndex`]).
 //! - `allocate`: zone and grid-cell population split onto the residential
 //!   buildings inside ([`allocate`]; buildings from OSM or GeoJSON).
+//! - `raster`: gridded population by age group from a GeoTIFF
+//!   ([`read_population_raster`]): cells as demand points, or as zones for
+//!   [`allocate`].
 
 mod ages;
 mod allocate;
 mod crs;
 mod point;
+mod raster;
 mod read;
 mod snap;
 mod weights;
@@ -40,6 +44,7 @@ pub use allocate::{
 };
 pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
 pub use point::DemandPoint;
+pub use raster::{read_population_raster, Band, PopulationRaster, RasterCell, SUPPORTED_EPSG};
 pub use read::{read_demand, read_demand_csv, read_demand_geojson};
 pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
 pub use weights::DemandWeights;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::access::Decay;
 use crate::coverage::{RatingRules, Speeds};
-use crate::demand::{AllocationRules, Crs};
+use crate::demand::{AllocationRules, Band, Crs};
 use crate::error::{Error, Result};
 pub use crate::outcome::Objective;
 pub use crate::sites::Candidates;
@@ -26,6 +26,11 @@ pub struct Scenario {
     /// Coordinate system of the residents table (`None`: WGS 84).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population_crs: Option<Crs>,
+    /// What each band of a GeoTIFF `population` counts, in file order
+    /// ([`read_population_raster`](crate::demand::read_population_raster);
+    /// `None`: one `population` band).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population_bands: Option<Vec<Band>>,
     /// Zone polygons (GeoJSON, [`read_zones`](crate::demand::read_zones)):
     /// each resident point's zone is the polygon holding it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,6 +304,7 @@ impl Scenario {
             network: None,
             population: population.into(),
             population_crs: None,
+            population_bands: None,
             zones: None,
             zones_crs: None,
             allocate: None,

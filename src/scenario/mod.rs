@@ -11,9 +11,14 @@
 //! ```toml
 //! osm = "helsinki.osm.pbf"                 # OpenStreetMap extract (.osm.pbf), or instead:
 //! # network = { nodes = "nodes.csv", edges = "edges.csv" }  # lifecircle::network::read_network_csv
-//! population = "population_grid_2020.csv"  # CSV or GeoJSON (lifecircle::demand::read_demand)
+//! population = "population_grid_2020.csv"  # CSV, GeoJSON (lifecircle::demand::read_demand) or GeoTIFF
 //! # optional, with their defaults:
 //! population_crs = "wgs84"                 # or "gcj02" (Amap), "bd09" (Baidu): converted to WGS 84
+//!                                          # (a raster's too: a GCJ-02 grid labelled EPSG:4326)
+//! population_bands = ["population", "aged_60_plus", "under_6"]  # a GeoTIFF population (.tif): what
+//!                                          # each band counts (lifecircle::demand::read_population_raster;
+//!                                          # default ["population"]); cells are demand points at their
+//!                                          # centres, or with [allocate] zones split onto the buildings
 //! zones = "communities.geojson"            # zone polygons (lifecircle::demand::read_zones); default: none,
 //!                                          # the residents' `zone` column
 //! zones_crs = "wgs84"

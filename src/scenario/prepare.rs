@@ -8,8 +8,8 @@ use std::time::Instant;
 use crate::coverage::{GapPoint, GapReport, ServiceReach, Speeds};
 use crate::demand::{
     allocate, assign_zones, read_buildings_geojson, read_demand, read_osm_buildings,
-    read_zone_polygons, read_zones, snap_demand, AgeRatios, Allocation, DemandPoint, Residents,
-    Zone, ZoneAssignment,
+    read_population_raster, read_zone_polygons, read_zones, snap_demand, AgeRatios, Allocation,
+    Band, DemandPoint, PopulationRaster, Residents, Zone, ZoneAssignment,
 };
 use crate::error::{finite_non_negative, Error, Result};
 use crate::network::{read_network_csv, read_pbf, Network, OsmStats, Poi, Snapped, Snapper};
@@ -184,6 +184,52 @@ impl Scenario {
         }
     }
 
+    /// The `population` file as a raster (`None`: it is a table, not a
+    /// `.tif`/`.tiff` file).
+    ///
+    /// # Errors
+    /// [`read_population_raster`]'s; [`Error::InvalidParameter`] for
+    /// `population_bands` beside a table.
+    pub fn population_raster(&self) -> Result<Option<PopulationRaster>> {
+        let is_raster = self
+            .population
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("tif") || e.eq_ignore_ascii_case("tiff"));
+        match (is_raster, &self.population_bands) {
+            (false, None) => Ok(None),
+            (false, Some(_)) => Err(Error::param(
+                "population_bands",
+                format!(
+                    "names the bands of a GeoTIFF population file; {} is a table",
+                    self.population.display()
+                ),
+            )),
+            (true, bands) => {
+                let bands = bands.as_deref().unwrap_or(&[Band::Population]);
+                read_population_raster(&self.population, bands).map(Some)
+            }
+        }
+    }
+
+    /// The `population` file's demand points as they are (a table's
+    /// records, a raster's cell centres), in WGS 84.
+    ///
+    /// # Errors
+    /// The readers' errors.
+    pub fn demand_points(&self) -> Result<Vec<DemandPoint>> {
+        let crs = self.population_crs.unwrap_or_default();
+        if let Some(raster) = self.population_raster()? {
+            return Ok(raster.demand_points(crs));
+        }
+        let mut people = read_demand(&self.population)?;
+        if !crs.is_wgs84() {
+            for p in &mut people {
+                (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
+            }
+        }
+        Ok(people)
+    }
+
     /// The population file's polygons split onto the buildings of
     /// `[allocate]` (the buildings file, else those of `osm`), falling back to
     /// the streets of `network` where a polygon holds no home.
@@ -197,7 +243,11 @@ impl Scenario {
             .allocate
             .as_ref()
             .ok_or_else(|| Error::param("allocate", "the scenario has no [allocate] table"))?;
-        let zones = read_zone_polygons(&self.population, self.population_crs.unwrap_or_default())?;
+        let crs = self.population_crs.unwrap_or_default();
+        let zones = match self.population_raster()? {
+            Some(raster) => raster.zones(crs),
+            None => read_zone_polygons(&self.population, crs)?,
+        };
         let buildings = match (&spec.buildings, &self.osm) {
             (Some(path), _) => {
                 read_buildings_geojson(path, spec.buildings_crs.unwrap_or_default())?
@@ -225,15 +275,7 @@ impl Scenario {
 
         let mut people = match &self.allocate {
             Some(_) => self.allocation(Some(net))?.points,
-            None => {
-                let mut people = read_demand(&self.population)?;
-                if let Some(crs) = self.population_crs {
-                    for p in &mut people {
-                        (p.lon, p.lat) = crs.to_wgs84(p.lon, p.lat);
-                    }
-                }
-                people
-            }
+            None => self.demand_points()?,
         };
         let zone_polygons = match &self.zones {
             Some(path) => read_zones(path, self.zones_crs.unwrap_or_default())?,
