@@ -412,6 +412,5 @@ pub(super) fn encode(r: &PopulationRaster, tags: &Tags) -> TiffResult<Vec<u8>> {
         dir.write_tag(Tag::GdalNodata, nodata.as_str())?;
     }
     dir.finish()?;
-    drop(encoder);
     Ok(out.into_inner())
 }
