@@ -1492,3 +1492,30 @@ fn access_writes_every_demand_points_indices_as_geojson() {
         .sum();
     assert!((handed - 6.0).abs() < 1e-9, "{handed}");
 }
+
+/// The bundled gradual-coverage scenario: exact, two new pharmacies, and the
+/// access indices before and after in the report (two more pharmacies: fewer
+/// residents out of reach, more gravity access, 8 facilities counted).
+#[test]
+fn gradual_plan_is_exact_and_reports_access_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let gradual = data("gradual.toml");
+    let v = ok_json(&lifecircle(
+        &["plan", gradual.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    assert_eq!(v["objective_kind"], "gradual");
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], v["bound"]);
+    let new = v["services"][0]["new"].as_array().unwrap();
+    assert_eq!(new.len(), 2);
+    // Gradual coverage counts at most every resident once.
+    let residents = v["access"][0]["before"]["all"]["residents"]
+        .as_f64()
+        .unwrap();
+    assert!(v["objective"].as_f64().unwrap() <= residents);
+    let all = |when: &str, index: &str| v["access"][0][when]["all"][index].as_f64().unwrap();
+    assert!(all("after", "out_of_reach") < all("before", "out_of_reach"));
+    assert!(all("after", "gravity") > all("before", "gravity"));
+    assert_eq!(v["access"][0]["after"]["facilities"], 8);
+}
