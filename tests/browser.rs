@@ -446,15 +446,28 @@ fn reports_work_in_headless_chromium() {
         &b,
         &page,
         "gaps",
-        &["Streets", "Residents", "Isochrones", "Zones"],
+        &["Streets", "Residents", "Facilities", "Isochrones", "Zones"],
         "Zones",
         "path.lc-zone",
     );
     let zones = gaps["gaps"]["zones"].as_array().unwrap();
     assert_eq!(b.features()["Zones"], zones.len());
+    // The service shown first has its existing facilities drawn, as many as
+    // the gap table counts.
+    let data = page_data(&page);
+    let first = &data["variants"][0]["services"][0];
+    let counted = gaps["gaps"]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["category"] == first["key"])
+        .unwrap()["facilities"]
+        .as_u64()
+        .unwrap();
+    assert!(counted > 0, "{}", first["key"]);
+    assert_eq!(b.features()["Facilities"], counted, "{}", first["key"]);
     assert_eq!(b.count("path.lc-zone"), zones.len() as u64);
     let stars = |z: &Value| z["stars"].as_u64().unwrap();
-    let data = page_data(&page);
     let drawn_stars = &data["variants"][0]["metrics"][0]["values"];
     for (k, z) in data["geos"][0]["zones"]
         .as_array()

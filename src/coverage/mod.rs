@@ -17,6 +17,6 @@ mod summary;
 
 pub use assign::nearest_open;
 pub use gaps::{GapPoint, GapReport, GapRow, ServiceReach};
-pub use speeds::{rows_within, site_rows, within_limit, Speeds};
+pub use speeds::{rows_within, site_rows, within_limit, Pace, Speeds};
 pub use stars::{RatingRules, StarLevel, ZoneScore};
 pub use summary::CoverageSummary;

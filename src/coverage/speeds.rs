@@ -1,5 +1,6 @@
 //! Walking paces, and the one test of a walk against a limit.
 
+use crate::demand::DemandWeights;
 use crate::error::{Error, Result};
 
 /// Walking speeds: adults, and residents aged 60+ who walk slower.
@@ -57,6 +58,60 @@ impl Speeds {
         // Metres made from minutes come back a rounding error off (30 min at
         // 1.1 m/s gave 30.000000000000004 in every report): keep nine decimals.
         (minutes * 1e9).round() / 1e9
+    }
+}
+
+/// Whose walking pace a service's walks are drawn at (its isochrones): see
+/// [`Speeds::pace_of`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pace {
+    /// The adult pace ([`Speeds::adult_m_s`]).
+    #[default]
+    Adult,
+    /// The pace of residents aged 60+ ([`Speeds::elderly_m_s`]).
+    Aged60Plus,
+}
+
+impl Pace {
+    /// Words for a map's popup: "adult pace", "60+ pace".
+    pub fn label(self) -> &'static str {
+        match self {
+            Pace::Adult => "adult pace",
+            Pace::Aged60Plus => "60+ pace",
+        }
+    }
+}
+
+impl Speeds {
+    /// The pace of the residents a service serves: the 60+ pace when they are
+    /// the only ones its weights count (an elderly canteen, elderly care), as
+    /// a plan's 60+ rows walk at it ([`site_rows`]); the adult pace when it
+    /// serves anyone else too (children under 6 walk with an adult).
+    ///
+    /// ```
+    /// use lifecircle::coverage::{Pace, Speeds};
+    /// use lifecircle::demand::DemandWeights;
+    ///
+    /// let s = Speeds::default();
+    /// assert_eq!(s.pace_of(&DemandWeights::aged_60_plus()), Pace::Aged60Plus);
+    /// assert_eq!(s.pace_of(&DemandWeights::everyone()), Pace::Adult);
+    /// assert_eq!(s.m_s(Pace::Aged60Plus), 0.9);
+    /// ```
+    pub fn pace_of(&self, serves: &DemandWeights) -> Pace {
+        if serves.aged_60_plus > 0.0 && serves.everyone == 0.0 && serves.under_6 == 0.0 {
+            Pace::Aged60Plus
+        } else {
+            Pace::Adult
+        }
+    }
+
+    /// The speed of `pace`, m/s.
+    pub fn m_s(&self, pace: Pace) -> f64 {
+        match pace {
+            Pace::Adult => self.adult_m_s,
+            Pace::Aged60Plus => self.elderly_m_s,
+        }
     }
 }
 

@@ -2,6 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::coverage::Pace;
+
+use super::Site;
+
 /// Where the residents and the streets of a run are: what maps and GeoJSON
 /// draw, kept out of the JSON summaries ([`PlanReport`](super::PlanReport),
 /// [`GapsReport`](super::GapsReport)) because a district's streets and
@@ -27,6 +31,10 @@ pub struct Geometry {
     /// The outline of each zone, in the order of the zone tables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<ZoneOutline>,
+    /// Per service of a gap analysis's table (none in a plan, whose
+    /// services list theirs): its existing facilities.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facilities: BTreeMap<String, Vec<Site>>,
 }
 
 /// An area as polygons of `(lon, lat)` rings: each polygon its outer ring,
@@ -40,11 +48,13 @@ pub type Area = Vec<Vec<Vec<(f64, f64)>>>;
 /// draw them) they are the union of the facilities' isochrones.
 ///
 /// ```
+/// use lifecircle::coverage::Pace;
 /// use lifecircle::outcome::ServiceIsochrones;
 ///
 /// let reach = ServiceIsochrones {
 ///     service: "pharmacy".into(),
 ///     minutes: 8.0,
+///     pace: Pace::Adult,
 ///     speed_m_s: 1.1,
 ///     street_side_m: 50.0,
 ///     existing: vec![vec![(24.94, 60.17), (24.95, 60.17)]],
@@ -58,7 +68,11 @@ pub struct ServiceIsochrones {
     pub service: String,
     /// The walking limit, minutes.
     pub minutes: f64,
-    /// The pace, m/s: the adult one (residents aged 60+ reach less).
+    /// Whose pace: that of the residents the service serves
+    /// ([`Speeds::pace_of`](crate::coverage::Speeds::pace_of)).
+    #[serde(default)]
+    pub pace: Pace,
+    /// The speed of that pace, m/s.
     pub speed_m_s: f64,
     /// How far either side of a reached street the isochrone extends, metres.
     pub street_side_m: f64,

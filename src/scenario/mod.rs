@@ -91,11 +91,12 @@
 //! of one file side by side. What they produce is plain data in
 //! [`crate::outcome`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::outcome::{GapsReport, Geometry, PlanReport, Run};
+use crate::outcome::{GapsReport, Geometry, PlanReport, Run, Site};
 
 mod access;
 mod format;
@@ -190,8 +191,17 @@ impl Scenario {
         let isochrones = services
             .iter()
             .filter(|s| gaps.totals.iter().any(|t| t.category == s.key))
-            .map(|s| p.service_isochrones(s, self.walking_speed_m_s, &[]))
+            .map(|s| p.service_isochrones(s, self.speeds(), &[]))
             .collect::<Result<_>>()?;
+        let mut facilities: BTreeMap<String, Vec<Site>> = BTreeMap::new();
+        for (key, site, _) in &p.facilities {
+            if gaps.totals.iter().any(|t| &t.category == key) {
+                facilities
+                    .entry(key.clone())
+                    .or_default()
+                    .push(site.clone());
+            }
+        }
         let t_coverage = Instant::now();
         let seconds = p.seconds(t_coverage, t_coverage);
         Ok(Run {
@@ -208,6 +218,7 @@ impl Scenario {
                 nearest_m,
                 isochrones,
                 zones: p.zone_outlines(),
+                facilities,
             },
         })
     }

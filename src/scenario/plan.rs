@@ -138,9 +138,9 @@ impl Scenario {
             geometry: Geometry {
                 demand_points,
                 streets: p.streets(),
-                nearest_m: Default::default(),
                 isochrones,
                 zones: p.zone_outlines(),
+                ..Geometry::default()
             },
         })
     }
@@ -540,7 +540,7 @@ impl<'a> Planner<'a> {
                     .map(|&j| sites.snapped[sites.candidate(j)].as_slice())
                     .collect();
                 let svc = self.p.catalogue.get(&js.name)?;
-                self.p.service_isochrones(svc, self.speeds.adult_m_s, &new)
+                self.p.service_isochrones(svc, self.speeds, &new)
             })
             .collect()
     }

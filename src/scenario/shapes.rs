@@ -2,7 +2,9 @@
 //! each service's facilities and the outlines of the zones.
 //!
 //! A service's isochrone is what its facilities reach within its walking
-//! limit at the adult pace ([`crate::access::isochrone`], default street-side
+//! limit at the pace of the residents it serves (the 60+ pace for a service
+//! of the 60+ alone, else the adult pace: [`Speeds::pace_of`];
+//! [`crate::access::isochrone`], default street-side
 //! distance), from one search started at all of them at once: the streets
 //! reached, which the maps widen by the street-side distance. Buffering them
 //! into a polygon costs about a second per service on the Helsinki demo (the
@@ -22,6 +24,7 @@ use geo::{Area as _, Buffer, ConvexHull, Coord, MapCoords, MultiPoint, MultiPoly
 use rstar::RTree;
 
 use crate::access::isochrone::{reached_streets, IsochroneParams};
+use crate::coverage::Speeds;
 use crate::error::Result;
 use crate::network::snap::LocalProjection;
 use crate::network::Snapped;
@@ -35,14 +38,17 @@ const MIN_WIDENING_M: f64 = 25.0;
 const MAX_WIDENING_M: f64 = 250.0;
 
 impl Prepared {
-    /// The isochrones of `service` at its walking limit: of its existing
-    /// facilities and of `new` sites (their attachments).
+    /// The isochrones of `service` at its walking limit and the pace of
+    /// whom it serves: of its existing facilities and of `new` sites (their
+    /// attachments).
     pub(super) fn service_isochrones(
         &self,
         service: &Service,
-        speed_m_s: f64,
+        speeds: Speeds,
         new: &[&[Snapped]],
     ) -> Result<ServiceIsochrones> {
+        let pace = speeds.pace_of(&service.serves);
+        let speed_m_s = speeds.m_s(pace);
         let params = IsochroneParams::new(vec![service.walking_limit_min], speed_m_s)?;
         let existing: Vec<&[Snapped]> = self
             .facilities
@@ -53,6 +59,7 @@ impl Prepared {
         Ok(ServiceIsochrones {
             service: service.key.clone(),
             minutes: service.walking_limit_min,
+            pace,
             speed_m_s,
             street_side_m: params.street_side_m,
             existing: self.reach_of(&existing, &params)?,

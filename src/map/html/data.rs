@@ -233,6 +233,7 @@ fn plan_variant(name: &str, run: &Run<PlanReport>, geo: usize) -> Value {
                 "iso_existing": iso.map(|i| flat_lines(&i.existing)).unwrap_or_default(),
                 "iso_new": iso.map(|i| flat_lines(&i.new)).unwrap_or_default(),
                 "pace": iso.map(|i| i.speed_m_s),
+                "pace_label": iso.map(|i| i.pace.label()),
                 "side_m": iso.map(|i| i.street_side_m),
                 "zone_share_before": zone_means(&zones, &g.demand_points, |p| share(&p.before).min(1.0)),
                 "zone_share_after": zone_means(&zones, &g.demand_points, |p| share(&p.after).min(1.0)),
@@ -344,11 +345,15 @@ pub(super) fn gaps(run: &Run<GapsReport>) -> Value {
                 ),
                 "limit": t.walking_limit_min,
                 "state": state,
-                "existing": [],
+                // A gap map's facilities: id only (no cost, nothing newly reached).
+                "existing": g.facilities.get(key).map_or_else(Vec::new, |f| {
+                    f.iter().map(|x| json!([r5(x.lon), r5(x.lat), x.id])).collect()
+                }),
                 "new": [],
                 "iso_existing": iso.map(|i| flat_lines(&i.existing)).unwrap_or_default(),
                 "iso_new": [],
                 "pace": iso.map(|i| i.speed_m_s),
+                "pace_label": iso.map(|i| i.pace.label()),
                 "side_m": iso.map(|i| i.street_side_m),
                 "zone_share": zones.iter().map(|z| row(z).map(|x| x.share)).collect::<Vec<_>>(),
                 "zone_p50": zones.iter().map(|z| row(z).and_then(|x| x.nearest_minutes_p50)).collect::<Vec<_>>(),

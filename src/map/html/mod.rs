@@ -141,7 +141,7 @@ const PLAN_NOTE: &str = "Covered: residents the service serves within its walkin
     green: covered before, blue: newly covered, red: not covered (at least half of a point's served \
     residents decide); black squares: existing facilities; orange stars: new sites; shaded: what \
     the existing facilities (grey) and the new sites (blue) reach on foot within the walking limit \
-    at the adult pace. The map works offline; the OpenStreetMap background is fetched only if you \
+    at the pace of whom the service serves (the 60+ pace for a service of the 60+ alone). The map works offline; the OpenStreetMap background is fetched only if you \
     pick it.";
 
 /// One self-contained HTML page (styles, scripts and the map's data inline,
@@ -288,8 +288,9 @@ const GAPS_NOTE: &str = "Living-circle completeness per zone: a category is pres
     (residents aged 60+ at their own pace). The map colours zones by the figure picked (stars by \
     default; hover a zone for what it lacks) and residents by whether they reach the service \
     picked: green, all of them (at the 60+ pace too); orange, only at the adult pace; red, \
-    none. Shaded: what the existing facilities reach within the walking limit at the adult \
-    pace. The map works offline; the OpenStreetMap background is fetched only if you pick it.";
+    none. Black squares: the service's existing facilities; shaded: what they reach within the \
+    walking limit at the pace of whom the service serves (the 60+ pace for a service of the 60+ \
+    alone). The map works offline; the OpenStreetMap background is fetched only if you pick it.";
 
 /// One self-contained HTML page of a gap analysis named `name`: the
 /// community map (zones by stars, basic and quality categories present, the

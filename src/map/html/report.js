@@ -26,12 +26,10 @@
     maxZoom: 19,
     attribution: "Tiles © OpenStreetMap contributors",
   });
-  var names = ["Streets", "Residents"];
-  if (data.kind === "plan") names.push("Facilities");
-  names.push("Isochrones", "Zones");
+  var names = ["Streets", "Residents", "Facilities", "Isochrones", "Zones"];
   var shownFirst = data.kind === "plan"
     ? { Streets: 1, Residents: 1, Facilities: 1, Isochrones: 1 }
-    : { Streets: 1, Residents: 1, Zones: 1 };
+    : { Streets: 1, Residents: 1, Facilities: 1, Zones: 1 };
   var overlays = {};
   names.forEach(function (n) {
     overlays[n] = L.layerGroup();
@@ -131,11 +129,9 @@
     if (service) {
       title("Residents (" + service.key + ")");
       data.states.forEach(function (s) { entry(s[0], s[1], true); });
-      if (data.kind === "plan") {
-        title("Facilities");
-        entry("#111", "existing (" + service.existing.length + ")");
-        entry("#ff7f00", "new site (" + service.new.length + ")");
-      }
+      title("Facilities");
+      entry("#111", "existing (" + service.existing.length + ")");
+      if (data.kind === "plan") entry("#ff7f00", "new site (" + service.new.length + ")");
       title("Isochrones (" + service.limit + " min)");
       entry("rgba(102,102,102,.3)", "reached from existing");
       if (data.kind === "plan") entry("rgba(44,123,182,.35)", "reached from new sites");
@@ -207,7 +203,7 @@
 
     isoLines = [];
     if (service) {
-      var pace = service.pace ? " at " + service.pace + " m/s" : "";
+      var pace = service.pace ? " at the " + service.pace_label + " (" + service.pace + " m/s)" : "";
       [["iso_existing", "lc-iso-existing", "#666", 0.3, "existing facilities"],
         ["iso_new", "lc-iso-new", "#2c7bb6", 0.35, "new sites"]].forEach(function (i) {
         if (!service[i[0]].length) return;
