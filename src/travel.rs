@@ -236,6 +236,14 @@ impl TravelTimes {
         self.demand.len()
     }
 
+    /// How many demand points the site reaches (the length of [`Self::row`]).
+    ///
+    /// # Panics
+    /// If `site >= n_sites()`, as indexing does.
+    pub fn row_len(&self, site: usize) -> usize {
+        self.offsets[site + 1] - self.offsets[site]
+    }
+
     /// `(demand index, seconds)` for every demand point the site reaches, by demand index.
     ///
     /// # Panics

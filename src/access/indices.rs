@@ -126,9 +126,16 @@ impl<'a> AccessInput<'a> {
     fn weighted(&self, decay: &Decay) -> Result<Weighted> {
         decay.validate()?;
         self.check_limit("decay cutoff_s", decay.cutoff_s())?;
+        // Sized up front: grown by doubling, a city's few million pairs were
+        // copied and page-faulted several times over.
+        let total = self
+            .facilities
+            .iter()
+            .map(|&row| self.travel.row_len(row))
+            .sum();
         let mut g = Weighted {
             start: Vec::with_capacity(self.facilities.len() + 1),
-            pairs: Vec::new(),
+            pairs: Vec::with_capacity(total),
         };
         g.start.push(0);
         for &row in &self.facilities {
