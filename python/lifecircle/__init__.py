@@ -13,8 +13,9 @@ sites on plain data (coverage sets per service) and returns a :class:`JointSolut
 from ._core import JointSolution, ServicePlan, Solution, solve_lscp, solve_mclp, solve_p_center, solve_p_median
 from ._sweep import SweepResult, sweep
 from .coverage import coverage_summary, current_coverage
-from .demand import demand_points
+from .demand import allocate, demand_points
 from .errors import (
+    AmbiguousZoneWarning,
     DataFileError,
     InfeasibleError,
     InvalidInputError,
@@ -41,6 +42,7 @@ __all__ = [
     "LSCP",
     "MCLP",
     "AccessReport",
+    "AmbiguousZoneWarning",
     "DataFileError",
     "GapsReport",
     "InfeasibleError",
@@ -60,6 +62,7 @@ __all__ = [
     "SolverError",
     "SweepResult",
     "UnreachableDemandWarning",
+    "allocate",
     "coverage_summary",
     "current_coverage",
     "demand_points",

@@ -459,6 +459,13 @@ def scenario_gaps(path: str | bytes | PathLike[str] | PathLike[bytes] | dict[str
 def scenario_access(
     path: str | bytes | PathLike[str] | PathLike[bytes] | dict[str, Any], threshold: float | None = None
 ) -> AccessRun: ...
+def allocate_zones(
+    zones_geojson: str,
+    buildings_geojson: str | None = None,
+    network: Network | None = None,
+    crs: str = "wgs84",
+    rules_json: str | None = None,
+) -> dict[str, Any]: ...
 def facility_matches(
     service: str, tags: list[list[tuple[str, str]]], catalogue: str | PathLike[str] | None = None
 ) -> list[bool]: ...

@@ -1,17 +1,20 @@
 """Demand from frames by the command line's rules (in Rust, once): which
 points are on the walking network, their age groups and paces, and the rows a
-model counts."""
+model counts; and population per zone split onto the homes inside
+(:func:`allocate`, the rules of ``lifecircle allocate``)."""
 
 from __future__ import annotations
 
+import json
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _core
-from .errors import InvalidInputError
+from . import _core, _geo
+from .errors import AmbiguousZoneWarning, InvalidInputError
 from .network import Network, as_floats, lon_lat, plain
 
 
@@ -118,3 +121,125 @@ def _from_frames(network, demand, sites, limit_minutes, speed_m_s, elderly_speed
 
 
 __all__ = ["demand_points"]
+
+
+# What the core reads from each frame; other columns are not sent.
+ZONE_COLUMNS = ("id", "name", "population", "aged_60_plus", "under_6", "aging_ratio")
+BUILDING_COLUMNS = ("id", "building", "building:levels", "levels", "landuse")
+
+
+def allocate(
+    zones,
+    buildings=None,
+    network=None,
+    *,
+    crs: str = "wgs84",
+    default_levels: float | None = None,
+    residential: list[str] | None = None,
+    non_residential: list[str] | None = None,
+    residential_landuse: list[str] | None = None,
+    non_residential_landuse: list[str] | None = None,
+):
+    """Splits each zone's residents onto the residential buildings inside it.
+
+    ``zones``: a GeoDataFrame of polygons with an ``id`` column (else the
+    index), ``population`` and optionally ``name``, ``aged_60_plus``,
+    ``under_6``, ``aging_ratio``. ``buildings``: a GeoDataFrame of footprints
+    with ``building`` (the OSM value: ``apartments``, ``yes``, ``retail`` …),
+    optionally ``building:levels`` (or ``levels``) and ``id``; rows with a
+    ``landuse`` value and no ``building`` are land-use areas (OSMnx's
+    ``features_from_*`` frames have these columns). A zone with no home gets
+    its residents along the streets of ``network`` (a :class:`Network`) by
+    length, else at its centroid.
+
+    Frames in another CRS are reprojected to EPSG:4326 first; ``crs`` says
+    which datum lon/lat degrees are in (``"wgs84"``, ``"gcj02"`` for Amap,
+    ``"bd09"`` for Baidu), converted to WGS 84 as a scenario's files are.
+    The keyword rules are the ``[allocate]`` keys (defaults: the documented
+    lists of ``lifecircle::demand``, one level where untagged).
+
+    Returns a GeoDataFrame (EPSG:4326) of demand points with ``id``,
+    ``zone``, ``population``, ``aged_60_plus``, ``under_6`` (NaN where the zone
+    gives neither count nor ratio), ``rule`` (``floor_area``,
+    ``street_length``, ``centroid``), ``lon`` and ``lat``; its ``attrs``
+    hold ``zones`` (a DataFrame: each zone's rule, points and the floor area
+    or street length it split by), ``ambiguous`` (homes in two zones, given
+    to the lowest id, also warned of with
+    :class:`~lifecircle.errors.AmbiguousZoneWarning`), ``outside`` (homes in
+    no zone), ``not_homes``, ``dropped`` and ``repaired`` (footprints).
+    Bad input raises :class:`~lifecircle.errors.InvalidInputError` naming
+    the zone or building.
+
+    >>> import geopandas as gpd, lifecircle
+    >>> from shapely.geometry import box
+    >>> zones = gpd.GeoDataFrame({"id": ["z"], "population": [300.0], "aged_60_plus": [60.0]},
+    ...                          geometry=[box(24.0, 60.0, 24.01, 60.01)], crs=4326)
+    >>> homes = gpd.GeoDataFrame({"id": ["a", "b"], "building": ["apartments", "house"],
+    ...                           "building:levels": [1, 2]},
+    ...                          geometry=[box(24.001, 60.004, 24.0012, 60.0042),
+    ...                                    box(24.005, 60.004, 24.0052, 60.0042)], crs=4326)
+    >>> points = lifecircle.allocate(zones, homes)
+    >>> points[["id", "zone", "rule"]].values.tolist()
+    [['a', 'z', 'floor_area'], ['b', 'z', 'floor_area']]
+    >>> points["population"].round().tolist(), points["aged_60_plus"].round().tolist()
+    ([100.0, 200.0], [20.0, 40.0])
+    """
+    rules = {
+        k: v
+        for k, v in {
+            "default_levels": default_levels,
+            "residential": residential,
+            "non_residential": non_residential,
+            "residential_landuse": residential_landuse,
+            "non_residential_landuse": non_residential_landuse,
+        }.items()
+        if v is not None
+    }
+    split = _core.allocate_zones(
+        _geojson(zones, ZONE_COLUMNS, "zones", crs),
+        None if buildings is None else _geojson(buildings, BUILDING_COLUMNS, "buildings", crs),
+        None if network is None else network._core,
+        crs,
+        json.dumps(rules) if rules else None,
+    )
+    frame = pd.DataFrame(
+        {k: split[k] for k in ("id", "zone", "population", "aged_60_plus", "under_6", "rule", "lon", "lat")}
+    )
+    out = _geo.points(frame)
+    out.attrs.update(
+        zones=pd.DataFrame(split["zones"], columns=["zone", "rule", "points", "weight"]),
+        ambiguous=list(split["ambiguous"]),
+        outside=split["outside"],
+        not_homes=split["not_homes"],
+        dropped=[tuple(d) for d in split["dropped"]],
+        repaired=list(split["repaired"]),
+    )
+    if split["ambiguous"]:
+        warnings.warn(
+            f"{len(split['ambiguous'])} homes lie in two or more zones and went to the lowest id"
+            f" ({', '.join(split['ambiguous'][:5])}{' …' if len(split['ambiguous']) > 5 else ''})",
+            AmbiguousZoneWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+def _geojson(frame, columns, what: str, crs: str) -> str:
+    """The columns the core reads, as GeoJSON in lon/lat degrees."""
+    gpd = _geo._geopandas()
+    if gpd is None:
+        raise ImportError("allocate needs geopandas (pip install 'lifecircle[geo]')")
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InvalidInputError(f"{what} must be a GeoDataFrame of polygons, got {type(frame).__name__}")
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        if crs != "wgs84":
+            raise InvalidInputError(
+                f"{what} is in {frame.crs.to_string()}: crs={crs!r} describes lon/lat degrees;"
+                " give the frame with its lon/lat values (EPSG:4326) or drop crs"
+            )
+        frame = frame.to_crs(4326)
+    kept = [c for c in columns if c in frame.columns and c != "id"]
+    out = gpd.GeoDataFrame(frame[kept].copy(), geometry=frame.geometry.values, crs=frame.crs)
+    ids = frame["id"] if "id" in frame.columns else frame.index.to_series()
+    out.insert(0, "id", [str(i) for i in ids])
+    return out.to_json(na="drop")

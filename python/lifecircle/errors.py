@@ -47,7 +47,14 @@ class SkippedServiceWarning(UserWarning):
     the message says why, as the command line's report does."""
 
 
+class AmbiguousZoneWarning(UserWarning):
+    """:func:`lifecircle.allocate` found homes inside two or more zones
+    (overlapping polygons, a home on a shared edge): each went whole to the
+    zone with the lowest id, and ``attrs["ambiguous"]`` lists them."""
+
+
 __all__ = [
+    "AmbiguousZoneWarning",
     "DataFileError",
     "InfeasibleError",
     "InvalidInputError",

@@ -28,8 +28,10 @@ use convert::{count, path_or_none, real, real_or_none, reals, reals_1d};
 use error::{invalid, OrPy};
 use gil::interruptible;
 
-// Accessibility indices: their own file, registered at the end of `_core`.
+// Accessibility indices and population allocation: their own files, registered
+// at the end of `_core`.
 mod access;
+mod allocate;
 
 /// A numpy array of integers (ids, indices) handed to Python.
 pub(crate) type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
@@ -529,6 +531,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(service_catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(facility_matches, m)?)?;
     access::register(m)?;
+    allocate::register(m)?;
     m.add_function(wrap_pyfunction!(coverage_within, m)?)?;
     m.add_function(wrap_pyfunction!(real_number, m)?)?;
     m.add_function(wrap_pyfunction!(whole_count, m)?)?;

@@ -14,7 +14,14 @@ import pytest
 # the test, so that only an interrupt ends it early; then solves again, which
 # must run normally (the stop flag is cleared once the interrupted call stopped,
 # and a call started before then waits for it).
-CHILD = """
+# A shell without job control starts background jobs with SIGINT ignored, and
+# Python installs no KeyboardInterrupt handler for a signal ignored at start:
+# each child installs it itself, whatever this process was started with.
+RESTORE_SIGINT = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
+
+CHILD = (
+    RESTORE_SIGINT
+    + """
 import sys, time
 sys.path.insert(0, {tests!r})
 from orlib_data import orlib_costs
@@ -30,6 +37,7 @@ except KeyboardInterrupt:
     print("KeyboardInterrupt", time.monotonic(), flush=True)
 print(lifecircle.PMedian.from_cost_matrix([[0.0, 1.0], [1.0, 0.0]]).solve().status, flush=True)
 """
+)
 
 
 @contextmanager
@@ -38,15 +46,8 @@ def interrupted(template: str, root: Path, delay_s: float):
     says "solving"; yields the child and the time the signal was sent."""
     tests, instance = root / "python" / "tests", root / "data" / "orlib" / "pmed36.txt"
     source = template.format(tests=str(tests), instance=str(instance))
-    # A shell without job control starts background jobs with SIGINT ignored,
-    # and Python installs no KeyboardInterrupt handler for an ignored signal:
-    # give the child the default disposition whatever this process has.
     with subprocess.Popen(
-        [sys.executable, "-c", source],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        [sys.executable, "-c", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as child:
         try:
             assert child.stdout.readline().strip() == "solving"
@@ -76,7 +77,9 @@ def test_ctrl_c_stops_a_long_solve_with_keyboard_interrupt(root, delay_s):
 
 
 # Two solves at once, on the main thread and on another one.
-THREADS = """
+THREADS = (
+    RESTORE_SIGINT
+    + """
 import sys, threading, time
 sys.path.insert(0, {tests!r})
 from orlib_data import orlib_costs
@@ -100,6 +103,7 @@ solve("main")
 other.join()
 print(outcome["main"], outcome["thread"], flush=True)
 """
+)
 
 
 def test_ctrl_c_stops_the_solves_of_other_threads_too(root):

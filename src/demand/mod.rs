@@ -38,9 +38,9 @@ mod zones;
 
 pub use ages::{AgeRatios, Residents};
 pub use allocate::{
-    allocate, read_buildings_geojson, read_osm_buildings, Allocation, AllocationRules, Building,
-    BuildingSet, Landuse, SplitRule, ZoneSplit, NON_RESIDENTIAL_KINDS, NON_RESIDENTIAL_LANDUSE,
-    RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
+    allocate, buildings_from_geojson, read_buildings_geojson, read_osm_buildings, Allocation,
+    AllocationRules, Building, BuildingSet, Landuse, SplitRule, ZoneSplit, NON_RESIDENTIAL_KINDS,
+    NON_RESIDENTIAL_LANDUSE, RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
 };
 pub use crs::{Crs, INVERSE_TOLERANCE_DEG};
 pub use point::DemandPoint;
@@ -48,4 +48,7 @@ pub use raster::{read_population_raster, Band, PopulationRaster, RasterCell, SUP
 pub use read::{read_demand, read_demand_csv, read_demand_geojson};
 pub use snap::{snap_demand, SnappedDemand, EXTENT_SLACK_DEG};
 pub use weights::DemandWeights;
-pub use zones::{assign_zones, read_zone_polygons, read_zones, Zone, ZoneAssignment, ZoneIndex};
+pub use zones::{
+    assign_zones, read_zone_polygons, read_zones, zones_from_geojson, Zone, ZoneAssignment,
+    ZoneIndex,
+};

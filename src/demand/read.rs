@@ -150,17 +150,24 @@ pub fn read_demand_geojson(path: impl AsRef<Path>) -> Result<Vec<DemandPoint>> {
 pub(super) fn feature_collection(path: &Path) -> Result<(String, geojson::FeatureCollection)> {
     let name = path.display().to_string();
     let text = crate::tables::read_text(path)?;
-    let collection = text
-        .parse::<geojson::GeoJson>()
+    Ok((name.clone(), parse_feature_collection(&name, &text)?))
+}
+
+/// A FeatureCollection from GeoJSON text; `name` (a file, or what a caller
+/// calls the text) is the source its errors name.
+pub(super) fn parse_feature_collection(
+    name: &str,
+    text: &str,
+) -> Result<geojson::FeatureCollection> {
+    text.parse::<geojson::GeoJson>()
         .and_then(geojson::FeatureCollection::try_from)
         .map_err(|e| {
             Error::record(
-                &name,
+                name,
                 "file",
                 format!("not a GeoJSON FeatureCollection: {e}"),
             )
-        })?;
-    Ok((name, collection))
+        })
 }
 
 /// A feature's property as text (trimmed; `None` if absent or null).

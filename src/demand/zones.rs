@@ -21,7 +21,7 @@ use std::str::FromStr;
 use geo::{BoundingRect, Intersects, MapCoords, MultiPolygon, Point, Validation};
 use rstar::{primitives::GeomWithData, primitives::Rectangle, RTree, AABB};
 
-use super::read::{feature_collection, feature_id, number, property};
+use super::read::{feature_collection, feature_id, number, parse_feature_collection, property};
 use super::{Crs, DemandPoint};
 use crate::error::{finite_non_negative, Error, Result};
 use crate::tables::{misspelt, no_records, not_lon_lat, CsvTable, Records, UniqueIds};
@@ -68,6 +68,20 @@ const PROPERTIES: [&str; 6] = [
 /// count above the population or an aging ratio outside `[0, 1]`.
 pub fn read_zones(path: impl AsRef<Path>, crs: Crs) -> Result<Vec<Zone>> {
     let (name, collection) = feature_collection(path.as_ref())?;
+    zones_of(&name, collection, crs)
+}
+
+/// Zones from GeoJSON text, as [`read_zones`] reads a file; errors name
+/// `source` (what the caller calls the text: `zones`, a frame's name).
+///
+/// # Errors
+/// As [`read_zones`], the file's errors naming `source`.
+pub fn zones_from_geojson(source: &str, text: &str, crs: Crs) -> Result<Vec<Zone>> {
+    zones_of(source, parse_feature_collection(source, text)?, crs)
+}
+
+fn zones_of(name: &str, collection: geojson::FeatureCollection, crs: Crs) -> Result<Vec<Zone>> {
+    let name = name.to_string();
     if collection.features.is_empty() {
         return Err(no_records(&name));
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use geo::{GeodesicArea, InteriorPoint, MakeValid, MultiPolygon, Validation};
 
-use super::super::read::{feature_collection, feature_id, property};
+use super::super::read::{feature_collection, feature_id, parse_feature_collection, property};
 use super::super::Crs;
 use crate::error::{Error, Result};
 use crate::tables::{no_records, UniqueIds};
@@ -260,6 +260,24 @@ fn usable(
 /// [`BuildingSet::dropped`] says.
 pub fn read_buildings_geojson(path: impl AsRef<Path>, crs: Crs) -> Result<BuildingSet> {
     let (name, collection) = feature_collection(path.as_ref())?;
+    buildings_of(&name, collection, crs)
+}
+
+/// Buildings from GeoJSON text, as [`read_buildings_geojson`] reads a file;
+/// errors name `source`.
+///
+/// # Errors
+/// As [`read_buildings_geojson`], the file's errors naming `source`.
+pub fn buildings_from_geojson(source: &str, text: &str, crs: Crs) -> Result<BuildingSet> {
+    buildings_of(source, parse_feature_collection(source, text)?, crs)
+}
+
+fn buildings_of(
+    name: &str,
+    collection: geojson::FeatureCollection,
+    crs: Crs,
+) -> Result<BuildingSet> {
+    let name = name.to_string();
     if collection.features.is_empty() {
         return Err(no_records(&name));
     }

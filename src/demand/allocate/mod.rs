@@ -77,8 +77,8 @@ use crate::error::{Error, Result};
 use crate::network::Network;
 
 pub use buildings::{
-    read_buildings_geojson, Building, BuildingSet, Landuse, NON_RESIDENTIAL_KINDS,
-    NON_RESIDENTIAL_LANDUSE, RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
+    buildings_from_geojson, read_buildings_geojson, Building, BuildingSet, Landuse,
+    NON_RESIDENTIAL_KINDS, NON_RESIDENTIAL_LANDUSE, RESIDENTIAL_KINDS, RESIDENTIAL_LANDUSE,
 };
 pub use osm::read_osm_buildings;
 
