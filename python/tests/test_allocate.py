@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 gpd = pytest.importorskip("geopandas")
-from shapely.geometry import box  # noqa: E402
+from shapely.geometry import box
 
-import lifecircle  # noqa: E402
-from lifecircle.errors import AmbiguousZoneWarning, InvalidInputError  # noqa: E402
+import lifecircle
+from lifecircle.errors import AmbiguousZoneWarning, InvalidInputError
 
 LON, LAT = 111.0, 35.0  # Yuncheng: inside China, where GCJ-02 shifts
 
@@ -136,3 +136,28 @@ def test_bad_zones_are_named_and_ambiguous_homes_warned_of():
     assert points.attrs["ambiguous"] == ["edge"]
     assert points.set_index("id").loc["edge", "zone"] == "z0"
     assert points.groupby("zone")["rule"].first()["zz"] == "centroid"
+
+
+def test_the_points_are_demand_for_a_model():
+    square = pd.DataFrame({"id": [1, 2, 3, 4], "lon": [LON, LON + 0.01, LON + 0.01, LON]})
+    square["lat"] = [LAT, LAT, LAT + 0.01, LAT + 0.01]
+    net = lifecircle.Network.from_edges(square, pd.DataFrame({"source": [1, 2, 3, 4], "target": [2, 3, 4, 1]}))
+    zones = gpd.GeoDataFrame({"id": ["a"], "population": [100.0]}, geometry=[box(LON, LAT, LON + 0.01, LAT + 0.01)])
+    homes = gpd.GeoDataFrame(
+        {"id": ["small", "tall"], "building": ["house", "house"], "building:levels": [1, 3]},
+        geometry=[
+            box(LON + 0.0005, LAT + 0.0005, LON + 0.0007, LAT + 0.0007),
+            box(LON + 0.0093, LAT + 0.0093, LON + 0.0095, LAT + 0.0095),
+        ],
+    )
+    points = lifecircle.allocate(zones.set_crs(4326), homes.set_crs(4326))
+    sites = gpd.GeoDataFrame(
+        {"id": [0, 1]}, geometry=gpd.points_from_xy([LON, LON + 0.01], [LAT, LAT + 0.01]), crs=4326
+    )
+    model = lifecircle.MCLP.from_geodataframe(
+        points, sites, net, weights_col="population", limit_minutes=2, p_facilities=1
+    )
+    result = model.solve()
+    # One site reaches one home within 2 minutes: the one by the tall house.
+    tall = points.set_index("id").loc["tall", "population"]
+    assert result.objective == pytest.approx(tall) and tall == pytest.approx(75.0, rel=1e-3)
