@@ -178,3 +178,51 @@ pub(crate) fn check_plan_limits(
     }
     Ok(())
 }
+
+/// The builders of a model with `new_sites`, `costs`, `budget` and
+/// `fixed_open` fields and a `validate` method (maximal coverage, gradual
+/// coverage, the target ratio): each sets its fields and validates the
+/// whole, so a builder can never accept what another would refuse.
+macro_rules! open_site_builders {
+    () => {
+        /// Opens at most `p` new sites.
+        ///
+        /// # Errors
+        /// [`Error::TooManySites`](crate::Error::TooManySites) if `p`
+        /// exceeds the sites that are not fixed open.
+        pub fn new_sites(mut self, p: usize) -> crate::error::Result<Self> {
+            self.new_sites = Some(p);
+            self.validate()?;
+            Ok(self)
+        }
+
+        /// Forces sites open (existing facilities): they do not count
+        /// towards `p` or the budget. A site given twice counts once.
+        ///
+        /// # Errors
+        /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for
+        /// an unknown site.
+        pub fn fixed_open(mut self, mut sites: Vec<usize>) -> crate::error::Result<Self> {
+            sites.sort_unstable();
+            sites.dedup();
+            self.fixed_open = sites;
+            self.validate()?;
+            Ok(self)
+        }
+
+        /// Gives each site a cost and caps the cost of the new sites.
+        ///
+        /// # Errors
+        /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a
+        /// cost count mismatch, a negative or NaN cost, a negative or NaN
+        /// budget, or a budget below the cheapest site that is not fixed
+        /// open (with every site fixed open, any budget is accepted).
+        pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> crate::error::Result<Self> {
+            self.costs = Some(costs);
+            self.budget = Some(budget);
+            self.validate()?;
+            Ok(self)
+        }
+    };
+}
+pub(crate) use open_site_builders;

@@ -75,7 +75,9 @@
 
 use std::time::Instant;
 
-use super::checks::{check_limits, check_plan_limits, distinct_if_not, site_cost};
+use super::checks::{
+    check_limits, check_plan_limits, distinct_if_not, open_site_builders, site_cost,
+};
 use super::ties::programs::{ge, le, Sites};
 use super::ties::Program;
 use super::{Goal, SitingModel};
@@ -136,38 +138,7 @@ impl GradualCoverage {
         Ok(s)
     }
 
-    /// Opens at most `p` new sites.
-    ///
-    /// # Errors
-    /// [`Error::TooManySites`](crate::Error::TooManySites) if `p` exceeds the sites that are not fixed.
-    pub fn new_sites(mut self, p: usize) -> Result<Self> {
-        self.new_sites = Some(p);
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Forces sites open (they do not count towards `p` or the budget).
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for an unknown site.
-    pub fn fixed_open(mut self, mut sites: Vec<usize>) -> Result<Self> {
-        sites.sort_unstable();
-        sites.dedup();
-        self.fixed_open = sites;
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Gives each site a cost and caps the cost of the new sites.
-    ///
-    /// # Errors
-    /// As [`MaxCoverage::budget`](super::MaxCoverage::budget).
-    pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> Result<Self> {
-        self.costs = Some(costs);
-        self.budget = Some(budget);
-        self.validate()?;
-        Ok(self)
-    }
+    open_site_builders!();
 
     /// Checks every field, so that a problem whose public fields were set
     /// directly is refused as the builders would refuse it.

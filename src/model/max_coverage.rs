@@ -16,7 +16,7 @@
 
 use std::time::Instant;
 
-use super::checks::{check_budget, check_costs, site_cost};
+use super::checks::{check_budget, check_costs, open_site_builders, site_cost};
 use crate::error::{Error, Result};
 use crate::instances::coverage_sets::{check_weights, CoverageSets};
 use crate::solve::lagrangian;
@@ -81,38 +81,7 @@ impl MaxCoverage {
         Ok(s)
     }
 
-    /// Opens at most `p` new sites.
-    ///
-    /// # Errors
-    /// [`Error::TooManySites`] if `p` exceeds the number of sites that are not fixed open.
-    pub fn new_sites(mut self, p: usize) -> Result<Self> {
-        self.new_sites = Some(p);
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Forces sites open.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for an unknown site.
-    pub fn fixed_open(mut self, sites: Vec<usize>) -> Result<Self> {
-        self.fixed_open = sites;
-        self.validate()?;
-        Ok(self)
-    }
-
-    /// Gives each site a cost and caps the cost of the new sites.
-    ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] for a cost count mismatch, a negative or NaN
-    /// cost, a negative or NaN budget, or a budget below the cheapest site that
-    /// is not fixed open (with every site fixed open, any budget is accepted).
-    pub fn budget(mut self, costs: Vec<f64>, budget: f64) -> Result<Self> {
-        self.costs = Some(costs);
-        self.budget = Some(budget);
-        self.validate()?;
-        Ok(self)
-    }
+    open_site_builders!();
 
     /// Checks every field, so that a problem whose public fields were set
     /// directly is refused as the builders would refuse it.
