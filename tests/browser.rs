@@ -483,6 +483,35 @@ fn reports_work_in_headless_chromium() {
             z["zone"]
         );
     }
+    // The access choropleth: each zone's 2SFCA over the threshold, from the
+    // report's access table.
+    let access = gaps["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["service"] == first["key"])
+        .unwrap();
+    let threshold = access["threshold"].as_f64().unwrap();
+    for (k, z) in data["geos"][0]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let row = access["zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["zone"] == z["zone"])
+            .unwrap();
+        let drawn = first["zone_2sfca"][k].as_f64().unwrap();
+        let expected = row["two_sfca"].as_f64().unwrap() / threshold;
+        assert!(
+            (drawn - expected).abs() <= 1e-12 * expected.max(1.0),
+            "{}",
+            z["zone"]
+        );
+    }
 
     // The comparison: the variant picker switches the map and the tables.
     let page = dir.path().join("compare/report.html");

@@ -16,7 +16,9 @@ use geo::{LineString, Simplify};
 use serde_json::{json, Value};
 
 use crate::coverage::ZoneScore;
-use crate::outcome::{Area, DemandOutcome, GapsReport, Geometry, PlanReport, Run, Site};
+use crate::outcome::{
+    Area, DemandOutcome, GapsReport, Geometry, PlanReport, Run, Site, ZoneAccess,
+};
 use crate::report::pct;
 
 /// Simplification tolerance, degrees: 1.5e-5° is 1.7 m north–south, less
@@ -337,6 +339,16 @@ pub(super) fn gaps(run: &Run<GapsReport>) -> Value {
                 .unwrap_or_else(|| vec![2; g.demand_points.len()]);
             let iso = g.isochrones.iter().find(|i| i.service == key);
             let row = |zone: &str| r.rows.iter().find(|x| x.zone == zone && x.category == key);
+            let access = run.report.access.iter().find(|a| a.service == key);
+            let index = |f: &dyn Fn(&ZoneAccess, f64) -> Option<f64>| -> Vec<Option<f64>> {
+                zones
+                    .iter()
+                    .map(|z| {
+                        let a = access?;
+                        f(a.zones.iter().find(|x| &x.zone == z)?, a.threshold)
+                    })
+                    .collect()
+            };
             json!({
                 "key": key,
                 "title": format!(
@@ -357,6 +369,10 @@ pub(super) fn gaps(run: &Run<GapsReport>) -> Value {
                 "side_m": iso.map(|i| i.street_side_m),
                 "zone_share": zones.iter().map(|z| row(z).map(|x| x.share)).collect::<Vec<_>>(),
                 "zone_p50": zones.iter().map(|z| row(z).and_then(|x| x.nearest_minutes_p50)).collect::<Vec<_>>(),
+                // 2SFCA against the area's supply per resident (the
+                // underserved threshold by default), and the share below it.
+                "zone_2sfca": index(&|x, t| (t > 0.0).then(|| x.two_sfca / t)),
+                "zone_underserved": index(&|x, _| (x.residents > 0.0).then_some(x.underserved)),
             })
         })
         .collect();
@@ -404,6 +420,8 @@ pub(super) fn gaps(run: &Run<GapsReport>) -> Value {
             {"name": "quality categories present", "kind": "share", "values": of(&|s| share(s.quality_present, s.quality_total))},
             {"name": "share covered", "kind": "share", "service": "zone_share"},
             {"name": "median walk, min", "kind": "minutes", "service": "zone_p50"},
+            {"name": "2SFCA, x the threshold", "kind": "ratio", "service": "zone_2sfca"},
+            {"name": "share underserved", "kind": "underserved", "service": "zone_underserved"},
         ],
         "zone_text": text,
     });

@@ -101,6 +101,18 @@
         [RAMP[4], "80–< 100 %"], [RAMP[5], "100 %"]],
       text: function (v) { return (100 * v).toFixed(1) + " %"; },
     },
+    ratio: {
+      colour: function (v) { return RAMP[v < 0.25 ? 0 : v < 0.5 ? 1 : v < 1 ? 2 : v < 1.5 ? 3 : v < 2 ? 4 : 5]; },
+      legend: [[RAMP[0], "< 0.25 ×"], [RAMP[1], "0.25–0.5 ×"], [RAMP[2], "0.5–1 ×"], [RAMP[3], "1–1.5 ×"],
+        [RAMP[4], "1.5–2 ×"], [RAMP[5], "≥ 2 × the threshold"]],
+      text: function (v) { return v.toFixed(2) + " × the threshold"; },
+    },
+    underserved: {
+      colour: function (v) { return RAMP[5 - (v >= 1 ? 5 : Math.floor(v * 5))]; },
+      legend: [[RAMP[5], "< 20 %"], [RAMP[4], "20–40 %"], [RAMP[3], "40–60 %"], [RAMP[2], "60–80 %"],
+        [RAMP[1], "80–< 100 %"], [RAMP[0], "100 %"]],
+      text: function (v) { return (100 * v).toFixed(1) + " %"; },
+    },
     minutes: {
       colour: function (v) { return RAMP[5 - Math.min(5, Math.floor(v / 5))]; },
       legend: [[RAMP[5], "< 5 min"], [RAMP[4], "5–10 min"], [RAMP[3], "10–15 min"], [RAMP[2], "15–20 min"],
