@@ -333,14 +333,28 @@ fn check_page(
     let before = b.count(selector);
     assert!(before > 0, "{name}: {overlay} draws nothing");
     let toggle = format!("//label[contains(., '{overlay}')]//input");
+    // The layer's part of the legend goes and comes back with it.
+    let legend_shown = || {
+        b.script(&format!(
+            "const p = document.querySelector('.lc-legend [data-layer=\"{overlay}\"]'); \
+             return p ? p.style.display !== 'none' : null"
+        ))
+    };
+    assert_eq!(legend_shown(), json!(true), "{name}: {overlay} legend");
     b.click(&toggle);
     assert_eq!(
         b.count(selector),
         0,
         "{name}: {overlay} still drawn when off"
     );
+    assert_eq!(
+        legend_shown(),
+        json!(false),
+        "{name}: {overlay} legend when off"
+    );
     b.click(&toggle);
     assert_eq!(b.count(selector), before, "{name}: {overlay} back on");
+    assert_eq!(legend_shown(), json!(true), "{name}: {overlay} legend back");
 
     let png = b.screenshot(name);
     assert_not_blank(&png, name);

@@ -41,6 +41,10 @@
     })
     .addTo(map);
   mapEl.setAttribute("data-layers", JSON.stringify(names));
+  map.on("overlayadd overlayremove", function (e) {
+    var part = legend.getContainer().querySelector('[data-layer="' + e.name + '"]');
+    if (part) part.style.display = e.type === "overlayadd" ? "" : "none";
+  });
 
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
@@ -121,13 +125,19 @@
     },
   };
 
+  // Each part of the legend belongs to a layer and is shown only while it is.
   function drawLegend(variant, service, metric) {
     var div = legend.getContainer();
     div.textContent = "";
-    function title(t) {
+    var part = div;
+    function title(layer, t) {
+      part = document.createElement("div");
+      part.setAttribute("data-layer", layer);
+      if (!map.hasLayer(overlays[layer])) part.style.display = "none";
+      div.appendChild(part);
       var b = document.createElement("b");
       b.textContent = t;
-      div.appendChild(b);
+      part.appendChild(b);
     }
     function entry(colour, label, round) {
       var line = document.createElement("div");
@@ -136,20 +146,20 @@
       if (round) sw.style.borderRadius = "50%";
       line.appendChild(sw);
       line.appendChild(document.createTextNode(label));
-      div.appendChild(line);
+      part.appendChild(line);
     }
     if (service) {
-      title("Residents (" + service.key + ")");
+      title("Residents", "Residents (" + service.key + ")");
       data.states.forEach(function (s) { entry(s[0], s[1], true); });
-      title("Facilities");
+      title("Facilities", "Facilities");
       entry("#111", "existing (" + service.existing.length + ")");
       if (data.kind === "plan") entry("#ff7f00", "new site (" + service.new.length + ")");
-      title("Isochrones (" + service.limit + " min)");
+      title("Isochrones", "Isochrones (" + service.limit + " min)");
       entry("rgba(102,102,102,.3)", "reached from existing");
       if (data.kind === "plan") entry("rgba(44,123,182,.35)", "reached from new sites");
     }
     if (metric) {
-      title("Zones: " + metric.name);
+      title("Zones", "Zones: " + metric.name);
       CLASSES[metric.kind].legend.forEach(function (c) { entry(c[0], c[1]); });
       entry(NONE, "no figure");
     }
