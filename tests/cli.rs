@@ -1519,3 +1519,37 @@ fn gradual_plan_is_exact_and_reports_access_before_and_after() {
     assert!(all("after", "gravity") > all("before", "gravity"));
     assert_eq!(v["access"][0]["after"]["facilities"], 8);
 }
+
+/// `[allocate]` on the demo: every grid cell of the population file is
+/// placed by one rule, and the report says how many by which; the cells
+/// outside the extract (no home, no street of it inside) fall back to their
+/// centroids, and those are the points left off the network.
+#[test]
+fn a_plan_on_buildings_says_which_rule_placed_each_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = data("buildings.toml");
+    let v = ok_json(&lifecircle(
+        &["plan", scenario.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    let cells = std::fs::read_to_string(data("population_grid_2020.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    let rules = v["demand"]["split_rules"].as_object().unwrap();
+    let placed: u64 = rules.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(placed as usize, cells);
+    assert!(rules["floor_area"].as_u64().unwrap() > 0);
+    assert_eq!(rules["centroid"], v["demand"]["outside"]);
+    let text = lifecircle(&["plan", scenario.to_str().unwrap()], dir.path());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!(
+            "zones placed {} by centroid, {} by floor area",
+            rules["centroid"], rules["floor_area"]
+        )),
+        "{text}"
+    );
+}

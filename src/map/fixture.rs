@@ -94,6 +94,7 @@ pub(super) fn plan() -> Run<PlanReport> {
             zones: 1,
             outside_zones: None,
             ambiguous_zones: None,
+            split_rules: None,
         },
         seconds: StageSeconds::default(),
         alternatives: None,

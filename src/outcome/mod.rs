@@ -81,6 +81,11 @@ pub struct DemandSummary {
     /// zones, given to the zone with the lowest id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ambiguous_zones: Option<usize>,
+    /// With `[allocate]`: how many zones each rule placed, by the rule's
+    /// name (`floor_area`, `street_length`, `centroid`, `no_residents`;
+    /// [`SplitRule`](crate::demand::SplitRule)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_rules: Option<std::collections::BTreeMap<String, usize>>,
 }
 
 /// Seconds per pipeline stage.

@@ -119,6 +119,17 @@ fn sizes(o: &mut String, n: &NetworkSummary, d: &DemandSummary) {
             d.ambiguous_zones.unwrap_or(0)
         );
     }
+    if let Some(rules) = &d.split_rules {
+        let parts: Vec<String> = rules
+            .iter()
+            .map(|(rule, n)| format!("{n} by {}", rule.replace('_', " ")))
+            .collect();
+        let _ = writeln!(
+            o,
+            "Population split onto homes ([allocate]): zones placed {}",
+            parts.join(", ")
+        );
+    }
 }
 
 /// The coverage table of gap rows (one per category).

@@ -38,6 +38,8 @@ pub(super) struct Prepared {
     pub(super) zone_of: Vec<usize>,
     /// What the zones file did (`None`: no zones file).
     pub(super) zone_assignment: Option<ZoneAssignment>,
+    /// With `[allocate]`: zones placed by each split rule.
+    pub(super) split_rules: Option<BTreeMap<String, usize>>,
     /// The zones file's zones (none without one), for the maps.
     pub(super) zone_polygons: Vec<Zone>,
     /// Existing facilities: (service key, site).
@@ -273,9 +275,16 @@ impl Scenario {
         let net = &network;
         let t_network = Instant::now();
 
-        let mut people = match &self.allocate {
-            Some(_) => self.allocation(Some(net))?.points,
-            None => self.demand_points()?,
+        let (mut people, split_rules) = match &self.allocate {
+            Some(_) => {
+                let split = self.allocation(Some(net))?;
+                let mut rules = BTreeMap::new();
+                for z in &split.zones {
+                    *rules.entry(z.rule.name().to_string()).or_insert(0) += 1;
+                }
+                (split.points, Some(rules))
+            }
+            None => (self.demand_points()?, None),
         };
         let zone_polygons = match &self.zones {
             Some(path) => read_zones(path, self.zones_crs.unwrap_or_default())?,
@@ -385,6 +394,7 @@ impl Scenario {
             zones,
             zone_of,
             zone_assignment,
+            split_rules,
             zone_polygons,
             facilities,
             facility_m,
@@ -546,6 +556,7 @@ impl Prepared {
             zones: self.zones.len(),
             outside_zones: self.zone_assignment.as_ref().map(|a| a.outside.clone()),
             ambiguous_zones: self.zone_assignment.as_ref().map(|a| a.ambiguous),
+            split_rules: self.split_rules.clone(),
         }
     }
 
