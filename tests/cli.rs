@@ -1553,3 +1553,59 @@ fn a_plan_on_buildings_says_which_rule_placed_each_zone() {
         "{text}"
     );
 }
+
+/// A GeoTIFF population grid as a scenario's residents: the committed
+/// synthetic raster over the Helsinki extract (9 × 14 cells, one nodata and
+/// one empty), as cell centres and, with `[allocate]`, split onto the
+/// extract's buildings.
+#[test]
+fn a_population_raster_feeds_gaps_and_allocate() {
+    let dir = tempfile::tempdir().unwrap();
+    let raster = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/population_raster.tif");
+    let write = |name: &str, extra: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "osm = {:?}\npopulation = {:?}\npopulation_bands = [\"population\", \"aged_60_plus\", \"under_6\"]\ngap_services = [\"pharmacy\", \"elderly_canteen\"]\n{extra}",
+                data("helsinki.osm.pbf"),
+                raster
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let cells = write("cells.toml", "");
+    let v = ok_json(&lifecircle(
+        &["gaps", cells.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    assert_eq!(v["demand"]["points"], 9 * 14 - 2);
+    // The 60+ band is read, so the elderly canteen is in the table.
+    let totals = v["gaps"]["totals"].as_array().unwrap();
+    assert!(totals.iter().any(|t| t["category"] == "elderly_canteen"));
+    let split = write("split.toml", "[allocate]\n");
+    let v = ok_json(&lifecircle(
+        &["gaps", split.to_str().unwrap(), "--json"],
+        dir.path(),
+    ));
+    let rules = v["demand"]["split_rules"].as_object().unwrap();
+    let placed: u64 = rules.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(placed, 9 * 14 - 2);
+    assert!(rules["floor_area"].as_u64().unwrap() > 0);
+    // A band list that does not match the file is refused by name.
+    let bad = write("bad.toml", "").to_str().unwrap().to_string();
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&bad)
+            .unwrap()
+            .replace(", \"under_6\"]", "]"),
+    )
+    .unwrap();
+    let out = lifecircle(&["gaps", &bad], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("band"),
+        "{out:?}"
+    );
+}
