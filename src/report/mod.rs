@@ -3,20 +3,20 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Map, Value};
-
 use crate::coverage::{GapRow, Speeds};
 use crate::outcome::{
-    AccessChange, ComparisonRow, DemandSummary, GapsReport, NetworkSummary, PlanReport,
-    PlannedSite, Run, TiedPlans,
+    AccessChange, DemandSummary, GapsReport, NetworkSummary, PlanReport, PlannedSite, TiedPlans,
 };
 
 mod access;
+mod comparison;
+mod geojson;
 pub use access::{access_csv, access_geojson, access_text};
-
-fn point(lon: f64, lat: f64, props: Value) -> Value {
-    json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
-}
+#[cfg(feature = "maps")]
+pub(crate) use comparison::COMPARISON_COLUMNS;
+pub use comparison::{comparison_csv, comparison_text};
+use geojson::point;
+pub use geojson::{gaps_geojson, move_positions, plan_geojson};
 
 /// Walking minutes, or `>N` where a figure falls beyond the search of `search`
 /// minutes: the one marker of "farther than we looked" in every table.
@@ -292,105 +292,6 @@ pub fn gaps_csv(r: &GapsReport) -> String {
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
 }
 
-/// The gap analysis as a GeoJSON FeatureCollection of demand points with, per
-/// category, the metres to the nearest facility (`<key>_nearest_m`, null
-/// beyond the search) and the zone's rating.
-pub fn gaps_geojson(run: &Run<GapsReport>) -> Value {
-    let gaps = &run.report.gaps;
-    let geometry = &run.geometry;
-    let features: Vec<Value> = geometry
-        .demand_points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let zone = gaps.zones.iter().find(|z| z.zone == p.zone);
-            let mut props = Map::new();
-            props.insert("id".into(), json!(p.id));
-            props.insert("zone".into(), json!(p.zone));
-            props.insert("population".into(), json!(p.population));
-            props.insert("stars".into(), json!(zone.map(|z| z.stars)));
-            for key in gaps.totals.iter().map(|t| &t.category) {
-                props.insert(
-                    format!("{key}_nearest_m"),
-                    json!(geometry.nearest_m[key][i]),
-                );
-            }
-            point(p.lon, p.lat, Value::Object(props))
-        })
-        .collect();
-    json!({"type": "FeatureCollection", "features": features})
-}
-
-/// The plan as a GeoJSON FeatureCollection: new sites (`kind: "new"`), existing
-/// facilities (`kind: "existing"`), both with their `service`, and residents
-/// (`kind: "demand"`, with `<service>_before` / `<service>_after`: the share of
-/// the residents it serves there that are covered), all as points in WGS 84.
-pub fn plan_geojson(run: &Run<PlanReport>) -> Value {
-    let mut features = Vec::new();
-    for s in &run.report.services {
-        for site in &s.new {
-            features.push(point(site.lon, site.lat, json!({"kind": "new", "service": s.service, "id": site.id, "cost": site.cost, "newly_reached": site.newly_reached})));
-        }
-        for site in &s.existing {
-            features.push(point(
-                site.lon,
-                site.lat,
-                json!({"kind": "existing", "service": s.service, "id": site.id}),
-            ));
-        }
-    }
-    for d in &run.geometry.demand_points {
-        let mut props = Map::new();
-        props.insert("kind".into(), json!("demand"));
-        props.insert("id".into(), json!(d.id));
-        props.insert("zone".into(), json!(d.zone));
-        props.insert("population".into(), json!(d.population));
-        props.insert("aged_60_plus".into(), json!(d.aged_60_plus));
-        for (k, v) in &d.before {
-            props.insert(format!("{k}_before"), json!(v));
-        }
-        for (k, v) in &d.after {
-            props.insert(format!("{k}_after"), json!(v));
-        }
-        features.push(point(d.lon, d.lat, Value::Object(props)));
-    }
-    json!({"type": "FeatureCollection", "features": features})
-}
-
-/// Moves every position of a GeoJSON value (as [`gaps_geojson`] and
-/// [`plan_geojson`] write, in WGS 84) by `to`: e.g. to GCJ-02 with
-/// `|lon, lat| Crs::Gcj02.from_wgs84(lon, lat)` (`lifecircle::demand::Crs`),
-/// so that the outputs overlay Amap's tiles.
-pub fn move_positions(geojson: &mut Value, to: &impl Fn(f64, f64) -> (f64, f64)) {
-    match geojson {
-        Value::Object(map) => {
-            // A feature's properties are the user's, whatever their names.
-            for (key, v) in map.iter_mut().filter(|(k, _)| *k != "properties") {
-                if key == "coordinates" {
-                    move_coordinates(v, to);
-                } else {
-                    move_positions(v, to);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| move_positions(v, to)),
-        _ => {}
-    }
-}
-
-fn move_coordinates(c: &mut Value, to: &impl Fn(f64, f64) -> (f64, f64)) {
-    let Value::Array(items) = c else { return };
-    if let [Value::Number(x), Value::Number(y), ..] = items.as_slice() {
-        if let (Some(lon), Some(lat)) = (x.as_f64(), y.as_f64()) {
-            let (lon, lat) = to(lon, lat);
-            items[0] = json!(lon);
-            items[1] = json!(lat);
-        }
-        return;
-    }
-    items.iter_mut().for_each(|v| move_coordinates(v, to));
-}
-
 /// The plan as text: sizes, current coverage, the before/after table per
 /// service, the chosen sites, solver figures and stage timings.
 pub fn plan_text(r: &PlanReport) -> String {
@@ -528,8 +429,13 @@ fn tied_text(o: &mut String, t: &TiedPlans) {
 }
 
 /// Supply per resident and gravity values: small numbers, in scientific notation.
-fn index(v: Option<f64>) -> String {
+pub(super) fn index(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v:.3e}"))
+}
+
+/// A share in per cent, `-` where unknown.
+pub(super) fn share(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{}%", fixed(100.0 * v, 1)))
 }
 
 /// The planned services' access indices over the area, before → after.
@@ -563,222 +469,9 @@ fn access_changes(o: &mut String, changes: &[AccessChange]) {
     }
 }
 
-/// How a column of the comparison table shows a solved variant's row.
-enum Show {
-    /// One figure or name.
-    One(fn(&ComparisonRow) -> String),
-    /// A figure before → after the plan.
-    BeforeAfter(fn(&ComparisonRow) -> (String, String)),
-}
-
-/// A column of the comparison table: the text table and the HTML report
-/// ([`crate::map::plan_html`]) show the same ones.
-pub(crate) struct Column {
-    /// Header.
-    pub(crate) header: &'static str,
-    /// Names (left-aligned) rather than figures.
-    pub(crate) names: bool,
-    show: Show,
-}
-
-impl Column {
-    /// The cell of a solved variant's row, a before → after pair joined by `arrow`.
-    #[cfg(feature = "maps")]
-    pub(crate) fn cell(&self, r: &ComparisonRow, arrow: &str) -> String {
-        match self.show {
-            Show::One(f) => f(r),
-            Show::BeforeAfter(f) => {
-                let (a, b) = f(r);
-                format!("{a}{arrow}{b}")
-            }
-        }
-    }
-}
-
-fn count(v: Option<usize>) -> String {
-    v.map_or_else(|| "-".into(), |v| v.to_string())
-}
-
-fn share(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{}%", fixed(100.0 * v, 1)))
-}
-
-/// Minutes of a row by the row's own search.
-fn row_minutes(r: &ComparisonRow, m: Option<f64>) -> String {
-    r.search_minutes
-        .map_or_else(|| "-".into(), |search| minutes(m, search))
-}
-
-/// The columns of the comparison table, in order.
-pub(crate) const COMPARISON_COLUMNS: [Column; 14] = [
-    Column {
-        header: "variant",
-        names: true,
-        show: Show::One(|r| r.variant.clone()),
-    },
-    Column {
-        header: "status",
-        names: true,
-        show: Show::One(|r| r.status.clone()),
-    },
-    Column {
-        header: "gap",
-        names: false,
-        show: Show::One(|r| {
-            r.gap
-                .map_or_else(|| "-".into(), |g| format!("{}%", fixed(100.0 * g, 3)))
-        }),
-    },
-    Column {
-        header: "cost",
-        names: false,
-        show: Show::One(|r| r.cost.map_or_else(|| "-".into(), amount)),
-    },
-    Column {
-        header: "service",
-        names: true,
-        show: Show::One(|r| r.service.clone()),
-    },
-    Column {
-        header: "new",
-        names: false,
-        show: Show::One(|r| count(r.new_sites)),
-    },
-    Column {
-        header: "newly cov",
-        names: false,
-        show: Show::One(|r| opt(r.newly_covered)),
-    },
-    Column {
-        header: "60+",
-        names: false,
-        show: Show::One(|r| opt(r.newly_covered_60plus)),
-    },
-    Column {
-        header: "share",
-        names: false,
-        show: Show::BeforeAfter(|r| (share(r.share_before), share(r.share_after))),
-    },
-    Column {
-        header: "p50 min",
-        names: false,
-        show: Show::BeforeAfter(|r| (row_minutes(r, r.p50_before), row_minutes(r, r.p50_after))),
-    },
-    Column {
-        header: "p90 min",
-        names: false,
-        show: Show::BeforeAfter(|r| (row_minutes(r, r.p90_before), row_minutes(r, r.p90_after))),
-    },
-    Column {
-        header: "zones 3★+",
-        names: false,
-        show: Show::BeforeAfter(|r| (count(r.zones_rated_before), count(r.zones_rated_after))),
-    },
-    Column {
-        header: "2SFCA",
-        names: false,
-        show: Show::BeforeAfter(|r| (index(r.two_sfca_before), index(r.two_sfca_after))),
-    },
-    Column {
-        header: "underserved",
-        names: false,
-        show: Show::BeforeAfter(|r| (share(r.underserved_before), share(r.underserved_after))),
-    },
-];
-
-/// The comparison table as text: a line per variant and planned service
-/// ([`COMPARISON_COLUMNS`]), a failed variant's line giving its error.
-pub fn comparison_text(rows: &[ComparisonRow]) -> String {
-    let len = |s: &str| s.chars().count();
-    let solved: Vec<&ComparisonRow> = rows.iter().filter(|r| r.error.is_none()).collect();
-    // Per column: its width and, for a before → after pair, the width of the "before" part.
-    let widths: Vec<(usize, usize)> = COMPARISON_COLUMNS
-        .iter()
-        .map(|c| {
-            let (wide, before) = match c.show {
-                Show::One(f) => (solved.iter().map(|r| len(&f(r))).max().unwrap_or(0), 0),
-                Show::BeforeAfter(f) => {
-                    let pairs: Vec<(String, String)> = solved.iter().map(|r| f(r)).collect();
-                    let a = pairs.iter().map(|p| len(&p.0)).max().unwrap_or(0);
-                    let b = pairs.iter().map(|p| len(&p.1)).max().unwrap_or(0);
-                    (a + 1 + b, a)
-                }
-            };
-            (wide.max(len(c.header)), before)
-        })
-        .collect();
-    let variant_w = rows
-        .iter()
-        .map(|r| len(&r.variant))
-        .chain([widths[0].0])
-        .max()
-        .unwrap_or(0);
-    let pad = |o: &mut String, text: &str, w: usize, left: bool| {
-        let _ = if left {
-            write!(o, "{text:<w$} ")
-        } else {
-            write!(o, "{text:>w$} ")
-        };
-    };
-    let mut o = String::new();
-    for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
-        let w = if k == 0 { variant_w } else { widths[k].0 };
-        pad(&mut o, c.header, w, c.names);
-    }
-    o = o.trim_end().to_string();
-    o.push('\n');
-    for r in rows {
-        if let Some(e) = &r.error {
-            let _ = writeln!(o, "{:<variant_w$} error: {e}", r.variant);
-            continue;
-        }
-        let mut line = String::new();
-        for (k, c) in COMPARISON_COLUMNS.iter().enumerate() {
-            let (w, before) = if k == 0 { (variant_w, 0) } else { widths[k] };
-            match c.show {
-                Show::One(f) => pad(&mut line, &f(r), w, c.names),
-                Show::BeforeAfter(f) => {
-                    let (a, b) = f(r);
-                    pad(&mut line, &format!("{a:>before$}→{b}"), w, true);
-                }
-            }
-        }
-        o.push_str(line.trim_end());
-        o.push('\n');
-    }
-    o
-}
-
-/// The comparison table as CSV (the columns of [`ComparisonRow`]).
-pub fn comparison_csv(rows: &[ComparisonRow]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.serialize(r).expect("writing to memory");
-    }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 fields")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_move_and_properties_stay() {
-        let mut v = json!({"type": "FeatureCollection", "features": [
-            point(1.0, 2.0, json!({"id": "a", "coordinates": [5, 6]})),
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[1, 2], [3, 4]]}, "properties": {}}
-        ]});
-        move_positions(&mut v, &|x, y| (x + 10.0, y * 2.0));
-        assert_eq!(
-            v["features"][0]["geometry"]["coordinates"],
-            json!([11.0, 4.0])
-        );
-        assert_eq!(v["features"][0]["properties"]["coordinates"], json!([5, 6]));
-        assert_eq!(
-            v["features"][1]["geometry"]["coordinates"],
-            json!([[11.0, 4.0], [13.0, 8.0]])
-        );
-    }
 
     #[test]
     fn amounts_lose_their_binary_noise() {
