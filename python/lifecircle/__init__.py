@@ -24,7 +24,7 @@ from .errors import (
     SolverError,
     UnreachableDemandWarning,
 )
-from .models import LSCP, MCLP, JointPlan, JointService, PCenter, PMedian, Result
+from .models import LSCP, MCLP, JointPlan, JointService, PCenter, PMedian, Result, solve_on_times
 from .network import Network, travel_matrix, travel_times
 from .scenario import (
     AccessReport,
@@ -72,6 +72,7 @@ __all__ = [
     "service_catalogue",
     "solve_lscp",
     "solve_mclp",
+    "solve_on_times",
     "solve_p_center",
     "solve_p_median",
     "sweep",

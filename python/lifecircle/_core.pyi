@@ -422,6 +422,24 @@ def solve_p_median(
     mip_gap: float | None = None,
     alternatives: int | None = None,
 ) -> Solution: ...
+def solve_on_times(
+    model: str,
+    demand: npt.NDArray[np.int64],
+    site: npt.NDArray[np.int64],
+    seconds: npt.ArrayLike,
+    n_demand: int,
+    n_sites: int,
+    weights: npt.ArrayLike | None = None,
+    p: int | None = None,
+    fixed: list[int] | None = None,
+    radius: float | None = None,
+    decay_spec: str | dict[str, Any] | None = None,
+    capacities: npt.ArrayLike | None = None,
+    target: float | None = None,
+    unreachable: float | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+) -> Solution: ...
 def solve_p_center(
     cost: npt.ArrayLike,
     weights: npt.ArrayLike,

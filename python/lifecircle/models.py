@@ -681,4 +681,73 @@ class LSCP(_CoverageModel):
 for _built in (PMedian, PCenter, MCLP, LSCP):
     _built.from_geodataframe.__func__.__doc__ += _AGES_DOC
 
-__all__ = ["LSCP", "MCLP", "JointPlan", "JointService", "PCenter", "PMedian", "Result"]
+
+def solve_on_times(
+    model: str,
+    demand,
+    site,
+    seconds,
+    n_demand: int,
+    n_sites: int,
+    *,
+    weights=None,
+    p: int | None = None,
+    fixed=None,
+    radius: float | None = None,
+    decay=None,
+    capacities=None,
+    target: float | None = None,
+    unreachable: float | None = None,
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+) -> _core.Solution:
+    """Solves ``model`` on sparse walking times, as ``lifecircle solve --times``
+    does: ``seconds[k]`` from demand point ``demand[k]`` to site ``site[k]``,
+    pairs not given out of reach; no dense demand x site table is built.
+
+    ``model`` is any of ``p-median``, ``p-center`` (both need
+    ``unreachable``, what a point with no open site in reach pays),
+    ``mclp``, ``lscp`` (``radius``), ``gradual`` (a ``decay``: a dict as in
+    a scenario's ``[access]`` table or the command line's text such as
+    ``"gaussian:900"``), ``attendance`` (ArcGIS's Maximize Attendance:
+    ``radius``, optionally a linear/power/exponential decay) and
+    ``target-ratio`` (``radius``, site ``capacities``, ``target`` supply per
+    resident served). ``p`` sites open besides the ``fixed`` ones. A
+    parameter the model does not use is refused, one it needs is named.
+    Returns a :class:`Solution` with its bound and gap; the GIL is
+    released meanwhile.
+
+    >>> import lifecircle
+    >>> s = lifecircle.solve_on_times("gradual", [0, 1, 1], [0, 0, 1], [0.0, 600.0, 300.0], 2, 2,
+    ...                               weights=[1.0, 2.0], p=1, decay="linear:900")
+    >>> s.sites, round(s.objective, 6), s.status
+    ([0], 1.666667, 'optimal')
+    """
+
+    def indices(values, name: str) -> np.ndarray:
+        a = np.asarray(values)
+        if a.size and not np.issubdtype(a.dtype, np.integer):
+            raise InvalidInputError(f"{name} must hold whole numbers (indices), got {a.dtype}")
+        return a.astype(np.int64).ravel()
+
+    return _core.solve_on_times(
+        model,
+        indices(demand, "demand"),
+        indices(site, "site"),
+        np.asarray(seconds, dtype=float).ravel(),
+        n_demand,
+        n_sites,
+        weights,
+        p,
+        fixed,
+        radius,
+        decay,
+        capacities,
+        target,
+        unreachable,
+        time_limit,
+        mip_gap,
+    )
+
+
+__all__ = ["LSCP", "MCLP", "JointPlan", "JointService", "PCenter", "PMedian", "Result", "solve_on_times"]

@@ -92,8 +92,12 @@ fn indices(name: &str, values: PyReadonlyArray1<'_, i64>) -> PyResult<Vec<usize>
 }
 
 /// A decay given as a dict (`{"kind": "gaussian", "cutoff_s": 900}`), read
-/// by the core's serde types so that Python and TOML share one format.
-fn decay(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Decay> {
+/// by the core's serde types so that Python and TOML share one format, or
+/// as the command line's text (`"gaussian:900"`).
+pub(crate) fn decay(py: Python<'_>, spec: &Bound<'_, PyAny>) -> PyResult<Decay> {
+    if let Ok(text) = spec.extract::<String>() {
+        return text.parse().py_err();
+    }
     let json: String = py
         .import("json")?
         .call_method1("dumps", (spec,))

@@ -28,10 +28,11 @@ use convert::{count, path_or_none, real, real_or_none, reals, reals_1d};
 use error::{invalid, OrPy};
 use gil::interruptible;
 
-// Accessibility indices and population allocation: their own files, registered
-// at the end of `_core`.
+// Accessibility indices, population allocation and the models on walking
+// times: their own files, registered at the end of `_core`.
 mod access;
 mod allocate;
+mod reach;
 
 /// A numpy array of integers (ids, indices) handed to Python.
 pub(crate) type Ints<'py> = Bound<'py, numpy::PyArray1<i64>>;
@@ -64,7 +65,7 @@ pub(crate) fn options(
 
 /// Solves with the GIL released and hands the solution back typed, with up
 /// to `alternatives` other optimal plans when asked ([`alternatives::solve`]).
-fn solved<M>(
+pub(crate) fn solved<M>(
     py: Python<'_>,
     time_limit: Option<&Bound<'_, PyAny>>,
     mip_gap: Option<&Bound<'_, PyAny>>,
@@ -532,6 +533,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(facility_matches, m)?)?;
     access::register(m)?;
     allocate::register(m)?;
+    reach::register(m)?;
     m.add_function(wrap_pyfunction!(coverage_within, m)?)?;
     m.add_function(wrap_pyfunction!(real_number, m)?)?;
     m.add_function(wrap_pyfunction!(whole_count, m)?)?;
