@@ -121,13 +121,7 @@ pub(crate) fn check_plan(
     } else if let Some(j) = fixed.iter().find(|j| !sites.contains(j)) {
         format!("site {j} is fixed open but not in the plan")
     } else {
-        let mut new: Vec<usize> = sites
-            .iter()
-            .copied()
-            .filter(|j| !fixed.contains(j))
-            .collect();
-        new.sort_unstable();
-        new.dedup();
+        let new = new_in_plan(fixed, sites);
         match max_new {
             Some(p) if new.len() > p => format!("{} new sites, at most {p} allowed", new.len()),
             _ => return Ok(()),
@@ -167,16 +161,22 @@ pub(crate) fn check_plan_limits(
 ) -> Result<()> {
     check_plan(n_sites, fixed, new_sites, sites)?;
     if let Some(budget) = budget {
-        let mut new: Vec<usize> = sites
-            .iter()
-            .copied()
-            .filter(|j| !fixed.contains(j))
-            .collect();
-        new.sort_unstable();
-        new.dedup();
+        let new = new_in_plan(fixed, sites);
         super::siting::check_spent(new.into_iter().map(|j| site_cost(costs, j)), budget)?;
     }
     Ok(())
+}
+
+/// The sites of a plan that are not fixed open, each once, in order.
+fn new_in_plan(fixed: &[usize], sites: &[usize]) -> Vec<usize> {
+    let mut new: Vec<usize> = sites
+        .iter()
+        .copied()
+        .filter(|j| !fixed.contains(j))
+        .collect();
+    new.sort_unstable();
+    new.dedup();
+    new
 }
 
 /// The builders of a model with `new_sites`, `costs`, `budget` and
