@@ -3,17 +3,9 @@
 //! would overflow are refused naming the field and record, so no answer says
 //! "optimal" beside `inf`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn solve(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .arg("solve")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::solve;
 
 fn orlib(name: &str) -> String {
     format!("{}/data/orlib/{name}.txt", env!("CARGO_MANIFEST_DIR"))

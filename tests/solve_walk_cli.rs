@@ -2,17 +2,11 @@
 //! coverage, attendance and the target ratio, their answers recomputed here
 //! from the sites returned, and their bad inputs refused by name.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn solve(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lifecircle"))
-        .arg("solve")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::solve;
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{out:?}");

@@ -255,8 +255,14 @@ class JointPlan:
 def assign_nearest(
     cost: npt.ArrayLike,
     open: list[int] | npt.NDArray[np.int64],
-    reach_rows: npt.NDArray[np.int64] | None = None,
-    reach_cols: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+def assign_on_times(
+    demand: npt.NDArray[np.int64],
+    site: npt.NDArray[np.int64],
+    seconds: npt.ArrayLike,
+    n_demand: int,
+    n_sites: int,
+    open: list[int] | npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
 def assign_covering(
     n_demand: int,
@@ -439,6 +445,7 @@ def solve_on_times(
     unreachable: float | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> Solution: ...
 def solve_p_center(
     cost: npt.ArrayLike,

@@ -296,19 +296,42 @@ _AGES_DOC = """
         ``"aged_60_plus"``, ``"under_6"`` or a dict of weights)."""
 
 
-class _DenseModel(_Model):
-    """Models on a dense cost matrix: every demand point is served by its nearest open site,
-    whatever its weight (the weight counts in the objective, not in who walks where)."""
+class _Times(NamedTuple):
+    """The walking minutes of the row x site pairs within ``limit_minutes`` (a
+    model built ``from_geodataframe``), every other pair costing
+    ``unreachable_minutes``: sparse, as the core solves them (no row x site
+    table is ever built)."""
 
-    def __init__(self, cost, weights, p_facilities=None, fixed=None, frames=None, reach=None, *, new_facilities=None):
-        self.cost = _dense(cost)
-        super().__init__(self.cost.shape[0], self.cost.shape[1], frames)
+    n_rows: int
+    n_sites: int
+    rows: np.ndarray
+    cols: np.ndarray
+    minutes: np.ndarray
+    limit_minutes: float
+    unreachable_minutes: float
+
+
+class _CostModel(_Model):
+    """Models that weigh each walk by its cost: every demand point is served by its nearest
+    open site, whatever its weight (the weight counts in the objective, not in who walks
+    where). On a dense cost matrix (``from_cost_matrix``) or on sparse walking times
+    (``from_geodataframe``)."""
+
+    _dense_solver = None  # the core's function for a dense matrix
+
+    def __init__(self, cost, weights, p_facilities=None, fixed=None, frames=None, *, new_facilities=None):
+        if isinstance(cost, _Times):
+            self.cost, self.times = None, cost
+            shape = (cost.n_rows, cost.n_sites)
+        else:
+            self.cost, self.times = _dense(cost), None
+            shape = self.cost.shape
+        super().__init__(*shape, frames)
         self.weights = _weights(weights, self.n_demand)
         self.fixed = _fixed(fixed, self.n_sites)
         if p_facilities is None and new_facilities is None:
             new_facilities = 1
         self.new_facilities = _open_count(p_facilities, new_facilities, len(set(self.fixed)))
-        self.reach = reach
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights=None, p_facilities=None, fixed=None, *, new_facilities=None):
@@ -343,11 +366,13 @@ class _DenseModel(_Model):
         polygon centroids) of two (Geo)DataFrames.
 
         Pairs farther than ``limit_minutes`` cost ``unreachable_minutes``
-        (default 3 x the limit) in the objective. In the :class:`Result` a point
-        beyond ``limit_minutes`` of every open site is not served: its row in
-        ``assignments`` has cost NaN, it is left out of ``cli2fac``, ``fac2cli``
-        and ``perc_cov``, and ``solve()`` warns with
-        :class:`~lifecircle.errors.UnreachableDemandWarning`.
+        (default 3 x the limit) in the objective. Only the pairs within the
+        limit are stored and solved on (as ``lifecircle solve --times``
+        does), so memory grows with them, not with demand x sites. In the
+        :class:`Result` a point beyond ``limit_minutes`` of every open site is
+        not served: its row in ``assignments`` has cost NaN, it is left out
+        of ``cli2fac``, ``fac2cli`` and ``perc_cov``, and ``solve()`` warns
+        with :class:`~lifecircle.errors.UnreachableDemandWarning`.
         """
         ages = {
             "age_columns": age_columns,
@@ -369,15 +394,37 @@ class _DenseModel(_Model):
             raise InvalidInputError(
                 f"unreachable_minutes must be >= limit_minutes ({limit_minutes}), got {unreachable_minutes}"
             )
-        dense = np.full((n_rows, len(sites)), unreachable)
-        dense[r, s] = minutes
-        reach = _Reach(r, s, limit, unreachable)
-        return cls(dense, weights, p_facilities, fixed, frames, reach, new_facilities=new_facilities)
+        times = _Times(n_rows, len(sites), r.astype(np.int64), s.astype(np.int64), minutes, limit, unreachable)
+        return cls(times, weights, p_facilities, fixed, frames, new_facilities=new_facilities)
+
+    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
+        """Solves exactly (HiGHS); the GIL is released meanwhile. With
+        ``alternatives=k``, also looks for up to ``k`` other optimal plans
+        (``Result.alternatives``; within the same ``time_limit`` again)."""
+        if self.times is None:
+            s = self._dense_solver(
+                self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
+            )
+        else:
+            t = self.times
+            s = _core.solve_on_times(
+                self.name,
+                *(t.rows, t.cols, t.minutes, t.n_rows, t.n_sites),
+                weights=self.weights,
+                p=self.new_facilities,
+                fixed=self.fixed,
+                unreachable=t.unreachable_minutes,
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                alternatives=alternatives,
+            )
+        return self._result(s)
 
     def _assign(self, selected):
-        if self.reach is None:
+        if self.times is None:
             return _core.assign_nearest(self.cost, selected)
-        return _core.assign_nearest(self.cost, selected, self.reach.rows, self.reach.cols)
+        t = self.times
+        return _core.assign_on_times(t.rows, t.cols, t.minutes, t.n_rows, t.n_sites, selected)
 
     def _result(self, solution) -> Result:
         result = super()._result(solution)
@@ -388,9 +435,9 @@ class _DenseModel(_Model):
         if beyond:
             n = len(result.cli2fac) - len(result.left_out)
             warnings.warn(
-                f"{beyond} of {n} demand points are beyond limit_minutes ({self.reach.limit_minutes:g})"
+                f"{beyond} of {n} demand points are beyond limit_minutes ({self.times.limit_minutes:g})"
                 " of every open site: they are not served (cost NaN in assignments), and the objective takes"
-                f" their walks as unreachable_minutes ({self.reach.unreachable_minutes:g})",
+                f" their walks as unreachable_minutes ({self.times.unreachable_minutes:g})",
                 UnreachableDemandWarning,
                 stacklevel=3,
             )
@@ -404,18 +451,7 @@ def _rows(assignments: pd.DataFrame, frames: _Frames | None) -> np.ndarray:
     return assignments.index.to_numpy()
 
 
-@dataclass
-class _Reach:
-    """Which row x site pairs of a model built ``from_geodataframe`` are within
-    ``limit_minutes``; the others cost ``unreachable_minutes``."""
-
-    rows: np.ndarray
-    cols: np.ndarray
-    limit_minutes: float
-    unreachable_minutes: float
-
-
-class PMedian(_DenseModel):
+class PMedian(_CostModel):
     """p-median: open ``p_facilities`` sites in all (spopt's meaning: ``fixed``
     ones included; or ``new_facilities`` besides them) minimising the total
     weighted cost from demand points to their nearest open site.
@@ -428,33 +464,17 @@ class PMedian(_DenseModel):
     """
 
     name = "p-median"
-
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile. With
-        ``alternatives=k``, also looks for up to ``k`` other optimal plans
-        (``Result.alternatives``; within the same ``time_limit`` again)."""
-        s = _core.solve_p_median(
-            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
-        )
-        return self._result(s)
+    _dense_solver = _core.solve_p_median
 
 
-class PCenter(_DenseModel):
+class PCenter(_CostModel):
     """p-center: open ``p_facilities`` sites in all (``fixed`` ones included, as
     in spopt; or ``new_facilities`` besides them) minimising the largest cost
     from a demand point with positive weight to its nearest open site (points
     of zero weight are assigned too, but their cost does not count)."""
 
     name = "p-center"
-
-    def solve(self, time_limit: float | None = None, mip_gap: float = 0.0, alternatives: int | None = None) -> Result:
-        """Solves exactly (HiGHS); the GIL is released meanwhile. With
-        ``alternatives=k``, also looks for up to ``k`` other optimal plans
-        (``Result.alternatives``; within the same ``time_limit`` again)."""
-        s = _core.solve_p_center(
-            self.cost, self.weights, self.new_facilities, self.fixed, time_limit, mip_gap, alternatives
-        )
-        return self._result(s)
+    _dense_solver = _core.solve_p_center
 
 
 class _CoverageModel(_Model):
@@ -700,6 +720,7 @@ def solve_on_times(
     unreachable: float | None = None,
     time_limit: float | None = None,
     mip_gap: float | None = None,
+    alternatives: int | None = None,
 ) -> _core.Solution:
     """Solves ``model`` on sparse walking times, as ``lifecircle solve --times``
     does: ``seconds[k]`` from demand point ``demand[k]`` to site ``site[k]``,
@@ -715,7 +736,8 @@ def solve_on_times(
     resident served). ``p`` sites open besides the ``fixed`` ones. A
     parameter the model does not use is refused, one it needs is named.
     Returns a :class:`Solution` with its bound and gap; the GIL is
-    released meanwhile.
+    released meanwhile. With ``alternatives=k``, also looks for up to ``k``
+    other plans as good (``Solution.alternatives``).
 
     >>> import lifecircle
     >>> s = lifecircle.solve_on_times("gradual", [0, 1, 1], [0, 0, 1], [0.0, 600.0, 300.0], 2, 2,
@@ -747,6 +769,7 @@ def solve_on_times(
         unreachable,
         time_limit,
         mip_gap,
+        alternatives,
     )
 
 

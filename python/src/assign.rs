@@ -4,73 +4,68 @@
 use numpy::{IntoPyArray, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use lifecircle::coverage::nearest_open;
-use lifecircle::model::CoverageSets;
+use lifecircle::coverage::{nearest_open, nearest_reached};
 
 use crate::convert::{count, reals_1d};
 use crate::error::{invalid, OrPy};
+use crate::reach::reach_times;
 use crate::{cost_matrix, coverage_sets, site_indices, Floats, Ints};
 
-/// p-median and p-center: each demand point to its nearest open site
-/// (`lifecircle::coverage::nearest_open`; the lowest index on a tie, whatever
-/// the point's weight), as `(demand, site, cost)` arrays with one row per
-/// point. With the pairs within reach (`reach_rows`, `reach_cols`: a model
-/// built from frames, pairs within the walking limit), only those count: a
-/// point that no open site reaches is not served, its cost NaN (its site is
-/// the nearest open one by cost, whose cost the objective charges).
+/// p-median and p-center on a dense cost matrix: each demand point to its
+/// nearest open site (`lifecircle::coverage::nearest_open`; the lowest index
+/// on a tie, whatever the point's weight), as `(demand, site, cost)` arrays
+/// with one row per point.
 #[pyfunction]
-#[pyo3(signature = (cost, open, reach_rows=None, reach_cols=None))]
 pub fn assign_nearest<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,
     open: &Bound<'py, PyAny>,
-    reach_rows: Option<PyReadonlyArray1<'py, i64>>,
-    reach_cols: Option<PyReadonlyArray1<'py, i64>>,
 ) -> PyResult<(Ints<'py>, Ints<'py>, Floats<'py>)> {
     let costs = cost_matrix(cost)?;
+    let nearest = nearest_open(&costs, &site_indices("open", open)?).py_err()?;
+    let (d, (s, c)): (Vec<i64>, (Vec<i64>, Vec<f64>)) = nearest
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.map(|(j, c)| (i as i64, (j as i64, c))))
+        .unzip();
+    Ok((d.into_pyarray(py), s.into_pyarray(py), c.into_pyarray(py)))
+}
+
+/// p-median and p-center on sparse walking times (a model built from
+/// frames; `lifecircle::coverage::nearest_reached`): each demand point to its
+/// nearest open site in reach. A point no open site reaches is not served:
+/// its cost is NaN and its site the lowest-indexed open one (every
+/// unreachable pair costs the same, so that is the one the objective
+/// charges, as on a dense matrix holding the unreachable cost).
+#[pyfunction]
+pub fn assign_on_times<'py>(
+    py: Python<'py>,
+    demand: PyReadonlyArray1<'py, i64>,
+    site: PyReadonlyArray1<'py, i64>,
+    seconds: &Bound<'py, PyAny>,
+    n_demand: &Bound<'py, PyAny>,
+    n_sites: &Bound<'py, PyAny>,
+    open: &Bound<'py, PyAny>,
+) -> PyResult<(Ints<'py>, Ints<'py>, Floats<'py>)> {
+    let reach = reach_times(demand, site, seconds, n_demand, n_sites)?;
     let open = site_indices("open", open)?;
-    let (n, m) = (costs.n_demand(), costs.n_sites());
-    let reach = match (reach_rows, reach_cols) {
-        (None, None) => None,
-        (Some(r), Some(c)) => {
-            let (r, c) = (r.as_array().to_vec(), c.as_array().to_vec());
-            if r.len() != c.len() {
-                return Err(invalid(
-                    "reach_rows",
-                    "reach_rows and reach_cols differ in length",
-                ));
-            }
-            let mut sets = vec![Vec::new(); m];
-            for (&i, &j) in r.iter().zip(&c) {
-                let (i, j) = (usize::try_from(i), usize::try_from(j));
-                match (i, j) {
-                    (Ok(i), Ok(j)) if j < m => sets[j].push(i),
-                    _ => return Err(invalid("reach_cols", "a pair names no site")),
-                }
-            }
-            Some(CoverageSets::from_sets(n, sets).py_err()?)
-        }
-        _ => {
-            return Err(invalid(
-                "reach_rows",
-                "give reach_rows and reach_cols together",
-            ))
-        }
+    let served = nearest_reached(&reach, &open).py_err()?;
+    let Some(&first) = open.iter().min() else {
+        return Ok((
+            vec![].into_pyarray(py),
+            vec![].into_pyarray(py),
+            vec![].into_pyarray(py),
+        ));
     };
-    let nearest = nearest_open(&costs, &open, None).py_err()?;
-    let served = match &reach {
-        Some(r) => nearest_open(&costs, &open, Some(r)).py_err()?,
-        None => nearest.clone(),
-    };
-    let (mut d, mut s, mut c) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, (any, within)) in nearest.iter().zip(&served).enumerate() {
-        let Some((j, _)) = within.or(*any) else {
-            continue; // no open site at all
-        };
-        d.push(i as i64);
-        s.push(j as i64);
-        c.push(within.map_or(f64::NAN, |w| w.1));
-    }
+    let s: Vec<i64> = served
+        .iter()
+        .map(|n| n.map_or(first, |(j, _)| j) as i64)
+        .collect();
+    let c: Vec<f64> = served
+        .iter()
+        .map(|n| n.map_or(f64::NAN, |(_, c)| c))
+        .collect();
+    let d: Vec<i64> = (0..served.len() as i64).collect();
     Ok((d.into_pyarray(py), s.into_pyarray(py), c.into_pyarray(py)))
 }
 
@@ -118,6 +113,7 @@ pub fn assign_covering<'py>(
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(assign_nearest, m)?)?;
+    m.add_function(wrap_pyfunction!(assign_on_times, m)?)?;
     m.add_function(wrap_pyfunction!(assign_covering, m)?)?;
     Ok(())
 }

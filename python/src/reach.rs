@@ -25,7 +25,7 @@ fn given<'a, 'py>(v: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyA
 #[pyo3(signature = (
     model, demand, site, seconds, n_demand, n_sites, weights=None, p=None, fixed=None,
     radius=None, decay_spec=None, capacities=None, target=None, unreachable=None,
-    time_limit=None, mip_gap=None,
+    time_limit=None, mip_gap=None, alternatives=None,
 ))]
 #[allow(clippy::too_many_arguments)]
 fn solve_on_times<'py>(
@@ -46,8 +46,43 @@ fn solve_on_times<'py>(
     unreachable: Option<&Bound<'py, PyAny>>,
     time_limit: Option<&Bound<'py, PyAny>>,
     mip_gap: Option<&Bound<'py, PyAny>>,
+    alternatives: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<solution::Solution> {
     let kind: ModelKind = model.parse().py_err()?;
+    let reach = reach_times(demand, site, seconds, n_demand, n_sites)?;
+    let input = ReachInput {
+        weights: match given(weights) {
+            Some(w) => reals_1d(w, "weights")?,
+            None => vec![1.0; reach.n_demand()],
+        },
+        p: given(p).map(|v| count(v, "p")).transpose()?,
+        radius: given(radius).map(|v| real(v, "radius")).transpose()?,
+        fixed: given(fixed).map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
+        decay: given(decay_spec).map(|d| decay(py, d)).transpose()?,
+        capacities: given(capacities)
+            .map(|c| reals_1d(c, "capacities"))
+            .transpose()?,
+        target: given(target).map(|v| real(v, "target")).transpose()?,
+        unreachable: given(unreachable)
+            .map(|v| real(v, "unreachable"))
+            .transpose()?,
+        reach,
+    };
+    solved(py, time_limit, mip_gap, alternatives, move || {
+        kind.build_reach(input)
+    })
+}
+
+/// The walking times `seconds[k]` from demand point `demand[k]` to site
+/// `site[k]` as the core's sparse table (checked there: indices in range,
+/// times finite and `>= 0`, no pair twice).
+pub(crate) fn reach_times(
+    demand: PyReadonlyArray1<'_, i64>,
+    site: PyReadonlyArray1<'_, i64>,
+    seconds: &Bound<'_, PyAny>,
+    n_demand: &Bound<'_, PyAny>,
+    n_sites: &Bound<'_, PyAny>,
+) -> PyResult<ReachTimes> {
     let (n_demand, n_sites) = (count(n_demand, "n_demand")?, count(n_sites, "n_sites")?);
     let seconds = reals_1d(seconds, "seconds")?;
     let (demand, site) = (demand.as_array(), site.as_array());
@@ -69,27 +104,7 @@ fn solve_on_times<'py>(
     for (k, ((&i, &j), &t)) in demand.iter().zip(site.iter()).zip(&seconds).enumerate() {
         triplets.push((index("demand", k, i)?, index("site", k, j)?, t));
     }
-    let input = ReachInput {
-        reach: ReachTimes::from_triplets(n_demand, n_sites, triplets).py_err()?,
-        weights: match given(weights) {
-            Some(w) => reals_1d(w, "weights")?,
-            None => vec![1.0; n_demand],
-        },
-        p: given(p).map(|v| count(v, "p")).transpose()?,
-        radius: given(radius).map(|v| real(v, "radius")).transpose()?,
-        fixed: given(fixed).map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
-        decay: given(decay_spec).map(|d| decay(py, d)).transpose()?,
-        capacities: given(capacities)
-            .map(|c| reals_1d(c, "capacities"))
-            .transpose()?,
-        target: given(target).map(|v| real(v, "target")).transpose()?,
-        unreachable: given(unreachable)
-            .map(|v| real(v, "unreachable"))
-            .transpose()?,
-    };
-    solved(py, time_limit, mip_gap, None, move || {
-        kind.build_reach(input)
-    })
+    ReachTimes::from_triplets(n_demand, n_sites, triplets).py_err()
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

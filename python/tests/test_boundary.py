@@ -76,8 +76,10 @@ def test_assignments_are_the_rust_rules():
     # Nearest open site, the lowest index on a tie; beyond reach, cost NaN at the site the objective charges.
     d, s, c = _core.assign_nearest(cost, [0, 1])
     assert (d.tolist(), s.tolist(), c.tolist()) == ([0, 1, 2], [0, 1, 0], [1.0, 2.0, 9.0])
-    d, s, c = _core.assign_nearest(cost, [0, 1], np.array([0, 1]), np.array([1, 1]))
-    assert s.tolist() == [1, 1, 0] and c[:2].tolist() == [1.0, 2.0] and np.isnan(c[2])
+    # On sparse walking times (pairs (0, 1) and (1, 1) in reach): point 2 reaches no open site, so it is not
+    # served (cost NaN) and charged the unreachable cost at the lowest-indexed open site.
+    d, s, c = _core.assign_on_times(np.array([0, 1]), np.array([1, 1]), [1.0, 2.0], 3, 3, [1, 0])
+    assert d.tolist() == [0, 1, 2] and s.tolist() == [1, 1, 0] and c[:2].tolist() == [1.0, 2.0] and np.isnan(c[2])
     # Every open site covering a point, by demand then site.
     indptr, indices = np.array([0, 2, 3], dtype=np.int64), np.array([1, 0, 1], dtype=np.int64)
     d, s, c = _core.assign_covering(2, indptr, indices, np.array([0.5, 0.25, 0.75]), [0, 1])

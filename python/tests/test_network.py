@@ -78,6 +78,33 @@ def test_mclp_from_geodataframe_on_streets(helsinki):
     assert median.status == "optimal" and len(median.selected) == 2
 
 
+@pytest.mark.parametrize("cls", [lifecircle.PMedian, lifecircle.PCenter])
+def test_cost_models_from_frames_solve_the_sparse_pairs_as_the_dense_table_would(helsinki, cls):
+    """from_geodataframe keeps only the pairs within the limit (no row x site table); its answer is the
+    one of from_cost_matrix on the dense table built here from those pairs, the rest unreachable."""
+    net, cells = helsinki
+    demand = on_network(net, cells)
+    nodes = net.nodes()
+    sites = geopandas.GeoDataFrame(nodes, geometry=geopandas.points_from_xy(nodes.lon, nodes.lat), crs=4326).iloc[::40]
+    options = {"weights_col": "population", "aging_ratio": 0.15, "limit_minutes": 6, "unreachable_minutes": 20}
+    sparse = cls.from_geodataframe(demand, sites, net, p_facilities=3, **options)
+    t = sparse.times
+    assert sparse.cost is None and len(t.minutes) < t.n_rows * t.n_sites
+    dense = np.full((t.n_rows, t.n_sites), 20.0)
+    dense[t.rows, t.cols] = t.minutes
+    with pytest.warns(lifecircle.UnreachableDemandWarning):
+        got = sparse.solve()
+    want = cls.from_cost_matrix(dense, weights=sparse.weights, p_facilities=3).solve()
+    assert got.status == want.status == "optimal"
+    assert got.objective == pytest.approx(want.objective, rel=1e-12)
+    # Recomputed from the sites returned: each row's nearest open site on the dense table.
+    nearest = dense[:, got.selected].min(axis=1)
+    recomputed = (sparse.weights * nearest).sum() if cls is lifecircle.PMedian else nearest[sparse.weights > 0].max()
+    assert got.objective == pytest.approx(recomputed, rel=1e-12)
+    served = ~got.assignments["cost"].isna().to_numpy()
+    assert (served == (nearest <= 6)).all()
+
+
 def test_network_from_edges_and_pickle():
     nodes = pd.DataFrame({"id": [1, 2, 3, 4], "lon": [24.0, 24.001, 24.002, 24.5], "lat": [60.0] * 4})
     edges = pd.DataFrame({"source": [1, 2], "target": [2, 3], "length": [100.0, 50.0]})

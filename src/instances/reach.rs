@@ -22,8 +22,6 @@ use crate::tables::{CsvTable, Records};
 /// let r = ReachTimes::from_triplets(2, 3, [(0, 2, 300.0), (0, 1, 60.0), (1, 2, 90.0)]).unwrap();
 /// assert_eq!(r.of_demand(0).collect::<Vec<_>>(), vec![(1, 60.0), (2, 300.0)]);
 /// assert_eq!(r.nnz(), 3);
-/// assert_eq!(r.nearest(1, &[0, 2]), Some(90.0));
-/// assert_eq!(r.nearest(1, &[0]), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "RawReach")]
@@ -222,14 +220,6 @@ impl ReachTimes {
             .iter()
             .zip(&self.times[range])
             .map(|(&j, &t)| (j as usize, t))
-    }
-
-    /// The walk from demand point `i` to its nearest site among `open`
-    /// (`None` if none is in reach). `open` need not be sorted.
-    pub fn nearest(&self, i: usize, open: &[usize]) -> Option<f64> {
-        self.of_demand(i)
-            .find(|(j, _)| open.contains(j))
-            .map(|(_, t)| t)
     }
 
     /// For each site, the demand points within `radius` (the coverage models' input).
