@@ -1605,3 +1605,44 @@ fn a_population_raster_feeds_gaps_and_allocate() {
         "{out:?}"
     );
 }
+
+/// The room a plan gives (`[plan] capacity`, and a candidate's own
+/// `capacity` column) is the supply of its access indices before and after:
+/// the 2SFCA ratio and the gravity gain are linear in supply, so doubling the
+/// room doubles them (both used the catalogue's before).
+#[test]
+fn access_in_a_plan_counts_the_room_the_plan_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |service_room: u32, site_room: u32| {
+        std::fs::write(
+            dir.path().join("sites.csv"),
+            format!("id,lon,lat,capacity\nc1,24.9405,60.1702,{site_room}\n"),
+        )
+        .unwrap();
+        let plan = format!(
+            "new_sites = {{ pharmacy = 1 }}\ncandidate_sites = \"sites.csv\"\ncapacity = {{ pharmacy = {service_room} }}"
+        );
+        let s = helsinki_scenario(dir.path(), "", &plan);
+        let v = ok_json(&lifecircle(
+            &["plan", s.to_str().unwrap(), "--json"],
+            dir.path(),
+        ));
+        v["access"][0].clone()
+    };
+    let all =
+        |a: &serde_json::Value, when: &str, index: &str| a[when]["all"][index].as_f64().unwrap();
+    let (a, b, c) = (run(300, 600), run(300, 1200), run(600, 600));
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs());
+    assert!(all(&a, "before", "two_sfca") > 0.0);
+    assert!(close(
+        all(&c, "before", "two_sfca"),
+        2.0 * all(&a, "before", "two_sfca")
+    ));
+    let gain = |x: &serde_json::Value| all(x, "after", "gravity") - all(x, "before", "gravity");
+    assert!(
+        gain(&a) > 0.0 && close(gain(&b), 2.0 * gain(&a)),
+        "{} {}",
+        gain(&a),
+        gain(&b)
+    );
+}

@@ -26,7 +26,9 @@ pub struct ServiceAccess {
     pub walking_limit_min: f64,
     /// Existing facilities.
     pub facilities: usize,
-    /// Supply of each facility: the service's capacity, or 1 (indices then count facilities).
+    /// Supply of each existing facility: the service's capacity (in a plan,
+    /// its `[plan] capacity`), or 1 (indices then count facilities). A plan's
+    /// new sites count their candidate's own capacity where it has one.
     pub supply_each: f64,
     /// The service has no facility: every index is 0 for that reason.
     pub no_facility: bool,

@@ -7,7 +7,8 @@
 //! who walk at their own pace, and the others at the adult pace, each row
 //! weighted by the residents the service serves (an elderly canteen: the 60+
 //! only). Zone and point values are resident-weighted means over those rows.
-//! Supply is the service's capacity per facility, or 1. The decays and the
+//! Supply is the service's capacity per facility, or 1 (in a plan, its
+//! `[plan] capacity`, and a new site's own where the candidate has one). The decays and the
 //! threshold come from the scenario's `[access]` table ([`AccessSpec`]).
 
 use std::time::Instant;
@@ -116,6 +117,15 @@ impl AccessSpec {
     }
 }
 
+/// A plan's new facilities of one service, for its access indices after:
+/// rows `rows` of `walks` (metres from the new sites, as far as the search),
+/// each with its candidate's own capacity (`None`: the service's).
+pub(super) struct NewFacilities<'a> {
+    pub walks: &'a TravelTimes,
+    pub rows: &'a [usize],
+    pub capacity: Vec<Option<f64>>,
+}
+
 impl Prepared {
     /// The indices of every gap service; the points' rows only with `points`.
     pub(super) fn access(
@@ -137,16 +147,14 @@ impl Prepared {
     }
 
     /// The indices of one service over the age rows of every demand point,
-    /// with its existing facilities and the rows `new.1` of `new.0` (metres
-    /// from new sites, as far as the search: a plan's), each of the same supply.
-    /// No point rows.
+    /// with its existing facilities and a plan's `new` ones. No point rows.
     pub(super) fn service_access(
         &self,
         scenario: &Scenario,
         svc: &Service,
         split: &[(f64, f64)],
         spec: &AccessSpec,
-        new: Option<(&TravelTimes, &[usize])>,
+        new: Option<NewFacilities>,
     ) -> Result<ServiceAccess> {
         self.indices(scenario, svc, split, spec, false, new)
     }
@@ -159,7 +167,7 @@ impl Prepared {
         split: &[(f64, f64)],
         spec: &AccessSpec,
         points: bool,
-        new: Option<(&TravelTimes, &[usize])>,
+        new: Option<NewFacilities>,
     ) -> Result<ServiceAccess> {
         let limit_s = svc.walking_limit_min * 60.0;
         let params = spec.params(limit_s);
@@ -190,12 +198,16 @@ impl Prepared {
             .iter()
             .map(|&r| Box::new(self.facility_m.row(r)) as Box<dyn Iterator<Item = _>>)
             .collect();
-        if let Some((from_new, new_rows)) = new {
+        // Existing facilities have the service's room; new sites their own where the candidate says.
+        let supply_each = svc.capacity.unwrap_or(1.0);
+        let mut supply = vec![supply_each; sources.len()];
+        if let Some(new) = &new {
             sources.extend(
-                new_rows
+                new.rows
                     .iter()
-                    .map(|&r| Box::new(from_new.row(r)) as Box<dyn Iterator<Item = _>>),
+                    .map(|&r| Box::new(new.walks.row(r)) as Box<dyn Iterator<Item = _>>),
             );
+            supply.extend(new.capacity.iter().map(|c| c.unwrap_or(supply_each)));
         }
         let n_facilities = sources.len();
         let (mut site, mut row, mut seconds) = (Vec::new(), Vec::new(), Vec::new());
@@ -210,14 +222,12 @@ impl Prepared {
         let travel =
             TravelTimes::from_triplets(n_facilities, n_rows, reach_s, &site, &row, &seconds)?;
         let demand: Vec<f64> = split.iter().flat_map(|&(old, rest)| [old, rest]).collect();
-        let supply_each = svc.capacity.unwrap_or(1.0);
-        let supply = vec![supply_each; n_facilities];
         let facilities: Vec<usize> = (0..n_facilities).collect();
         let input = AccessInput::new(&travel, &facilities, Some(&supply), &demand)?;
         let a = AccessIndices::compute(&input, &params)?;
         let served: f64 = demand.iter().sum();
         let threshold = spec.threshold.unwrap_or(if served > 0.0 {
-            supply_each * n_facilities as f64 / served
+            supply.iter().sum::<f64>() / served
         } else {
             0.0
         });

@@ -24,6 +24,7 @@ use crate::sites::{read_candidates_csv, CandidateSite};
 use crate::solve::{SolveOptions, SolveStatus};
 use crate::travel::TravelTimes;
 
+use super::access::NewFacilities;
 use super::prepare::{CurrentGaps, Prepared};
 use super::{PlanSpec, Scenario};
 
@@ -89,7 +90,7 @@ impl Scenario {
             .transpose()?;
         let (new_sites, from_new) = planner.walk_from_new(&before, &sites, &solution)?;
         let after = planner.gaps_after(&before, &new_sites, &from_new)?;
-        let access = planner.access_changes(&splits, &new_sites, &from_new)?;
+        let access = planner.access_changes(&splits, &new_sites, &from_new, &sites)?;
         let (services, demand_points) =
             planner.outcomes(&model, &solution, &splits, &baselines, &sites)?;
         let isochrones = planner.isochrones(&model, &solution, &sites)?;
@@ -409,6 +410,7 @@ impl<'a> Planner<'a> {
         splits: &[AgeSplit],
         new_sites: &[(usize, usize)],
         from_new: &TravelTimes,
+        sites: &Sites,
     ) -> Result<Vec<AccessChange>> {
         let mut spec = self.scenario.access.clone().unwrap_or_default();
         spec.validate()?;
@@ -429,13 +431,17 @@ impl<'a> Planner<'a> {
                 let rows: Vec<usize> = (0..new_sites.len())
                     .filter(|&r| new_sites[r].0 == s)
                     .collect();
-                let after = self.p.service_access(
-                    self.scenario,
-                    svc,
-                    split,
-                    &spec,
-                    Some((from_new, &rows)),
-                )?;
+                let new = NewFacilities {
+                    walks: from_new,
+                    capacity: rows
+                        .iter()
+                        .map(|&r| sites.candidates[new_sites[r].1].capacity)
+                        .collect(),
+                    rows: &rows,
+                };
+                let after = self
+                    .p
+                    .service_access(self.scenario, svc, split, &spec, Some(new))?;
                 Ok(AccessChange {
                     service: svc.key.clone(),
                     before,

@@ -81,7 +81,7 @@ impl Scenario {
                 return Err(Error::param(name, format!("must be > 0, got {v}")));
             }
         }
-        let catalogue = match &self.catalogue {
+        let mut catalogue = match &self.catalogue {
             Some(path) => Catalogue::from_file(path)?,
             None => Catalogue::default(),
         };
@@ -119,11 +119,16 @@ impl Scenario {
                     ),
                 ));
             }
+            // Applied here, so that every stage (the plan, its access indices
+            // before and after, `access`) counts the same room per facility.
             for (key, &cap) in &plan.capacity {
-                let mut svc = catalogue
-                    .get(key)
-                    .map_err(|_| Error::param("plan.capacity", format!("unknown service {key:?}")))?
-                    .clone();
+                let svc = catalogue
+                    .services
+                    .iter_mut()
+                    .find(|s| &s.key == key)
+                    .ok_or_else(|| {
+                        Error::param("plan.capacity", format!("unknown service {key:?}"))
+                    })?;
                 svc.capacity = Some(cap);
                 svc.validate()?;
             }
