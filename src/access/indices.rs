@@ -1,8 +1,15 @@
 //! The indices themselves, over validated [`AccessInput`]: one function per
 //! index, plain data in, one value per demand point out.
 
+use rayon::prelude::*;
+
 use crate::error::{finite_non_negative, Error, Result};
 use crate::travel::TravelTimes;
+
+/// Facility groups of the parallel passes (see `AccessInput::groups`): a few
+/// per core on the machines we run on, few enough that adding up the
+/// groups' sums (one per demand point each) stays cheap.
+const GROUPS: usize = 16;
 
 use super::Decay;
 
@@ -121,33 +128,58 @@ impl<'a> AccessInput<'a> {
         self.facilities.is_empty()
     }
 
-    /// For each facility, `(demand point, f(t))` for every pair with a
-    /// positive weight.
-    fn weighted(&self, decay: &Decay) -> Result<Weighted> {
-        decay.validate()?;
-        self.check_limit("decay cutoff_s", decay.cutoff_s())?;
-        // Sized up front: grown by doubling, a city's few million pairs were
-        // copied and page-faulted several times over.
-        let total = self
+    /// Facilities in contiguous groups of about equal pairs, for the
+    /// parallel passes: a fixed number fixed by the input alone, so that
+    /// sums come in the same order on any machine and any run.
+    fn groups(&self) -> Vec<std::ops::Range<usize>> {
+        let total: usize = self
             .facilities
             .iter()
-            .map(|&row| self.travel.row_len(row))
+            .map(|&r| self.travel.row_len(r))
             .sum();
-        let mut g = Weighted {
-            start: Vec::with_capacity(self.facilities.len() + 1),
-            pairs: Vec::with_capacity(total),
-        };
-        g.start.push(0);
-        for &row in &self.facilities {
-            g.pairs.extend(
-                self.travel
-                    .row(row)
-                    .map(|(i, t)| (i, decay.weight(t)))
-                    .filter(|&(_, w)| w > 0.0),
-            );
-            g.start.push(g.pairs.len());
+        let per = total.div_ceil(GROUPS).max(1);
+        let (mut out, mut start, mut held) = (Vec::new(), 0, 0);
+        for (f, &row) in self.facilities.iter().enumerate() {
+            held += self.travel.row_len(row);
+            if held >= per {
+                out.push(start..f + 1);
+                (start, held) = (f + 1, 0);
+            }
         }
-        Ok(g)
+        if start < self.facilities.len() {
+            out.push(start..self.facilities.len());
+        }
+        out
+    }
+
+    /// Per demand point, the sum of what `add(group, sums)` adds for each
+    /// group of facilities: each group on a core of its own into its own
+    /// sums, added up in group order.
+    fn scatter<F>(&self, add: F) -> Vec<f64>
+    where
+        F: Fn(std::ops::Range<usize>, &mut [f64]) + Sync,
+    {
+        let n = self.demand.len();
+        let parts: Vec<Vec<f64>> = self
+            .groups()
+            .into_par_iter()
+            .map(|group| {
+                let mut sum = vec![0.0; n];
+                add(group, &mut sum);
+                sum
+            })
+            .collect();
+        let mut parts = parts.into_iter();
+        let mut total = parts.next().unwrap_or_else(|| vec![0.0; n]);
+        for part in parts {
+            total.iter_mut().zip(part).for_each(|(t, p)| *t += p);
+        }
+        total
+    }
+
+    /// The walks `(demand point, seconds)` of facility `f`.
+    fn pairs(&self, f: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.travel.row(self.facilities[f])
     }
 
     fn check_limit(&self, name: &str, limit_s: f64) -> Result<()> {
@@ -165,19 +197,6 @@ impl<'a> AccessInput<'a> {
     }
 }
 
-/// Pair weights by facility in one array (one allocation, read in order):
-/// facility `f`'s pairs are `pairs[start[f]..start[f + 1]]`.
-struct Weighted {
-    start: Vec<usize>,
-    pairs: Vec<(usize, f64)>,
-}
-
-impl Weighted {
-    fn facilities(&self) -> impl Iterator<Item = &[(usize, f64)]> {
-        self.start.windows(2).map(|w| &self.pairs[w[0]..w[1]])
-    }
-}
-
 /// Every index of a float overflow is an error, not an `inf` in a table.
 fn finite(index: &str, values: Vec<f64>) -> Result<Vec<f64>> {
     match values.iter().position(|v| !v.is_finite()) {
@@ -190,21 +209,41 @@ fn finite(index: &str, values: Vec<f64>) -> Result<Vec<f64>> {
 }
 
 /// Supply-to-demand ratio of each facility, `R_j = S_j / Σ_i g_ij P_i`, and
-/// each demand point's `A_i = Σ_j g_ij R_j`, for pair weights `g`. A
-/// facility whose catchment holds no demand serves nobody: `R_j = 0` (PySAL
-/// divides by zero there and gives `inf` or NaN).
-fn floating_catchment(input: &AccessInput, g: &Weighted) -> Vec<f64> {
-    let mut access = vec![0.0; input.demand.len()];
-    for (pairs, &s) in g.facilities().zip(&input.supply) {
-        let reached: f64 = pairs.iter().map(|&(i, w)| w * input.demand[i]).sum();
-        if reached > 0.0 {
-            let ratio = s / reached;
-            for &(i, w) in pairs {
-                access[i] += w * ratio;
+/// each demand point's `A_i = Σ_j g_ij R_j`, for pair weights `g(i, t)`.
+/// A facility whose catchment holds no demand serves nobody: `R_j = 0`
+/// (PySAL divides by zero there and gives `inf` or NaN). Each facility's
+/// weights are computed once into a small buffer and used for both sums,
+/// so no array of every pair's weight is built.
+fn floating_catchment<G>(input: &AccessInput, g: G) -> Vec<f64>
+where
+    G: Fn(usize, f64) -> f64 + Sync,
+{
+    input.scatter(|group, access| {
+        let mut weights: Vec<(usize, f64)> = Vec::new();
+        for f in group {
+            weights.clear();
+            weights.extend(
+                input
+                    .pairs(f)
+                    .map(|(i, t)| (i, g(i, t)))
+                    .filter(|&(_, w)| w > 0.0),
+            );
+            let reached: f64 = weights.iter().map(|&(i, w)| w * input.demand[i]).sum();
+            if reached > 0.0 {
+                let ratio = input.supply[f] / reached;
+                for &(i, w) in &weights {
+                    access[i] += w * ratio;
+                }
             }
         }
-    }
-    access
+    })
+}
+
+/// The decay, checked, and within the matrix.
+fn checked<'d>(input: &AccessInput, decay: &'d Decay) -> Result<&'d Decay> {
+    decay.validate()?;
+    input.check_limit("decay cutoff_s", decay.cutoff_s())?;
+    Ok(decay)
 }
 
 /// Two-step floating catchment with decay `f` (Luo & Wang 2003; with steps,
@@ -214,8 +253,8 @@ fn floating_catchment(input: &AccessInput, g: &Weighted) -> Vec<f64> {
 /// # Errors
 /// An invalid decay, a cutoff beyond the matrix limit, or an overflow.
 pub fn two_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
-    let g = input.weighted(decay)?;
-    finite("2SFCA", floating_catchment(input, &g))
+    let f = checked(input, decay)?;
+    finite("2SFCA", floating_catchment(input, |_, t| f.weight(t)))
 }
 
 /// Three-step floating catchment (Wan, Zou & Sternberg 2012): each pair
@@ -227,15 +266,22 @@ pub fn two_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
 /// # Errors
 /// As [`two_step`].
 pub fn three_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
-    let mut g = input.weighted(decay)?;
-    let mut total = vec![0.0; input.demand.len()];
-    for &(i, w) in &g.pairs {
-        total[i] += w;
-    }
-    for (i, w) in &mut g.pairs {
-        *w *= *w / total[*i];
-    }
-    finite("3SFCA", floating_catchment(input, &g))
+    let f = checked(input, decay)?;
+    let total = input.scatter(|group, total| {
+        for j in group {
+            input.pairs(j).for_each(|(i, t)| total[i] += f.weight(t));
+        }
+    });
+    // A pair of positive weight makes its point's total positive.
+    let g = |i: usize, t: f64| {
+        let w = f.weight(t);
+        if w > 0.0 {
+            w * (w / total[i])
+        } else {
+            0.0
+        }
+    };
+    finite("3SFCA", floating_catchment(input, g))
 }
 
 /// Gravity (potential) access (Hansen 1959): `A_i = Σ_j S_j f(t_ij)`.
@@ -243,13 +289,15 @@ pub fn three_step(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
 /// # Errors
 /// As [`two_step`].
 pub fn gravity(input: &AccessInput, decay: &Decay) -> Result<Vec<f64>> {
-    let g = input.weighted(decay)?;
-    let mut access = vec![0.0; input.demand.len()];
-    for (pairs, &s) in g.facilities().zip(&input.supply) {
-        for &(i, w) in pairs {
-            access[i] += s * w;
+    let f = checked(input, decay)?;
+    let access = input.scatter(|group, access| {
+        for j in group {
+            let s = input.supply[j];
+            input
+                .pairs(j)
+                .for_each(|(i, t)| access[i] += s * f.weight(t));
         }
-    }
+    });
     finite("gravity", access)
 }
 
@@ -277,13 +325,13 @@ pub fn in_reach(input: &AccessInput, limit_s: f64) -> Result<Vec<u32>> {
 /// `Σ_{j: t_ij <= limit} value_j` for each demand point.
 fn sum_within(input: &AccessInput, limit_s: f64, value: &[f64]) -> Result<Vec<f64>> {
     input.check_limit("limit", limit_s)?;
-    let mut sum = vec![0.0; input.demand.len()];
-    for (&row, &v) in input.facilities.iter().zip(value) {
-        for (i, _) in input.travel.row(row).filter(|&(_, t)| t <= limit_s) {
-            sum[i] += v;
+    Ok(input.scatter(|group, sum| {
+        for j in group {
+            for (i, _) in input.pairs(j).filter(|&(_, t)| t <= limit_s) {
+                sum[i] += value[j];
+            }
         }
-    }
-    Ok(sum)
+    }))
 }
 
 /// Mean walking time to the `n` nearest facilities (GOAT's "closest
