@@ -190,3 +190,79 @@ def test_bad_input_is_a_typed_error():
     assert ours.facilities_in_reach(matrix, empty, people, LIMIT).tolist() == [0]
     assert math.isnan(ours.nearest_average(matrix, one, people, 2)[0])
     assert ours.nearest_average(matrix, one, people, 1).tolist() == [60.0]
+
+
+def helsinki_pharmacies(root):
+    """The bundled network, its grid cells (centroids) on the network as the scenario keeps them, and its pharmacies."""
+    geopandas = pytest.importorskip("geopandas")
+    shapely = pytest.importorskip("shapely")
+    import lifecircle
+
+    net = lifecircle.Network.from_pbf(root / "data" / "helsinki" / "helsinki.osm.pbf")
+    grid = pd.read_csv(root / "data" / "helsinki" / "population_grid_2020.csv")
+    cells = geopandas.GeoDataFrame(grid[["id", "population"]], geometry=shapely.from_wkt(grid["wkt"]), crs=4326)
+    cells = cells.iloc[lifecircle.demand_points(net, cells, population_col="population").inside]
+    pharmacies = net.pois[net.pois.tags.map(lambda t: t.get("amenity") == "pharmacy")].reset_index(drop=True)
+    return net, cells, pharmacies
+
+
+def walks(net, cells, pharmacies, speed_m_s, limit_s):
+    import lifecircle
+
+    d, s, minutes = lifecircle.travel_times(net, cells, pharmacies, speed_m_s=speed_m_s, limit_minutes=limit_s / 60)
+    return s.astype(np.int64), d.astype(np.int64), np.minimum(minutes * 60.0, limit_s)
+
+
+def test_indices_equal_pysal_on_the_helsinki_walking_network(root):
+    net, cells, pharmacies = helsinki_pharmacies(root)
+    sites, demand, seconds = walks(net, cells, pharmacies, 1.1, LIMIT)
+    people = cells["population"].to_numpy(dtype=float)
+    capacity = np.arange(1.0, len(pharmacies) + 1)
+    assert len(pharmacies) == 6 and sites.size > len(cells)
+    matrix = ours.AccessMatrix(sites, demand, seconds, len(pharmacies), len(cells), LIMIT)
+    facilities = np.arange(len(pharmacies))
+    reached = ours.facilities_in_reach(matrix, facilities, people, LIMIT)
+    them = peer(sites, demand, seconds, capacity, people)
+    step = {"kind": "step", "steps": [{"up_to_s": LIMIT, "weight": 1}]}
+    same(
+        ours.two_step_fca(matrix, facilities, people, step, capacity),
+        them.two_stage_fca(max_cost=LIMIT)["2sfca_cap"],
+        reached,
+    )
+    gauss = {"kind": "gaussian", "cutoff_s": LIMIT}
+    theirs = them.three_stage_fca(max_cost=LIMIT, weight_fn=dai(LIMIT))["3sfca_cap"]
+    same(ours.three_step_fca(matrix, facilities, people, gauss, capacity), theirs, reached)
+    grav = {"kind": "exponential", "beta": 0.003, "cutoff_s": LIMIT}
+    theirs = them.weighted_catchment(name="g", max_cost=LIMIT, weight_fn=lambda t: math.exp(-0.003 * t))["g_cap"]
+    same(ours.gravity_access(matrix, facilities, people, grav, capacity), theirs, reached)
+
+
+def test_the_elderly_pace_is_the_only_difference_from_pysal_in_a_scenario(root):
+    """`lifecircle access` (the demo scenario, pharmacies within 8 minutes) counts each grid cell as two
+    demand rows: its 60+ walking at 0.9 m/s and the others at 1.1 m/s. PySAL on exactly those two rows
+    gives each cell's 2SFCA as their resident-weighted mean; on one row per cell at the adult pace, it
+    does not (the difference is the pace, nothing else)."""
+    import lifecircle
+
+    net, cells, pharmacies = helsinki_pharmacies(root)
+    limit = 8 * 60.0
+    aged = 0.1471
+    report = lifecircle.scenario_access(root / "data" / "helsinki" / "demo.toml").points
+    got = report[report["service"] == "pharmacy"].set_index("zone")["two_sfca"]
+    people = cells["population"].to_numpy(dtype=float)
+    n = len(cells)
+    old = walks(net, cells, pharmacies, 0.9, limit)
+    rest = walks(net, cells, pharmacies, 1.1, limit)
+    # Rows 0..n-1: the 60+ of each cell; n..2n-1: the others.
+    sites = np.concatenate([old[0], rest[0]])
+    rows = np.concatenate([old[1], rest[1] + n])
+    seconds = np.concatenate([old[2], rest[2]])
+    weight = np.concatenate([people * aged, people * (1 - aged)])
+    theirs = peer(sites, rows, seconds, np.ones(len(pharmacies)), weight).two_stage_fca(max_cost=limit)["2sfca_cap"]
+    a = theirs.reindex(np.arange(2 * n)).fillna(0.0).to_numpy()
+    mean = (weight[:n] * a[:n] + weight[n:] * a[n:]) / (weight[:n] + weight[n:])
+    ids = cells["id"].astype(str).to_numpy()
+    np.testing.assert_allclose(got.loc[ids].to_numpy(), mean, rtol=RTOL, atol=1e-15)
+    one_pace = peer(rest[0], rest[1], rest[2], np.ones(len(pharmacies)), people).two_stage_fca(max_cost=limit)
+    single = one_pace["2sfca_cap"].reindex(np.arange(n)).fillna(0.0).to_numpy()
+    assert not np.allclose(got.loc[ids].to_numpy(), single, rtol=1e-6)
