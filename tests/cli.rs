@@ -168,6 +168,11 @@ fn gaps_demo_prints_tables_and_json_rows() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Community map written to community/report.html"));
+    assert!(text.contains("Community map (PNG) written to community/community.png"));
+    let png = std::fs::read(dir.path().join("community/community.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let svg = std::fs::read_to_string(dir.path().join("community/community.svg")).unwrap();
+    assert!(svg.contains("Living-circle completeness: 19 zones"));
     let html = std::fs::read_to_string(dir.path().join("community/report.html")).unwrap();
     // A zone outline per zone of the table (19 grid cells, each its own zone).
     assert_eq!(

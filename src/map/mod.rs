@@ -2,8 +2,10 @@
 //! an interactive map (Leaflet, embedded) of one or several plans or of a
 //! gap analysis, from their [outcomes](crate::outcome): `frame` (the
 //! projection and shapes), `plan` (the SVG and PNG map of a planned service),
-//! `text` (the font, title, legend, scale bar and attribution), `html` (the
-//! report page and what its map draws; see [`plan_html`] for the layers).
+//! `community` (the SVG and PNG community map of a gap analysis), `picture`
+//! (one drawing as SVG or PNG), `text` (the font, title, legend, scale bar and
+//! attribution), `html` (the report page and what its map draws; see
+//! [`plan_html`] for the layers).
 //!
 //! A map shows one planned service:
 //! - streets of the walking network as thin grey lines
@@ -59,13 +61,16 @@
 
 use crate::error::{Error, Result};
 
+mod community;
 #[cfg(test)]
 mod fixture;
 mod frame;
 mod html;
+mod picture;
 mod plan;
 mod text;
 
+pub use community::{fit_gaps_style, gaps_png, gaps_svg};
 pub use html::{comparison_html, gaps_html, plan_html, MAX_DETAILED_VARIANTS};
 pub use plan::{fit_style, plan_png, plan_svg, plan_svgs};
 

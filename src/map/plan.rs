@@ -9,6 +9,7 @@ use crate::outcome::{DemandOutcome, Geometry, PlanReport, Reach, Run, ServiceOut
 use crate::report::{opt, pct};
 
 use super::frame::{aspect, polylines, star, Frame};
+use super::picture::{extent, fitted, png, svg, Picture};
 use super::text::{fonts, title_width, Layout, Swatch, MARGIN, NEW_SITE};
 use super::MapStyle;
 
@@ -112,31 +113,20 @@ fn drawn<'a>(
 pub fn fit_style(plan: &Run<PlanReport>, style: &MapStyle) -> Result<MapStyle> {
     style.validate()?;
     let services = &plan.report.services;
-    let Some(aspect) = aspect(drawn(&plan.geometry, services)) else {
-        return Ok(*style);
-    };
-    let pad = 2.0 * (style.max_radius.max(12.0) + MARGIN as f64);
     let (mut words, mut bands) = (0.0f64, 0.0f64);
     for svc in services {
         let l = layout(svc, style)?;
         let title = title_width(&title_lines(svc)).map_err(|e| Error::Map(e.to_string()))?;
-        words = words.max(f64::from(title + 2 * MARGIN));
-        bands = bands.max(f64::from(l.top + style.height as i32 - l.bottom));
+        let (w, b) = extent(&l, title, style.height);
+        (words, bands) = (words.max(w), bands.max(b));
     }
-    let (w, h) = (f64::from(style.width), f64::from(style.height));
-    let (map_w, map_h) = (w - pad, h - bands - pad);
-    let min = f64::from(MapStyle::MIN_SIDE);
-    Ok(if aspect < map_w / map_h {
-        MapStyle {
-            width: (aspect * map_h + pad).max(words).max(min).min(w).ceil() as u32,
-            ..*style
-        }
-    } else {
-        MapStyle {
-            height: (map_w / aspect + pad + bands).max(min).min(h).ceil() as u32,
-            ..*style
-        }
-    })
+    let aspect = aspect(drawn(&plan.geometry, services));
+    Ok(fitted(style, aspect, words, bands, pad(style)))
+}
+
+/// Margin around the map area, so that circles and stars are not cut at the border.
+fn pad(style: &MapStyle) -> f64 {
+    style.max_radius.max(12.0) + MARGIN as f64
 }
 
 /// The words of the map of `service` on a picture of the style's size.
@@ -146,8 +136,48 @@ fn layout(svc: &ServiceOutcome, style: &MapStyle) -> Result<Layout> {
         .map_err(|e| Error::Map(format!("text layout: {e}")))
 }
 
-/// Draws the map on any plotters backend with the words of `layout`;
-/// `words` false leaves them out (the PNG tests' control picture).
+/// The map of one planned service, with its words laid out.
+struct PlanMap<'a> {
+    geometry: &'a Geometry,
+    svc: &'a ServiceOutcome,
+    style: &'a MapStyle,
+    layout: Layout,
+}
+
+impl<'a> PlanMap<'a> {
+    fn new(plan: &'a Run<PlanReport>, service: &str, style: &'a MapStyle) -> Result<Self> {
+        style.validate()?;
+        let svc = outcome(&plan.report, service)?;
+        Ok(Self {
+            geometry: &plan.geometry,
+            svc,
+            style,
+            layout: layout(svc, style)?,
+        })
+    }
+}
+
+impl Picture for PlanMap<'_> {
+    fn size(&self) -> (u32, u32) {
+        (self.style.width, self.style.height)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        words: bool,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw(
+            root,
+            self.geometry,
+            self.svc,
+            (self.style, &self.layout),
+            words,
+        )
+    }
+}
+
+/// Draws the map on any plotters backend with the words of `layout`.
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     geometry: &Geometry,
@@ -157,8 +187,7 @@ fn draw<DB: DrawingBackend>(
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let w = style.width as i32;
     root.fill(&WHITE)?;
-    // Circles and stars must not be cut at the border.
-    let pad = style.max_radius.max(12.0) + MARGIN as f64;
+    let pad = pad(style);
     let frame = Frame::fit(
         drawn(geometry, std::slice::from_ref(svc)),
         (
@@ -230,17 +259,7 @@ fn draw<DB: DrawingBackend>(
 /// [`Error::InvalidParameter`] if `service` is not planned in the report or
 /// the style is out of range; [`Error::Map`] if drawing fails.
 pub fn plan_svg(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Result<String> {
-    style.validate()?;
-    let svc = outcome(&plan.report, service)?;
-    let layout = layout(svc, style)?;
-    let mut svg = String::new();
-    {
-        let root =
-            SVGBackend::with_string(&mut svg, (style.width, style.height)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, (style, &layout), true)
-            .map_err(|e| Error::Map(e.to_string()))?;
-    }
-    Ok(svg)
+    svg(&PlanMap::new(plan, service, style)?)
 }
 
 /// The same map as [`plan_svg`] as PNG bytes (RGB, 8 bits), its text drawn
@@ -249,36 +268,7 @@ pub fn plan_svg(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Resu
 /// # Errors
 /// As [`plan_svg`]; [`Error::Map`] also if PNG encoding fails.
 pub fn plan_png(plan: &Run<PlanReport>, service: &str, style: &MapStyle) -> Result<Vec<u8>> {
-    let (pixels, _) = pixels(plan, service, style, true)?;
-    let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, style.width, style.height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&pixels))
-        .map_err(|e| Error::Map(format!("PNG encoding: {e}")))?;
-    Ok(png)
-}
-
-/// The RGB pixels of the PNG map, row by row, and where its words are.
-fn pixels(
-    plan: &Run<PlanReport>,
-    service: &str,
-    style: &MapStyle,
-    words: bool,
-) -> Result<(Vec<u8>, Layout)> {
-    style.validate()?;
-    let svc = outcome(&plan.report, service)?;
-    let layout = layout(svc, style)?;
-    let (w, h) = (style.width, style.height);
-    let mut pixels = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-        draw(&root, &plan.geometry, svc, (style, &layout), words)
-            .map_err(|e| Error::Map(e.to_string()))?;
-    }
-    Ok((pixels, layout))
+    png(&PlanMap::new(plan, service, style)?)
 }
 
 /// One SVG map per planned service, in the order of [`PlanReport::services`].
@@ -297,6 +287,18 @@ pub fn plan_svgs(plan: &Run<PlanReport>, style: &MapStyle) -> Result<Vec<String>
 mod tests {
     use super::*;
     use crate::map::fixture::{assert_balanced, plan};
+    use crate::map::picture::ink;
+
+    /// The PNG map's pixels (with or without its words) and where its words are.
+    fn pixels(
+        plan: &Run<PlanReport>,
+        service: &str,
+        style: &MapStyle,
+        words: bool,
+    ) -> Result<(Vec<u8>, Layout)> {
+        let map = PlanMap::new(plan, service, style)?;
+        Ok((super::super::picture::pixels(&map, words)?, map.layout))
+    }
 
     #[test]
     fn svg_has_a_circle_per_point_the_sites_a_title_and_a_legend() {
@@ -364,22 +366,6 @@ mod tests {
             (ratio - 2.0 * 60.172_f64.to_radians().cos()).abs() < 0.01,
             "{ratio}"
         );
-    }
-
-    /// Pixels of text inside `(x0, y0, x1, y1)`: every channel below 120,
-    /// as the black and grey letters are, anti-aliased edges aside; nothing
-    /// else drawn outside the map area is that dark but the swatch square and
-    /// the scale bar, which lie outside the label boxes.
-    fn ink(pixels: &[u8], width: u32, (x0, y0, x1, y1): (i32, i32, i32, i32)) -> usize {
-        (y0.max(0)..y1)
-            .flat_map(|y| (x0.max(0)..x1.min(width as i32)).map(move |x| (x, y)))
-            .filter(|&(x, y)| {
-                let i = 3 * (y as usize * width as usize + x as usize);
-                pixels
-                    .get(i..i + 3)
-                    .is_some_and(|p| p.iter().all(|&c| c < 120))
-            })
-            .count()
     }
 
     #[test]

@@ -81,6 +81,8 @@ pub(super) fn title_width(title: &[String; 2]) -> Result<i32, FontError> {
 /// What the legend shows, one entry per marker.
 pub(super) enum Swatch {
     Circle(RGBColor),
+    /// A filled patch of an area's colour (a zone of a choropleth).
+    Patch(RGBColor),
     Square,
     Star,
     None,
@@ -196,6 +198,13 @@ impl Layout {
             let centre = (x + 7, y + 8);
             match entry.swatch {
                 Swatch::Circle(c) => root.draw(&Circle::new(centre, 6u32, c.mix(0.8).filled()))?,
+                Swatch::Patch(c) => {
+                    root.draw(&Rectangle::new([(x, y + 2), (x + 14, y + 14)], c.filled()))?;
+                    root.draw(&Rectangle::new(
+                        [(x, y + 2), (x + 14, y + 14)],
+                        GREY_TEXT.stroke_width(1),
+                    ))?
+                }
                 Swatch::Square => root.draw(&Rectangle::new(
                     [(x + 3, y + 4), (x + 11, y + 12)],
                     BLACK.filled(),

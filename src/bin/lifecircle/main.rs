@@ -96,7 +96,8 @@ enum Command {
         #[arg(long)]
         geojson: Option<PathBuf>,
         /// Also write DIR/report.html (created if missing): the community map
-        /// (zones by stars, what each lacks) and the tables, one offline page.
+        /// (zones by stars, what each lacks) and the tables, one offline page;
+        /// and the community map as DIR/community.svg and DIR/community.png.
         #[arg(long, value_name = "DIR")]
         map: Option<PathBuf>,
     },
@@ -340,23 +341,36 @@ fn gaps(
     geojson: Option<PathBuf>,
     map: Option<PathBuf>,
 ) -> lifecircle::Result<ExitCode> {
+    use lifecircle::map::{fit_gaps_style, gaps_html, gaps_png, gaps_svg};
     let gaps = scenario.gaps()?;
-    let page = map.map(|dir| dir.join("report.html"));
-    if let Some(path) = &page {
-        create_dir(path.parent().expect("a file in DIR"))?;
+    let in_dir = |file: &str| map.as_ref().map(|dir| dir.join(file));
+    let (page, svg, png) = (
+        in_dir("report.html"),
+        in_dir("community.svg"),
+        in_dir("community.png"),
+    );
+    if let Some(dir) = &map {
+        create_dir(dir)?;
     }
+    let style = || fit_gaps_style(&gaps, &MapStyle::default());
     finish(
         &gaps.report,
         json,
         &|| gaps_text(&gaps.report),
         &[
-            ("Gap table", &csv, &|| gaps_csv(&gaps.report)),
+            ("Gap table", &csv, &|| {
+                Ok(gaps_csv(&gaps.report).into_bytes())
+            }),
             ("Demand map", &geojson, &|| {
-                geojson_text(gaps_geojson(&gaps), scenario.output_crs)
+                Ok(geojson_text(gaps_geojson(&gaps), scenario.output_crs).into_bytes())
             }),
             ("Community map", &page, &|| {
-                lifecircle::map::gaps_html(name, &gaps)
+                Ok(gaps_html(name, &gaps).into_bytes())
             }),
+            ("Community map (SVG)", &svg, &|| {
+                Ok(gaps_svg(&gaps, &style()?)?.into_bytes())
+            }),
+            ("Community map (PNG)", &png, &|| gaps_png(&gaps, &style()?)),
         ],
     )
 }
@@ -375,9 +389,11 @@ fn access(
         json,
         &|| access_text(&run.report),
         &[
-            ("Access table", &csv, &|| access_csv(&run.report)),
+            ("Access table", &csv, &|| {
+                Ok(access_csv(&run.report).into_bytes())
+            }),
             ("Access per demand point", &geojson, &|| {
-                geojson_text(access_geojson(&run), scenario.output_crs)
+                Ok(geojson_text(access_geojson(&run), scenario.output_crs).into_bytes())
             }),
         ],
     )
@@ -385,7 +401,11 @@ fn access(
 
 /// An output file: what it holds (for the closing lines), where to write it
 /// (`None`: not asked for), and its text.
-type OutputFile<'a> = (&'a str, &'a Option<PathBuf>, &'a dyn Fn() -> String);
+type OutputFile<'a> = (
+    &'a str,
+    &'a Option<PathBuf>,
+    &'a dyn Fn() -> lifecircle::Result<Vec<u8>>,
+);
 
 /// Writes the files asked for, then prints the report as JSON, or as text
 /// followed by where each file went.
@@ -397,7 +417,7 @@ fn finish(
 ) -> lifecircle::Result<ExitCode> {
     for (_, path, contents) in files {
         if let Some(path) = path {
-            write(path, contents())?;
+            write(path, contents()?)?;
         }
     }
     if json {
