@@ -233,7 +233,8 @@ impl Browser {
 }
 
 /// Pairs of visible elements of the page (outside the map) that overlap,
-/// neither inside the other, and whether the page scrolls sideways.
+/// neither inside the other, whether the page scrolls sideways, and the
+/// tables too wide for their box (which would scroll inside it).
 const LAYOUT: &str = r#"
 const boxes = [...document.querySelectorAll('h1, h2, p, label, select, table, th, td, .map, section')]
   .filter(e => !e.closest('.leaflet-container') && e.offsetParent !== null)
@@ -247,8 +248,11 @@ for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++
   if (w > 1 && h > 1) overlaps.push(a.tagName + ' "' + a.textContent.slice(0, 30) + '" / ' +
     b.tagName + ' "' + b.textContent.slice(0, 30) + '"');
 }
+const boxed = [...document.querySelectorAll('.wide')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent.slice(0, 40));
 return {overlaps: overlaps.slice(0, 10), scroll: document.documentElement.scrollWidth,
-        width: document.documentElement.clientWidth};
+        width: document.documentElement.clientWidth, boxed: boxed};
 "#;
 
 /// A PNG with enough distinct colours and drawn pixels to be a map and tables.
@@ -369,6 +373,11 @@ fn check_page(
         assert!(
             layout["scroll"].as_u64() <= layout["width"].as_u64(),
             "{name} at {width} px: the page scrolls sideways ({layout})"
+        );
+        assert_eq!(
+            layout["boxed"],
+            json!([]),
+            "{name} at {width} px: tables scroll inside their box"
         );
         if width == 1000 {
             b.screenshot(&format!("{name}-1000"));

@@ -57,11 +57,25 @@ fn row(o: &mut String, cells: &[Cell]) {
     o.push_str("<tr>");
     for cell in cells {
         let _ = match cell {
-            Cell::Text(t) => write!(o, "<td>{}</td>", escape(t)),
+            Cell::Text(t) => write!(o, "<td>{}</td>", breakable(&escape(t))),
             Cell::Num(n) => write!(o, "<td class=\"n\">{}</td>", escape(n)),
         };
     }
     o.push_str("</tr>\n");
+}
+
+/// Text with a line-break opportunity after each `.`, `,`, `=` and `_`, so
+/// that a long variant name (`plan.new_sites.elderly_canteen=2`) wraps at its
+/// parts rather than mid-word in a narrow window.
+fn breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(c);
+        if matches!(c, '.' | ',' | '=' | '_') {
+            out.push_str("<wbr>");
+        }
+    }
+    out
 }
 
 fn header(o: &mut String, cells: &[&str]) {
