@@ -22,6 +22,9 @@ NEW_SITE = "#ff7f00"
 STREET = "#b9b9b9"
 # Zones' star ratings, from none (red) to the most (green): ColorBrewer RdYlGn.
 STARS = ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"]
+# Zones filled by their stars, 0 to 5: the ramp of the HTML report and the community PNG.
+ZONE_STARS = ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"]
+NO_SCORE = "#cccccc"
 ATTRIBUTION = "© OpenStreetMap contributors"
 # Metres per degree of latitude on the sphere of the mean Earth radius, as the Rust maps' scale bar.
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180.0
@@ -33,7 +36,8 @@ def plan_layers(report: Any) -> dict[str, pd.DataFrame]:
     """The layers of a plan map, in EPSG:4326: ``streets`` (lines),
     ``residents`` (the demand points, with each planned service's covered
     shares and ``<service>_reach``), ``existing`` and ``new_sites`` (points,
-    with their ``service``)."""
+    with their ``service``), ``zones`` (the zones' outlines with their
+    ratings after the plan: ``stars``, basic/quality present, ``missing``)."""
     existing = [
         {"service": s.service, "id": site.id, "lon": site.lon, "lat": site.lat}
         for s in report.run.services
@@ -44,14 +48,21 @@ def plan_layers(report: Any) -> dict[str, pd.DataFrame]:
         "residents": report.demand,
         "existing": _geo.points(pd.DataFrame(existing, columns=["service", "id", "lon", "lat"])),
         "new_sites": report.sites,
+        "zones": _geo.features(report.run.zone_outlines),
     }
 
 
 def gaps_layers(report: Any) -> dict[str, pd.DataFrame]:
-    """The layers of a gap map, in EPSG:4326: ``streets`` (lines) and
+    """The layers of a gap map, in EPSG:4326: ``streets`` (lines),
     ``residents`` (the demand points with their zone's ``stars`` and the
-    metres to the nearest facility of each category, ``<category>_nearest_m``)."""
-    return {"streets": _geo.lines(report.run.streets), "residents": report.features()}
+    metres to the nearest facility of each category, ``<category>_nearest_m``)
+    and ``zones`` (the zones' outlines with ``stars``, basic/quality present
+    and the categories ``missing``)."""
+    return {
+        "streets": _geo.lines(report.run.streets),
+        "residents": report.features(),
+        "zones": _geo.features(report.run.zone_outlines),
+    }
 
 
 def _radii(population: np.ndarray) -> np.ndarray:
@@ -64,7 +75,9 @@ def _radii(population: np.ndarray) -> np.ndarray:
 def _folium_map(layers: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
     import folium
 
-    points = pd.concat([frame[["lon", "lat"]] for name, frame in layers.items() if name != "streets" and len(frame)])
+    points = pd.concat(
+        [frame[["lon", "lat"]] for name, frame in layers.items() if name not in ("streets", "zones") and len(frame)]
+    )
     kwargs.setdefault("tiles", "OpenStreetMap")
     kwargs.setdefault("attr", ATTRIBUTION)
     m = folium.Map(**kwargs)
@@ -77,6 +90,25 @@ def _folium_map(layers: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
     ).add_to(streets)
     streets.add_to(m)
     return m
+
+
+def _zones(m: Any, zones: pd.DataFrame, name: str) -> None:
+    """The zones as a choropleth of their stars (grey without a score), the
+    categories they miss on hover: the community map of the HTML report."""
+    import folium
+
+    if not len(zones):
+        return
+
+    def style(feature: dict) -> dict:
+        stars = feature["properties"]["stars"]
+        fill = NO_SCORE if stars is None else ZONE_STARS[min(int(stars), 5)]
+        return {"color": "#ffffff", "weight": 1, "fillColor": fill, "fillOpacity": 0.55}
+
+    tooltip = folium.GeoJsonTooltip(
+        fields=["zone", "stars", "missing"], aliases=["zone", "stars", "missing"], localize=True
+    )
+    folium.GeoJson(zones.to_json(), name=name, style_function=style, tooltip=tooltip).add_to(m)
 
 
 def _group(m: Any, name: str) -> Any:
@@ -94,6 +126,7 @@ def explore_plan(report: Any, service: str | None, kwargs: dict[str, Any]) -> An
     service = _planned(report, service)
     layers = plan_layers(report)
     m = _folium_map(layers, kwargs)
+    _zones(m, layers["zones"], "zones: stars after the plan")
     residents = layers["residents"]
     radii = _radii(residents["population"].to_numpy(dtype=float))
     for reach, colour in REACH_COLOURS.items():
@@ -155,6 +188,7 @@ def explore_gaps(report: Any, kwargs: dict[str, Any]) -> Any:
     residents = layers["residents"].assign(lon=lambda f: f.geometry.x, lat=lambda f: f.geometry.y)
     layers["residents"] = residents
     m = _folium_map(layers, kwargs)
+    _zones(m, layers["zones"], "zones: stars")
     nearest = [c for c in residents.columns if c.endswith("_nearest_m")]
     radii = _radii(residents["population"].to_numpy(dtype=float))
     stars = sorted(residents["stars"].dropna().unique())

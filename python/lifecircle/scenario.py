@@ -108,7 +108,8 @@ class PlanReport:
         ``streets`` (lines), ``residents`` (:attr:`demand`: covered shares and
         ``<service>_reach``, the maps' class "covered before", "newly
         covered" or "not covered"), ``existing`` and ``new_sites`` (points
-        with their ``service``). Needs geopandas."""
+        with their ``service``), ``zones`` (outlines with their ratings after
+        the plan). Needs geopandas."""
         return _maps.plan_layers(self)
 
     def explore(self, service: str | None = None, **kwargs: Any) -> Any:
@@ -117,8 +118,10 @@ class PlanReport:
         ``service`` (default: the first planned) covered before, newly
         covered, not covered (circle area ∝ residents; tooltip with the
         counts and the 60+); existing facilities and new sites of each
-        planned service (popup: id, cost, residents newly reached). Keyword
-        arguments go to ``folium.Map`` (``tiles=None`` draws no background)."""
+        planned service (popup: id, cost, residents newly reached); the zones
+        as a choropleth of their stars after the plan (missing categories on
+        hover). Keyword arguments go to ``folium.Map`` (``tiles=None`` draws
+        no background)."""
         return _maps.explore_plan(self, service, kwargs)
 
     def plot(self, service: str | None = None, ax: Any = None) -> Any:
@@ -264,13 +267,16 @@ class GapsReport:
 
     def to_geodataframes(self) -> dict[str, pd.DataFrame]:
         """The layers of the gap map as GeoDataFrames in EPSG:4326:
-        ``streets`` (lines) and ``residents`` (:meth:`features`: each demand
-        point's zone ``stars`` and ``<category>_nearest_m``). Needs geopandas."""
+        ``streets`` (lines), ``residents`` (:meth:`features`: each demand
+        point's zone ``stars`` and ``<category>_nearest_m``) and ``zones``
+        (outlines with ``stars``, basic/quality present and ``missing``).
+        Needs geopandas."""
         return _maps.gaps_layers(self)
 
     def explore(self, **kwargs: Any) -> Any:
         """An interactive folium map (``pip install 'lifecircle[maps]'``):
-        streets, and residents in a layer per zone star rating (red for none
+        streets, the zones as a choropleth of their stars (the community map's
+        colours; missing categories on hover), and residents in a layer per zone star rating (red for none
         to green for the most), circle area ∝ residents, with a tooltip of
         the metres to the nearest facility of each category. Keyword
         arguments go to ``folium.Map``."""

@@ -369,6 +369,13 @@ impl PlanRun {
     fn geojson<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &lifecircle::report::plan_geojson(&self.0))
     }
+    /// The zones' outlines with their ratings after the plan, as a GeoJSON
+    /// FeatureCollection (`lifecircle::report::zones_geojson`).
+    #[getter]
+    fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.zones_after);
+        json_to_py(py, &zones)
+    }
 
     #[staticmethod]
     fn _from_cbor(bytes: &[u8]) -> PyResult<Self> {
@@ -473,6 +480,13 @@ impl GapsRun {
     #[getter]
     fn geojson<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &lifecircle::report::gaps_geojson(&self.0))
+    }
+    /// The zones' outlines with their ratings, as a GeoJSON FeatureCollection
+    /// (`lifecircle::report::zones_geojson`).
+    #[getter]
+    fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.gaps.zones);
+        json_to_py(py, &zones)
     }
 
     #[staticmethod]

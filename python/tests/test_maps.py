@@ -3,6 +3,7 @@ the HTML report draw: streets, residents by coverage, existing and new sites, wi
 scale bar."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import lifecircle
@@ -92,7 +93,7 @@ def test_reach_is_the_rust_maps_class(demo):
 def test_to_geodataframes_gives_the_layers_in_wgs84(demo):
     pytest.importorskip("geopandas")
     layers = demo.to_geodataframes()
-    assert list(layers) == ["streets", "residents", "existing", "new_sites"]
+    assert list(layers) == ["streets", "residents", "existing", "new_sites", "zones"]
     assert all(str(frame.crs) == "EPSG:4326" for frame in layers.values())
     assert len(layers["streets"]) == demo.summary["network"]["edges"]
     assert set(layers["streets"].geom_type) == {"LineString"}
@@ -101,6 +102,11 @@ def test_to_geodataframes_gives_the_layers_in_wgs84(demo):
     assert layers["existing"]["id"].tolist() == [s["id"] for s in pharmacy["existing"]]
     assert layers["new_sites"]["id"].tolist() == [s["id"] for s in pharmacy["new"]]
     assert (layers["existing"].geometry.x == [s["lon"] for s in pharmacy["existing"]]).all()
+    # One outline per zone, rated as the plan's zones after.
+    after = pd.DataFrame(demo.run.zones_after).set_index("zone")
+    zones = layers["zones"].set_index("zone")
+    assert set(zones.geom_type) == {"MultiPolygon"} and sorted(zones.index) == sorted(after.index)
+    assert (zones["stars"] == after.loc[zones.index, "stars"]).all()
 
 
 def _groups(m):
@@ -154,8 +160,19 @@ def test_gaps_explore_groups_residents_by_stars(root):
     folium = pytest.importorskip("folium")
     gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "demo.toml")
     layers = gaps.to_geodataframes()
-    assert list(layers) == ["streets", "residents"] and len(layers["residents"]) == 19
+    assert list(layers) == ["streets", "residents", "zones"] and len(layers["residents"]) == 19
     m = gaps.explore(tiles=None)
+    # The zones as a choropleth of their stars, in the community map's colours, missing categories on hover.
+    (choropleth,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    assert choropleth.layer_name == "zones: stars"
+    table = gaps.zones.set_index("zone")
+    for feature in choropleth.data["features"]:
+        p = feature["properties"]
+        assert p["stars"] == table.loc[p["zone"], "stars"] and p["missing"] == ", ".join(
+            table.loc[p["zone"], "missing"]
+        )
+        assert choropleth.style_function(feature)["fillColor"] == lifecircle._maps.ZONE_STARS[p["stars"]]
+    assert len(choropleth.data["features"]) == len(table)
     assert isinstance(m, folium.Map)
     groups = _groups(m)
     stars = layers["residents"]["stars"].value_counts()

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::outcome::{GapsReport, PlanReport, Run};
+use crate::coverage::ZoneScore;
+use crate::outcome::{GapsReport, Geometry, PlanReport, Run};
 
 /// A GeoJSON point feature.
 pub(super) fn point(lon: f64, lat: f64, props: Value) -> Value {
@@ -34,6 +35,60 @@ pub fn gaps_geojson(run: &Run<GapsReport>) -> Value {
                 );
             }
             point(p.lon, p.lat, Value::Object(props))
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// The zones' outlines as a GeoJSON FeatureCollection of MultiPolygons in
+/// WGS 84, each with its rating from `scores` (a gap analysis's zones, or a
+/// plan's `zones_after`): `zone`, `from_file` (the zones file's polygon, or an
+/// outline drawn around its demand points), `residents`, `stars`,
+/// `basic_present`/`basic_total`, `quality_present`/`quality_total` and
+/// `missing` (the categories it lacks, comma-separated); a zone without a
+/// score (no residents on the network) has nulls there.
+///
+/// ```
+/// use lifecircle::report::zones_geojson;
+/// use lifecircle::scenario::Scenario;
+///
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let gaps = Scenario::from_file(demo)?.gaps()?;
+/// let zones = zones_geojson(&gaps.geometry, &gaps.report.gaps.zones);
+/// assert_eq!(zones["features"].as_array().unwrap().len(), gaps.report.gaps.zones.len());
+/// assert_eq!(zones["features"][0]["geometry"]["type"], "MultiPolygon");
+/// # Ok::<(), lifecircle::Error>(())
+/// ```
+pub fn zones_geojson(geometry: &Geometry, scores: &[ZoneScore]) -> Value {
+    let features: Vec<Value> = geometry
+        .zones
+        .iter()
+        .map(|outline| {
+            let z = scores.iter().find(|z| z.zone == outline.zone);
+            let rings: Vec<Vec<Vec<[f64; 2]>>> = outline
+                .area
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|r| r.iter().map(|&(x, y)| [x, y]).collect())
+                        .collect()
+                })
+                .collect();
+            json!({
+                "type": "Feature",
+                "geometry": {"type": "MultiPolygon", "coordinates": rings},
+                "properties": {
+                    "zone": outline.zone,
+                    "from_file": outline.from_file,
+                    "residents": z.map(|z| z.residents),
+                    "stars": z.map(|z| z.stars),
+                    "basic_present": z.map(|z| z.basic_present),
+                    "basic_total": z.map(|z| z.basic_total),
+                    "quality_present": z.map(|z| z.quality_present),
+                    "quality_total": z.map(|z| z.quality_total),
+                    "missing": z.map(|z| z.missing.join(", ")),
+                },
+            })
         })
         .collect();
     json!({"type": "FeatureCollection", "features": features})

@@ -16,7 +16,7 @@ pub use access::{access_csv, access_geojson, access_text};
 pub(crate) use comparison::COMPARISON_COLUMNS;
 pub use comparison::{comparison_csv, comparison_text};
 use geojson::point;
-pub use geojson::{gaps_geojson, move_positions, plan_geojson};
+pub use geojson::{gaps_geojson, move_positions, plan_geojson, zones_geojson};
 
 /// Walking minutes, or `>N` where a figure falls beyond the search of `search`
 /// minutes: the one marker of "farther than we looked" in every table.
