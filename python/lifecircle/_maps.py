@@ -111,6 +111,23 @@ def _zones(m: Any, zones: pd.DataFrame, name: str) -> None:
     folium.GeoJson(zones.to_json(), name=name, style_function=style, tooltip=tooltip).add_to(m)
 
 
+def _reached(m: Any, reach: dict, which: str, colour: str, show: bool = True) -> None:
+    """The streets that ``which`` ("existing" or "new") facilities of one
+    service reach within its limit (``isochrones`` of the run), as thick
+    translucent lines: the HTML report draws them widened by the street side."""
+    import folium
+
+    lines = reach[which]
+    if not lines:
+        return
+    label = "existing facilities" if which == "existing" else "new sites"
+    pace = "adult" if reach["pace"] == "adult" else "60+"
+    name = f"{reach['service']}: reached from {label} ({reach['minutes']:g} min, {pace} pace)"
+    group = folium.FeatureGroup(name=name, show=show).add_to(m)
+    for line in lines:
+        folium.PolyLine([[lat, lon] for lon, lat in line], color=colour, weight=8, opacity=0.35).add_to(group)
+
+
 def _group(m: Any, name: str) -> Any:
     import folium
 
@@ -144,6 +161,10 @@ def explore_plan(report: Any, service: str | None, kwargs: dict[str, Any]) -> An
                 fill_opacity=0.8,
                 tooltip=f"{p['id']} ({p['zone']}): {p['population']:,.0f} residents{elderly}; {reach}",
             ).add_to(group)
+    for reach in report.run.isochrones:
+        if reach["service"] == service:
+            _reached(m, reach, "existing", REACH_COLOURS["covered before"])
+            _reached(m, reach, "new", REACH_COLOURS["newly covered"])
     for s in report.run.services:
         group = _group(m, f"{s.service}: existing ({len(s.existing)})")
         for site in s.existing:
@@ -213,6 +234,9 @@ def explore_gaps(report: Any, kwargs: dict[str, Any]) -> Any:
                 fill_opacity=0.8,
                 tooltip=f"{p['id']} ({p['zone']}, {star:g} stars): {p['population']:,.0f} residents; nearest: {far}",
             ).add_to(group)
+    # One service's reach at a time would be shown in the HTML report: here each is a layer, off at first.
+    for reach in report.run.isochrones:
+        _reached(m, reach, "existing", REACH_COLOURS["covered before"], show=False)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

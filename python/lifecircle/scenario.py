@@ -118,7 +118,9 @@ class PlanReport:
         ``service`` (default: the first planned) covered before, newly
         covered, not covered (circle area ∝ residents; tooltip with the
         counts and the 60+); existing facilities and new sites of each
-        planned service (popup: id, cost, residents newly reached); the zones
+        planned service (popup: id, cost, residents newly reached); the
+        streets reached on foot from the existing facilities and from the new
+        sites of ``service`` within its limit (the isochrones); the zones
         as a choropleth of their stars after the plan (missing categories on
         hover). Keyword arguments go to ``folium.Map`` (``tiles=None`` draws
         no background)."""
@@ -276,7 +278,9 @@ class GapsReport:
     def explore(self, **kwargs: Any) -> Any:
         """An interactive folium map (``pip install 'lifecircle[maps]'``):
         streets, the zones as a choropleth of their stars (the community map's
-        colours; missing categories on hover), and residents in a layer per zone star rating (red for none
+        colours; missing categories on hover), the streets each service's
+        facilities reach within its limit (a layer per service, off at
+        first), and residents in a layer per zone star rating (red for none
         to green for the most), circle area ∝ residents, with a tooltip of
         the metres to the nearest facility of each category. Keyword
         arguments go to ``folium.Map``."""

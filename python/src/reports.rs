@@ -371,6 +371,13 @@ impl PlanRun {
     }
     /// The zones' outlines with their ratings after the plan, as a GeoJSON
     /// FeatureCollection (`lifecircle::report::zones_geojson`).
+    /// Per planned service, the streets its existing facilities and its new
+    /// sites reach within its walking limit, at the pace of whom it serves
+    /// (`lifecircle::outcome::ServiceIsochrones`, as records).
+    #[getter]
+    fn isochrones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.geometry.isochrones)
+    }
     #[getter]
     fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.zones_after);
@@ -483,6 +490,13 @@ impl GapsRun {
     }
     /// The zones' outlines with their ratings, as a GeoJSON FeatureCollection
     /// (`lifecircle::report::zones_geojson`).
+    /// Per service of the table, the streets its existing facilities reach
+    /// within its walking limit (`lifecircle::outcome::ServiceIsochrones`,
+    /// as records; `new` is empty).
+    #[getter]
+    fn isochrones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.geometry.isochrones)
+    }
     #[getter]
     fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.gaps.zones);

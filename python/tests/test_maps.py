@@ -114,6 +114,11 @@ def _groups(m):
     return {child.layer_name: child for child in m._children.values() if isinstance(child, folium.FeatureGroup)}
 
 
+def _lines(group):
+    folium = pytest.importorskip("folium")
+    return [c for c in group._children.values() if isinstance(c, folium.PolyLine)]
+
+
 def _markers(group):
     return [c for c in group._children.values() if hasattr(c, "location")]
 
@@ -128,9 +133,17 @@ def test_explore_has_the_report_layers_and_counts(demo):
         "pharmacy: covered before",
         "pharmacy: newly covered",
         "pharmacy: not covered",
+        "pharmacy: reached from existing facilities (8 min, adult pace)",
+        "pharmacy: reached from new sites (8 min, adult pace)",
         "pharmacy: existing (6)",
         "pharmacy: new sites (2)",
     ]
+    # The isochrones' streets, as the HTML report's layer: one line per reached polyline.
+    (reach,) = [r for r in demo.run.isochrones if r["service"] == "pharmacy"]
+    for which, label in [("existing", "existing facilities"), ("new", "new sites")]:
+        lines = _lines(groups[f"pharmacy: reached from {label} (8 min, adult pace)"])
+        assert len(lines) == len(reach[which]) > 0
+        assert lines[0].locations[0] == [reach[which][0][0][1], reach[which][0][0][0]]
     counts = demo.demand["pharmacy_reach"].value_counts()
     for reach in ["covered before", "newly covered", "not covered"]:
         markers = _markers(groups[f"pharmacy: {reach}"])
@@ -176,7 +189,13 @@ def test_gaps_explore_groups_residents_by_stars(root):
     assert isinstance(m, folium.Map)
     groups = _groups(m)
     stars = layers["residents"]["stars"].value_counts()
-    assert list(groups) == ["streets"] + [f"zones with {s:g} stars" for s in sorted(stars.index)]
+    reached = [r for r in gaps.run.isochrones if r["existing"]]
+    assert len(reached) > 0
+    names = [f"{r['service']}: reached from existing facilities" for r in reached]
+    zone_groups = [f"zones with {s:g} stars" for s in sorted(stars.index)]
+    assert [g.split(" (")[0] for g in groups] == ["streets"] + zone_groups + names
+    # Off at first: one service at a time, as the HTML report's service picker shows.
+    assert not any(groups[g].show for g in groups if "reached" in g)
     for s, n in stars.items():
         assert len(_markers(groups[f"zones with {s:g} stars"])) == n
     assert "pharmacy " in m.get_root().render() and "nearest:" in m.get_root().render()
