@@ -37,7 +37,8 @@ def plan_layers(report: Any) -> dict[str, pd.DataFrame]:
     ``residents`` (the demand points, with each planned service's covered
     shares and ``<service>_reach``), ``existing`` and ``new_sites`` (points,
     with their ``service``), ``zones`` (the zones' outlines with their
-    ratings after the plan: ``stars``, basic/quality present, ``missing``)."""
+    ratings after the plan: ``stars``, basic/quality present, ``missing``)
+    and ``reached`` (:func:`reached_layer`: the isochrones' streets)."""
     existing = [
         {"service": s.service, "id": site.id, "lon": site.lon, "lat": site.lat}
         for s in report.run.services
@@ -49,19 +50,39 @@ def plan_layers(report: Any) -> dict[str, pd.DataFrame]:
         "existing": _geo.points(pd.DataFrame(existing, columns=["service", "id", "lon", "lat"])),
         "new_sites": report.sites,
         "zones": _geo.features(report.run.zone_outlines),
+        "reached": reached_layer(report.run.isochrones),
     }
+
+
+def reached_layer(isochrones: list[dict]) -> pd.DataFrame:
+    """The streets each service's facilities reach within its limit (a run's
+    ``isochrones``) as a GeoDataFrame of lines in EPSG:4326, one row per
+    polyline: ``service``, ``facilities`` ("existing" or "new"),
+    ``minutes`` and ``pace`` (whose walk)."""
+    import geopandas
+    import shapely
+
+    rows = [
+        (r["service"], which, r["minutes"], r["pace"], shapely.LineString(line))
+        for r in isochrones
+        for which in ("existing", "new")
+        for line in r[which]
+    ]
+    columns = ["service", "facilities", "minutes", "pace", "geometry"]
+    return geopandas.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry="geometry", crs=_geo.WGS84)
 
 
 def gaps_layers(report: Any) -> dict[str, pd.DataFrame]:
     """The layers of a gap map, in EPSG:4326: ``streets`` (lines),
     ``residents`` (the demand points with their zone's ``stars`` and the
     metres to the nearest facility of each category, ``<category>_nearest_m``)
-    and ``zones`` (the zones' outlines with ``stars``, basic/quality present
-    and the categories ``missing``)."""
+    ``zones`` (the zones' outlines with ``stars``, basic/quality present
+    and the categories ``missing``) and ``reached`` (the isochrones' streets)."""
     return {
         "streets": _geo.lines(report.run.streets),
         "residents": report.features(),
         "zones": _geo.features(report.run.zone_outlines),
+        "reached": reached_layer(report.run.isochrones),
     }
 
 
@@ -76,7 +97,11 @@ def _folium_map(layers: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
     import folium
 
     points = pd.concat(
-        [frame[["lon", "lat"]] for name, frame in layers.items() if name not in ("streets", "zones") and len(frame)]
+        [
+            frame[["lon", "lat"]]
+            for name, frame in layers.items()
+            if name not in ("streets", "zones", "reached") and len(frame)
+        ]
     )
     kwargs.setdefault("tiles", "OpenStreetMap")
     kwargs.setdefault("attr", ATTRIBUTION)

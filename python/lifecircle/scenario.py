@@ -109,7 +109,8 @@ class PlanReport:
         ``<service>_reach``, the maps' class "covered before", "newly
         covered" or "not covered"), ``existing`` and ``new_sites`` (points
         with their ``service``), ``zones`` (outlines with their ratings after
-        the plan). Needs geopandas."""
+        the plan), ``reached`` (the streets reached on foot within the limit
+        from existing facilities and new sites, the isochrones). Needs geopandas."""
         return _maps.plan_layers(self)
 
     def explore(self, service: str | None = None, **kwargs: Any) -> Any:
@@ -271,8 +272,9 @@ class GapsReport:
         """The layers of the gap map as GeoDataFrames in EPSG:4326:
         ``streets`` (lines), ``residents`` (:meth:`features`: each demand
         point's zone ``stars`` and ``<category>_nearest_m``) and ``zones``
-        (outlines with ``stars``, basic/quality present and ``missing``).
-        Needs geopandas."""
+        (outlines with ``stars``, basic/quality present and ``missing``) and
+        ``reached`` (the streets each service's facilities reach within its
+        limit). Needs geopandas."""
         return _maps.gaps_layers(self)
 
     def explore(self, **kwargs: Any) -> Any:

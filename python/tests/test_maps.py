@@ -93,7 +93,7 @@ def test_reach_is_the_rust_maps_class(demo):
 def test_to_geodataframes_gives_the_layers_in_wgs84(demo):
     pytest.importorskip("geopandas")
     layers = demo.to_geodataframes()
-    assert list(layers) == ["streets", "residents", "existing", "new_sites", "zones"]
+    assert list(layers) == ["streets", "residents", "existing", "new_sites", "zones", "reached"]
     assert all(str(frame.crs) == "EPSG:4326" for frame in layers.values())
     assert len(layers["streets"]) == demo.summary["network"]["edges"]
     assert set(layers["streets"].geom_type) == {"LineString"}
@@ -107,6 +107,11 @@ def test_to_geodataframes_gives_the_layers_in_wgs84(demo):
     zones = layers["zones"].set_index("zone")
     assert set(zones.geom_type) == {"MultiPolygon"} and sorted(zones.index) == sorted(after.index)
     assert (zones["stars"] == after.loc[zones.index, "stars"]).all()
+    reached = layers["reached"]
+    for r in demo.run.isochrones:
+        for which in ("existing", "new"):
+            mine = reached[(reached["service"] == r["service"]) & (reached["facilities"] == which)]
+            assert len(mine) == len(r[which]) and set(mine.geom_type) <= {"LineString"}
 
 
 def _groups(m):
@@ -173,7 +178,7 @@ def test_gaps_explore_groups_residents_by_stars(root):
     folium = pytest.importorskip("folium")
     gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "demo.toml")
     layers = gaps.to_geodataframes()
-    assert list(layers) == ["streets", "residents", "zones"] and len(layers["residents"]) == 19
+    assert list(layers) == ["streets", "residents", "zones", "reached"] and len(layers["residents"]) == 19
     m = gaps.explore(tiles=None)
     # The zones as a choropleth of their stars, in the community map's colours, missing categories on hover.
     (choropleth,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]

@@ -139,8 +139,8 @@ impl<'a> CommunityMap<'a> {
 }
 
 impl Picture for CommunityMap<'_> {
-    fn size(&self) -> (u32, u32) {
-        (self.style.width, self.style.height)
+    fn style(&self) -> &MapStyle {
+        self.style
     }
 
     fn draw<DB: DrawingBackend>(

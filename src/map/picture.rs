@@ -12,8 +12,13 @@ use super::MapStyle;
 
 /// A map that can draw itself.
 pub(super) trait Picture {
-    /// Width and height in pixels (checked by the caller's style).
-    fn size(&self) -> (u32, u32);
+    /// Its size (checked when the picture was made).
+    fn style(&self) -> &MapStyle;
+
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32) {
+        (self.style().width, self.style().height)
+    }
 
     /// Draws the map on `root`; `words` false leaves the text out (the PNG
     /// tests' control picture).

@@ -158,8 +158,8 @@ impl<'a> PlanMap<'a> {
 }
 
 impl Picture for PlanMap<'_> {
-    fn size(&self) -> (u32, u32) {
-        (self.style.width, self.style.height)
+    fn style(&self) -> &MapStyle {
+        self.style
     }
 
     fn draw<DB: DrawingBackend>(
