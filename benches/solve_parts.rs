@@ -48,7 +48,9 @@ fn coverage(c: &mut Criterion) {
     });
     let greedy = heuristic::greedy_max_cover(&reduced, 20, &costs, f64::INFINITY);
     c.bench_function("swap mclp p=20", |b| {
-        b.iter(|| heuristic::swap_max_cover(black_box(&reduced), greedy.clone()))
+        b.iter(|| {
+            heuristic::swap_max_cover(black_box(&reduced), &costs, f64::INFINITY, greedy.clone())
+        })
     });
     c.bench_function("greedy lscp", |b| {
         b.iter(|| heuristic::greedy_set_cover(black_box(&reduced), &costs))

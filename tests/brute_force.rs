@@ -32,6 +32,24 @@ fn instance() -> impl Strategy<Value = (CoverageSets, Vec<f64>, Vec<f64>)> {
     })
 }
 
+/// 8 to 12 sites reaching 3 to 10 of 20 to 40 points each, costs 1 to 4.
+fn wider_instance() -> impl Strategy<Value = (CoverageSets, Vec<f64>, Vec<f64>)> {
+    (8usize..13, 20usize..41).prop_flat_map(|(n_sites, n_demand)| {
+        (
+            prop::collection::vec(prop::collection::vec(0..n_demand, 3..11), n_sites),
+            prop::collection::vec(1u32..50, n_demand),
+            prop::collection::vec(1u32..5, n_sites),
+        )
+            .prop_map(move |(sets, w, c)| {
+                (
+                    CoverageSets::from_sets(n_demand, sets).unwrap(),
+                    w.into_iter().map(f64::from).collect(),
+                    c.into_iter().map(f64::from).collect(),
+                )
+            })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -63,6 +81,37 @@ proptest! {
         let sol = model.solve(&SolveOptions::new()).unwrap();
         prop_assert_eq!(sol.objective, best);
         prop_assert!(sol.sites.iter().map(|&j| costs[j]).sum::<f64>() <= budget + 1e-9);
+    }
+
+    /// A count, a budget and fixed sites at once, on instances large enough
+    /// (up to 12 sites, 40 points) that the Lagrangian bound drops sites
+    /// under the budget before the MIP.
+    #[test]
+    fn max_coverage_with_count_budget_and_fixed_sites(
+        (cov, w, costs) in wider_instance(),
+        p in 1usize..5,
+        budget in 2u32..14,
+        fixed_mask in 0u32..4,
+    ) {
+        let n = cov.n_sites();
+        let fixed: Vec<usize> = (0..2).filter(|j| fixed_mask & (1 << j) != 0).collect();
+        let p = p.min(n - fixed.len());
+        let cheapest = (0..n).filter(|j| !fixed.contains(j)).map(|j| costs[j]).fold(f64::INFINITY, f64::min);
+        let budget = f64::from(budget).max(cheapest);
+        let model = MaxCoverage::new(cov.clone(), w.clone()).unwrap()
+            .fixed_open(fixed.clone()).unwrap()
+            .new_sites(p).unwrap()
+            .budget(costs.clone(), budget).unwrap();
+        let best = brute::best(&model, n).unwrap();
+        let sol = model.solve(&SolveOptions::new()).unwrap();
+        prop_assert_eq!(sol.status, SolveStatus::Optimal);
+        prop_assert!((sol.objective - best).abs() <= 1e-9 * best.max(1.0), "{} vs {best}", sol.objective);
+        prop_assert_eq!(cov.covered_weight(&sol.sites, &w), sol.objective);
+        let new: Vec<usize> = sol.sites.iter().copied().filter(|j| !fixed.contains(j)).collect();
+        prop_assert!(new.len() <= p);
+        prop_assert!(new.iter().map(|&j| costs[j]).sum::<f64>() <= budget + 1e-9);
+        prop_assert!(fixed.iter().all(|f| sol.sites.contains(f)));
+        prop_assert!(sol.bound >= sol.objective - 1e-9 && sol.gap == 0.0);
     }
 
     #[test]

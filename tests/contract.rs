@@ -373,6 +373,40 @@ contract!(
     }
 );
 
+/// Site costs of 1 to 3 by position, for the budgeted instances.
+fn site_costs(n: usize, seed: u64) -> Vec<f64> {
+    (0..n as u64)
+        .map(|j| 1.0 + ((j * 7 + seed) % 5) as f64 * 0.5)
+        .collect()
+}
+
+contract!(
+    mclp_budget,
+    small: |seed| {
+        let d = small(seed, RADIUS);
+        let m = MaxCoverage::new(coverage(&d), d.weights.clone())
+            .unwrap()
+            .new_sites(4)
+            .unwrap()
+            .budget(site_costs(SMALL_SITES, seed), 5.0)
+            .unwrap();
+        let best = brute::best(&m, SMALL_SITES).unwrap();
+        (m, d, best)
+    },
+    recompute: |d: &Data, sol: &Solution| covered_of(&d.costs, d.radius, &d.weights, &sol.sites),
+    big: || {
+        let d = coverage_instance();
+        let n = d.costs.n_sites();
+        let m = MaxCoverage::new(coverage(&d), d.weights.clone())
+            .unwrap()
+            .new_sites(15)
+            .unwrap()
+            .budget(site_costs(n, 1), 25.0)
+            .unwrap();
+        (m, d)
+    }
+);
+
 contract!(
     lscp,
     small: |seed| {

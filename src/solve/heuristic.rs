@@ -42,6 +42,28 @@ fn site_groups(r: &Reduced) -> Vec<Vec<u32>> {
 /// uncovered weight per unit cost while the site count and budget allow.
 /// Returns positions into `r.sites`.
 pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f64) -> Vec<usize> {
+    greedy_max_cover_ranked(r, max_sites, costs, budget, true)
+}
+
+/// [`greedy_max_cover`] ranking sites by their uncovered weight alone (the
+/// budget still checked): under a loose budget, the ratio fills up on cheap
+/// sites that cover little.
+pub fn greedy_max_cover_by_weight(
+    r: &Reduced,
+    max_sites: usize,
+    costs: &[f64],
+    budget: f64,
+) -> Vec<usize> {
+    greedy_max_cover_ranked(r, max_sites, costs, budget, false)
+}
+
+fn greedy_max_cover_ranked(
+    r: &Reduced,
+    max_sites: usize,
+    costs: &[f64],
+    budget: f64,
+    per_cost: bool,
+) -> Vec<usize> {
     let groups_of = site_groups(r);
     let mut covered = vec![false; r.groups.len()];
     let gain = |s: usize, covered: &[bool]| -> f64 {
@@ -50,7 +72,10 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
             .filter(|&&g| !covered[g as usize])
             .map(|&g| r.groups[g as usize].weight)
             .sum();
-        w / costs[s].max(1e-12)
+        match per_cost {
+            true => w / costs[s].max(1e-12),
+            false => w,
+        }
     };
     let mut heap: BinaryHeap<Gain> = (0..r.sites.len())
         .map(|s| Gain::new(gain(s, &covered), s))
@@ -86,10 +111,18 @@ pub fn greedy_max_cover(r: &Reduced, max_sites: usize, costs: &[f64], budget: f6
     chosen
 }
 
-/// Swap local search for maximal coverage with a site count: replaces an
-/// open site by a closed one while that covers more weight, best swap per
-/// sweep, `O(nnz)` per sweep. `chosen` are positions into `r.sites`.
-pub fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
+/// Swap local search for maximal coverage with a site count (and a budget
+/// when `budget` is finite): replaces an open site by a closed one while that
+/// covers more weight and the plan stays within the budget, best swap per
+/// sweep, `O(nnz)` per sweep (plus, under a budget, a walk down the open
+/// sites by their loss until one may leave). `chosen` are positions into
+/// `r.sites`, within the budget.
+pub fn swap_max_cover(
+    r: &Reduced,
+    costs: &[f64],
+    budget: f64,
+    mut chosen: Vec<usize>,
+) -> Vec<usize> {
     let groups_of = site_groups(r);
     let n = r.sites.len();
     let mut open = vec![false; n];
@@ -104,26 +137,20 @@ pub fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
                 sole[g as usize] = s as u32;
             }
         }
-        let loss: Vec<f64> = (0..n)
-            .map(|s| {
-                if !open[s] {
-                    0.0
-                } else {
-                    groups_of[s]
-                        .iter()
-                        .filter(|&&g| count[g as usize] == 1)
-                        .map(|&g| r.groups[g as usize].weight)
-                        .sum()
-                }
-            })
-            .collect();
-        let cheapest_out = chosen
-            .iter()
-            .copied()
-            .min_by(|&a, &b| loss[a].total_cmp(&loss[b]).then(a.cmp(&b)));
-        let Some(cheapest_out) = cheapest_out else {
-            return chosen;
-        };
+        let mut loss = vec![0.0; n];
+        for &s in &chosen {
+            loss[s] = groups_of[s]
+                .iter()
+                .filter(|&&g| count[g as usize] == 1)
+                .map(|&g| r.groups[g as usize].weight)
+                .sum();
+        }
+        // Open sites, least loss first: the first one that may leave is the
+        // best to swap out when the incoming site shares no group with it.
+        let mut by_loss: Vec<(f64, usize)> = chosen.iter().map(|&s| (loss[s], s)).collect();
+        by_loss.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let spent: f64 = chosen.iter().map(|&s| costs[s]).sum();
+        let fits = |s_in: usize, s_out: usize| spent - costs[s_out] + costs[s_in] <= budget + 1e-9;
         let mut best: Option<(f64, usize, usize)> = None;
         let mut overlap: std::collections::HashMap<usize, f64> = std::collections::HashMap::new();
         for s_in in (0..n).filter(|&s| !open[s]) {
@@ -140,18 +167,21 @@ pub fn swap_max_cover(r: &Reduced, mut chosen: Vec<usize>) -> Vec<usize> {
             if gain <= 0.0 {
                 continue;
             }
-            let mut consider = |s_out: usize, kept: f64| {
-                let delta = gain - loss[s_out] + kept;
+            let mut consider = |delta: f64, s_out: usize| {
                 if delta > 1e-9 && best.is_none_or(|b| delta > b.0) {
                     best = Some((delta, s_in, s_out));
                 }
             };
-            consider(
-                cheapest_out,
-                overlap.get(&cheapest_out).copied().unwrap_or(0.0),
-            );
+            if let Some(&(lost, s_out)) = by_loss.iter().find(|&&(_, s)| fits(s_in, s)) {
+                consider(
+                    gain - lost + overlap.get(&s_out).copied().unwrap_or(0.0),
+                    s_out,
+                );
+            }
             for (&s_out, &kept) in &overlap {
-                consider(s_out, kept);
+                if fits(s_in, s_out) {
+                    consider(gain - loss[s_out] + kept, s_out);
+                }
             }
         }
         let Some((_, s_in, s_out)) = best else {

@@ -5,20 +5,25 @@
 use super::presolve::Reduced;
 use super::solution::Deadline;
 
-/// An upper bound for maximal coverage with at most `p` sites, and the sites
-/// that can be dropped because no plan using them beats `lower` (the value of
-/// the best known plan).
+/// An upper bound for maximal coverage with at most `p` sites and a budget
+/// (`budget` may be infinite), and the sites that can be dropped because no
+/// plan using them beats `lower` (the value of the best known plan).
 ///
-/// Relaxing `y_g ≤ Σ_{j covers g} x_j` with multipliers `μ_g ≥ 0` gives
-/// `U(μ) = Σ_g max(0, w_g − μ_g) + (sum of the p largest v_j)`, where
-/// `v_j = Σ_{g covered by j} μ_g`. Starting from `μ = w` (the "sum of the p
-/// best sites" bound), subgradient steps lower it towards the LP bound. With
-/// site `j` forced in, the bound becomes `U − v_(p) + v_j`; if that is at most
-/// `lower`, `j` is dropped. Works on the presolved instance (positions into
-/// `r.sites`); returns the bound and a keep flag per site.
+/// Relaxing `y_g ≤ Σ_{j covers g} x_j` with multipliers `μ_g ≥ 0` and the
+/// budget row `Σ c_j x_j ≤ B` with `ν ≥ 0` gives
+/// `U(μ, ν) = Σ_g max(0, w_g − μ_g) + Bν + (sum of the p largest positive v_j)`,
+/// where `v_j = Σ_{g covered by j} μ_g − ν c_j`. Starting from `μ = w` (the
+/// "sum of the p best sites" bound), subgradient steps lower it towards the
+/// LP bound; for each `μ`, `ν` is the minimiser of the (convex) bound by
+/// golden-section search. With site `j` forced in, the bound becomes
+/// `U − max(0, v_(p)) + v_j`; if that is at most `lower`, `j` is dropped.
+/// Works on the presolved instance (positions into `r.sites`, `costs` by
+/// position); returns the bound and a keep flag per site.
 pub(crate) fn max_cover_bound(
     r: &Reduced,
     p: usize,
+    costs: &[f64],
+    budget: f64,
     lower: f64,
     deadline: Deadline,
 ) -> (f64, Vec<bool>) {
@@ -36,6 +41,7 @@ pub(crate) fn max_cover_bound(
     let tol = 1e-9 * lower.abs().max(1.0);
     let mut mu: Vec<f64> = r.groups.iter().map(|g| g.weight).collect();
     let (mut best, mut alpha, mut stall) = (f64::INFINITY, 2.0, 0);
+    let mut covered = vec![0.0; n_sites];
     let mut v = vec![0.0; n_sites];
     let mut covers = vec![0u32; r.groups.len()];
     for step in 0..10_000 {
@@ -43,7 +49,7 @@ pub(crate) fn max_cover_bound(
             break;
         }
         let kept: Vec<usize> = (0..n_sites).filter(|&s| keep[s]).collect();
-        if kept.len() <= p {
+        if kept.len() <= p && kept.iter().map(|&s| costs[s]).sum::<f64>() <= budget {
             // Every remaining site fits: the relaxation is exact with them all open.
             let all: f64 = r
                 .groups
@@ -55,18 +61,30 @@ pub(crate) fn max_cover_bound(
             break;
         }
         for &s in &kept {
-            v[s] = groups_of[s].iter().map(|&g| mu[g as usize]).sum();
+            covered[s] = groups_of[s].iter().map(|&g| mu[g as usize]).sum();
+        }
+        let nu = budget_price(&covered, costs, &kept, p, budget);
+        for &s in &kept {
+            v[s] = covered[s] - nu * costs[s];
         }
         let mut ranked = kept.clone();
-        ranked.select_nth_unstable_by(p - 1, |&a, &b| v[b].total_cmp(&v[a]));
-        let (top, rest) = ranked.split_at(p);
-        let vp = top.iter().map(|&s| v[s]).fold(f64::INFINITY, f64::min);
+        let k = p.min(ranked.len());
+        ranked.select_nth_unstable_by(k - 1, |&a, &b| v[b].total_cmp(&v[a]));
+        ranked.truncate(k);
+        ranked.retain(|&s| v[s] > 0.0);
+        let top = ranked;
+        // What forcing a site in costs: the p-th best, if p sites gain.
+        let vp = match top.len() == p {
+            true => top.iter().map(|&s| v[s]).fold(f64::INFINITY, f64::min),
+            false => 0.0,
+        };
         let value = r
             .groups
             .iter()
             .zip(&mu)
             .map(|(g, m)| (g.weight - m).max(0.0))
             .sum::<f64>()
+            + if nu > 0.0 { budget * nu } else { 0.0 }
             + top.iter().map(|&s| v[s]).sum::<f64>();
         if value < best - tol {
             best = value;
@@ -81,14 +99,16 @@ pub(crate) fn max_cover_bound(
         if best <= lower + tol || alpha < 1e-4 {
             break;
         }
-        for &s in rest {
-            if value - vp + v[s] <= lower + tol {
+        let mut in_top = vec![false; n_sites];
+        top.iter().for_each(|&s| in_top[s] = true);
+        for &s in &kept {
+            if !in_top[s] && value - vp + v[s] <= lower + tol {
                 keep[s] = false;
             }
         }
         // Subgradient of U at μ: (sites chosen covering g) − [group g counted as covered].
         covers.iter_mut().for_each(|c| *c = 0);
-        for &s in top {
+        for &s in &top {
             for &g in &groups_of[s] {
                 covers[g as usize] += 1;
             }
@@ -110,4 +130,62 @@ pub(crate) fn max_cover_bound(
         }
     }
     (best.max(lower), keep)
+}
+
+/// The price `ν ≥ 0` of the budget row that minimises
+/// `h(ν) = Bν + (sum of the p largest positive covered_j − ν c_j)` over the
+/// kept sites: `h` is convex (a maximum of functions linear in `ν`), so a
+/// golden-section search on `[0, max covered_j / c_j]` finds it; any `ν ≥ 0`
+/// gives a valid bound, so the search only has to be good, not exact.
+/// 0 without a budget.
+fn budget_price(covered: &[f64], costs: &[f64], kept: &[usize], p: usize, budget: f64) -> f64 {
+    if !budget.is_finite() {
+        return 0.0;
+    }
+    let hi = kept
+        .iter()
+        .filter(|&&s| costs[s] > 0.0)
+        .map(|&s| covered[s] / costs[s])
+        .fold(0.0, f64::max);
+    if hi <= 0.0 {
+        return 0.0;
+    }
+    let mut buf = Vec::with_capacity(kept.len());
+    let mut h = |nu: f64| {
+        buf.clear();
+        buf.extend(
+            kept.iter()
+                .map(|&s| covered[s] - nu * costs[s])
+                .filter(|&x| x > 0.0),
+        );
+        let k = p.min(buf.len());
+        if k > 0 && k < buf.len() {
+            buf.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        }
+        budget * nu + buf[..k].iter().sum::<f64>()
+    };
+    let phi = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut a, mut b) = (0.0, hi);
+    let (mut x1, mut x2) = (b - phi * (b - a), a + phi * (b - a));
+    let (mut f1, mut f2) = (h(x1), h(x2));
+    for _ in 0..48 {
+        if f1 <= f2 {
+            b = x2;
+            (x2, f2) = (x1, f1);
+            x1 = b - phi * (b - a);
+            f1 = h(x1);
+        } else {
+            a = x1;
+            (x1, f1) = (x2, f2);
+            x2 = a + phi * (b - a);
+            f2 = h(x2);
+        }
+    }
+    // The end of the bracket at 0 (no price) may be the minimum itself.
+    let (nu, f) = if f1 <= f2 { (x1, f1) } else { (x2, f2) };
+    if h(0.0) <= f {
+        0.0
+    } else {
+        nu
+    }
 }
