@@ -42,7 +42,7 @@ def gil():
 
 
 def overhead():
-    scenario = ROOT / "data" / "helsinki" / "demo.toml"
+    scenario = ROOT / "data" / "helsinki" / "centroids.toml"
     cli = ROOT / "target" / "release" / "lifecircle"
     py, rust = [], []
     for _ in range(5):

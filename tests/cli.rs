@@ -109,20 +109,21 @@ fn demo_map_writes_svg_png_and_html() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Maps written to maps/demo/report.html"));
     let maps = dir.path().join("maps/demo");
     let svg = std::fs::read_to_string(maps.join("pharmacy.svg")).unwrap();
-    // 19 demand points on the network, plus the legend's three swatches.
-    assert_eq!(svg.matches("<circle").count(), 19 + 3);
-    assert!(svg.contains("pharmacy: 50.1 % → 98.9 % covered (+2 new sites)"));
+    // 241 demand points on the network (the grid split onto homes), plus
+    // the legend's three swatches.
+    assert_eq!(svg.matches("<circle").count(), 241 + 3);
+    assert!(svg.contains("pharmacy: 64.2 % → 99.0 % covered (+2 new sites)"));
     assert!(svg.matches("<polyline").count() > 500, "streets drawn");
     let png = std::fs::read(maps.join("pharmacy.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
     let html = std::fs::read_to_string(maps.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<td>demo</td>") && html.contains("50.1% → 98.9%"));
-    // The interactive map draws the same 19 points (tests/browser.rs opens it).
+    assert!(html.contains("<td>demo</td>") && html.contains("64.2% → 99.0%"));
+    // The interactive map draws the same 241 points (tests/browser.rs opens it).
     let data = map_data(&html);
     assert_eq!(
         data["geos"][0]["points"]["id"].as_array().unwrap().len(),
-        19
+        241
     );
     assert_eq!(data["variants"][0]["services"][0]["key"], "pharmacy");
 }
@@ -172,15 +173,16 @@ fn gaps_demo_prints_tables_and_json_rows() {
     let png = std::fs::read(dir.path().join("community/community.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     let svg = std::fs::read_to_string(dir.path().join("community/community.svg")).unwrap();
-    assert!(svg.contains("Living-circle completeness: 19 zones"));
+    assert!(svg.contains("Living-circle completeness: 22 zones"));
     let html = std::fs::read_to_string(dir.path().join("community/report.html")).unwrap();
-    // A zone outline per zone of the table (19 grid cells, each its own zone).
+    // A zone outline per zone of the table (the 22 grid cells with homes in
+    // the extract, each its own zone).
     assert_eq!(
         map_data(&html)["geos"][0]["zones"]
             .as_array()
             .unwrap()
             .len(),
-        19
+        22
     );
     for needle in [
         "Current coverage by category",
@@ -1166,7 +1168,7 @@ fn a_full_stdout_is_an_error_with_exit_code_1_for_every_command() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("c.csv"), "0,5\n1,4\n5,0\n").unwrap();
-    let (cmp, demo) = (data("compare.toml"), data("demo.toml"));
+    let (cmp, demo) = (data("compare.toml"), data("centroids.toml"));
     let commands: [&[&str]; 9] = [
         &["--help"],
         &["--version"],
@@ -1418,7 +1420,7 @@ fn compare_counts_first_checks_its_folder_first_and_reports_every_failure() {
 #[test]
 fn access_prints_indices_per_zone_and_writes_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = data("demo.toml");
+    let demo = data("centroids.toml");
     let demo = demo.to_str().unwrap();
     let out = lifecircle(&["access", demo, "--csv", "access.csv"], dir.path());
     assert!(
@@ -1458,7 +1460,7 @@ fn access_prints_indices_per_zone_and_writes_csv() {
 #[test]
 fn access_writes_every_demand_points_indices_as_geojson() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = data("demo.toml");
+    let demo = data("centroids.toml");
     let out = lifecircle(
         &[
             "access",
@@ -1529,7 +1531,7 @@ fn gradual_plan_is_exact_and_reports_access_before_and_after() {
 #[test]
 fn a_plan_on_buildings_says_which_rule_placed_each_zone() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = data("buildings.toml");
+    let scenario = data("demo.toml");
     let v = ok_json(&lifecircle(
         &["plan", scenario.to_str().unwrap(), "--json"],
         dir.path(),

@@ -327,7 +327,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         check_error(&Scenario::from_file(file(&dir, "s.toml", &toml)));
         // The bundled scenario with one key set to a hostile value, as TOML or JSON.
-        let mut table: toml::Table = toml::from_str(include_str!("../data/helsinki/demo.toml")).unwrap();
+        let mut table: toml::Table = toml::from_str(include_str!("../data/helsinki/centroids.toml")).unwrap();
         let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}"))
             .map_or_else(|_| toml::Value::String(value.clone()), |t| t["v"].clone());
         let mut at = &mut table;

@@ -7,7 +7,8 @@ use lifecircle::scenario::Scenario;
 
 #[test]
 fn gap_maps_get_the_facilities_and_each_service_its_residents_pace() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/demo.toml");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/centroids.toml");
     let run = Scenario::from_file(&path).unwrap().gaps().unwrap();
     let g = &run.geometry;
     for t in &run.report.gaps.totals {

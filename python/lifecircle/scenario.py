@@ -328,7 +328,7 @@ def scenario_access(scenario: Source, threshold: float | None = None) -> AccessR
     ``[access] threshold``. The GIL is released meanwhile.
 
     For example, the share of each zone's residents underserved by pharmacies:
-    ``scenario_access("data/helsinki/demo.toml").zones.query("service == 'pharmacy'")[["zone", "underserved"]]``.
+    ``scenario_access("data/helsinki/centroids.toml").zones.query("service == 'pharmacy'")[["zone", "underserved"]]``.
     """
     with tempfile.TemporaryDirectory(prefix="lifecircle-") as folder:
         source, _ = _scenario(scenario, Path(folder))

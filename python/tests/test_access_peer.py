@@ -247,7 +247,7 @@ def test_the_elderly_pace_is_the_only_difference_from_pysal_in_a_scenario(root):
     net, cells, pharmacies = helsinki_pharmacies(root)
     limit = 8 * 60.0
     aged = 0.1471
-    report = lifecircle.scenario_access(root / "data" / "helsinki" / "demo.toml").points
+    report = lifecircle.scenario_access(root / "data" / "helsinki" / "centroids.toml").points
     got = report[report["service"] == "pharmacy"].set_index("zone")["two_sfca"]
     people = cells["population"].to_numpy(dtype=float)
     n = len(cells)

@@ -132,7 +132,7 @@ def test_the_readme_recipe_gives_the_clis_plan(root, cli, tmp_path, monkeypatch)
 
 def test_pharmacies_at_8_minutes_with_the_60plus_pace_equal_the_cli(helsinki, root, cli):
     net, cells, pharmacies, _sites = helsinki
-    rust = cli_run(cli, "gaps", root / "data" / "helsinki" / "demo.toml")
+    rust = cli_run(cli, "gaps", root / "data" / "helsinki" / "centroids.toml")
     row = next(r for r in rust["gaps"]["totals"] if r["category"] == "pharmacy")
     ages = {"aging_ratio": 0.1471, "under_6_ratio": 0.072}
     summary = lifecircle.coverage_summary(lifecircle.current_coverage(net, cells, pharmacies, 8, **ages))

@@ -31,7 +31,7 @@ tomllib = pytest.importorskip("tomllib")
 
 @pytest.fixture(scope="module")
 def demo(root):
-    path = root / "data" / "helsinki" / "demo.toml"
+    path = root / "data" / "helsinki" / "centroids.toml"
     with open(path, "rb") as f:
         scenario = tomllib.load(f)
     return path, scenario

@@ -17,7 +17,7 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 @pytest.fixture(scope="module")
 def demo(root):
-    return lifecircle.run_scenario(root / "data" / "helsinki" / "demo.toml")
+    return lifecircle.run_scenario(root / "data" / "helsinki" / "centroids.toml")
 
 
 def test_streets_are_the_network_edges(demo):
@@ -176,7 +176,7 @@ def test_explore_has_the_report_layers_and_counts(demo):
 
 def test_gaps_explore_groups_residents_by_stars(root):
     folium = pytest.importorskip("folium")
-    gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "demo.toml")
+    gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "centroids.toml")
     layers = gaps.to_geodataframes()
     assert list(layers) == ["streets", "residents", "zones", "reached"] and len(layers["residents"]) == 19
     m = gaps.explore(tiles=None)

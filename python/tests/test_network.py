@@ -125,7 +125,7 @@ def test_missing_pbf_is_a_data_file_error(tmp_path):
 
 
 def test_scenario_report(root):
-    report = lifecircle.run_scenario(root / "data" / "helsinki" / "demo.toml")
+    report = lifecircle.run_scenario(root / "data" / "helsinki" / "centroids.toml")
     assert report.status == "optimal" and report.gap == 0
     pharmacy = report.services.set_index("service").loc["pharmacy"]
     assert pharmacy["covered_after"] >= pharmacy["covered_before"]
@@ -144,7 +144,7 @@ def test_joint_plan_and_gaps(root):
     assert joint.status == "optimal"
     assert joint.summary["cost"] <= 2.0
     assert set(joint.services["service"]) == {"elderly_canteen", "health_station"}
-    gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "demo.toml")
+    gaps = lifecircle.scenario_gaps(root / "data" / "helsinki" / "centroids.toml")
     assert len(gaps.rows) == len(gaps.zones) * len(gaps.totals)
     canteen = gaps.totals.set_index("category").loc["elderly_canteen"]
     # No canteen exists, so nobody is covered and the 60+ are 14.71 % of the residents.

@@ -109,7 +109,7 @@ def bits(mask: np.ndarray) -> int:
     return int(sum(1 << k for k in np.flatnonzero(mask)))
 
 
-@pytest.mark.parametrize("name", ["demo.toml", "joint.toml"])
+@pytest.mark.parametrize("name", ["centroids.toml", "joint.toml"])
 def test_plan_matches_an_independent_computation(root, name):
     path = root / "data" / "helsinki" / name
     with open(path, "rb") as f:

@@ -20,7 +20,7 @@ def helsinki(root):
 
 @pytest.fixture(scope="module")
 def demo(helsinki):
-    return lifecircle.run_scenario(helsinki / "demo.toml")
+    return lifecircle.run_scenario(helsinki / "centroids.toml")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_the_core_hands_over_typed_frozen_reports_that_pickle(demo, helsinki):
     assert np.array_equal(again.streets, run.streets) and again.geojson == run.geojson
     assert pickle.loads(pickle.dumps(pharmacy)).covered_after == pharmacy.covered_after
     assert pickle.loads(pickle.dumps(run.sites[0])) == run.sites[0]
-    gaps = _core.scenario_gaps(helsinki / "demo.toml")
+    gaps = _core.scenario_gaps(helsinki / "centroids.toml")
     assert isinstance(gaps, _core.GapsRun) and pickle.loads(pickle.dumps(gaps)).rows == gaps.rows
 
 
@@ -114,7 +114,7 @@ def test_run_scenario_takes_a_dict_with_frames_and_keeps_the_callers_ids(demo, h
     joined = from_frame.demand.merge(people, on="id", suffixes=("", "_input"))
     assert len(joined) == len(from_frame.demand) and (joined["population"] == joined["population_input"]).all()
     assert lifecircle.scenario_gaps({**keys, "population": people}).totals.equals(
-        lifecircle.scenario_gaps(helsinki / "demo.toml").totals
+        lifecircle.scenario_gaps(helsinki / "centroids.toml").totals
     )
 
 
@@ -134,7 +134,7 @@ def test_reports_round_residents_for_display_and_keep_them_exact_in_data(demo):
 
 
 def test_scenario_access_gives_zone_and_point_indices_that_agree(helsinki):
-    r = lifecircle.scenario_access(helsinki / "demo.toml")
+    r = lifecircle.scenario_access(helsinki / "centroids.toml")
     assert isinstance(r.run, _core.AccessRun) and repr(r.run).startswith("AccessRun(")
     pharmacy = r.points[r.points["service"] == "pharmacy"]
     assert isinstance(pharmacy, gpd.GeoDataFrame) and pharmacy.crs == "EPSG:4326"
@@ -148,10 +148,10 @@ def test_scenario_access_gives_zone_and_point_indices_that_agree(helsinki):
     assert (r.zones["nearest_n"] == 3).all()
     assert pickle.loads(pickle.dumps(r.run)).zones == r.run.zones
     # The gap report carries the same zone rows, and a threshold overrides the table's.
-    gaps = lifecircle.scenario_gaps(helsinki / "demo.toml")
+    gaps = lifecircle.scenario_gaps(helsinki / "centroids.toml")
     assert gaps.access.equals(r.zones)
     assert "access" not in gaps.summary
-    strict = lifecircle.scenario_access(helsinki / "demo.toml", threshold=1.0)
+    strict = lifecircle.scenario_access(helsinki / "centroids.toml", threshold=1.0)
     assert (strict.zones["underserved"] == 1.0).all()
 
 

@@ -5,7 +5,7 @@ The rules, from the docs (README, ``lifecircle::scenario``, ``coverage``,
 ``network::snap``):
 
 - residents are grid-cell centroids; a cell is its own zone; 14.71 % are aged
-  60+ and 7.2 % under 6 (``demo.toml``); a cell is planned for when it lies in
+  60+ and 7.2 % under 6 (``centroids.toml``); a cell is planned for when it lies in
   the network's bounding box and within ``max_snap_m`` = 200 m of a node;
 - a resident or facility steps onto any of its 4 nearest nodes within 50 m of
   the nearest one, and walks that straight line too (distances in a local

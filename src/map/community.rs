@@ -212,7 +212,7 @@ pub fn fit_gaps_style(run: &Run<GapsReport>, style: &MapStyle) -> Result<MapStyl
 /// use lifecircle::map::{fit_gaps_style, gaps_png, gaps_svg, MapStyle};
 /// use lifecircle::scenario::Scenario;
 ///
-/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
 /// let gaps = Scenario::from_file(demo)?.gaps()?;
 /// let style = fit_gaps_style(&gaps, &MapStyle::default())?;
 /// let svg = gaps_svg(&gaps, &style)?;
@@ -244,7 +244,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn demo() -> Run<GapsReport> {
-        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
         Scenario::from_file(demo).unwrap().gaps().unwrap()
     }
 

@@ -42,7 +42,7 @@
 //! use lifecircle::map::{plan_html, plan_png, plan_svg, plan_svgs, MapStyle};
 //! use lifecircle::scenario::Scenario;
 //!
-//! let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+//! let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
 //! let plan = Scenario::from_file(demo)?.run()?;
 //! let style = MapStyle::default();
 //!

@@ -100,7 +100,7 @@ fn drawn<'a>(
 /// use lifecircle::map::{fit_style, MapStyle};
 /// use lifecircle::scenario::Scenario;
 ///
-/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
 /// let plan = Scenario::from_file(demo)?.run()?;
 /// // Central Helsinki's extract is taller than wide: the picture narrows.
 /// let style = fit_style(&plan, &MapStyle::default())?;

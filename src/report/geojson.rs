@@ -52,7 +52,7 @@ pub fn gaps_geojson(run: &Run<GapsReport>) -> Value {
 /// use lifecircle::report::zones_geojson;
 /// use lifecircle::scenario::Scenario;
 ///
-/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
 /// let gaps = Scenario::from_file(demo)?.gaps()?;
 /// let zones = zones_geojson(&gaps.geometry, &gaps.report.gaps.zones);
 /// assert_eq!(zones["features"].as_array().unwrap().len(), gaps.report.gaps.zones.len());

@@ -331,8 +331,10 @@ mod tests {
     use std::path::Path;
 
     fn demo() -> Scenario {
-        Scenario::from_file(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/demo.toml"))
-            .unwrap()
+        Scenario::from_file(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/centroids.toml"),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -343,7 +343,7 @@ fn geojson_buildings_are_read_and_bad_footprints_repaired_or_dropped() {
 /// The bundled demo data: the HSY grid split onto the extract's homes.
 #[test]
 fn helsinki_grid_onto_buildings() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/buildings.toml");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
     let s = crate::scenario::Scenario::from_file(path).unwrap();
     let (net, _, _) = s.read_network().unwrap();
     let a = s.allocation(Some(&net)).unwrap();

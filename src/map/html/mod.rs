@@ -315,7 +315,7 @@ const GAPS_NOTE: &str = "Living-circle completeness per zone: a category is pres
 /// use lifecircle::map::gaps_html;
 /// use lifecircle::scenario::Scenario;
 ///
-/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/demo.toml");
+/// let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/data/helsinki/centroids.toml");
 /// let gaps = Scenario::from_file(demo)?.gaps()?;
 /// let html = gaps_html("demo", &gaps);
 /// assert!(html.contains("id=\"lifecircle-data\"") && html.contains("<th>missing</th>"));

@@ -314,7 +314,7 @@ mod tests {
 
     fn demo(objective: Objective, edit: impl FnOnce(&mut crate::scenario::PlanSpec)) -> Scenario {
         let mut s = Scenario::from_file(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/demo.toml"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/helsinki/centroids.toml"),
         )
         .unwrap();
         let plan = s.plan.as_mut().unwrap();
