@@ -27,8 +27,10 @@
 //!    lifts the LP bound to the incumbent's cost is closed (or opened).
 //! 3. Branch-and-cut on that one LP: depth first, branching on the most
 //!    fractional site, the cut loop at every node (cuts are valid everywhere,
-//!    so the LP keeps them all), reduced-cost fixing per subtree, and the LP
-//!    point rounded to a plan at every node. A master MIP handed to HiGHS and
+//!    so the LP keeps them, but for those slack at several optima in a row:
+//!    separation is exact and brings back any that a node violates),
+//!    reduced-cost fixing per subtree, and the LP point rounded to a plan at
+//!    every node. A master MIP handed to HiGHS and
 //!    re-solved with new cuts was measured first and was slower (pmed35 19 s,
 //!    1.7 s here): HiGHS rebuilds its tree on every re-solve.
 //!
@@ -37,7 +39,7 @@
 //! many non-zeros as a client has sites nearer than the cut's level); no
 //! `n × m` table is built when the lists are sparse.
 
-use super::mip::{self, Col, Lp, LpEnd, Row};
+use super::mip::{self, Col, Lp, LpEnd, LpOptimum, Row};
 use super::{interrupt, Deadline, SolveOptions, SolveStatus};
 use crate::error::Result;
 
@@ -92,6 +94,11 @@ impl Client {
 
 /// Below this shortfall a client counts as covered at a level.
 const COVER_EPS: f64 = 1e-9;
+/// A row whose activity exceeds its bound by more than this is slack.
+const SLACK: f64 = 1e-6;
+/// A cut slack at this many LP optima in a row leaves the LP (tuned on
+/// pmed36 and pmed39; see benches/README.md).
+const CUT_AGE: u32 = 5;
 /// A cut is added when it raises a client's `θ` by more than this (relative).
 const VIOLATION: f64 = 1e-7;
 /// At a fractional point the cut loop stops when five rounds together raised
@@ -227,6 +234,7 @@ impl Problem<'_> {
             deadline,
             verbose: options.verbose,
             started: std::time::Instant::now(),
+            ages: Vec::new(),
         };
         let incumbent = self.indicator(&search.best);
         let mut rows = vec![self.cardinality()];
@@ -237,11 +245,15 @@ impl Problem<'_> {
                 .map(|(i, c)| c.separate(i, &incumbent).row(self.clients, m)),
         );
         search.lp.add_rows(&rows)?;
+        search.ages = vec![0; rows.len()];
         let uniform = self.total_open as f64 / m as f64;
         let mut core: Vec<f64> = incumbent.iter().map(|&v| 0.5 * v + 0.5 * uniform).collect();
         // Root bounds: the fixed sites open; reduced-cost fixing adds to them.
         let mut root = vec![(0.0, 1.0); m];
         self.fixed.iter().for_each(|&j| root[j] = (1.0, 1.0));
+        // The bounds the LP holds now: every site free until a node fixes it.
+        let mut lp_bounds = vec![(0.0, 1.0); m];
+        self.fixed.iter().for_each(|&j| lp_bounds[j] = (1.0, 1.0));
         let mut stack = vec![Node {
             fixings: Vec::new(),
             bound: f64::NEG_INFINITY,
@@ -273,8 +285,13 @@ impl Problem<'_> {
             }
             let mut bounds = root.clone();
             node.fixings.iter().for_each(|&(j, v)| bounds[j] = (v, v));
-            for (j, &(lo, up)) in bounds.iter().enumerate() {
-                search.lp.set_bounds(j, lo, up);
+            // Only the bounds that differ from the last node's: HiGHS marks
+            // its solver state stale on every change, even to the same value.
+            for (j, (&b, was)) in bounds.iter().zip(&mut lp_bounds).enumerate() {
+                if b != *was {
+                    search.lp.set_bounds(j, b.0, b.1);
+                    *was = b;
+                }
             }
             let forced_open = bounds.iter().filter(|b| b.0 > 0.5).count();
             let may_open = bounds.iter().filter(|b| b.1 > 0.5).count();
@@ -291,6 +308,7 @@ impl Problem<'_> {
                 }
             };
             nodes += 1;
+            search.drop_slack_cuts()?;
             let lb = opt.objective;
             if options.verbose && nodes % 100 == 0 {
                 eprintln!(
@@ -389,7 +407,8 @@ struct Node {
 }
 
 /// The state of the branch-and-cut: one LP kept in HiGHS for the whole tree
-/// (every cut is valid everywhere, so cuts found at one node serve all).
+/// (every cut is valid everywhere, so cuts found at one node serve all, until
+/// they have been slack for a while).
 struct Search<'p, 'a> {
     problem: &'p Problem<'a>,
     lp: Lp,
@@ -400,6 +419,8 @@ struct Search<'p, 'a> {
     /// Log the root's cut rounds and every 100th node to standard error.
     verbose: bool,
     started: std::time::Instant,
+    /// Per LP row: how many LP optima in a row found it slack.
+    ages: Vec<u32>,
 }
 
 impl Search<'_, '_> {
@@ -410,6 +431,29 @@ impl Search<'_, '_> {
 
     fn open(&self, bound: f64) -> bool {
         bound < self.best_cost - self.slack()
+    }
+
+    /// Counts, per row, the optima in a row at which it was slack.
+    fn age(&mut self, opt: &LpOptimum) {
+        for (age, &slack) in self.ages.iter_mut().zip(&opt.row_slacks) {
+            *age = if slack > SLACK { *age + 1 } else { 0 };
+        }
+    }
+
+    /// Deletes the cuts slack at the last [`CUT_AGE`] optima, once they are
+    /// a tenth of the LP: every cut is valid everywhere and separation is
+    /// exact, so a dropped cut comes back where it is violated, while the
+    /// re-solves of the branch-and-cut no longer carry it.
+    fn drop_slack_cuts(&mut self) -> Result<()> {
+        let old: Vec<bool> = self.ages.iter().map(|&a| a >= CUT_AGE).collect();
+        let n_old = old.iter().filter(|&&o| o).count();
+        if n_old * 10 < self.ages.len() {
+            return Ok(());
+        }
+        self.lp.delete_rows(&old)?;
+        let mut keep = old.iter().map(|&o| !o);
+        self.ages.retain(|_| keep.next().unwrap_or(true));
+        Ok(())
     }
 
     /// Takes `open` as the incumbent if it is cheaper.
@@ -446,6 +490,7 @@ impl Search<'_, '_> {
                 LpEnd::Optimal(opt) => opt,
                 other => return Ok(other),
             };
+            self.age(&opt);
             history.push(opt.objective);
             if !self.open(opt.objective) || self.deadline.over() {
                 return Ok(LpEnd::Optimal(opt));
@@ -485,6 +530,7 @@ impl Search<'_, '_> {
             }
             let rows: Vec<Row> = found.iter().map(|c| c.row(problem.clients, m)).collect();
             self.lp.add_rows(&rows)?;
+            self.ages.resize(self.lp.n_rows(), 0);
         }
     }
 }

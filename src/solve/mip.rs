@@ -405,13 +405,17 @@ pub(crate) struct Lp {
     highs: *mut c_void,
     n_cols: usize,
     n_rows: usize,
+    /// Each row's lower bound, for its slack at an optimum.
+    lowers: Vec<f64>,
 }
 
-/// An LP's optimum: column values, reduced costs and the objective.
+/// An LP's optimum: column values, reduced costs, each row's slack (its
+/// activity above its lower bound) and the objective.
 #[derive(Debug, Clone)]
 pub(crate) struct LpOptimum {
     pub values: Vec<f64>,
     pub reduced_costs: Vec<f64>,
+    pub row_slacks: Vec<f64>,
     pub objective: f64,
 }
 
@@ -425,6 +429,7 @@ impl Lp {
             highs,
             n_cols: 0,
             n_rows: 0,
+            lowers: Vec::new(),
         };
         // SAFETY: `highs` is a live instance, the option names are NUL-terminated.
         unsafe {
@@ -490,6 +495,30 @@ impl Lp {
             return Err(Error::Solver("HiGHS refused the LP rows".into()));
         }
         self.n_rows += rows.len();
+        self.lowers.extend(lower);
+        Ok(())
+    }
+
+    /// Deletes the rows marked `true` (one flag per row); the others keep
+    /// their order, and HiGHS keeps its basis for them.
+    pub fn delete_rows(&mut self, delete: &[bool]) -> Result<()> {
+        if delete.len() != self.n_rows {
+            return Err(Error::Solver(format!(
+                "{} row flags for {} LP rows",
+                delete.len(),
+                self.n_rows
+            )));
+        }
+        let mut mask: Vec<c_int> = delete.iter().map(|&d| c_int::from(d)).collect();
+        // SAFETY: `mask` holds one entry per row of the LP, as HiGHS reads it
+        // (and overwrites it with the rows' new positions).
+        let status = unsafe { highs_sys::Highs_deleteRowsByMask(self.highs, mask.as_mut_ptr()) };
+        if status == highs_sys::kHighsStatusError {
+            return Err(Error::Solver("HiGHS refused to delete LP rows".into()));
+        }
+        let mut keep = delete.iter().map(|&d| !d);
+        self.lowers.retain(|_| keep.next().unwrap_or(true));
+        self.n_rows = self.lowers.len();
         Ok(())
     }
 
@@ -543,9 +572,15 @@ impl Lp {
                 row_values.as_mut_ptr(),
                 row_duals.as_mut_ptr(),
             );
+            let row_slacks = row_values
+                .iter()
+                .zip(&self.lowers)
+                .map(|(v, lo)| v - lo)
+                .collect();
             Ok(LpEnd::Optimal(LpOptimum {
                 values,
                 reduced_costs,
+                row_slacks,
                 objective: highs_sys::Highs_getObjectiveValue(self.highs),
             }))
         }
@@ -669,5 +704,43 @@ mod tests {
         lp.set_bounds(1, 0.0, 1.0);
         lp.set_bounds(0, 0.0, 1.0);
         assert!(matches!(lp.solve(10.0).unwrap(), LpEnd::Infeasible));
+    }
+
+    #[test]
+    fn lp_rows_report_their_slack_and_can_be_deleted() {
+        // min x + y: x >= 1 binds, x + y >= 0.5 is slack by 0.5, y >= 2 binds.
+        let mut lp = Lp::new(&[Col::continuous(1.0, 0.0, 10.0); 2]);
+        let row = |lower: f64, coefs: Vec<(usize, f64)>| Row {
+            lower,
+            upper: f64::INFINITY,
+            coefs,
+        };
+        lp.add_rows(&[
+            row(1.0, vec![(0, 1.0)]),
+            row(0.5, vec![(0, 1.0), (1, 1.0)]),
+            row(2.0, vec![(1, 1.0)]),
+        ])
+        .unwrap();
+        let optimum = |lp: &mut Lp| match lp.solve(10.0).unwrap() {
+            LpEnd::Optimal(opt) => opt,
+            other => panic!("{other:?}"),
+        };
+        let opt = optimum(&mut lp);
+        assert!((opt.objective - 3.0).abs() < 1e-9);
+        let slacks: Vec<f64> = opt
+            .row_slacks
+            .iter()
+            .map(|s| (s * 1e9).round() / 1e9)
+            .collect();
+        assert_eq!(slacks, vec![0.0, 2.5, 0.0]);
+        // Without the slack row nothing changes; without y >= 2, y drops to 0.
+        lp.delete_rows(&[false, true, false]).unwrap();
+        assert_eq!(lp.n_rows(), 2);
+        assert!((optimum(&mut lp).objective - 3.0).abs() < 1e-9);
+        lp.delete_rows(&[false, true]).unwrap();
+        let opt = optimum(&mut lp);
+        assert!((opt.objective - 1.0).abs() < 1e-9);
+        assert_eq!(opt.row_slacks.len(), 1);
+        assert!(lp.delete_rows(&[true, true]).is_err());
     }
 }
