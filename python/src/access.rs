@@ -143,70 +143,32 @@ fn decayed<'py>(
     Ok(a.into_pyarray(py))
 }
 
-/// 2SFCA with decay (E2SFCA with steps, Gaussian 2SFCA with `gaussian`).
-#[pyfunction]
-#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
-fn two_step_fca<'py>(
-    py: Python<'py>,
-    matrix: &AccessMatrix,
-    facilities: &Bound<'py, PyAny>,
-    demand: &Bound<'py, PyAny>,
-    decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Floats<'py>> {
-    decayed(
-        py,
-        matrix,
-        facilities,
-        demand,
-        decay_spec,
-        capacity,
-        access::two_step,
-    )
+/// A Python function per decayed index, each [`decayed`] with its index.
+macro_rules! decayed_index {
+    ($(#[doc = $doc:literal] $name:ident => $index:path;)*) => {$(
+        #[doc = $doc]
+        #[pyfunction]
+        #[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            matrix: &AccessMatrix,
+            facilities: &Bound<'py, PyAny>,
+            demand: &Bound<'py, PyAny>,
+            decay_spec: &Bound<'py, PyAny>,
+            capacity: Option<&Bound<'py, PyAny>>,
+        ) -> PyResult<Floats<'py>> {
+            decayed(py, matrix, facilities, demand, decay_spec, capacity, $index)
+        }
+    )*};
 }
 
-/// 3SFCA (Wan et al. 2012).
-#[pyfunction]
-#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
-fn three_step_fca<'py>(
-    py: Python<'py>,
-    matrix: &AccessMatrix,
-    facilities: &Bound<'py, PyAny>,
-    demand: &Bound<'py, PyAny>,
-    decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Floats<'py>> {
-    decayed(
-        py,
-        matrix,
-        facilities,
-        demand,
-        decay_spec,
-        capacity,
-        access::three_step,
-    )
-}
-
-/// Gravity (Hansen) access.
-#[pyfunction]
-#[pyo3(signature = (matrix, facilities, demand, decay_spec, capacity=None))]
-fn gravity_access<'py>(
-    py: Python<'py>,
-    matrix: &AccessMatrix,
-    facilities: &Bound<'py, PyAny>,
-    demand: &Bound<'py, PyAny>,
-    decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Floats<'py>> {
-    decayed(
-        py,
-        matrix,
-        facilities,
-        demand,
-        decay_spec,
-        capacity,
-        access::gravity,
-    )
+decayed_index! {
+    /// 2SFCA with decay (E2SFCA with steps, Gaussian 2SFCA with `gaussian`).
+    two_step_fca => access::two_step;
+    /// 3SFCA (Wan et al. 2012).
+    three_step_fca => access::three_step;
+    /// Gravity (Hansen) access.
+    gravity_access => access::gravity;
 }
 
 /// Supply within `limit_s`.

@@ -228,61 +228,39 @@ fn solve_dense<'py>(
     })
 }
 
-/// p-median on a dense demand × site cost matrix; `p` sites besides the
-/// `fixed` ones. Returns a `Solution`.
-#[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
-#[allow(clippy::too_many_arguments)]
-fn solve_p_median<'py>(
-    py: Python<'py>,
-    cost: &Bound<'py, PyAny>,
-    weights: &Bound<'py, PyAny>,
-    p: &Bound<'py, PyAny>,
-    fixed: Option<&Bound<'py, PyAny>>,
-    time_limit: Option<&Bound<'py, PyAny>>,
-    mip_gap: Option<&Bound<'py, PyAny>>,
-    alternatives: Option<&Bound<'py, PyAny>>,
-) -> PyResult<solution::Solution> {
-    let kind = ModelKind::PMedian;
-    solve_dense(
-        py,
-        kind,
-        cost,
-        weights,
-        p,
-        fixed,
-        time_limit,
-        mip_gap,
-        alternatives,
-    )
+/// A Python function per model on a dense demand × site cost matrix, each
+/// [`solve_dense`] with its [`ModelKind`].
+macro_rules! dense_model {
+    ($(#[doc = $doc:literal])* $name:ident => $kind:ident) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
+        #[allow(clippy::too_many_arguments)]
+        fn $name<'py>(
+            py: Python<'py>,
+            cost: &Bound<'py, PyAny>,
+            weights: &Bound<'py, PyAny>,
+            p: &Bound<'py, PyAny>,
+            fixed: Option<&Bound<'py, PyAny>>,
+            time_limit: Option<&Bound<'py, PyAny>>,
+            mip_gap: Option<&Bound<'py, PyAny>>,
+            alternatives: Option<&Bound<'py, PyAny>>,
+        ) -> PyResult<solution::Solution> {
+            let kind = ModelKind::$kind;
+            solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap, alternatives)
+        }
+    };
 }
 
-/// p-center on a dense demand × site cost matrix.
-#[pyfunction]
-#[pyo3(signature = (cost, weights, p, fixed=None, time_limit=None, mip_gap=None, alternatives=None))]
-#[allow(clippy::too_many_arguments)]
-fn solve_p_center<'py>(
-    py: Python<'py>,
-    cost: &Bound<'py, PyAny>,
-    weights: &Bound<'py, PyAny>,
-    p: &Bound<'py, PyAny>,
-    fixed: Option<&Bound<'py, PyAny>>,
-    time_limit: Option<&Bound<'py, PyAny>>,
-    mip_gap: Option<&Bound<'py, PyAny>>,
-    alternatives: Option<&Bound<'py, PyAny>>,
-) -> PyResult<solution::Solution> {
-    let kind = ModelKind::PCenter;
-    solve_dense(
-        py,
-        kind,
-        cost,
-        weights,
-        p,
-        fixed,
-        time_limit,
-        mip_gap,
-        alternatives,
-    )
+dense_model! {
+    /// p-median on a dense demand × site cost matrix; `p` sites besides the
+    /// `fixed` ones. Returns a `Solution`.
+    solve_p_median => PMedian
+}
+
+dense_model! {
+    /// p-center on a dense demand × site cost matrix.
+    solve_p_center => PCenter
 }
 
 /// Maximal coverage on coverage sets given per site in CSR form (`indptr`,

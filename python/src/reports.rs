@@ -369,8 +369,6 @@ impl PlanRun {
     fn geojson<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &lifecircle::report::plan_geojson(&self.0))
     }
-    /// The zones' outlines with their ratings after the plan, as a GeoJSON
-    /// FeatureCollection (`lifecircle::report::zones_geojson`).
     /// Per planned service, the streets its existing facilities and its new
     /// sites reach within its walking limit, at the pace of whom it serves
     /// (`lifecircle::outcome::ServiceIsochrones`, as records).
@@ -378,6 +376,8 @@ impl PlanRun {
     fn isochrones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0.geometry.isochrones)
     }
+    /// The zones' outlines with their ratings after the plan, as a GeoJSON
+    /// FeatureCollection (`lifecircle::report::zones_geojson`).
     #[getter]
     fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.zones_after);
@@ -488,8 +488,6 @@ impl GapsRun {
     fn geojson<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &lifecircle::report::gaps_geojson(&self.0))
     }
-    /// The zones' outlines with their ratings, as a GeoJSON FeatureCollection
-    /// (`lifecircle::report::zones_geojson`).
     /// Per service of the table, the streets its existing facilities reach
     /// within its walking limit (`lifecircle::outcome::ServiceIsochrones`,
     /// as records; `new` is empty).
@@ -497,6 +495,8 @@ impl GapsRun {
     fn isochrones<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0.geometry.isochrones)
     }
+    /// The zones' outlines with their ratings, as a GeoJSON FeatureCollection
+    /// (`lifecircle::report::zones_geojson`).
     #[getter]
     fn zone_outlines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let zones = lifecircle::report::zones_geojson(&self.0.geometry, &self.0.report.gaps.zones);
