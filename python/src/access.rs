@@ -125,25 +125,8 @@ fn run<T: Send + 'static>(
     })
 }
 
-/// One index with a decay (2SFCA, 3SFCA, gravity): the decay read from its
-/// dict, the rest as [`run`].
-fn decayed<'py>(
-    py: Python<'py>,
-    matrix: &AccessMatrix,
-    facilities: &Bound<'py, PyAny>,
-    demand: &Bound<'py, PyAny>,
-    decay_spec: &Bound<'py, PyAny>,
-    capacity: Option<&Bound<'py, PyAny>>,
-    index: fn(&AccessInput, &Decay) -> lifecircle::Result<Vec<f64>>,
-) -> PyResult<Floats<'py>> {
-    let f = decay(py, decay_spec)?;
-    let a = run(py, matrix, facilities, capacity, demand, move |i| {
-        index(i, &f)
-    })?;
-    Ok(a.into_pyarray(py))
-}
-
-/// A Python function per decayed index, each [`decayed`] with its index.
+/// A Python function per index with a decay (2SFCA, 3SFCA, gravity): the
+/// decay read from its dict, the rest as [`run`].
 macro_rules! decayed_index {
     ($(#[doc = $doc:literal] $name:ident => $index:path;)*) => {$(
         #[doc = $doc]
@@ -157,7 +140,9 @@ macro_rules! decayed_index {
             decay_spec: &Bound<'py, PyAny>,
             capacity: Option<&Bound<'py, PyAny>>,
         ) -> PyResult<Floats<'py>> {
-            decayed(py, matrix, facilities, demand, decay_spec, capacity, $index)
+            let f = decay(py, decay_spec)?;
+            let a = run(py, matrix, facilities, capacity, demand, move |i| $index(i, &f))?;
+            Ok(a.into_pyarray(py))
         }
     )*};
 }

@@ -202,34 +202,9 @@ fn coverage_within<'py>(
     Ok((indptr.into_pyarray(py), indices.into_pyarray(py)))
 }
 
-/// Builds and solves a dense model (p-median, p-center) by the core's rules,
-/// with the GIL released.
-#[allow(clippy::too_many_arguments)]
-fn solve_dense<'py>(
-    py: Python<'py>,
-    kind: ModelKind,
-    cost: &Bound<'py, PyAny>,
-    weights: &Bound<'py, PyAny>,
-    p: &Bound<'py, PyAny>,
-    fixed: Option<&Bound<'py, PyAny>>,
-    time_limit: Option<&Bound<'py, PyAny>>,
-    mip_gap: Option<&Bound<'py, PyAny>>,
-    alternatives: Option<&Bound<'py, PyAny>>,
-) -> PyResult<solution::Solution> {
-    let input = ModelInput {
-        costs: cost_matrix(cost)?,
-        weights: reals_1d(weights, "weights")?,
-        p: Some(count(p, "p")?),
-        radius: None,
-        fixed: fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
-    };
-    solved(py, time_limit, mip_gap, alternatives, move || {
-        kind.build(input)
-    })
-}
-
-/// A Python function per model on a dense demand × site cost matrix, each
-/// [`solve_dense`] with its [`ModelKind`].
+/// A Python function per model on a dense demand × site cost matrix
+/// (p-median, p-center), built by the core's rules for its [`ModelKind`] and
+/// solved with the GIL released.
 macro_rules! dense_model {
     ($(#[doc = $doc:literal])* $name:ident => $kind:ident) => {
         $(#[doc = $doc])*
@@ -246,8 +221,16 @@ macro_rules! dense_model {
             mip_gap: Option<&Bound<'py, PyAny>>,
             alternatives: Option<&Bound<'py, PyAny>>,
         ) -> PyResult<solution::Solution> {
-            let kind = ModelKind::$kind;
-            solve_dense(py, kind, cost, weights, p, fixed, time_limit, mip_gap, alternatives)
+            let input = ModelInput {
+                costs: cost_matrix(cost)?,
+                weights: reals_1d(weights, "weights")?,
+                p: Some(count(p, "p")?),
+                radius: None,
+                fixed: fixed.map_or(Ok(vec![]), |f| site_indices("fixed", f))?,
+            };
+            solved(py, time_limit, mip_gap, alternatives, move || {
+                ModelKind::$kind.build(input)
+            })
         }
     };
 }
