@@ -251,9 +251,8 @@ impl Problem<'_> {
         // Root bounds: the fixed sites open; reduced-cost fixing adds to them.
         let mut root = vec![(0.0, 1.0); m];
         self.fixed.iter().for_each(|&j| root[j] = (1.0, 1.0));
-        // The bounds the LP holds now: every site free until a node fixes it.
-        let mut lp_bounds = vec![(0.0, 1.0); m];
-        self.fixed.iter().for_each(|&j| lp_bounds[j] = (1.0, 1.0));
+        // The bounds the LP holds now (those of its columns: the root's).
+        let mut lp_bounds = root.clone();
         let mut stack = vec![Node {
             fixings: Vec::new(),
             bound: f64::NEG_INFINITY,

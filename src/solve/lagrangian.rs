@@ -70,9 +70,11 @@ pub(crate) fn max_cover_bound(
         let mut ranked = kept.clone();
         let k = p.min(ranked.len());
         ranked.select_nth_unstable_by(k - 1, |&a, &b| v[b].total_cmp(&v[a]));
-        ranked.truncate(k);
-        ranked.retain(|&s| v[s] > 0.0);
-        let top = ranked;
+        // The relaxation opens the k best sites that gain; the others stay out.
+        let (best_k, rest) = ranked.split_at(k);
+        let gains = |s: &&usize| v[**s] > 0.0;
+        let top: Vec<usize> = best_k.iter().filter(gains).copied().collect();
+        let out = rest.iter().chain(best_k.iter().filter(|s| !gains(s)));
         // What forcing a site in costs: the p-th best, if p sites gain.
         let vp = match top.len() == p {
             true => top.iter().map(|&s| v[s]).fold(f64::INFINITY, f64::min),
@@ -99,10 +101,8 @@ pub(crate) fn max_cover_bound(
         if best <= lower + tol || alpha < 1e-4 {
             break;
         }
-        let mut in_top = vec![false; n_sites];
-        top.iter().for_each(|&s| in_top[s] = true);
-        for &s in &kept {
-            if !in_top[s] && value - vp + v[s] <= lower + tol {
+        for &s in out {
+            if value - vp + v[s] <= lower + tol {
                 keep[s] = false;
             }
         }

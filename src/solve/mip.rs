@@ -404,8 +404,7 @@ unsafe extern "C" fn on_event(
 pub(crate) struct Lp {
     highs: *mut c_void,
     n_cols: usize,
-    n_rows: usize,
-    /// Each row's lower bound, for its slack at an optimum.
+    /// Each row's lower bound (one per row), for its slack at an optimum.
     lowers: Vec<f64>,
 }
 
@@ -428,7 +427,6 @@ impl Lp {
         let mut lp = Lp {
             highs,
             n_cols: 0,
-            n_rows: 0,
             lowers: Vec::new(),
         };
         // SAFETY: `highs` is a live instance, the option names are NUL-terminated.
@@ -459,7 +457,7 @@ impl Lp {
 
     /// Number of rows added so far.
     pub fn n_rows(&self) -> usize {
-        self.n_rows
+        self.lowers.len()
     }
 
     /// Adds rows `lower <= Σ coef·x`, given as (lower, coefficients).
@@ -494,7 +492,6 @@ impl Lp {
         if status == highs_sys::kHighsStatusError {
             return Err(Error::Solver("HiGHS refused the LP rows".into()));
         }
-        self.n_rows += rows.len();
         self.lowers.extend(lower);
         Ok(())
     }
@@ -502,11 +499,11 @@ impl Lp {
     /// Deletes the rows marked `true` (one flag per row); the others keep
     /// their order, and HiGHS keeps its basis for them.
     pub fn delete_rows(&mut self, delete: &[bool]) -> Result<()> {
-        if delete.len() != self.n_rows {
+        if delete.len() != self.n_rows() {
             return Err(Error::Solver(format!(
                 "{} row flags for {} LP rows",
                 delete.len(),
-                self.n_rows
+                self.n_rows()
             )));
         }
         let mut mask: Vec<c_int> = delete.iter().map(|&d| c_int::from(d)).collect();
@@ -518,7 +515,6 @@ impl Lp {
         }
         let mut keep = delete.iter().map(|&d| !d);
         self.lowers.retain(|_| keep.next().unwrap_or(true));
-        self.n_rows = self.lowers.len();
         Ok(())
     }
 
@@ -563,8 +559,8 @@ impl Lp {
             }
             let mut values = vec![0.0; self.n_cols];
             let mut reduced_costs = vec![0.0; self.n_cols];
-            let mut row_values = vec![0.0; self.n_rows];
-            let mut row_duals = vec![0.0; self.n_rows];
+            let mut row_values = vec![0.0; self.n_rows()];
+            let mut row_duals = vec![0.0; self.n_rows()];
             highs_sys::Highs_getSolution(
                 self.highs,
                 values.as_mut_ptr(),
@@ -708,7 +704,7 @@ mod tests {
 
     #[test]
     fn lp_rows_report_their_slack_and_can_be_deleted() {
-        // min x + y: x >= 1 binds, x + y >= 0.5 is slack by 0.5, y >= 2 binds.
+        // min x + y: x >= 1 binds, x + y >= 0.5 is slack by 2.5, y >= 2 binds.
         let mut lp = Lp::new(&[Col::continuous(1.0, 0.0, 10.0); 2]);
         let row = |lower: f64, coefs: Vec<(usize, f64)>| Row {
             lower,
